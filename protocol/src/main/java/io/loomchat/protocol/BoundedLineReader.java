@@ -1,0 +1,129 @@
+package io.loomchat.protocol;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Splits a byte stream into lines ended by {@code \n} (a {@code \r} before it is dropped), never holding
+ * more than {@code maxLineBytes} of one line. {@code BufferedReader.readLine()} has no such cap, so a peer
+ * could make it buffer without end.
+ *
+ * <p>A line longer than the cap is reported once, as {@link #TOO_LONG}, as soon as the cap is crossed; its
+ * remaining bytes are skipped up to and including the next {@code \n}, so the stream stays usable. An
+ * unterminated last line before end of stream is dropped: it may be cut short, and the protocol only
+ * defines terminated lines.
+ *
+ * <p>Not thread-safe: one reader per stream, used by that stream's read loop only.
+ */
+public final class BoundedLineReader {
+
+    /** {@link #next()} result: the stream ended. */
+    public static final int EOF = -1;
+    /** {@link #next()} result: a line crossed the cap and is being discarded. */
+    public static final int TOO_LONG = -2;
+
+    private static final int CHUNK_BYTES = 2048;
+    private static final int FIRST_LINE_BYTES = 256;
+
+    private final InputStream in;
+    private final int maxLineBytes;
+    private final byte[] chunk;
+    private int chunkPos;
+    private int chunkEnd;
+    private byte[] line = new byte[0];
+    private int lineLen;
+    private boolean skipping;
+
+    public BoundedLineReader(InputStream in, int maxLineBytes) {
+        if (maxLineBytes < 1) {
+            throw new IllegalArgumentException("maxLineBytes must be positive: " + maxLineBytes);
+        }
+        this.in = in;
+        this.maxLineBytes = maxLineBytes;
+        this.chunk = new byte[Math.min(CHUNK_BYTES, maxLineBytes + 2)];
+    }
+
+    public int maxLineBytes() {
+        return maxLineBytes;
+    }
+
+    /**
+     * Reads the next line. Returns its length in bytes (its content is {@code line()[0 .. length)}, valid
+     * until the next call), or {@link #EOF}, or {@link #TOO_LONG}.
+     */
+    public int next() throws IOException {
+        lineLen = 0;
+        while (true) {
+            if (chunkPos == chunkEnd && !fill()) {
+                skipping = false;
+                return EOF;
+            }
+            int newline = indexOfNewline();
+            int end = newline < 0 ? chunkEnd : newline;
+            if (skipping) {
+                chunkPos = newline < 0 ? chunkEnd : newline + 1;
+                if (newline >= 0) {
+                    skipping = false;
+                }
+                continue;
+            }
+            int take = end - chunkPos;
+            // A '\r' that ends up right before '\n' is not content, so allow one byte over the cap for it.
+            if (lineLen + take > maxLineBytes && !(newline >= 0 && lineLen + take == maxLineBytes + 1
+                    && lastByteBefore(newline) == '\r')) {
+                skipping = true;
+                chunkPos = end;
+                lineLen = 0;
+                return TOO_LONG;
+            }
+            append(take);
+            if (newline >= 0) {
+                chunkPos = newline + 1;
+                if (lineLen > 0 && line[lineLen - 1] == '\r') {
+                    lineLen--;
+                }
+                return lineLen;
+            }
+        }
+    }
+
+    /** The buffer holding the line returned by the last {@link #next()}. */
+    public byte[] line() {
+        return line;
+    }
+
+    private byte lastByteBefore(int newline) {
+        return newline > chunkPos ? chunk[newline - 1] : (lineLen > 0 ? line[lineLen - 1] : 0);
+    }
+
+    private boolean fill() throws IOException {
+        int n = in.read(chunk, 0, chunk.length);
+        if (n <= 0) {
+            return false;
+        }
+        chunkPos = 0;
+        chunkEnd = n;
+        return true;
+    }
+
+    private int indexOfNewline() {
+        for (int i = chunkPos; i < chunkEnd; i++) {
+            if (chunk[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void append(int count) {
+        int needed = lineLen + count;
+        if (needed > line.length) {
+            int grown = Math.max(FIRST_LINE_BYTES, line.length * 2);
+            byte[] bigger = new byte[Math.min(Math.max(grown, needed), maxLineBytes + 1)];
+            System.arraycopy(line, 0, bigger, 0, lineLen);
+            line = bigger;
+        }
+        System.arraycopy(chunk, chunkPos, line, lineLen, count);
+        lineLen += count;
+    }
+}

@@ -1,0 +1,450 @@
+package io.loomchat.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.protocol.Event.Bye;
+import io.loomchat.protocol.Event.ChatMessage;
+import io.loomchat.protocol.Event.ErrorReply;
+import io.loomchat.protocol.Event.Joined;
+import io.loomchat.protocol.Event.Left;
+import io.loomchat.protocol.Event.Members;
+import io.loomchat.protocol.Event.Pong;
+import io.loomchat.protocol.Event.PrivateMessage;
+import io.loomchat.protocol.Event.Renamed;
+import io.loomchat.protocol.Event.RoomInfo;
+import io.loomchat.protocol.Event.RoomList;
+import io.loomchat.protocol.Event.Welcome;
+import io.loomchat.protocol.Request.Hello;
+import io.loomchat.protocol.Request.Join;
+import io.loomchat.protocol.Request.Leave;
+import io.loomchat.protocol.Request.ListRooms;
+import io.loomchat.protocol.Request.Msg;
+import io.loomchat.protocol.Request.Nick;
+import io.loomchat.protocol.Request.Ping;
+import io.loomchat.protocol.Request.Quit;
+import io.loomchat.protocol.Request.Say;
+import io.loomchat.protocol.Request.Who;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pure codec: one JSON object per line, to and from {@link Message}s. No I/O, no state; safe to call
+ * from any number of threads.
+ *
+ * <p>Decoding is strict about what it needs (types of known fields, no duplicate keys, nothing after the
+ * object) and lenient about what it does not: unknown fields are ignored, so newer peers can add fields.
+ */
+public final class Codec {
+
+    /** The protocol version announced in {@code welcome}. */
+    public static final int PROTOCOL_VERSION = 1;
+
+    /** Longest accepted {@code ref}; a ref is an opaque token, not a payload. */
+    public static final int MAX_REF_CHARS = 64;
+
+    // Thread-local buffer recycling would cost memory per virtual thread; a shared deque pool does not.
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+            .characterEscapes(new WireEscapes())
+            .build();
+    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader TREE = MAPPER.reader();
+
+    private Codec() {
+    }
+
+    // ---- decoding ----------------------------------------------------------------------------------
+
+    /** Decodes a client's line (without its terminator) into a request. */
+    public static Request decodeRequest(byte[] buf, int off, int len) throws ProtocolException {
+        return toRequest(parseObject(buf, off, len));
+    }
+
+    public static Request decodeRequest(String line) throws ProtocolException {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return decodeRequest(bytes, 0, bytes.length);
+    }
+
+    /** Decodes a server's line (without its terminator) into an event. */
+    public static Event decodeEvent(byte[] buf, int off, int len) throws ProtocolException {
+        return toEvent(parseObject(buf, off, len));
+    }
+
+    public static Event decodeEvent(String line) throws ProtocolException {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return decodeEvent(bytes, 0, bytes.length);
+    }
+
+    private static ObjectNode parseObject(byte[] buf, int off, int len) throws ProtocolException {
+        JsonNode node;
+        try {
+            node = TREE.readTree(buf, off, len);
+        } catch (JsonProcessingException e) {
+            long column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+            throw new ProtocolException(ErrorCode.MALFORMED,
+                    "invalid JSON" + (column > 0 ? " at column " + column : "") + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading from a byte array cannot fail", e);
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new ProtocolException(ErrorCode.MALFORMED, "empty line: expected a JSON object");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new ProtocolException(ErrorCode.MALFORMED, "expected a JSON object, got " + describe(node));
+        }
+        return object;
+    }
+
+    private static Request toRequest(ObjectNode o) throws ProtocolException {
+        Fields f = new Fields(o);
+        String type = f.type();
+        return switch (type) {
+            case "hello" -> new Hello(f.string("nick"), f.optString("room"), f.ref);
+            case "say" -> new Say(f.optString("room"), f.string("text"), f.optBool("action"), f.ref);
+            case "msg" -> new Msg(f.string("to"), f.string("text"), f.optBool("action"), f.ref);
+            case "join" -> new Join(f.string("room"), f.ref);
+            case "leave" -> new Leave(f.optString("room"), f.ref);
+            case "nick" -> new Nick(f.string("nick"), f.ref);
+            case "who" -> new Who(f.optString("room"), f.ref);
+            case "rooms" -> new ListRooms(f.ref);
+            case "ping" -> new Ping(f.ref);
+            case "quit" -> new Quit(f.optString("reason"), f.ref);
+            default -> throw f.unknownType("request");
+        };
+    }
+
+    private static Event toEvent(ObjectNode o) throws ProtocolException {
+        Fields f = new Fields(o);
+        String type = f.type();
+        return switch (type) {
+            case "welcome" -> new Welcome(f.string("nick"), (int) f.optLong("version", 0),
+                    f.optString("server"), f.optString("room"), f.ref);
+            case "message" -> new ChatMessage(f.optLong("id", 0), f.string("room"), f.string("from"),
+                    f.string("text"), f.optBool("action"), f.ts(), f.ref);
+            case "private" -> new PrivateMessage(f.string("from"), f.string("to"), f.string("text"),
+                    f.optBool("action"), f.ts(), f.ref);
+            case "joined" -> new Joined(f.string("room"), f.string("nick"), f.ts(), f.ref);
+            case "left" -> new Left(f.string("room"), f.string("nick"), f.optString("reason"), f.ts(), f.ref);
+            case "renamed" -> new Renamed(f.string("old"), f.string("nick"), f.ts(), f.ref);
+            case "members" -> new Members(f.string("room"), f.stringList("nicks"), f.ref);
+            case "room_list" -> new RoomList(f.roomList("rooms"), f.ref);
+            case "pong" -> new Pong(f.ref);
+            case "error" -> new ErrorReply(f.string("code"), f.string("message"), f.ref);
+            case "bye" -> new Bye(f.string("code"), f.optString("reason") == null ? "" : f.optString("reason"));
+            default -> throw f.unknownType("event");
+        };
+    }
+
+    private static String describe(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> node.getNodeType().name().toLowerCase();
+        };
+    }
+
+    /** Typed access to one object's fields; every failure names the field and carries the ref. */
+    private static final class Fields {
+        private final ObjectNode o;
+        private final String ref;
+
+        Fields(ObjectNode o) throws ProtocolException {
+            this.o = o;
+            // Read the ref first so that every later error can echo it.
+            JsonNode r = o.get("ref");
+            if (r == null || r.isNull()) {
+                this.ref = null;
+            } else if (!r.isTextual()) {
+                throw new ProtocolException(ErrorCode.BAD_FIELD, "field 'ref' must be a string, got " + describe(r));
+            } else if (r.textValue().length() > MAX_REF_CHARS) {
+                throw new ProtocolException(ErrorCode.BAD_FIELD,
+                        "field 'ref' exceeds " + MAX_REF_CHARS + " characters");
+            } else {
+                this.ref = r.textValue();
+            }
+        }
+
+        String type() throws ProtocolException {
+            return string("type");
+        }
+
+        ProtocolException unknownType(String direction) {
+            String type = o.get("type").textValue();
+            return new ProtocolException(ErrorCode.UNKNOWN_TYPE,
+                    "unknown " + direction + " type '" + abbreviate(type) + "'", ref);
+        }
+
+        String string(String name) throws ProtocolException {
+            String value = optString(name);
+            if (value == null) {
+                throw new ProtocolException(ErrorCode.MISSING_FIELD, "missing field '" + name + "'", ref);
+            }
+            return value;
+        }
+
+        String optString(String name) throws ProtocolException {
+            JsonNode v = o.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isTextual()) {
+                throw badType(name, "a string", v);
+            }
+            return v.textValue();
+        }
+
+        boolean optBool(String name) throws ProtocolException {
+            JsonNode v = o.get(name);
+            if (v == null || v.isNull()) {
+                return false;
+            }
+            if (!v.isBoolean()) {
+                throw badType(name, "a boolean", v);
+            }
+            return v.booleanValue();
+        }
+
+        long optLong(String name, long fallback) throws ProtocolException {
+            JsonNode v = o.get(name);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw badType(name, "an integer", v);
+            }
+            return v.longValue();
+        }
+
+        Instant ts() throws ProtocolException {
+            try {
+                return Timestamps.parse(string("ts"));
+            } catch (ProtocolException e) {
+                throw new ProtocolException(e.code(), e.getMessage(), ref);
+            }
+        }
+
+        List<String> stringList(String name) throws ProtocolException {
+            JsonNode v = o.get(name);
+            if (v == null || v.isNull()) {
+                throw new ProtocolException(ErrorCode.MISSING_FIELD, "missing field '" + name + "'", ref);
+            }
+            if (!v.isArray()) {
+                throw badType(name, "an array of strings", v);
+            }
+            List<String> out = new ArrayList<>(v.size());
+            for (JsonNode item : v) {
+                if (!item.isTextual()) {
+                    throw badType(name, "an array of strings", v);
+                }
+                out.add(item.textValue());
+            }
+            return out;
+        }
+
+        List<RoomInfo> roomList(String name) throws ProtocolException {
+            JsonNode v = o.get(name);
+            if (v == null || !v.isArray()) {
+                throw badType(name, "an array of rooms", v == null ? MAPPER.nullNode() : v);
+            }
+            List<RoomInfo> out = new ArrayList<>(v.size());
+            for (JsonNode item : v) {
+                JsonNode roomName = item.get("name");
+                JsonNode members = item.get("members");
+                if (roomName == null || !roomName.isTextual() || members == null || !members.canConvertToInt()) {
+                    throw badType(name, "an array of {name, members} objects", v);
+                }
+                out.add(new RoomInfo(roomName.textValue(), members.intValue()));
+            }
+            return out;
+        }
+
+        private ProtocolException badType(String name, String expected, JsonNode got) {
+            return new ProtocolException(ErrorCode.BAD_FIELD,
+                    "field '" + name + "' must be " + expected + ", got " + describe(got), ref);
+        }
+
+        private static String abbreviate(String s) {
+            return s.length() <= 32 ? s : s.substring(0, 32) + "...";
+        }
+    }
+
+    // ---- encoding ----------------------------------------------------------------------------------
+
+    /** Encodes one message as UTF-8 JSON followed by {@code \n}, ready to write to a socket. */
+    public static byte[] encode(Message message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            write(g, message);
+            if (message.ref() != null) {
+                g.writeStringField("ref", message.ref());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a byte array cannot fail", e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    /** The encoded line as a string without its terminator; for logs, tests and {@code --json} output. */
+    public static String encodeToString(Message message) {
+        byte[] bytes = encode(message);
+        return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+    }
+
+    private static void write(JsonGenerator g, Message message) throws IOException {
+        switch (message) {
+            case Hello m -> {
+                type(g, "hello");
+                g.writeStringField("nick", m.nick());
+                optional(g, "room", m.room());
+            }
+            case Say m -> {
+                type(g, "say");
+                optional(g, "room", m.room());
+                g.writeStringField("text", m.text());
+                flag(g, "action", m.action());
+            }
+            case Msg m -> {
+                type(g, "msg");
+                g.writeStringField("to", m.to());
+                g.writeStringField("text", m.text());
+                flag(g, "action", m.action());
+            }
+            case Join m -> {
+                type(g, "join");
+                g.writeStringField("room", m.room());
+            }
+            case Leave m -> {
+                type(g, "leave");
+                optional(g, "room", m.room());
+            }
+            case Nick m -> {
+                type(g, "nick");
+                g.writeStringField("nick", m.nick());
+            }
+            case Who m -> {
+                type(g, "who");
+                optional(g, "room", m.room());
+            }
+            case ListRooms m -> type(g, "rooms");
+            case Ping m -> type(g, "ping");
+            case Quit m -> {
+                type(g, "quit");
+                optional(g, "reason", m.reason());
+            }
+            case Welcome m -> {
+                type(g, "welcome");
+                g.writeStringField("nick", m.nick());
+                g.writeNumberField("version", m.version());
+                optional(g, "server", m.server());
+                optional(g, "room", m.room());
+            }
+            case ChatMessage m -> {
+                type(g, "message");
+                g.writeNumberField("id", m.id());
+                g.writeStringField("room", m.room());
+                g.writeStringField("from", m.from());
+                g.writeStringField("text", m.text());
+                flag(g, "action", m.action());
+                g.writeStringField("ts", Timestamps.format(m.ts()));
+            }
+            case PrivateMessage m -> {
+                type(g, "private");
+                g.writeStringField("from", m.from());
+                g.writeStringField("to", m.to());
+                g.writeStringField("text", m.text());
+                flag(g, "action", m.action());
+                g.writeStringField("ts", Timestamps.format(m.ts()));
+            }
+            case Joined m -> {
+                type(g, "joined");
+                g.writeStringField("room", m.room());
+                g.writeStringField("nick", m.nick());
+                g.writeStringField("ts", Timestamps.format(m.ts()));
+            }
+            case Left m -> {
+                type(g, "left");
+                g.writeStringField("room", m.room());
+                g.writeStringField("nick", m.nick());
+                optional(g, "reason", m.reason());
+                g.writeStringField("ts", Timestamps.format(m.ts()));
+            }
+            case Renamed m -> {
+                type(g, "renamed");
+                g.writeStringField("old", m.old());
+                g.writeStringField("nick", m.nick());
+                g.writeStringField("ts", Timestamps.format(m.ts()));
+            }
+            case Members m -> {
+                type(g, "members");
+                g.writeStringField("room", m.room());
+                g.writeArrayFieldStart("nicks");
+                for (String nick : m.nicks()) {
+                    g.writeString(nick);
+                }
+                g.writeEndArray();
+            }
+            case RoomList m -> {
+                type(g, "room_list");
+                g.writeArrayFieldStart("rooms");
+                for (RoomInfo room : m.rooms()) {
+                    g.writeStartObject();
+                    g.writeStringField("name", room.name());
+                    g.writeNumberField("members", room.members());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            case Pong m -> type(g, "pong");
+            case ErrorReply m -> {
+                type(g, "error");
+                g.writeStringField("code", m.code());
+                g.writeStringField("message", m.message());
+            }
+            case Bye m -> {
+                type(g, "bye");
+                g.writeStringField("code", m.code());
+                g.writeStringField("reason", m.reason());
+            }
+        }
+    }
+
+    private static void type(JsonGenerator g, String type) throws IOException {
+        g.writeStringField("type", type);
+    }
+
+    private static void optional(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
+    }
+
+    private static void flag(JsonGenerator g, String name, boolean value) throws IOException {
+        if (value) {
+            g.writeBooleanField(name, true);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.loomchat.protocol;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The stable error codes of {@code error} replies. docs/PROTOCOL.md lists each; never rename one. */
+public enum ErrorCode {
+    /** The line was longer than the server's max-line-bytes; it was discarded. */
+    LINE_TOO_LONG("line_too_long"),
+    /** Not valid UTF-8, not valid JSON, or not a JSON object. */
+    MALFORMED("malformed"),
+    /** The "type" names no request this side accepts. */
+    UNKNOWN_TYPE("unknown_type"),
+    MISSING_FIELD("missing_field"),
+    /** A field has the wrong JSON type or an unacceptable value. */
+    BAD_FIELD("bad_field"),
+    INVALID_NICK("invalid_nick"),
+    NICK_TAKEN("nick_taken"),
+    INVALID_ROOM("invalid_room"),
+    INVALID_TEXT("invalid_text"),
+    NOT_REGISTERED("not_registered"),
+    ALREADY_REGISTERED("already_registered"),
+    NOT_IN_ROOM("not_in_room"),
+    ALREADY_IN_ROOM("already_in_room"),
+    NO_SUCH_ROOM("no_such_room"),
+    NO_SUCH_NICK("no_such_nick");
+
+    private static final Map<String, ErrorCode> BY_WIRE_NAME =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));
+
+    private final String wireName;
+
+    ErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The code for a wire name, or {@code null} if this version does not know it. */
+    public static ErrorCode fromWireName(String name) {
+        return BY_WIRE_NAME.get(name);
+    }
+}

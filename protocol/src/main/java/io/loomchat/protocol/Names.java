@@ -1,0 +1,79 @@
+package io.loomchat.protocol;
+
+import java.util.Locale;
+
+/**
+ * What a valid nick and room name look like. Shared by the server, which enforces it, and the client,
+ * which checks before sending. Both are compared case-insensitively (by their {@link #key}).
+ */
+public final class Names {
+
+    public static final int MAX_NICK_CHARS = 24;
+    public static final int MAX_ROOM_CHARS = 32;
+
+    private Names() {
+    }
+
+    /**
+     * A nick is 1 to {@value #MAX_NICK_CHARS} ASCII letters, digits, '_' and '-', starting with a letter or
+     * '_'. ASCII only, so that two nicks cannot look alike while differing.
+     */
+    public static String nickProblem(String nick) {
+        if (nick.isEmpty()) {
+            return "nick is empty";
+        }
+        if (nick.length() > MAX_NICK_CHARS) {
+            return "nick is longer than " + MAX_NICK_CHARS + " characters";
+        }
+        char first = nick.charAt(0);
+        if (!isAsciiLetter(first) && first != '_') {
+            return "nick must start with a letter or '_'";
+        }
+        for (int i = 0; i < nick.length(); i++) {
+            char c = nick.charAt(i);
+            if (!isAsciiLetter(c) && !isAsciiDigit(c) && c != '_' && c != '-') {
+                return "nick may contain only letters, digits, '_' and '-'";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A room name is 1 to {@value #MAX_ROOM_CHARS} ASCII letters, digits, '_', '-' and '.', optionally
+     * written with a leading '#', which is not part of the name.
+     */
+    public static String roomProblem(String room) {
+        if (room.isEmpty()) {
+            return "room name is empty";
+        }
+        if (room.length() > MAX_ROOM_CHARS) {
+            return "room name is longer than " + MAX_ROOM_CHARS + " characters";
+        }
+        for (int i = 0; i < room.length(); i++) {
+            char c = room.charAt(i);
+            if (!isAsciiLetter(c) && !isAsciiDigit(c) && c != '_' && c != '-' && c != '.') {
+                return "room name may contain only letters, digits, '_', '-' and '.'";
+            }
+        }
+        return null;
+    }
+
+    /** The room name as the server knows it: lower case, without a leading '#'. */
+    public static String canonicalRoom(String room) {
+        String bare = room.startsWith("#") ? room.substring(1) : room;
+        return bare.toLowerCase(Locale.ROOT);
+    }
+
+    /** The case-insensitive identity of a nick. */
+    public static String key(String nick) {
+        return nick.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+}

@@ -1,0 +1,28 @@
+package io.loomchat.protocol;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** The wire form of {@code ts}: UTC, RFC 3339, always with milliseconds ("2026-11-27T09:15:02.041Z"). */
+public final class Timestamps {
+
+    private static final DateTimeFormatter WIRE =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private Timestamps() {
+    }
+
+    public static String format(Instant instant) {
+        return WIRE.format(instant);
+    }
+
+    public static Instant parse(String text) throws ProtocolException {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new ProtocolException(ErrorCode.BAD_FIELD, "field 'ts' is not an RFC 3339 timestamp: " + text);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.loomchat.server;
+
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event.Bye;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listener: accepts sockets and gives each its own virtual thread running a {@link Session}. Holds the
+ * shared directories (nicks, rooms) and the set of live sessions, and shuts everything down in order.
+ */
+public final class ChatServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final ServerSocket listener;
+    private final Nicknames nicknames = new Nicknames();
+    private final Rooms rooms;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicLong nextSessionId = new AtomicLong();
+    private final ReentrantLock sessionsLock = new ReentrantLock();
+    private final Condition sessionGone = sessionsLock.newCondition();
+    private final Watchdog watchdog;
+    private final Thread acceptor;
+    private volatile boolean stopping;
+
+    private ChatServer(ServerConfig config, Clock clock) throws IOException {
+        this.config = config;
+        this.clock = clock;
+        this.rooms = new Rooms(clock);
+        this.listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
+        this.watchdog = new Watchdog(this);
+        this.acceptor = Thread.ofVirtual().name("loomchat-accept").unstarted(this::acceptLoop);
+    }
+
+    /** Binds and starts serving. With port 0 the system picks a free port; {@link #port()} tells which. */
+    public static ChatServer start(ServerConfig config) throws IOException {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static ChatServer start(ServerConfig config, Clock clock) throws IOException {
+        ChatServer server = new ChatServer(config, clock);
+        server.watchdog.start();
+        server.acceptor.start();
+        return server;
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    public String address() {
+        return config.host() + ":" + port();
+    }
+
+    public int connectionCount() {
+        return sessions.size();
+    }
+
+    ServerConfig config() {
+        return config;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Nicknames nicknames() {
+        return nicknames;
+    }
+
+    Rooms rooms() {
+        return rooms;
+    }
+
+    Set<Session> sessions() {
+        return sessions;
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                if (!stopping) {
+                    LOG.error("accept failed on {}; no longer accepting", address(), e);
+                }
+                return;
+            }
+            long id = nextSessionId.incrementAndGet();
+            Thread.ofVirtual().name("loomchat-session-" + id).start(() -> serve(id, socket));
+        }
+    }
+
+    private void serve(long id, Socket socket) {
+        try {
+            socket.setTcpNoDelay(true); // chat wants latency; the outbox already batches
+            socket.setKeepAlive(true);
+        } catch (SocketException e) {
+            LOG.debug("socket options for #{}: {}", id, e.toString());
+        }
+        if (stopping || sessions.size() >= config.maxConnections()) {
+            refuse(id, socket, stopping ? CloseReason.SHUTDOWN : CloseReason.SERVER_FULL);
+            return;
+        }
+        Session session = new Session(id, socket, this);
+        sessions.add(session);
+        if (stopping) {
+            // close() may have taken its snapshot before this session was added; it must still get a bye.
+            session.disconnect(CloseReason.SHUTDOWN, "");
+        }
+        session.run();
+    }
+
+    private void refuse(long id, Socket socket, CloseReason reason) {
+        String detail = reason == CloseReason.SERVER_FULL ? "max-connections=" + config.maxConnections() : "";
+        LOG.warn("refused #{} {}: {} {}", id, socket.getInetAddress().getHostAddress(), reason.code(), detail);
+        try (socket) {
+            socket.setSoTimeout((int) config.writeTimeout().toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(Codec.encode(new Bye(reason.code(), reason.summary() + (detail.isEmpty() ? "" : ": " + detail))));
+            out.flush();
+        } catch (IOException e) {
+            LOG.debug("refusing #{}: {}", id, e.toString());
+        }
+    }
+
+    /** Called by a session's read loop once it has cleaned up. */
+    void forget(Session session) {
+        sessionsLock.lock();
+        try {
+            sessions.remove(session);
+            sessionGone.signalAll();
+        } finally {
+            sessionsLock.unlock();
+        }
+    }
+
+    /**
+     * Stops accepting, sends every client a {@code bye} after what is queued for it, waits up to the
+     * shutdown grace for them to go, then closes whatever is left.
+     */
+    @Override
+    public void close() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        try {
+            listener.close();
+        } catch (IOException e) {
+            LOG.debug("closing listener: {}", e.toString());
+        }
+        int count = sessions.size();
+        for (Session session : sessions) {
+            session.disconnect(CloseReason.SHUTDOWN, "");
+        }
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        sessionsLock.lock();
+        try {
+            while (!sessions.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                sessionGone.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sessionsLock.unlock();
+        }
+        for (Session session : sessions) {
+            session.closeSocket();
+        }
+        watchdog.stop();
+        try {
+            acceptor.join(TimeUnit.SECONDS.toMillis(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("stopped; {} client(s) were connected", count);
+    }
+}

@@ -1,0 +1,228 @@
+package io.loomchat.server;
+
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.ErrorCode;
+import io.loomchat.protocol.Event.ErrorReply;
+import io.loomchat.protocol.Event.Members;
+import io.loomchat.protocol.Event.Pong;
+import io.loomchat.protocol.Event.PrivateMessage;
+import io.loomchat.protocol.Event.Renamed;
+import io.loomchat.protocol.Event.RoomList;
+import io.loomchat.protocol.Event.Welcome;
+import io.loomchat.protocol.Names;
+import io.loomchat.protocol.Request;
+import io.loomchat.protocol.Request.Hello;
+import io.loomchat.protocol.Request.Join;
+import io.loomchat.protocol.Request.Leave;
+import io.loomchat.protocol.Request.ListRooms;
+import io.loomchat.protocol.Request.Msg;
+import io.loomchat.protocol.Request.Nick;
+import io.loomchat.protocol.Request.Ping;
+import io.loomchat.protocol.Request.Quit;
+import io.loomchat.protocol.Request.Say;
+import io.loomchat.protocol.Request.Who;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The chat commands, one method per request type, run by a session's read loop. Preconditions (registered,
+ * member of the room) are checked once, in {@link #handle}; a refused request gets an {@code error} that
+ * echoes its ref, and nothing else happens.
+ */
+final class Commands {
+
+    private final Session session;
+    private final ChatServer server;
+
+    Commands(Session session) {
+        this.session = session;
+        this.server = session.server();
+    }
+
+    void handle(Request request) {
+        try {
+            if (!session.registered() && !(request instanceof Hello || request instanceof Ping
+                    || request instanceof Quit)) {
+                throw new Refusal(ErrorCode.NOT_REGISTERED,
+                        "send hello first, e.g. {\"type\":\"hello\",\"nick\":\"alice\"}");
+            }
+            switch (request) {
+                case Hello r -> hello(r);
+                case Say r -> say(r);
+                case Msg r -> msg(r);
+                case Join r -> join(r);
+                case Leave r -> leave(r);
+                case Nick r -> nick(r);
+                case Who r -> who(r);
+                case ListRooms r -> session.send(new RoomList(server.rooms().list(), r.ref()));
+                case Ping r -> session.send(new Pong(r.ref()));
+                case Quit r -> quit(r);
+            }
+        } catch (Refusal refusal) {
+            session.send(new ErrorReply(refusal.code, refusal.getMessage(), request.ref()));
+        }
+    }
+
+    private void hello(Hello r) throws Refusal {
+        if (session.registered()) {
+            throw new Refusal(ErrorCode.ALREADY_REGISTERED, "already registered as " + session.nick());
+        }
+        checkNick(r.nick());
+        String room = r.room() == null ? server.config().defaultRoom() : room(r.room());
+        if (!server.nicknames().claim(r.nick(), session)) {
+            throw nickTaken(r.nick());
+        }
+        session.setNick(r.nick());
+        session.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, server.config().serverName(), room, r.ref()));
+        session.rooms.put(room, server.rooms().join(room, session, null));
+    }
+
+    private void say(Say r) throws Refusal {
+        requireText(r.text());
+        memberRoom(r.room()).say(session, r.text(), r.action(), r.ref());
+    }
+
+    private void msg(Msg r) throws Refusal {
+        requireText(r.text());
+        Session target = server.nicknames().find(r.to());
+        if (target == null) {
+            throw new Refusal(ErrorCode.NO_SUCH_NICK, "no one is called " + r.to());
+        }
+        PrivateMessage message = new PrivateMessage(session.nick(), target.nick(), r.text(), r.action(),
+                server.clock().instant(), null);
+        if (target != session) {
+            target.deliver(Codec.encode(message));
+        }
+        session.send(new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
+                message.ts(), r.ref()));
+    }
+
+    private void join(Join r) throws Refusal {
+        String name = room(r.room());
+        if (session.rooms.containsKey(name)) {
+            throw new Refusal(ErrorCode.ALREADY_IN_ROOM, "already in " + name);
+        }
+        session.rooms.put(name, server.rooms().join(name, session, r.ref()));
+    }
+
+    private void leave(Leave r) throws Refusal {
+        Room room = memberRoom(r.room());
+        session.rooms.remove(room.name());
+        server.rooms().leave(room, session, "leave", r.ref(), true);
+    }
+
+    private void nick(Nick r) throws Refusal {
+        checkNick(r.nick());
+        String old = session.nick();
+        if (old.equals(r.nick())) {
+            throw new Refusal(ErrorCode.INVALID_NICK, "you are already " + old);
+        }
+        if (!server.nicknames().rename(old, r.nick(), session)) {
+            throw nickTaken(r.nick());
+        }
+        session.setNick(r.nick());
+        // Everyone who shares a room hears it once, however many rooms they share.
+        Set<Session> audience = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Room room : session.rooms.values()) {
+            audience.addAll(room.members());
+        }
+        audience.remove(session);
+        Renamed renamed = new Renamed(old, r.nick(), server.clock().instant(), null);
+        byte[] line = Codec.encode(renamed);
+        for (Session member : audience) {
+            member.deliver(line);
+        }
+        session.send(new Renamed(old, r.nick(), renamed.ts(), r.ref()));
+    }
+
+    private void who(Who r) throws Refusal {
+        String name = r.room() == null ? currentRoom().name() : room(r.room());
+        Room room = server.rooms().find(name);
+        if (room == null) {
+            throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no room called " + name);
+        }
+        session.send(new Members(name, room.nicks(), r.ref()));
+    }
+
+    private void quit(Quit r) {
+        String reason = r.reason() == null || r.reason().isBlank() ? "quit" : "quit: " + r.reason();
+        leaveAll(reason);
+        session.disconnect(CloseReason.QUIT, r.reason());
+    }
+
+    /** Leaves every room, telling the others why. Called on quit and when the connection ends. */
+    void leaveAll(String reason) {
+        List<Room> joined = new ArrayList<>(session.rooms.values());
+        session.rooms.clear();
+        for (Room room : joined) {
+            server.rooms().leave(room, session, reason, null, false);
+        }
+        if (session.registered()) {
+            server.nicknames().release(session.nick(), session);
+        }
+    }
+
+    // ---- preconditions ----------------------------------------------------------------------------
+
+    private Room memberRoom(String requested) throws Refusal {
+        if (requested == null) {
+            return currentRoom();
+        }
+        String name = room(requested);
+        Room room = session.rooms.get(name);
+        if (room == null) {
+            throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in " + name + "; join it first");
+        }
+        return room;
+    }
+
+    private Room currentRoom() throws Refusal {
+        Room current = null;
+        for (Room room : session.rooms.values()) {
+            current = room; // the most recently joined
+        }
+        if (current == null) {
+            throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are in no room; join one first");
+        }
+        return current;
+    }
+
+    private static String room(String requested) throws Refusal {
+        String name = Names.canonicalRoom(requested);
+        String problem = Names.roomProblem(name);
+        if (problem != null) {
+            throw new Refusal(ErrorCode.INVALID_ROOM, problem);
+        }
+        return name;
+    }
+
+    private static void checkNick(String nick) throws Refusal {
+        String problem = Names.nickProblem(nick);
+        if (problem != null) {
+            throw new Refusal(ErrorCode.INVALID_NICK, problem);
+        }
+    }
+
+    private static void requireText(String text) throws Refusal {
+        if (text.isBlank()) {
+            throw new Refusal(ErrorCode.INVALID_TEXT, "text is empty");
+        }
+    }
+
+    private static Refusal nickTaken(String nick) {
+        return new Refusal(ErrorCode.NICK_TAKEN, "nick " + nick + " is taken; choose another");
+    }
+
+    /** A request that cannot be carried out; it becomes an error reply. Cheap: no stack trace. */
+    private static final class Refusal extends Exception {
+        private final ErrorCode code;
+
+        Refusal(ErrorCode code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.loomchat.server;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code java -jar loomchat-server.jar}: parses the options, starts the server, stops it on SIGTERM or Ctrl-C. */
+@Command(name = "loomchat-server", mixinStandardHelpOptions = true, version = "loomchat-server 0.1.0",
+        description = "Runs a Loomchat chat server: line-delimited JSON over TCP, one virtual thread per client.",
+        sortOptions = false)
+public final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--host", paramLabel = "ADDRESS",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, all interfaces).")
+    String host = ServerConfig.DEFAULT_HOST;
+
+    @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port = ServerConfig.DEFAULT_PORT;
+
+    @Option(names = "--name", description = "Server name announced in welcome (default: ${DEFAULT-VALUE}).")
+    String name = ServerConfig.DEFAULT_SERVER_NAME;
+
+    @Option(names = "--max-line-bytes", paramLabel = "N",
+            description = "Longest accepted line in bytes; longer ones are refused (default: ${DEFAULT-VALUE}).")
+    int maxLineBytes = ServerConfig.DEFAULT_MAX_LINE_BYTES;
+
+    @Option(names = "--max-outbox-bytes", paramLabel = "N",
+            description = "Unsent bytes a client may have pending before it is dropped as a slow consumer "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxOutboxBytes = ServerConfig.DEFAULT_MAX_OUTBOX_BYTES;
+
+    @Option(names = "--write-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "A write blocked this long ends that client (default: 10s).")
+    Duration writeTimeout = ServerConfig.DEFAULT_WRITE_TIMEOUT;
+
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "A new connection must send a line this soon (default: 10s).")
+    Duration handshakeTimeout = ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Connections served at once; more get a bye 'server_full' (default: ${DEFAULT-VALUE}).")
+    int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ServerCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = ServerConfig.defaults()
+                .withAddress(host, port)
+                .withServerName(name)
+                .withMaxLineBytes(maxLineBytes)
+                .withMaxOutboxBytes(maxOutboxBytes)
+                .withTimeouts(writeTimeout, handshakeTimeout, ServerConfig.DEFAULT_REGISTRATION_TIMEOUT)
+                .withMaxConnections(maxConnections);
+        CountDownLatch stop = new CountDownLatch(1);
+        // Handling the signals ourselves (instead of a shutdown hook) lets a stop end in exit status 0,
+        // which is what `docker stop` and service managers read as a clean shutdown.
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), s -> stop.countDown());
+        }
+        try (ChatServer server = ChatServer.start(config)) {
+            System.out.println("Loomchat server listening on " + server.address()
+                    + " (stop with Ctrl-C; connect with: ./loomchat chat --host HOST --port " + server.port() + ")");
+            System.out.flush();
+            stop.await();
+            System.out.println("Shutting down: saying bye to " + server.connectionCount() + " client(s)");
+        }
+        return 0;
+    }
+
+    /** Accepts "10s", "500ms", "2m", or an ISO-8601 duration such as "PT10S". */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase();
+            try {
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                }
+                if (v.endsWith("s")) {
+                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+                }
+                if (v.endsWith("m")) {
+                    return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+                }
+                return Duration.parse(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 10s or 500ms");
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.loomchat.server;
+
+import io.loomchat.protocol.BoundedLineReader;
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.ErrorCode;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.Bye;
+import io.loomchat.protocol.Event.ErrorReply;
+import io.loomchat.protocol.ProtocolException;
+import io.loomchat.protocol.Request;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection, from accept to close.
+ *
+ * <p>Threading: {@link #readLoop} runs on the connection's own virtual thread and is the only code that
+ * changes this session's registration and room memberships; the commands it runs live in {@link Commands}.
+ * Other threads only read {@link #nick()} and hand lines to {@link #deliver}, which queues them for the
+ * connection's writer thread. Whoever ends the connection first sets the {@link CloseReason}; the read
+ * loop's {@code finally} cleans up and logs it, once.
+ */
+final class Session {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+    private final long id;
+    private final Socket socket;
+    private final String peer;
+    private final ChatServer server;
+    private final Outbox outbox;
+    private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
+    private volatile String closeDetail = "";
+    private Thread writer;
+
+    private volatile String nick; // null until hello succeeds; written by the read loop only
+    final Map<String, Room> rooms = new LinkedHashMap<>(); // read loop only; the last one is the current room
+
+    private final long connectedNanos = System.nanoTime();
+    private volatile long lastLineNanos = connectedNanos;
+
+    Session(long id, Socket socket, ChatServer server) {
+        this.id = id;
+        this.socket = socket;
+        // The numeric address: a name lookup here would block the accept path on DNS.
+        this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+        this.server = server;
+        this.outbox = new Outbox(server.config().maxOutboxBytes());
+    }
+
+    long id() {
+        return id;
+    }
+
+    String nick() {
+        return nick;
+    }
+
+    void setNick(String newNick) {
+        nick = newNick;
+    }
+
+    boolean registered() {
+        return nick != null;
+    }
+
+    String peer() {
+        return peer;
+    }
+
+    ChatServer server() {
+        return server;
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    long connectedNanos() {
+        return connectedNanos;
+    }
+
+    long lastLineNanos() {
+        return lastLineNanos;
+    }
+
+    /** Starts the writer and runs the read loop on the calling (virtual) thread until the connection ends. */
+    void run() {
+        LOG.info("connect #{} from {}", id, peer);
+        writer = Thread.ofVirtual().name("loomchat-writer-" + id).start(this::writeLoop);
+        Commands commands = new Commands(this);
+        try {
+            readLoop(commands);
+        } finally {
+            end(commands);
+        }
+    }
+
+    private void readLoop(Commands commands) {
+        try {
+            BoundedLineReader lines = new BoundedLineReader(socket.getInputStream(), server.config().maxLineBytes());
+            while (true) {
+                int length = lines.next();
+                if (length == BoundedLineReader.EOF) {
+                    disconnect(CloseReason.CLIENT_CLOSED, "");
+                    return;
+                }
+                if (outbox.isClosing()) {
+                    continue; // said bye: read on only so that the close is clean, ignore what comes
+                }
+                lastLineNanos = System.nanoTime();
+                if (length == BoundedLineReader.TOO_LONG) {
+                    send(new ErrorReply(ErrorCode.LINE_TOO_LONG, "line exceeds max-line-bytes="
+                            + lines.maxLineBytes() + "; it was discarded", null));
+                    continue;
+                }
+                if (length == 0) {
+                    continue; // a bare Enter from a person on nc is not an error
+                }
+                Request request;
+                try {
+                    request = Codec.decodeRequest(lines.line(), 0, length);
+                } catch (ProtocolException e) {
+                    send(e.toReply());
+                    continue;
+                }
+                commands.handle(request);
+            }
+        } catch (SocketException e) {
+            // Closed under us: by our own close (reason already set) or by the peer resetting.
+            disconnect(CloseReason.READ_ERROR, e.getMessage());
+        } catch (IOException e) {
+            disconnect(CloseReason.READ_ERROR, e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("bug while serving #{} {}", id, peer, e);
+            disconnect(CloseReason.READ_ERROR, "internal error");
+        }
+    }
+
+    private void writeLoop() {
+        try {
+            outbox.drainTo(socket.getOutputStream());
+            socket.shutdownOutput(); // the bye is out: tell the client nothing more comes
+        } catch (IOException e) {
+            disconnect(CloseReason.READ_ERROR, "write failed: " + e.getMessage());
+            closeSocket();
+        } catch (InterruptedException e) {
+            closeSocket();
+        }
+    }
+
+    /** Leaves every room, frees the nick, waits briefly for the bye to go out, closes, logs once. */
+    private void end(Commands commands) {
+        disconnect(CloseReason.READ_ERROR, "read loop ended"); // a no-op unless something unforeseen got here
+        CloseReason reason = closeReason.get();
+        commands.leaveAll(reason == CloseReason.QUIT ? "quit" : reason.code());
+        try {
+            writer.join(server.config().closeLinger());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeSocket();
+        server.forget(this);
+        String who = nick == null ? "(unregistered)" : nick;
+        String detail = closeDetail.isEmpty() ? "" : " (" + closeDetail + ")";
+        if (reason.expected()) {
+            LOG.info("disconnect #{} {} {}: {}{}", id, who, peer, reason.code(), detail);
+        } else {
+            LOG.warn("disconnect #{} {} {}: {}{}", id, who, peer, reason.code(), detail);
+        }
+    }
+
+    /** Queues one encoded line for this client; a client that cannot keep up is disconnected, never waited for. */
+    void deliver(byte[] line) {
+        if (outbox.offer(line) == Outbox.Offer.OVERFLOW) {
+            disconnect(CloseReason.SLOW_CONSUMER,
+                    "more than max-outbox-bytes=" + server.config().maxOutboxBytes() + " unsent");
+        }
+    }
+
+    void send(Event event) {
+        deliver(Codec.encode(event));
+    }
+
+    /**
+     * Ends the connection for {@code reason} unless it is already ending: the client gets a {@code bye}
+     * (after what is queued, unless the reason drops it) and the output is shut. Never blocks.
+     */
+    void disconnect(CloseReason reason, String detail) {
+        if (!closeReason.compareAndSet(null, reason)) {
+            return;
+        }
+        closeDetail = detail == null ? "" : detail;
+        String text = closeDetail.isEmpty() ? reason.summary() : reason.summary() + ": " + closeDetail;
+        outbox.close(Codec.encode(new Bye(reason.code(), text)), reason.dropsPending());
+    }
+
+    boolean isClosing() {
+        return closeReason.get() != null;
+    }
+
+    /** Closes the socket from outside: unblocks a read loop or a write stuck on a peer that stopped reading. */
+    void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("closing #{}: {}", id, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "#" + id + " " + (nick == null ? "" : nick + " ") + peer;
+    }
+}
