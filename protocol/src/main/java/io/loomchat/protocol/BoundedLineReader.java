@@ -68,15 +68,14 @@ public final class BoundedLineReader {
                 continue;
             }
             int take = end - chunkPos;
-            // A '\r' that ends up right before '\n' is not content, so allow one byte over the cap for it.
-            if (lineLen + take > maxLineBytes && !(newline >= 0 && lineLen + take == maxLineBytes + 1
-                    && lastByteBefore(newline) == '\r')) {
+            if (lineLen + take > maxLineBytes && !endsInCarriageReturnJustOverCap(take, end)) {
                 skipping = true;
                 chunkPos = end;
                 lineLen = 0;
                 return TOO_LONG;
             }
             append(take);
+            chunkPos = end;
             if (newline >= 0) {
                 chunkPos = newline + 1;
                 if (lineLen > 0 && line[lineLen - 1] == '\r') {
@@ -87,13 +86,21 @@ public final class BoundedLineReader {
         }
     }
 
+    /**
+     * A '\r' that turns out to precede '\n' is not content, so a line may reach one byte over the cap if
+     * that byte is '\r'. Should the next byte not be '\n', the line crosses the cap on the next read.
+     */
+    private boolean endsInCarriageReturnJustOverCap(int take, int end) {
+        if (lineLen + take != maxLineBytes + 1) {
+            return false;
+        }
+        byte last = take > 0 ? chunk[end - 1] : line[lineLen - 1];
+        return last == '\r';
+    }
+
     /** The buffer holding the line returned by the last {@link #next()}. */
     public byte[] line() {
         return line;
-    }
-
-    private byte lastByteBefore(int newline) {
-        return newline > chunkPos ? chunk[newline - 1] : (lineLen > 0 ? line[lineLen - 1] : 0);
     }
 
     private boolean fill() throws IOException {

@@ -1,0 +1,104 @@
+package io.loomchat.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BoundedLineReaderTest {
+
+    /** Reads every line, rendering over-long ones as "<too long>", until end of stream. */
+    private static List<String> readAll(InputStream in, int max) throws IOException {
+        BoundedLineReader reader = new BoundedLineReader(in, max);
+        List<String> lines = new ArrayList<>();
+        for (int n; (n = reader.next()) != BoundedLineReader.EOF; ) {
+            lines.add(n == BoundedLineReader.TOO_LONG ? "<too long>"
+                    : new String(reader.line(), 0, n, StandardCharsets.UTF_8));
+        }
+        return lines;
+    }
+
+    private static InputStream bytes(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Delivers at most {@code chunk} bytes per read, as a slow network does. */
+    private static InputStream chunked(String s, int chunk) {
+        byte[] all = s.getBytes(StandardCharsets.UTF_8);
+        return new InputStream() {
+            int pos;
+
+            @Override
+            public int read() {
+                return pos < all.length ? all[pos++] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos >= all.length) {
+                    return -1;
+                }
+                int n = Math.min(Math.min(len, chunk), all.length - pos);
+                System.arraycopy(all, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+    }
+
+    @Test
+    void splitsOnNewlineAndDropsCarriageReturn() throws IOException {
+        assertEquals(List.of("one", "two", "", "three"), readAll(bytes("one\ntwo\r\n\nthree\n"), 100));
+    }
+
+    @Test
+    void anUnterminatedLastLineIsDropped() throws IOException {
+        assertEquals(List.of("whole"), readAll(bytes("whole\nhalf a li"), 100));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 7, 64})
+    void linesSplitAcrossReadsAreReassembled(int chunk) throws IOException {
+        String text = "{\"type\":\"say\",\"text\":\"héllo\"}\r\nsecond\n" + "x".repeat(5000) + "\nlast\n";
+        assertEquals(List.of("{\"type\":\"say\",\"text\":\"héllo\"}", "second", "<too long>", "last"),
+                readAll(chunked(text, chunk), 4096));
+    }
+
+    @Test
+    void aLineOfExactlyTheCapIsAccepted() throws IOException {
+        String cap = "y".repeat(10);
+        assertEquals(List.of(cap, cap), readAll(bytes(cap + "\n" + cap + "\r\n"), 10));
+        assertEquals(List.of(cap, "<too long>", "ok"), readAll(chunked(cap + "\r\n" + cap + "\rx\nok\n", 1), 10),
+                "a CR split from its LF by a read still counts as part of the terminator, and only then");
+    }
+
+    @Test
+    void aLineOneByteOverTheCapIsRefusedAndTheNextLineStillArrives() throws IOException {
+        assertEquals(List.of("<too long>", "ok"), readAll(bytes("y".repeat(11) + "\nok\n"), 10));
+    }
+
+    @Test
+    void anOverLongLineIsReportedOnceHoweverLongItIs() throws IOException {
+        assertEquals(List.of("a", "<too long>", "b"), readAll(bytes("a\n" + "z".repeat(1_000_000) + "\nb\n"), 1000));
+    }
+
+    @Test
+    void neverBuffersMoreThanTheCap() throws IOException {
+        BoundedLineReader reader = new BoundedLineReader(bytes("q".repeat(100_000) + "\n"), 1000);
+        assertEquals(BoundedLineReader.TOO_LONG, reader.next());
+        assertEquals(true, reader.line().length <= 1001, "line buffer grew to " + reader.line().length);
+        assertEquals(BoundedLineReader.EOF, reader.next());
+    }
+
+    @Test
+    void endOfStreamInsideAnOverLongLineIsJustTheEnd() throws IOException {
+        assertEquals(List.of("<too long>"), readAll(bytes("z".repeat(50)), 10));
+    }
+}

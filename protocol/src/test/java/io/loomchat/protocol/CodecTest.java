@@ -1,0 +1,207 @@
+package io.loomchat.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomchat.protocol.Event.Bye;
+import io.loomchat.protocol.Event.ChatMessage;
+import io.loomchat.protocol.Event.ErrorReply;
+import io.loomchat.protocol.Event.Joined;
+import io.loomchat.protocol.Event.Left;
+import io.loomchat.protocol.Event.Members;
+import io.loomchat.protocol.Event.Pong;
+import io.loomchat.protocol.Event.PrivateMessage;
+import io.loomchat.protocol.Event.Renamed;
+import io.loomchat.protocol.Event.RoomInfo;
+import io.loomchat.protocol.Event.RoomList;
+import io.loomchat.protocol.Event.Welcome;
+import io.loomchat.protocol.Request.Hello;
+import io.loomchat.protocol.Request.Join;
+import io.loomchat.protocol.Request.Leave;
+import io.loomchat.protocol.Request.ListRooms;
+import io.loomchat.protocol.Request.Msg;
+import io.loomchat.protocol.Request.Nick;
+import io.loomchat.protocol.Request.Ping;
+import io.loomchat.protocol.Request.Quit;
+import io.loomchat.protocol.Request.Say;
+import io.loomchat.protocol.Request.Who;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CodecTest {
+
+    private static final Instant TS = Instant.parse("2026-11-27T09:15:02.041Z");
+
+    static Stream<Request> everyRequest() {
+        return Stream.of(
+                new Hello("alice", null, null),
+                new Hello("alice", "dev", "r1"),
+                new Say(null, "hi", false, null),
+                new Say("lobby", "waves", true, "r2"),
+                new Msg("bob", "psst", false, "r3"),
+                new Join("dev", "r4"),
+                new Leave(null, null),
+                new Leave("dev", "r5"),
+                new Nick("alice2", "r6"),
+                new Who(null, null),
+                new Who("dev", "r7"),
+                new ListRooms("r8"),
+                new Ping(null),
+                new Ping("r9"),
+                new Quit(null, null),
+                new Quit("bye all", "r10"));
+    }
+
+    static Stream<Event> everyEvent() {
+        return Stream.of(
+                new Welcome("alice", 1, "loomchat", "lobby", "r1"),
+                new ChatMessage(42, "lobby", "alice", "hi", false, TS, null),
+                new ChatMessage(43, "lobby", "alice", "waves", true, TS, "r2"),
+                new PrivateMessage("alice", "bob", "psst", false, TS, "r3"),
+                new Joined("dev", "alice", TS, null),
+                new Left("dev", "alice", "quit", TS, "r5"),
+                new Renamed("alice", "alice2", TS, null),
+                new Members("lobby", List.of("alice", "bob"), "r7"),
+                new RoomList(List.of(new RoomInfo("dev", 1), new RoomInfo("lobby", 2)), null),
+                new Pong("r9"),
+                new ErrorReply(ErrorCode.NICK_TAKEN, "nick bob is taken", "r6"),
+                new Bye("shutdown", "server shutting down"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyRequest")
+    void everyRequestSurvivesARoundTrip(Request request) throws ProtocolException {
+        byte[] line = Codec.encode(request);
+        assertEquals('\n', line[line.length - 1], "a line ends with \\n");
+        assertEquals(request, Codec.decodeRequest(line, 0, line.length - 1));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyEvent")
+    void everyEventSurvivesARoundTrip(Event event) throws ProtocolException {
+        byte[] line = Codec.encode(event);
+        assertEquals(event, Codec.decodeEvent(line, 0, line.length - 1));
+    }
+
+    @Test
+    void fixedWireNamesAreThoseOtherToolsSpeak() {
+        assertEquals("{\"type\":\"hello\",\"nick\":\"alice\"}", Codec.encodeToString(new Hello("alice", null, null)));
+        assertEquals("{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"hi\"}",
+                Codec.encodeToString(new Say("lobby", "hi", false, null)));
+        assertEquals("{\"type\":\"message\",\"id\":7,\"room\":\"lobby\",\"from\":\"alice\",\"text\":\"hi\","
+                        + "\"ts\":\"2026-11-27T09:15:02.041Z\"}",
+                Codec.encodeToString(new ChatMessage(7, "lobby", "alice", "hi", false, TS, null)));
+        assertEquals("{\"type\":\"error\",\"code\":\"malformed\",\"message\":\"m\",\"ref\":\"x\"}",
+                Codec.encodeToString(new ErrorReply(ErrorCode.MALFORMED, "m", "x")));
+        assertEquals("{\"type\":\"bye\",\"code\":\"quit\",\"reason\":\"client quit\"}",
+                Codec.encodeToString(new Bye("quit", "client quit")));
+    }
+
+    @Test
+    void timestampsAlwaysCarryMilliseconds() {
+        String line = Codec.encodeToString(new Joined("lobby", "a", Instant.parse("2026-01-02T03:04:05Z"), null));
+        assertTrue(line.contains("\"ts\":\"2026-01-02T03:04:05.000Z\""), line);
+    }
+
+    @Test
+    void aForgedFromOnARequestIsIgnored() throws ProtocolException {
+        Request r = Codec.decodeRequest("{\"type\":\"say\",\"text\":\"hi\",\"from\":\"mallory\",\"id\":1}");
+        assertEquals(new Say(null, "hi", false, null), r);
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredForForwardCompatibility() throws ProtocolException {
+        assertEquals(new Ping("p"), Codec.decodeRequest("{\"type\":\"ping\",\"ref\":\"p\",\"future\":[1,{}]}"));
+    }
+
+    @Test
+    void crlfLeftoversAndSurroundingSpaceAreAccepted() throws ProtocolException {
+        assertEquals(new Ping(null), Codec.decodeRequest("  {\"type\":\"ping\"}  "));
+    }
+
+    static Stream<Arguments> malformedRequests() {
+        return Stream.of(
+                Arguments.of("not json", ErrorCode.MALFORMED),
+                Arguments.of("{\"type\":\"say\",", ErrorCode.MALFORMED),
+                Arguments.of("[1,2]", ErrorCode.MALFORMED),
+                Arguments.of("\"hello\"", ErrorCode.MALFORMED),
+                Arguments.of("42", ErrorCode.MALFORMED),
+                Arguments.of("null", ErrorCode.MALFORMED),
+                Arguments.of("   ", ErrorCode.MALFORMED),
+                Arguments.of("{\"type\":\"ping\"} {\"type\":\"ping\"}", ErrorCode.MALFORMED),
+                Arguments.of("{\"type\":\"ping\",\"type\":\"quit\"}", ErrorCode.MALFORMED),
+                Arguments.of("[".repeat(100) + "]".repeat(100), ErrorCode.MALFORMED),
+                Arguments.of("{}", ErrorCode.MISSING_FIELD),
+                Arguments.of("{\"type\":null}", ErrorCode.MISSING_FIELD),
+                Arguments.of("{\"type\":7}", ErrorCode.BAD_FIELD),
+                Arguments.of("{\"type\":\"launch\"}", ErrorCode.UNKNOWN_TYPE),
+                Arguments.of("{\"type\":\"message\",\"room\":\"a\",\"text\":\"x\"}", ErrorCode.UNKNOWN_TYPE),
+                Arguments.of("{\"type\":\"hello\"}", ErrorCode.MISSING_FIELD),
+                Arguments.of("{\"type\":\"hello\",\"nick\":[\"a\"]}", ErrorCode.BAD_FIELD),
+                Arguments.of("{\"type\":\"say\"}", ErrorCode.MISSING_FIELD),
+                Arguments.of("{\"type\":\"say\",\"text\":1}", ErrorCode.BAD_FIELD),
+                Arguments.of("{\"type\":\"say\",\"text\":\"x\",\"action\":\"yes\"}", ErrorCode.BAD_FIELD),
+                Arguments.of("{\"type\":\"say\",\"text\":\"x\",\"room\":{}}", ErrorCode.BAD_FIELD),
+                Arguments.of("{\"type\":\"msg\",\"text\":\"x\"}", ErrorCode.MISSING_FIELD),
+                Arguments.of("{\"type\":\"join\"}", ErrorCode.MISSING_FIELD),
+                Arguments.of("{\"type\":\"nick\",\"nick\":false}", ErrorCode.BAD_FIELD),
+                Arguments.of("{\"type\":\"ping\",\"ref\":5}", ErrorCode.BAD_FIELD),
+                Arguments.of("{\"type\":\"ping\",\"ref\":\"" + "r".repeat(65) + "\"}", ErrorCode.BAD_FIELD));
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformedRequests")
+    void malformedInputGetsItsStableCode(String line, ErrorCode expected) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> Codec.decodeRequest(line));
+        assertEquals(expected, e.code(), e.getMessage());
+        assertFalse(e.getMessage().isBlank());
+    }
+
+    @Test
+    void theErrorNamesTheFieldAndEchoesTheRef() {
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> Codec.decodeRequest("{\"type\":\"say\",\"text\":1,\"ref\":\"s9\"}"));
+        assertEquals("field 'text' must be a string, got a number", e.getMessage());
+        assertEquals("s9", e.ref());
+        assertEquals("s9", e.toReply().ref());
+    }
+
+    @Test
+    void invalidUtf8IsMalformedNotACrash() {
+        byte[] bad = {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        ProtocolException e = assertThrows(ProtocolException.class, () -> Codec.decodeRequest(bad, 0, bad.length));
+        assertEquals(ErrorCode.MALFORMED, e.code());
+    }
+
+    @Test
+    void decodesOnlyTheGivenSliceOfABuffer() throws ProtocolException {
+        byte[] buf = "xx{\"type\":\"ping\"}yy".getBytes(StandardCharsets.UTF_8);
+        assertEquals(new Ping(null), Codec.decodeRequest(buf, 2, buf.length - 4));
+    }
+
+    @Test
+    void terminalHostileCharactersAreEscapedOnTheWire() throws ProtocolException {
+        String hostile = "a\u001b[2Jb\u009bc\u202ed\u2066e\u007ff\u2028g";
+        String line = Codec.encodeToString(new Say(null, hostile, false, null));
+        for (char c : line.toCharArray()) {
+            assertTrue(c >= 0x20 && c < 0x7f, () -> "raw character U+" + Integer.toHexString(c) + " in " + line);
+        }
+        assertTrue(line.contains("\\u001B") || line.contains("\\u001b"), line);
+        assertTrue(line.contains("\\u202E"), line);
+        assertEquals(hostile, ((Say) Codec.decodeRequest(line)).text(), "escaping loses nothing");
+    }
+
+    @Test
+    void ordinaryUnicodeIsSentAsIs() {
+        String line = Codec.encodeToString(new Say(null, "héllo 世界 🙂", false, null));
+        assertTrue(line.contains("héllo 世界 🙂"), line);
+    }
+}
