@@ -1,0 +1,170 @@
+package io.loomchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.loomchat.protocol.BoundedLineReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A raw protocol client over a real socket, for tests: {@code send(json)} and {@code expect(type)}.
+ * A virtual thread reads every line the server sends into a queue, so this client is never slow.
+ */
+final class TestClient implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Put in the queue when the server closes the connection. */
+    private static final JsonNode CLOSED = TextNode.valueOf("<closed>");
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+    final String nick;
+
+    private TestClient(Socket socket, String nick) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        this.nick = nick;
+        Thread.ofVirtual().name("test-client-" + nick).start(this::readLoop);
+    }
+
+    static TestClient connect(int port) throws IOException {
+        return new TestClient(new Socket("127.0.0.1", port), "(unregistered)");
+    }
+
+    /** Connects, says hello and waits for the welcome and its own join notice. */
+    static TestClient register(int port, String nick) throws IOException {
+        TestClient client = new TestClient(new Socket("127.0.0.1", port), nick);
+        client.send("{\"type\":\"hello\",\"nick\":\"" + nick + "\"}");
+        assertEquals(nick, client.expect("welcome").get("nick").asText());
+        client.expect("joined");
+        return client;
+    }
+
+    private void readLoop() {
+        try {
+            BoundedLineReader lines = new BoundedLineReader(socket.getInputStream(), 1 << 20);
+            for (int n; (n = lines.next()) != BoundedLineReader.EOF; ) {
+                if (n == BoundedLineReader.TOO_LONG) {
+                    received.add(TextNode.valueOf("<too long>"));
+                } else {
+                    received.add(JSON.readTree(lines.line(), 0, n));
+                }
+            }
+        } catch (IOException e) {
+            // closed: by us or by the server
+        }
+        received.add(CLOSED);
+    }
+
+    void send(String json) throws IOException {
+        sendRaw((json + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    void say(String text) throws IOException {
+        send("{\"type\":\"say\",\"text\":" + JSON.writeValueAsString(text) + "}");
+    }
+
+    /** The next line from the server, failing if none arrives in time. */
+    JsonNode next() {
+        try {
+            JsonNode node = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(node, nick + ": nothing received within " + WAIT);
+            return node;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next line, which must be of {@code type}. */
+    JsonNode expect(String type) {
+        JsonNode node = next();
+        if (!type.equals(node.path("type").asText())) {
+            fail(nick + ": expected a '" + type + "' but got " + node);
+        }
+        return node;
+    }
+
+    /** Skips lines until one matches, failing on close or timeout. */
+    JsonNode awaitMatching(String what, Predicate<JsonNode> condition) {
+        while (true) {
+            JsonNode node = next();
+            if (node == CLOSED) {
+                fail(nick + ": connection closed while waiting for " + what);
+            }
+            if (condition.test(node)) {
+                return node;
+            }
+        }
+    }
+
+    JsonNode await(String type) {
+        return awaitMatching("a '" + type + "'", n -> type.equals(n.path("type").asText()));
+    }
+
+    /**
+     * Proves that nothing else is queued for this client: a ping's pong must be the very next line. Anything
+     * the server queued before the ping would arrive first.
+     */
+    void expectNothingPending() throws IOException {
+        send("{\"type\":\"ping\",\"ref\":\"barrier\"}");
+        JsonNode node = next();
+        if (!"pong".equals(node.path("type").asText())) {
+            fail(nick + ": expected nothing pending but got " + node);
+        }
+    }
+
+    /** Waits for the server to close the connection, skipping what comes before; returns the bye, if any. */
+    JsonNode awaitClose() {
+        JsonNode bye = null;
+        while (true) {
+            JsonNode node = next();
+            if (node == CLOSED) {
+                return bye;
+            }
+            if ("bye".equals(node.path("type").asText())) {
+                bye = node;
+            }
+        }
+    }
+
+    boolean isClosedByServer() {
+        return received.contains(CLOSED);
+    }
+
+    /** Closes the socket abruptly, as a crashed client would. */
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    /** A client that registers and then never reads again, with a tiny receive window. */
+    static Socket stalled(int port, String nick) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
+        socket.getOutputStream().write(("{\"type\":\"hello\",\"nick\":\"" + nick + "\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
+        return socket;
+    }
+}
