@@ -1,1 +1,151 @@
-package io.loomchat.cli; public final class ChatCommand { public static void main(String[] a) {} }
+package io.loomchat.cli;
+
+import io.loomchat.protocol.Event.Bye;
+import io.loomchat.protocol.Names;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar loomchat-cli.jar}: the terminal client. */
+@Command(name = "loomchat-cli", mixinStandardHelpOptions = true, version = "loomchat-cli 0.1.0",
+        description = {"Chats on a Loomchat server. Type to talk; /help lists the commands.",
+                "With stdin piped, sends each line, waits for the server to acknowledge the last one, and exits."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:quit normally", "1:bad option or cannot connect", "2:connection to the server lost",
+                "3:could not register (nick refused)"},
+        sortOptions = false)
+public final class ChatCommand implements Callable<Integer> {
+
+    static final int EXIT_LOST = 2;
+    static final int EXIT_NOT_REGISTERED = 3;
+    /** How long a script's last lines may wait for the server's acknowledgement before the client quits anyway. */
+    static final Duration REPLY_WAIT = Duration.ofSeconds(10);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    @Option(names = "--host", description = "Server host name or address (default: ${DEFAULT-VALUE}).")
+    String host = "localhost";
+
+    @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
+    int port = 12345;
+
+    @Option(names = "--nick", description = "Your nick (default: your user name).")
+    String nick;
+
+    @Option(names = "--room", description = "Room to join first (default: the server's, usually lobby).")
+    String room;
+
+    @Option(names = "--json", description = "Print the raw protocol lines the server sends (for scripts).")
+    boolean json;
+
+    @Option(names = "--plain", description = "Plain line output even on a terminal (no line editor).")
+    boolean plain;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ChatCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        String wanted = nick != null ? nick : defaultNick();
+        String problem = Names.nickProblem(wanted);
+        if (problem != null) {
+            err.println("loomchat: invalid nick '" + wanted + "': " + problem);
+            return 1;
+        }
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+        } catch (UnknownHostException e) {
+            err.println("loomchat: unknown host " + host);
+            return 1;
+        } catch (IOException e) {
+            err.println("loomchat: cannot connect to " + host + ":" + port + ": " + e.getMessage());
+            return 1;
+        }
+        socket.setTcpNoDelay(true);
+        boolean interactive = !json && !plain && stdinIsTerminal();
+        Screen screen = interactive ? new TerminalScreen() : new PlainScreen(System.out);
+        ChatClient client = new ChatClient(socket, screen, json, ZoneId.systemDefault());
+        client.start(wanted, room, () -> {
+            if (!client.isQuitting()) {
+                Bye bye = client.bye();
+                String why = bye == null ? "connection to " + host + ":" + port + " lost"
+                        : "disconnected by the server: " + bye.reason();
+                screen.close();
+                err.println("loomchat: " + why);
+                System.exit(EXIT_LOST);
+            }
+        });
+        try {
+            return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err);
+        } finally {
+            screen.close();
+        }
+    }
+
+    /** A person at a terminal: a nick refusal is shown and they may pick another with /nick. */
+    private static int interactive(TerminalScreen screen, ChatClient client) throws Exception {
+        for (String line; (line = screen.readLine()) != null; ) {
+            if (!client.submit(line)) {
+                break;
+            }
+        }
+        client.quit(Duration.ofSeconds(3));
+        return 0;
+    }
+
+    /** Lines from a pipe or file: each is sent; at the end wait for the replies, then quit. */
+    private static int scripted(ChatClient client, PrintStream err) throws Exception {
+        if (!client.awaitRegistration(REPLY_WAIT)) {
+            String why = client.registrationError();
+            err.println("loomchat: could not register: " + (why == null ? "no answer from the server" : why));
+            client.abandon();
+            return EXIT_NOT_REGISTERED;
+        }
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        boolean more = true;
+        for (String line; more && (line = stdin.readLine()) != null; ) {
+            more = client.submit(line);
+        }
+        if (!client.awaitReplies(REPLY_WAIT)) {
+            err.println("loomchat: the server did not acknowledge every line within " + REPLY_WAIT.toSeconds() + "s");
+        }
+        client.quit(Duration.ofSeconds(5));
+        return 0;
+    }
+
+    private static boolean stdinIsTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            // JDK 22+ returns a Console even when redirected; isTerminal() then tells the truth.
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 21: a Console exists only on a terminal
+        }
+    }
+
+    private static String defaultNick() {
+        String user = System.getProperty("user.name", "");
+        String cleaned = user.replaceAll("[^A-Za-z0-9_-]", "");
+        if (cleaned.length() > Names.MAX_NICK_CHARS) {
+            cleaned = cleaned.substring(0, Names.MAX_NICK_CHARS);
+        }
+        return Names.nickProblem(cleaned) == null ? cleaned : "guest" + (System.nanoTime() % 10_000);
+    }
+}

@@ -23,9 +23,9 @@ import java.util.function.Predicate;
  * A raw protocol client over a real socket, for tests: {@code send(json)} and {@code expect(type)}.
  * A virtual thread reads every line the server sends into a queue, so this client is never slow.
  */
-final class TestClient implements AutoCloseable {
+public final class TestClient implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(10);
+    public static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Put in the queue when the server closes the connection. */
     private static final JsonNode CLOSED = TextNode.valueOf("<closed>");
@@ -33,7 +33,7 @@ final class TestClient implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
-    final String nick;
+    public final String nick;
 
     private TestClient(Socket socket, String nick) throws IOException {
         this.socket = socket;
@@ -42,12 +42,12 @@ final class TestClient implements AutoCloseable {
         Thread.ofVirtual().name("test-client-" + nick).start(this::readLoop);
     }
 
-    static TestClient connect(int port) throws IOException {
+    public static TestClient connect(int port) throws IOException {
         return new TestClient(new Socket("127.0.0.1", port), "(unregistered)");
     }
 
     /** Connects, says hello and waits for the welcome and its own join notice. */
-    static TestClient register(int port, String nick) throws IOException {
+    public static TestClient register(int port, String nick) throws IOException {
         TestClient client = new TestClient(new Socket("127.0.0.1", port), nick);
         client.send("{\"type\":\"hello\",\"nick\":\"" + nick + "\"}");
         assertEquals(nick, client.expect("welcome").get("nick").asText());
@@ -71,21 +71,21 @@ final class TestClient implements AutoCloseable {
         received.add(CLOSED);
     }
 
-    void send(String json) throws IOException {
+    public void send(String json) throws IOException {
         sendRaw((json + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    void say(String text) throws IOException {
+    public void say(String text) throws IOException {
         send("{\"type\":\"say\",\"text\":" + JSON.writeValueAsString(text) + "}");
     }
 
     /** The next line from the server, failing if none arrives in time. */
-    JsonNode next() {
+    public JsonNode next() {
         try {
             JsonNode node = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertNotNull(node, nick + ": nothing received within " + WAIT);
@@ -97,7 +97,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** The next line, which must be of {@code type}. */
-    JsonNode expect(String type) {
+    public JsonNode expect(String type) {
         JsonNode node = next();
         if (!type.equals(node.path("type").asText())) {
             fail(nick + ": expected a '" + type + "' but got " + node);
@@ -106,7 +106,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Skips lines until one matches, failing on close or timeout. */
-    JsonNode awaitMatching(String what, Predicate<JsonNode> condition) {
+    public JsonNode awaitMatching(String what, Predicate<JsonNode> condition) {
         while (true) {
             JsonNode node = next();
             if (node == CLOSED) {
@@ -118,7 +118,7 @@ final class TestClient implements AutoCloseable {
         }
     }
 
-    JsonNode await(String type) {
+    public JsonNode await(String type) {
         return awaitMatching("a '" + type + "'", n -> type.equals(n.path("type").asText()));
     }
 
@@ -126,7 +126,7 @@ final class TestClient implements AutoCloseable {
      * Proves that nothing else is queued for this client: a ping's pong must be the very next line. Anything
      * the server queued before the ping would arrive first.
      */
-    void expectNothingPending() throws IOException {
+    public void expectNothingPending() throws IOException {
         send("{\"type\":\"ping\",\"ref\":\"barrier\"}");
         JsonNode node = next();
         if (!"pong".equals(node.path("type").asText())) {
@@ -135,7 +135,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** Waits for the server to close the connection, skipping what comes before; returns the bye, if any. */
-    JsonNode awaitClose() {
+    public JsonNode awaitClose() {
         JsonNode bye = null;
         while (true) {
             JsonNode node = next();
@@ -148,7 +148,7 @@ final class TestClient implements AutoCloseable {
         }
     }
 
-    boolean isClosedByServer() {
+    public boolean isClosedByServer() {
         return received.contains(CLOSED);
     }
 
@@ -159,7 +159,7 @@ final class TestClient implements AutoCloseable {
     }
 
     /** A client that registers and then never reads again, with a tiny receive window. */
-    static Socket stalled(int port, String nick) throws IOException {
+    public static Socket stalled(int port, String nick) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
         socket.connect(new InetSocketAddress("127.0.0.1", port));

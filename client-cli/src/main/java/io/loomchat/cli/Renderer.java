@@ -1,0 +1,83 @@
+package io.loomchat.cli;
+
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.Bye;
+import io.loomchat.protocol.Event.ChatMessage;
+import io.loomchat.protocol.Event.ErrorReply;
+import io.loomchat.protocol.Event.Joined;
+import io.loomchat.protocol.Event.Left;
+import io.loomchat.protocol.Event.Members;
+import io.loomchat.protocol.Event.Pong;
+import io.loomchat.protocol.Event.PrivateMessage;
+import io.loomchat.protocol.Event.Renamed;
+import io.loomchat.protocol.Event.RoomInfo;
+import io.loomchat.protocol.Event.RoomList;
+import io.loomchat.protocol.Event.Welcome;
+import io.loomchat.protocol.SafeText;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.stream.Collectors;
+
+/**
+ * Turns events into the lines a person reads: {@code HH:MM <nick> text} for chat, {@code -!-} for notices,
+ * {@code !!!} for errors. Everything that came from other people passes through {@link SafeText}, so no
+ * peer can move the cursor, recolor or clear this terminal.
+ */
+final class Renderer {
+
+    static final String NOTICE = "-!-";
+    static final String ERROR = "!!!";
+
+    private final DateTimeFormatter clock;
+
+    Renderer(ZoneId zone) {
+        this.clock = DateTimeFormatter.ofPattern("HH:mm").withZone(zone);
+    }
+
+    /**
+     * The line for {@code event}, or null when there is nothing to show. {@code me} is this client's nick,
+     * {@code currentRoom} the room plain lines go to: lines from other rooms are tagged with their room.
+     */
+    String render(Event event, String me, String currentRoom) {
+        return switch (event) {
+            case ChatMessage m -> time(m.ts()) + roomTag(m.room(), currentRoom)
+                    + (m.action() ? "* " + safe(m.from()) + " " + safe(m.text())
+                                  : "<" + safe(m.from()) + "> " + safe(m.text()));
+            case PrivateMessage m -> time(m.ts()) + (m.from().equalsIgnoreCase(me) && !m.to().equalsIgnoreCase(me)
+                    ? "-> *" + safe(m.to()) + "* " + (m.action() ? "* " + safe(me) + " " : "") + safe(m.text())
+                    : "*" + safe(m.from()) + "* " + (m.action() ? "* " + safe(m.from()) + " " : "") + safe(m.text()));
+            case Joined j -> time(j.ts()) + NOTICE + " " + (j.nick().equalsIgnoreCase(me) ? "you joined "
+                    : safe(j.nick()) + " joined ") + safe(j.room());
+            case Left l -> time(l.ts()) + NOTICE + " " + (l.nick().equalsIgnoreCase(me) ? "you left "
+                    : safe(l.nick()) + " left ") + safe(l.room())
+                    + (l.reason() == null || l.reason().equals("leave") ? "" : " (" + safe(l.reason()) + ")");
+            case Renamed r -> time(r.ts()) + NOTICE + " " + safe(r.old()) + " is now known as " + safe(r.nick());
+            case Members m -> NOTICE + " in " + safe(m.room()) + " (" + m.nicks().size() + "): "
+                    + m.nicks().stream().map(Renderer::safe).collect(Collectors.joining(", "));
+            case RoomList r -> r.rooms().isEmpty() ? NOTICE + " no rooms"
+                    : NOTICE + " rooms: " + r.rooms().stream().map(Renderer::room).collect(Collectors.joining(", "));
+            case Welcome w -> NOTICE + " welcome to " + safe(w.server() == null ? "loomchat" : w.server())
+                    + ", " + safe(w.nick()) + " (protocol " + w.version() + "). /help lists the commands.";
+            case ErrorReply e -> ERROR + " " + safe(e.code()) + ": " + safe(e.message());
+            case Bye b -> NOTICE + " server closed the connection: " + safe(b.reason());
+            case Pong p -> NOTICE + " pong";
+        };
+    }
+
+    private String time(Instant ts) {
+        return clock.format(ts) + " ";
+    }
+
+    private static String roomTag(String room, String currentRoom) {
+        return room.equals(currentRoom) ? "" : "[" + safe(room) + "] ";
+    }
+
+    private static String room(RoomInfo info) {
+        return safe(info.name()) + " (" + info.members() + ")";
+    }
+
+    static String safe(String text) {
+        return SafeText.neutralize(text);
+    }
+}

@@ -1,0 +1,58 @@
+package io.loomchat.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * An interactive terminal through JLine: incoming lines are printed above the input line, which JLine then
+ * redraws with whatever the person had typed, so typing is never garbled or lost while messages arrive.
+ */
+final class TerminalScreen implements Screen {
+
+    private final Terminal terminal;
+    private final LineReader reader;
+    private volatile String prompt = "> ";
+
+    TerminalScreen() {
+        try {
+            this.terminal = TerminalBuilder.builder().system(true).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the terminal", e);
+        }
+        this.reader = LineReaderBuilder.builder().terminal(terminal).appName("loomchat").build();
+    }
+
+    /** The next typed line, or null at end of input (Ctrl-D) or on Ctrl-C. */
+    String readLine() {
+        try {
+            return reader.readLine(prompt);
+        } catch (EndOfFileException | UserInterruptException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void show(String line) {
+        reader.printAbove(line);
+    }
+
+    @Override
+    public void prompt(String newPrompt) {
+        this.prompt = newPrompt;
+    }
+
+    @Override
+    public void close() {
+        try {
+            terminal.close();
+        } catch (IOException e) {
+            // the terminal is going away anyway
+        }
+    }
+}

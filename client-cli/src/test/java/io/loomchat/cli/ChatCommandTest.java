@@ -1,0 +1,161 @@
+package io.loomchat.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loomchat.server.ChatServer;
+import io.loomchat.server.ServerConfig;
+import io.loomchat.server.TestClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The real CLI, in its own JVM with piped stdin, against a real server on a loopback port. */
+class ChatCommandTest {
+
+    private ChatServer server;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = ChatServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0));
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (AutoCloseable c : opened) {
+            c.close();
+        }
+        server.close();
+    }
+
+    private CliProcess cli(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", String.valueOf(server.port())));
+        all.addAll(List.of(args));
+        CliProcess p = CliProcess.start(all.toArray(String[]::new));
+        opened.add(p);
+        return p;
+    }
+
+    private TestClient observer(String nick) throws Exception {
+        TestClient c = TestClient.register(server.port(), nick);
+        opened.add(c);
+        return c;
+    }
+
+    @Test
+    void pipedLinesAreSaidInOrderAndTheClientExitsZeroOnceTheLastIsAcknowledged() throws Exception {
+        TestClient watcher = observer("watcher");
+        CliProcess bot = cli("--nick", "bot");
+        bot.type("hello from a script");
+        bot.type("/me waves");
+        bot.type("/join dev");
+        bot.type("now in dev");
+        bot.closeStdin();
+        assertEquals(0, bot.awaitExit(), bot.stderr());
+
+        JsonNode first = watcher.await("message");
+        assertEquals("bot", first.get("from").asText());
+        assertEquals("hello from a script", first.get("text").asText());
+        JsonNode action = watcher.await("message");
+        assertTrue(action.get("action").asBoolean());
+        assertEquals("waves", action.get("text").asText());
+        JsonNode left = watcher.await("left");
+        assertEquals("bot", left.get("nick").asText());
+        assertEquals("quit", left.get("reason").asText(), "a script ends with a clean quit");
+
+        List<String> out = bot.allOutput();
+        assertTrue(out.stream().anyMatch(l -> l.matches("\\d\\d:\\d\\d <bot> hello from a script")), out.toString());
+        assertTrue(out.stream().anyMatch(l -> l.matches("\\d\\d:\\d\\d \\* bot waves")), out.toString());
+        assertTrue(out.stream().anyMatch(l -> l.matches("\\d\\d:\\d\\d <bot> now in dev")), out.toString());
+        assertTrue(out.stream().anyMatch(l -> l.startsWith("-!- ") || l.contains(" -!- ")), "notices are marked");
+    }
+
+    @Test
+    void quitInTheMiddleOfAScriptEndsIt() throws Exception {
+        TestClient watcher = observer("watcher");
+        CliProcess bot = cli("--nick", "bot");
+        bot.type("one");
+        bot.type("/quit enough");
+        bot.type("never sent");
+        assertEquals(0, bot.awaitExit(), bot.stderr());
+        assertEquals("one", watcher.await("message").get("text").asText());
+        assertEquals("quit: enough", watcher.await("left").get("reason").asText());
+        watcher.expectNothingPending();
+    }
+
+    @Test
+    void messagesFromOthersArriveWhileTheClientRunsAndTerminalEscapesAreNeutralized() throws Exception {
+        TestClient mallory = observer("mallory");
+        CliProcess alice = cli("--nick", "alice");
+        alice.type("ready");
+        mallory.awaitMatching("alice's line", n -> "ready".equals(n.path("text").asText()));
+        String hostile = "\u001b[2J\u001b[H\u001b]0;pwned\u0007\u009b31m evil\u202etxt.exe \u001b]52;c;ZXZpbA==\u0007";
+        mallory.send("{\"type\":\"say\",\"text\":" + new ObjectMapper().writeValueAsString(hostile) + "}");
+        String line = alice.awaitOutput("mallory's line", l -> l.contains("<mallory>"));
+        alice.closeStdin();
+        assertEquals(0, alice.awaitExit(), alice.stderr());
+
+        for (char c : line.toCharArray()) {
+            assertFalse(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e),
+                    "unsafe U+" + Integer.toHexString(c) + " reached the terminal: " + line);
+        }
+        assertTrue(line.contains("^[[2J^[[H^[]0;pwned^G<U+009B>31m evil<U+202E>txt.exe ^[]52;c;ZXZpbA==^G"), line);
+    }
+
+    @Test
+    void aTakenNickEndsAScriptWithStatus3AndAClearMessage() throws Exception {
+        observer("taken");
+        CliProcess late = cli("--nick", "TAKEN");
+        late.type("hi");
+        late.closeStdin();
+        assertEquals(ChatCommand.EXIT_NOT_REGISTERED, late.awaitExit());
+        assertTrue(late.stderr().contains("nick_taken"), late.stderr());
+    }
+
+    @Test
+    void whenTheServerGoesAwayTheClientSaysSoAndExitsNonZero() throws Exception {
+        CliProcess alice = cli("--nick", "alice");
+        alice.type("still here");
+        alice.awaitOutput("its own line", l -> l.contains("<alice> still here"));
+        server.close();
+        assertEquals(ChatCommand.EXIT_LOST, alice.awaitExit());
+        assertTrue(alice.stderr().contains("server shutting down"), alice.stderr());
+    }
+
+    @Test
+    void jsonModePrintsTheProtocolLines() throws Exception {
+        CliProcess bot = cli("--nick", "bot", "--json");
+        bot.type("hi");
+        bot.closeStdin();
+        assertEquals(0, bot.awaitExit(), bot.stderr());
+        ObjectMapper json = new ObjectMapper();
+        List<String> types = new ArrayList<>();
+        for (String line : bot.allOutput()) {
+            types.add(json.readTree(line).get("type").asText());
+        }
+        assertEquals(List.of("welcome", "joined", "message", "bye"), types);
+    }
+
+    @Test
+    void anUnreachableServerIsReportedWithStatus1() throws Exception {
+        int port = server.port();
+        server.close();
+        CliProcess p = CliProcess.start("--host", "127.0.0.1", "--port", String.valueOf(port), "--nick", "x");
+        opened.add(p);
+        assertEquals(1, p.awaitExit());
+        assertTrue(p.stderr().contains("cannot connect to 127.0.0.1:" + port), p.stderr());
+    }
+
+    @Test
+    void anInvalidNickIsRefusedBeforeConnecting() throws Exception {
+        CliProcess p = cli("--nick", "no spaces allowed");
+        assertEquals(1, p.awaitExit());
+        assertTrue(p.stderr().contains("invalid nick"), p.stderr());
+    }
+}

@@ -1,0 +1,111 @@
+package io.loomchat.protocol;
+
+import io.loomchat.protocol.Request.Join;
+import io.loomchat.protocol.Request.Leave;
+import io.loomchat.protocol.Request.ListRooms;
+import io.loomchat.protocol.Request.Msg;
+import io.loomchat.protocol.Request.Nick;
+import io.loomchat.protocol.Request.Ping;
+import io.loomchat.protocol.Request.Quit;
+import io.loomchat.protocol.Request.Say;
+import io.loomchat.protocol.Request.Who;
+import java.util.List;
+
+/**
+ * What a person types, turned into a request: slash commands, or text said to the current room.
+ * Pure, so that every front end (the terminal client, a text-mode connection) parses the same way.
+ */
+public final class Input {
+
+    /** The outcome of one typed line. */
+    public sealed interface Action {
+    }
+
+    public record Send(Request request) implements Action {
+    }
+
+    public record ShowHelp() implements Action {
+    }
+
+    /** The line cannot be sent; {@code message} says why, for the person who typed it. */
+    public record Problem(String message) implements Action {
+    }
+
+    /** A blank line: nothing to do. */
+    public record Nothing() implements Action {
+    }
+
+    public record Command(String usage, String summary) {
+    }
+
+    /** Every command, in the order /help lists them. */
+    public static final List<Command> COMMANDS = List.of(
+            new Command("/join ROOM", "join a room (creating it) and make it the current room"),
+            new Command("/leave [ROOM]", "leave a room (default: the current one); also /part"),
+            new Command("/msg NICK TEXT", "send a private message"),
+            new Command("/me TEXT", "say an action: * you TEXT"),
+            new Command("/nick NAME", "change your nick"),
+            new Command("/who [ROOM]", "list who is in a room (default: the current one)"),
+            new Command("/rooms", "list the rooms and how many are in each; also /list"),
+            new Command("/ping", "check that the server answers"),
+            new Command("/quit [REASON]", "leave the chat"),
+            new Command("/help", "this list"),
+            new Command("//TEXT", "say TEXT starting with a '/'"));
+
+    private Input() {
+    }
+
+    /**
+     * Parses one typed line. {@code currentRoom} is where plain text goes (null: the server's idea of the
+     * current room); {@code ref} is attached to the request.
+     */
+    public static Action parse(String line, String currentRoom, String ref) {
+        String text = stripLineEnd(line);
+        if (text.isBlank()) {
+            return new Nothing();
+        }
+        if (!text.startsWith("/")) {
+            return new Send(new Say(currentRoom, text, false, ref));
+        }
+        if (text.startsWith("//")) {
+            return new Send(new Say(currentRoom, text.substring(1), false, ref));
+        }
+        String[] words = text.substring(1).split("\\s+", 2);
+        String command = words[0].toLowerCase();
+        String rest = words.length > 1 ? words[1].strip() : "";
+        return switch (command) {
+            case "join", "j" -> rest.isEmpty() ? usage("/join ROOM") : new Send(new Join(firstWord(rest), ref));
+            case "leave", "part" -> new Send(new Leave(rest.isEmpty() ? currentRoom : firstWord(rest), ref));
+            case "msg", "m", "query" -> {
+                String[] parts = rest.split("\\s+", 2);
+                yield parts.length < 2 || parts[1].isBlank() ? usage("/msg NICK TEXT")
+                        : new Send(new Msg(parts[0], parts[1], false, ref));
+            }
+            case "me" -> rest.isEmpty() ? usage("/me TEXT") : new Send(new Say(currentRoom, rest, true, ref));
+            case "nick" -> rest.isEmpty() ? usage("/nick NAME") : new Send(new Nick(firstWord(rest), ref));
+            case "who", "names" -> new Send(new Who(rest.isEmpty() ? currentRoom : firstWord(rest), ref));
+            case "rooms", "list" -> new Send(new ListRooms(ref));
+            case "ping" -> new Send(new Ping(ref));
+            case "quit", "exit", "bye" -> new Send(new Quit(rest.isEmpty() ? null : rest, ref));
+            case "help", "?" -> new ShowHelp();
+            default -> new Problem("unknown command /" + command + "; /help lists the commands");
+        };
+    }
+
+    private static Problem usage(String usage) {
+        return new Problem("usage: " + usage);
+    }
+
+    private static String firstWord(String s) {
+        int space = s.indexOf(' ');
+        return space < 0 ? s : s.substring(0, space);
+    }
+
+    private static String stripLineEnd(String line) {
+        int end = line.length();
+        while (end > 0 && (line.charAt(end - 1) == '\n' || line.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        return line.substring(0, end);
+    }
+}

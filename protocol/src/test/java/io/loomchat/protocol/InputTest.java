@@ -1,0 +1,59 @@
+package io.loomchat.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomchat.protocol.Input.Problem;
+import io.loomchat.protocol.Input.Send;
+import io.loomchat.protocol.Request.Join;
+import io.loomchat.protocol.Request.Leave;
+import io.loomchat.protocol.Request.ListRooms;
+import io.loomchat.protocol.Request.Msg;
+import io.loomchat.protocol.Request.Nick;
+import io.loomchat.protocol.Request.Ping;
+import io.loomchat.protocol.Request.Quit;
+import io.loomchat.protocol.Request.Say;
+import io.loomchat.protocol.Request.Who;
+import org.junit.jupiter.api.Test;
+
+class InputTest {
+
+    private static Request sent(String line) {
+        return assertInstanceOf(Send.class, Input.parse(line, "lobby", "r")).request();
+    }
+
+    @Test
+    void plainTextIsSaidToTheCurrentRoom() {
+        assertEquals(new Say("lobby", "hello there", false, "r"), sent("hello there\r\n"));
+        assertEquals(new Say("lobby", "/not a command", false, "r"), sent("//not a command"));
+    }
+
+    @Test
+    void everySlashCommandBecomesItsRequest() {
+        assertEquals(new Join("dev", "r"), sent("/join dev"));
+        assertEquals(new Leave("lobby", "r"), sent("/leave"));
+        assertEquals(new Leave("dev", "r"), sent("/part dev"));
+        assertEquals(new Msg("bob", "hi there bob", false, "r"), sent("/msg bob hi there bob"));
+        assertEquals(new Say("lobby", "waves", true, "r"), sent("/me waves"));
+        assertEquals(new Nick("alicia", "r"), sent("/NICK alicia"));
+        assertEquals(new Who("lobby", "r"), sent("/who"));
+        assertEquals(new Who("dev", "r"), sent("/who dev"));
+        assertEquals(new ListRooms("r"), sent("/rooms"));
+        assertEquals(new Ping("r"), sent("/ping"));
+        assertEquals(new Quit(null, "r"), sent("/quit"));
+        assertEquals(new Quit("see you", "r"), sent("/quit see you"));
+        assertInstanceOf(Input.ShowHelp.class, Input.parse("/help", "lobby", "r"));
+        assertInstanceOf(Input.Nothing.class, Input.parse("   ", "lobby", "r"));
+    }
+
+    @Test
+    void missingArgumentsAndUnknownCommandsAreExplained() {
+        assertTrue(assertInstanceOf(Problem.class, Input.parse("/msg bob", "lobby", "r")).message()
+                .contains("/msg NICK TEXT"));
+        assertTrue(assertInstanceOf(Problem.class, Input.parse("/join", "lobby", "r")).message()
+                .contains("/join ROOM"));
+        assertTrue(assertInstanceOf(Problem.class, Input.parse("/frobnicate", "lobby", "r")).message()
+                .contains("/help"));
+    }
+}
