@@ -149,13 +149,13 @@ final class ChatClient {
             if (event.ref() != null) {
                 unanswered.remove(event.ref());
             }
-            changed.signalAll();
             me = nick;
             shownRoom = currentRoomLocked();
+            screen.prompt(shownRoom == null ? "> " : "[" + shownRoom + "] > "); // before anyone waiting reads it
+            changed.signalAll();
         } finally {
             stateLock.unlock();
         }
-        screen.prompt(shownRoom == null ? "> " : "[" + shownRoom + "] > ");
         if (json || (event instanceof Bye && quitting)) {
             return;
         }
@@ -199,9 +199,13 @@ final class ChatClient {
         }
     }
 
-    /** Waits for the hello's outcome: true when registered, false on refusal, close or timeout. */
+    /**
+     * Waits for the hello's outcome: true once registered and in the first room (the server's join notice
+     * follows its welcome), false on refusal, close or timeout.
+     */
     boolean awaitRegistration(Duration timeout) throws InterruptedException {
-        return awaitState(timeout, () -> registered || registrationError != null) && isRegistered();
+        return awaitState(timeout, () -> (registered && !rooms.isEmpty()) || registrationError != null)
+                && isRegistered();
     }
 
     /** Waits until every request sent has had its reply (the server's acknowledgement or error). */

@@ -98,6 +98,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     /** A person at a terminal: a nick refusal is shown and they may pick another with /nick. */
     private static int interactive(TerminalScreen screen, ChatClient client) throws Exception {
+        client.awaitRegistration(Duration.ofSeconds(3)); // so that the first prompt already names the room
         for (String line; (line = screen.readLine()) != null; ) {
             if (!client.submit(line)) {
                 break;

@@ -1,0 +1,78 @@
+package io.loomchat.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real pseudo-terminal, through tmux: start a program in it, type with send-keys, read the screen with
+ * capture-pane. Each instance has its own tmux server socket, so tests never touch a person's sessions.
+ */
+final class TmuxTerminal implements AutoCloseable {
+
+    private final String socketName = "loomchat-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+
+    static boolean available() {
+        try {
+            Process p = new ProcessBuilder("tmux", "-V").redirectErrorStream(true).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    TmuxTerminal(int columns, int rows, List<String> command) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("new-session", "-d", "-s", "main",
+                "-x", String.valueOf(columns), "-y", String.valueOf(rows)));
+        args.add(String.join(" ", command.stream().map(TmuxTerminal::quote).toList()));
+        tmux(args.toArray(String[]::new));
+    }
+
+    /** Types text without pressing Enter; tmux passes it literally. */
+    void type(String text) throws IOException, InterruptedException {
+        tmux("send-keys", "-t", "main", "-l", text);
+    }
+
+    void pressEnter() throws IOException, InterruptedException {
+        tmux("send-keys", "-t", "main", "Enter");
+    }
+
+    /** The visible screen, one string per row, trailing blank rows removed. */
+    List<String> screen() throws IOException, InterruptedException {
+        String text = tmux("capture-pane", "-t", "main", "-p");
+        List<String> rows = new ArrayList<>(List.of(text.split("\n", -1)));
+        while (!rows.isEmpty() && rows.get(rows.size() - 1).isBlank()) {
+            rows.remove(rows.size() - 1);
+        }
+        return rows;
+    }
+
+    private String tmux(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("tmux", "-L", socketName));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("tmux " + String.join(" ", args) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static String quote(String arg) {
+        return "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            tmux("kill-server");
+        } catch (IOException e) {
+            // already gone with its last session
+        }
+    }
+}
