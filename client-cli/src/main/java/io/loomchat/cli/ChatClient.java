@@ -170,7 +170,9 @@ final class ChatClient {
 
     /** Handles one typed line. Returns false once the person has asked to quit. */
     boolean submit(String line) throws IOException {
-        Input.Action action = Input.parse(line, currentRoom(), newRef());
+        // No explicit room: the server resolves "the current room" in request order, so a script's
+        // "/join dev" followed by a line says that line in dev even before the join's notice arrives here.
+        Input.Action action = Input.parse(line, null, newRef());
         switch (action) {
             case Input.Nothing n -> {
             }
