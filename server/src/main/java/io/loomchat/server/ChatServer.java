@@ -107,23 +107,25 @@ public final class ChatServer implements AutoCloseable {
                 return;
             }
             long id = nextSessionId.incrementAndGet();
-            Thread.ofVirtual().name("loomchat-session-" + id).start(() -> serve(id, socket));
+            // Counted here, on the one accepting thread, so that the limit is exact.
+            if (stopping || sessions.size() >= config.maxConnections()) {
+                CloseReason reason = stopping ? CloseReason.SHUTDOWN : CloseReason.SERVER_FULL;
+                Thread.ofVirtual().name("loomchat-refuse-" + id).start(() -> refuse(id, socket, reason));
+                continue;
+            }
+            Session session = new Session(id, socket, this);
+            sessions.add(session);
+            Thread.ofVirtual().name("loomchat-session-" + id).start(() -> serve(session, socket));
         }
     }
 
-    private void serve(long id, Socket socket) {
+    private void serve(Session session, Socket socket) {
         try {
             socket.setTcpNoDelay(true); // chat wants latency; the outbox already batches
             socket.setKeepAlive(true);
         } catch (SocketException e) {
-            LOG.debug("socket options for #{}: {}", id, e.toString());
+            LOG.debug("socket options for {}: {}", session, e.toString());
         }
-        if (stopping || sessions.size() >= config.maxConnections()) {
-            refuse(id, socket, stopping ? CloseReason.SHUTDOWN : CloseReason.SERVER_FULL);
-            return;
-        }
-        Session session = new Session(id, socket, this);
-        sessions.add(session);
         if (stopping) {
             // close() may have taken its snapshot before this session was added; it must still get a bye.
             session.disconnect(CloseReason.SHUTDOWN, "");
@@ -135,12 +137,34 @@ public final class ChatServer implements AutoCloseable {
         String detail = reason == CloseReason.SERVER_FULL ? "max-connections=" + config.maxConnections() : "";
         LOG.warn("refused #{} {}: {} {}", id, socket.getInetAddress().getHostAddress(), reason.code(), detail);
         try (socket) {
-            socket.setSoTimeout((int) config.writeTimeout().toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(Codec.encode(new Bye(reason.code(), reason.summary() + (detail.isEmpty() ? "" : ": " + detail))));
             out.flush();
+            socket.shutdownOutput();
+            // Read what the client already sent (its hello, say) before closing: closing with unread input
+            // sends a reset, which can destroy the bye before the client reads it.
+            drainBriefly(socket);
         } catch (IOException e) {
             LOG.debug("refusing #{}: {}", id, e.toString());
+        }
+    }
+
+    /** Reads and drops input until the peer closes, for at most the close linger and 64 KiB. */
+    private void drainBriefly(Socket socket) throws IOException {
+        long deadline = System.nanoTime() + config.closeLinger().toNanos();
+        byte[] sink = new byte[4096];
+        int total = 0;
+        while (total < 64 * 1024) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return;
+            }
+            socket.setSoTimeout((int) left);
+            int n = socket.getInputStream().read(sink);
+            if (n < 0) {
+                return;
+            }
+            total += n;
         }
     }
 
