@@ -6,6 +6,7 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -42,9 +43,22 @@ final class TerminalScreen implements Screen {
         reader.printAbove(line);
     }
 
+    /** Changes the prompt, redrawing it at once if a line is being typed (e.g. after a /join). */
     @Override
     public void prompt(String newPrompt) {
+        if (newPrompt.equals(prompt)) {
+            return;
+        }
         this.prompt = newPrompt;
+        if (reader instanceof LineReaderImpl impl && reader.isReading()) {
+            try {
+                impl.setPrompt(newPrompt);
+                reader.callWidget(LineReader.REDRAW_LINE);
+                reader.callWidget(LineReader.REDISPLAY);
+            } catch (IllegalStateException e) {
+                // readLine() ended in between: the next one uses the new prompt
+            }
+        }
     }
 
     @Override

@@ -56,6 +56,10 @@ class InteractiveTerminalTest {
         }
     }
 
+    private static String lastRow(List<String> rows) {
+        return rows.isEmpty() ? "" : rows.get(rows.size() - 1);
+    }
+
     private List<String> awaitScreen(String what, java.util.function.Predicate<List<String>> condition) {
         return await(what).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                 .until(terminal::screen, condition);
@@ -64,17 +68,17 @@ class InteractiveTerminalTest {
     @Test
     void linesArrivingWhileAPersonTypesAppearAboveTheirUnfinishedInput() throws Exception {
         awaitScreen("the prompt after joining", rows -> rows.stream().anyMatch(r -> r.contains("you joined lobby"))
-                && rows.get(rows.size() - 1).startsWith("[lobby] >"));
+                && lastRow(rows).startsWith("[lobby] >"));
         bob = TestClient.register(server.port(), "bob");
 
         terminal.type("half a thou");
-        awaitScreen("the unfinished input", rows -> rows.get(rows.size() - 1).endsWith("half a thou"));
+        awaitScreen("the unfinished input", rows -> lastRow(rows).endsWith("half a thou"));
         for (int i = 1; i <= 3; i++) {
             bob.say("interruption " + i);
         }
         List<String> rows = awaitScreen("bob's three lines",
                 r -> r.stream().anyMatch(row -> row.endsWith("<bob> interruption 3")));
-        assertEquals("[lobby] > half a thou", rows.get(rows.size() - 1), "the input line is intact: " + rows);
+        assertEquals("[lobby] > half a thou", lastRow(rows), "the input line is intact: " + rows);
         for (int i = 1; i <= 3; i++) {
             String expected = "<bob> interruption " + i;
             assertTrue(rows.stream().anyMatch(row -> row.matches("\\d\\d:\\d\\d " + expected)), rows.toString());
@@ -85,5 +89,16 @@ class InteractiveTerminalTest {
         assertEquals("half a thought, finished",
                 bob.awaitMatching("alice's line", n -> "alice".equals(n.path("from").asText())).get("text").asText());
         awaitScreen("alice's own line", r -> r.stream().anyMatch(row -> row.endsWith("<alice> half a thought, finished")));
+    }
+
+    @Test
+    void thePromptFollowsTheCurrentRoomWhileTheNextLineIsTyped() throws Exception {
+        awaitScreen("the prompt after joining", rows -> lastRow(rows).startsWith("[lobby] >"));
+        terminal.type("/join dev");
+        terminal.pressEnter();
+        terminal.type("draft");
+        List<String> rows = awaitScreen("the prompt naming dev",
+                r -> lastRow(r).startsWith("[dev] >"));
+        assertEquals("[dev] > draft", lastRow(rows), rows.toString());
     }
 }
