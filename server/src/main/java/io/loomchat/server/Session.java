@@ -166,7 +166,6 @@ final class Session {
             Thread.currentThread().interrupt();
         }
         closeSocket();
-        server.forget(this);
         String who = nick == null ? "(unregistered)" : nick;
         String detail = closeDetail.isEmpty() ? "" : " (" + closeDetail + ")";
         if (reason.expected()) {
@@ -174,6 +173,7 @@ final class Session {
         } else {
             LOG.warn("disconnect #{} {} {}: {}{}", id, who, peer, reason.code(), detail);
         }
+        server.forget(this); // last: shutdown waits for this, and its own log line should come after ours
     }
 
     /** Queues one encoded line for this client; a client that cannot keep up is disconnected, never waited for. */
