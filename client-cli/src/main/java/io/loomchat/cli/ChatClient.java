@@ -4,9 +4,12 @@ import io.loomchat.protocol.BoundedLineReader;
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.Bye;
+import io.loomchat.protocol.Event.ChatMessage;
 import io.loomchat.protocol.Event.ErrorReply;
 import io.loomchat.protocol.Event.Joined;
 import io.loomchat.protocol.Event.Left;
+import io.loomchat.protocol.Event.Members;
+import io.loomchat.protocol.Event.PrivateMessage;
 import io.loomchat.protocol.Event.Renamed;
 import io.loomchat.protocol.Event.Welcome;
 import io.loomchat.protocol.Input;
@@ -23,7 +26,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -58,6 +65,8 @@ final class ChatClient {
     private boolean registered; // guarded by stateLock
     private String helloRef; // guarded by stateLock
     private String registrationError; // guarded by stateLock
+    private final Map<String, Set<String>> members = new HashMap<>(); // guarded by stateLock; room -> nick keys
+    private int messagesFromOthers; // guarded by stateLock
     private volatile boolean quitting;
     private volatile Bye bye;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -129,6 +138,7 @@ final class ChatClient {
         String me;
         stateLock.lock();
         try {
+            trackMembers(event);
             switch (event) {
                 case Welcome w -> {
                     registered = true;
@@ -140,6 +150,8 @@ final class ChatClient {
                 }
                 case Left l when l.nick().equalsIgnoreCase(nick) -> rooms.remove(l.room());
                 case Renamed r when r.old().equalsIgnoreCase(nick) -> nick = r.nick();
+                case ChatMessage m when !m.from().equalsIgnoreCase(nick) -> messagesFromOthers++;
+                case PrivateMessage m when !m.from().equalsIgnoreCase(nick) -> messagesFromOthers++;
                 case ErrorReply e when !registered && e.ref() != null && e.ref().equals(helloRef) ->
                         registrationError = e.code() + ": " + e.message();
                 case Bye b -> bye = b;
@@ -166,6 +178,38 @@ final class ChatClient {
         if (screen instanceof TerminalScreen && event instanceof ErrorReply e && !isRegistered()) {
             screen.show(Renderer.NOTICE + " choose another nick with /nick NAME");
         }
+    }
+
+    /** Keeps who-is-where current from the server's notices, for scripts that wait for company. */
+    private void trackMembers(Event event) {
+        switch (event) {
+            case Members m -> {
+                Set<String> nicks = new HashSet<>();
+                m.nicks().forEach(n -> nicks.add(n.toLowerCase(Locale.ROOT)));
+                members.put(m.room(), nicks);
+            }
+            case Joined j -> members.computeIfAbsent(j.room(), r -> new HashSet<>()).add(j.nick().toLowerCase(Locale.ROOT));
+            case Left l -> members.computeIfAbsent(l.room(), r -> new HashSet<>()).remove(l.nick().toLowerCase(Locale.ROOT));
+            case Renamed r -> members.values().forEach(set -> {
+                if (set.remove(r.old().toLowerCase(Locale.ROOT))) {
+                    set.add(r.nick().toLowerCase(Locale.ROOT));
+                }
+            });
+            default -> {
+            }
+        }
+    }
+
+    /** Waits until the current room has at least {@code count} members (this client included). */
+    boolean awaitMembers(int count, Duration timeout) throws IOException, InterruptedException {
+        String room = currentRoom();
+        send(new Request.Who(null, newRef())); // the answer seeds the list; notices keep it current
+        return awaitState(timeout, () -> members.getOrDefault(room, Set.of()).size() >= count);
+    }
+
+    /** Waits until {@code count} chat or private messages from others have arrived. */
+    boolean awaitMessagesFromOthers(int count, Duration timeout) throws InterruptedException {
+        return awaitState(timeout, () -> messagesFromOthers >= count);
     }
 
     /** Handles one typed line. Returns false once the person has asked to quit. */

@@ -13,6 +13,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,12 +26,13 @@ import picocli.CommandLine.Option;
                 "With stdin piped, sends each line, waits for the server to acknowledge the last one, and exits."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:quit normally", "1:bad option or cannot connect", "2:connection to the server lost",
-                "3:could not register (nick refused)"},
+                "3:could not register (nick refused)", "4:an --await-members or --await-messages wait timed out"},
         sortOptions = false)
 public final class ChatCommand implements Callable<Integer> {
 
     static final int EXIT_LOST = 2;
     static final int EXIT_NOT_REGISTERED = 3;
+    static final int EXIT_WAIT_TIMED_OUT = 4;
     /** How long a script's last lines may wait for the server's acknowledgement before the client quits anyway. */
     static final Duration REPLY_WAIT = Duration.ofSeconds(10);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -51,6 +54,22 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Option(names = "--plain", description = "Plain line output even on a terminal (no line editor).")
     boolean plain;
+
+    @Option(names = "--say", paramLabel = "LINE",
+            description = "Send this line (text or /command) instead of reading stdin; repeatable. For bots and containers.")
+    List<String> say = new ArrayList<>();
+
+    @Option(names = "--await-members", paramLabel = "N",
+            description = "Before sending, wait until the room has N members (you included).")
+    int awaitMembers;
+
+    @Option(names = "--await-messages", paramLabel = "N",
+            description = "After sending, wait until N messages from others have arrived, then quit.")
+    int awaitMessages;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "How long each --await-* wait may take (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds = 60;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ChatCommand()).execute(args));
@@ -76,7 +95,8 @@ public final class ChatCommand implements Callable<Integer> {
             return 1;
         }
         socket.setTcpNoDelay(true);
-        boolean interactive = !json && !plain && stdinIsTerminal();
+        boolean interactive = !json && !plain && say.isEmpty() && awaitMembers == 0 && awaitMessages == 0
+                && stdinIsTerminal();
         Screen screen = interactive ? new TerminalScreen() : new PlainScreen(System.out);
         ChatClient client = new ChatClient(socket, screen, json, ZoneId.systemDefault());
         client.start(wanted, room, () -> {
@@ -91,6 +111,10 @@ public final class ChatCommand implements Callable<Integer> {
         });
         try {
             return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err);
+        } catch (WaitTimedOut e) {
+            err.println("loomchat: " + e.getMessage());
+            client.quit(Duration.ofSeconds(5));
+            return EXIT_WAIT_TIMED_OUT;
         } finally {
             screen.close();
         }
@@ -108,24 +132,47 @@ public final class ChatCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Lines from a pipe or file: each is sent; at the end wait for the replies, then quit. */
-    private static int scripted(ChatClient client, PrintStream err) throws Exception {
+    /**
+     * Lines from --say, or from a pipe or file: each is sent; then wait for their replies (and for
+     * messages from others, if asked), then quit.
+     */
+    private int scripted(ChatClient client, PrintStream err) throws Exception {
         if (!client.awaitRegistration(REPLY_WAIT)) {
             String why = client.registrationError();
             err.println("loomchat: could not register: " + (why == null ? "no answer from the server" : why));
             client.abandon();
             return EXIT_NOT_REGISTERED;
         }
-        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        if (awaitMembers > 0 && !client.awaitMembers(awaitMembers, timeout)) {
+            throw new WaitTimedOut("fewer than " + awaitMembers + " members in the room after " + timeoutSeconds + "s");
+        }
         boolean more = true;
-        for (String line; more && (line = stdin.readLine()) != null; ) {
-            more = client.submit(line);
+        if (!say.isEmpty()) {
+            for (int i = 0; more && i < say.size(); i++) {
+                more = client.submit(say.get(i));
+            }
+        } else {
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; more && (line = stdin.readLine()) != null; ) {
+                more = client.submit(line);
+            }
         }
         if (!client.awaitReplies(REPLY_WAIT)) {
             err.println("loomchat: the server did not acknowledge every line within " + REPLY_WAIT.toSeconds() + "s");
         }
+        if (more && awaitMessages > 0 && !client.awaitMessagesFromOthers(awaitMessages, timeout)) {
+            throw new WaitTimedOut("fewer than " + awaitMessages + " messages from others after " + timeoutSeconds + "s");
+        }
         client.quit(Duration.ofSeconds(5));
         return 0;
+    }
+
+    /** A scripted wait that ran out of time. */
+    private static final class WaitTimedOut extends Exception {
+        WaitTimedOut(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static boolean stdinIsTerminal() {

@@ -143,6 +143,23 @@ class ChatCommandTest {
     }
 
     @Test
+    void botsWaitForEachOtherSayTheirLinesAndSeeTheOthers() throws Exception {
+        CliProcess one = cli("--nick", "one", "--say", "hello from one", "--await-members", "2", "--await-messages", "1");
+        CliProcess two = cli("--nick", "two", "--say", "hello from two", "--await-members", "2", "--await-messages", "1");
+        assertEquals(0, one.awaitExit(), one.stderr());
+        assertEquals(0, two.awaitExit(), two.stderr());
+        assertTrue(one.allOutput().stream().anyMatch(l -> l.endsWith("<two> hello from two")), one.allOutput().toString());
+        assertTrue(two.allOutput().stream().anyMatch(l -> l.endsWith("<one> hello from one")), two.allOutput().toString());
+    }
+
+    @Test
+    void aScriptedWaitThatRunsOutOfTimeExitsWithStatus4() throws Exception {
+        CliProcess lonely = cli("--nick", "lonely", "--await-messages", "1", "--timeout", "1", "--say", "anyone?");
+        assertEquals(ChatCommand.EXIT_WAIT_TIMED_OUT, lonely.awaitExit());
+        assertTrue(lonely.stderr().contains("fewer than 1 messages from others"), lonely.stderr());
+    }
+
+    @Test
     void anUnreachableServerIsReportedWithStatus1() throws Exception {
         int port = server.port();
         server.close();
