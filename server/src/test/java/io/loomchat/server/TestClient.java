@@ -48,7 +48,11 @@ public final class TestClient implements AutoCloseable {
 
     /** Connects, says hello and waits for the welcome and its own join notice. */
     public static TestClient register(int port, String nick) throws IOException {
-        TestClient client = new TestClient(new Socket("127.0.0.1", port), nick);
+        return register("127.0.0.1", port, nick);
+    }
+
+    public static TestClient register(String host, int port, String nick) throws IOException {
+        TestClient client = new TestClient(new Socket(host, port), nick);
         client.send("{\"type\":\"hello\",\"nick\":\"" + nick + "\"}");
         assertEquals(nick, client.expect("welcome").get("nick").asText());
         client.expect("joined");
