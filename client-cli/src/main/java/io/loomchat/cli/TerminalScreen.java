@@ -16,6 +16,8 @@ import org.jline.terminal.TerminalBuilder;
  */
 final class TerminalScreen implements Screen {
 
+    private static final String REDRAW_PROMPT = "loomchat-redraw-prompt";
+
     private final Terminal terminal;
     private final LineReader reader;
     private volatile String prompt = "> ";
@@ -27,6 +29,14 @@ final class TerminalScreen implements Screen {
             throw new UncheckedIOException("cannot open the terminal", e);
         }
         this.reader = LineReaderBuilder.builder().terminal(terminal).appName("loomchat").build();
+        // Runs inside every readLine() before the first draw, so a prompt changed just before is never missed.
+        reader.getWidgets().put(LineReader.CALLBACK_INIT, this::applyPrompt);
+        reader.getWidgets().put(REDRAW_PROMPT, () -> {
+            applyPrompt();
+            reader.callWidget(LineReader.REDRAW_LINE);
+            reader.callWidget(LineReader.REDISPLAY);
+            return true;
+        });
     }
 
     /** The next typed line, or null at end of input (Ctrl-D) or on Ctrl-C. */
@@ -50,15 +60,22 @@ final class TerminalScreen implements Screen {
             return;
         }
         this.prompt = newPrompt;
-        if (reader instanceof LineReaderImpl impl && reader.isReading()) {
+        // Either readLine() has not started yet, and its init callback will take the new prompt, or it
+        // has, and the redraw widget (run under JLine's lock) shows it now.
+        if (reader.isReading()) {
             try {
-                impl.setPrompt(newPrompt);
-                reader.callWidget(LineReader.REDRAW_LINE);
-                reader.callWidget(LineReader.REDISPLAY);
+                reader.callWidget(REDRAW_PROMPT);
             } catch (IllegalStateException e) {
-                // readLine() ended in between: the next one uses the new prompt
+                // readLine() ended in between: the next one takes the new prompt at init
             }
         }
+    }
+
+    private boolean applyPrompt() {
+        if (reader instanceof LineReaderImpl impl) {
+            impl.setPrompt(prompt);
+        }
+        return true;
     }
 
     @Override
