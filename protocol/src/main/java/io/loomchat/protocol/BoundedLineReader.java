@@ -27,6 +27,7 @@ public final class BoundedLineReader {
 
     private final InputStream in;
     private final int maxLineBytes;
+    private final Runnable beforeBlocking;
     private final byte[] chunk;
     private int chunkPos;
     private int chunkEnd;
@@ -35,6 +36,15 @@ public final class BoundedLineReader {
     private boolean skipping;
 
     public BoundedLineReader(InputStream in, int maxLineBytes) {
+        this(in, maxLineBytes, () -> { });
+    }
+
+    /**
+     * {@code beforeBlocking} runs each time everything read so far has been handed out and the reader is
+     * about to wait for more: the moment to flush work batched over the lines of one read.
+     */
+    public BoundedLineReader(InputStream in, int maxLineBytes, Runnable beforeBlocking) {
+        this.beforeBlocking = beforeBlocking;
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("maxLineBytes must be positive: " + maxLineBytes);
         }
@@ -104,6 +114,7 @@ public final class BoundedLineReader {
     }
 
     private boolean fill() throws IOException {
+        beforeBlocking.run();
         int n = in.read(chunk, 0, chunk.length);
         if (n <= 0) {
             return false;

@@ -14,8 +14,21 @@ public final class Timestamps {
     private Timestamps() {
     }
 
+    /** The last millisecond formatted: a busy room stamps many messages within the same millisecond. */
+    private static volatile Formatted last = new Formatted(Long.MIN_VALUE, "");
+
+    private record Formatted(long epochMilli, String text) {
+    }
+
     public static String format(Instant instant) {
-        return WIRE.format(instant);
+        long millis = instant.toEpochMilli();
+        Formatted cached = last;
+        if (cached.epochMilli() == millis) {
+            return cached.text();
+        }
+        String text = WIRE.format(instant);
+        last = new Formatted(millis, text);
+        return text;
     }
 
     public static Instant parse(String text) throws ProtocolException {

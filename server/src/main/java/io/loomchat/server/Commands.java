@@ -94,7 +94,7 @@ final class Commands {
         PrivateMessage message = new PrivateMessage(session.nick(), target.nick(), r.text(), r.action(),
                 server.clock().instant(), null);
         if (target != session) {
-            target.deliver(Codec.encode(message));
+            target.deliver(Codec.encode(message), session);
         }
         session.send(new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
                 message.ts(), r.ref()));
@@ -133,7 +133,7 @@ final class Commands {
         Renamed renamed = new Renamed(old, r.nick(), server.clock().instant(), null);
         byte[] line = Codec.encode(renamed);
         for (Session member : audience) {
-            member.deliver(line);
+            member.deliver(line, session);
         }
         session.send(new Renamed(old, r.nick(), renamed.ts(), r.ref()));
     }

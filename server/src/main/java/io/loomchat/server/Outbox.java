@@ -25,7 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Outbox {
 
-    enum Offer { ACCEPTED, CLOSED, OVERFLOW }
+    /** ACCEPTED_BACKLOGGED: queued, but more than half the limit is now waiting. */
+    enum Offer { ACCEPTED, ACCEPTED_BACKLOGGED, CLOSED, OVERFLOW }
+
+    /** A writer whose current write has lasted this long is not draining: it is stuck, not just behind. */
+    private static final long STUCK_NANOS = 50_000_000L;
 
     /** Big enough that a burst of chat lines goes out in one write; allocated only once a burst happens. */
     private static final int COALESCE_BYTES = 16 * 1024;
@@ -33,10 +37,12 @@ final class Outbox {
     private final int maxBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readyOrClosing = lock.newCondition();
+    private final Condition drained = lock.newCondition();
     private ArrayDeque<byte[]> queue = new ArrayDeque<>(); // guarded by lock
     private ArrayDeque<byte[]> spare = new ArrayDeque<>(); // writer only, swapped with queue
     private long pendingBytes; // guarded by lock: queued plus being written
     private boolean closing; // guarded by lock
+    private boolean wakeupPending; // guarded by lock: a read loop will call wake()
     private byte[] finalLine; // guarded by lock
     private byte[] coalesce; // writer only
 
@@ -47,7 +53,12 @@ final class Outbox {
         this.maxBytes = maxBytes;
     }
 
-    Offer offer(byte[] line) {
+    /**
+     * Queues a line. The writer, which waits only on an empty queue, is woken at once, or, when
+     * {@code wakeups} is given, once the caller's read loop has handled all the input it has: a burst of
+     * lines then costs one wake-up and one write per recipient, not one per line (NATS's flushClients).
+     */
+    Offer offer(byte[] line, Wakeups wakeups) {
         lock.lock();
         try {
             if (closing) {
@@ -56,10 +67,29 @@ final class Outbox {
             if (pendingBytes + line.length > maxBytes) {
                 return Offer.OVERFLOW;
             }
+            boolean wasEmpty = queue.isEmpty();
             queue.addLast(line);
             pendingBytes += line.length;
+            if (wasEmpty) {
+                if (wakeups == null) {
+                    readyOrClosing.signal();
+                } else if (!wakeupPending) {
+                    wakeupPending = true;
+                    wakeups.add(this);
+                }
+            }
+            return pendingBytes > maxBytes / 2 ? Offer.ACCEPTED_BACKLOGGED : Offer.ACCEPTED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the writer for lines queued with a deferred wake-up. */
+    void wake() {
+        lock.lock();
+        try {
+            wakeupPending = false;
             readyOrClosing.signal();
-            return Offer.ACCEPTED;
         } finally {
             lock.unlock();
         }
@@ -87,6 +117,29 @@ final class Outbox {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Waits until at most half the limit is pending, the outbox closes, or {@code deadlineNanos} passes.
+     * Used to slow a fast producer to the pace of a reader that is behind but draining (NATS stalls fast
+     * producers the same way), instead of dropping that reader as slow.
+     */
+    void awaitBacklogBelowHalf(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left;
+            while (pendingBytes > maxBytes / 2 && !closing && (left = deadlineNanos - System.nanoTime()) > 0) {
+                drained.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** False while the writer is stuck in one write: waiting for it would only pass its stall on. */
+    boolean isDraining(long nowNanos) {
+        long started = writeStartedNanos;
+        return started == 0 || nowNanos - started < STUCK_NANOS;
     }
 
     boolean isClosing() {
@@ -128,6 +181,9 @@ final class Outbox {
             lock.lock();
             try {
                 pendingBytes -= written;
+                if (pendingBytes <= maxBytes / 2) {
+                    drained.signalAll();
+                }
             } finally {
                 lock.unlock();
             }

@@ -28,10 +28,13 @@ final class Room {
     private long lastId; // guarded by lock
     private boolean closed; // guarded by lock: emptied and removed from the directory
 
-    Room(String name, long lastId, Clock clock) {
+    private final int quietJoinsAbove;
+
+    Room(String name, long lastId, Clock clock, int quietJoinsAbove) {
         this.name = name;
         this.lastId = lastId;
         this.clock = clock;
+        this.quietJoinsAbove = quietJoinsAbove;
     }
 
     String name() {
@@ -47,7 +50,11 @@ final class Room {
             }
             members.add(session);
             Joined joined = new Joined(name, session.nick(), clock.instant(), null);
-            fanOut(joined, session, ref);
+            if (members.size() > quietJoinsAbove) {
+                session.deliver(Codec.encode(withRef(joined, ref)), session); // a big room: only the joiner hears it
+            } else {
+                fanOut(joined, session, session, ref);
+            }
             return true;
         } finally {
             lock.unlock();
@@ -65,9 +72,10 @@ final class Room {
                 return false;
             }
             Left left = new Left(name, session.nick(), reason, clock.instant(), null);
-            byte[] shared = fanOut(left, null, null);
+            boolean quiet = members.size() + 1 > quietJoinsAbove; // the size it had with the leaver
+            byte[] shared = quiet ? Codec.encode(left) : fanOut(left, session, null, null);
             if (tellLeaver) {
-                session.deliver(ref == null ? shared : Codec.encode(withRef(left, ref)));
+                session.deliver(ref == null ? shared : Codec.encode(withRef(left, ref)), session);
             }
             if (members.isEmpty()) {
                 closed = true;
@@ -83,18 +91,22 @@ final class Room {
         lock.lock();
         try {
             ChatMessage message = new ChatMessage(++lastId, name, sender.nick(), text, action, clock.instant(), null);
-            fanOut(message, sender, ref);
+            fanOut(message, sender, sender, ref);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Queues the same bytes to every member, and a copy with the ref to {@code requester}. */
-    private byte[] fanOut(Event event, Session requester, String ref) {
+    /**
+     * Queues the same bytes to every member, and a copy with the ref to {@code requester}. {@code actor}'s
+     * read loop is the one running.
+     */
+    private byte[] fanOut(Event event, Session actor, Session requester, String ref) {
         byte[] shared = Codec.encode(event);
         byte[] own = ref == null ? shared : Codec.encode(withRef(event, ref));
-        for (Session member : members) {
-            member.deliver(member == requester ? own : shared);
+        for (int i = 0; i < members.size(); i++) {
+            Session member = members.get(i);
+            member.deliver(member == requester ? own : shared, actor);
         }
         return shared;
     }

@@ -17,15 +17,17 @@ final class Rooms {
     private final ConcurrentHashMap<String, Room> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> lastIdOfClosed = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final int quietJoinsAbove;
 
-    Rooms(Clock clock) {
+    Rooms(Clock clock, int quietJoinsAbove) {
         this.clock = clock;
+        this.quietJoinsAbove = quietJoinsAbove;
     }
 
     /** Joins {@code name} (canonical), creating the room if needed. */
     Room join(String name, Session session, String ref) {
         while (true) {
-            Room room = open.computeIfAbsent(name, n -> new Room(n, lastIdOfClosed.getOrDefault(n, 0L), clock));
+            Room room = open.computeIfAbsent(name, n -> new Room(n, lastIdOfClosed.getOrDefault(n, 0L), clock, quietJoinsAbove));
             if (room.join(session, ref)) {
                 return room;
             }

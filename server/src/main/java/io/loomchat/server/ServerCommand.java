@@ -45,6 +45,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Connections served at once; more get a bye 'server_full' (default: ${DEFAULT-VALUE}).")
     int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
 
+    @Option(names = "--quiet-joins-above", paramLabel = "N",
+            description = "In rooms with more members than this, joins and leaves are not announced to all "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int quietJoinsAbove = ServerConfig.DEFAULT_QUIET_JOINS_ABOVE;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServerCommand()).execute(args));
     }
@@ -57,7 +62,8 @@ public final class ServerCommand implements Callable<Integer> {
                 .withMaxLineBytes(maxLineBytes)
                 .withMaxOutboxBytes(maxOutboxBytes)
                 .withTimeouts(writeTimeout, handshakeTimeout, ServerConfig.DEFAULT_REGISTRATION_TIMEOUT)
-                .withMaxConnections(maxConnections);
+                .withMaxConnections(maxConnections)
+                .withQuietJoinsAbove(quietJoinsAbove);
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets a stop end in exit status 0,
         // which is what `docker stop` and service managers read as a clean shutdown.

@@ -18,7 +18,8 @@ public record ServerConfig(
         Duration registrationTimeout,
         Duration closeLinger,
         Duration shutdownGrace,
-        int maxConnections) {
+        int maxConnections,
+        int quietJoinsAbove) {
 
     /** All interfaces, so that other machines on a LAN can reach the server. */
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -41,6 +42,12 @@ public record ServerConfig(
     /** How long shutdown waits for every client to take its bye. */
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /**
+     * In a room with more members than this, joins and leaves are told only to the one joining or leaving:
+     * announcing each of N joins to everyone costs N squared lines (a JOIN storm). Twitch's chat does the same
+     * above 1,000.
+     */
+    public static final int DEFAULT_QUIET_JOINS_ABOVE = 1_000;
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -53,6 +60,9 @@ public record ServerConfig(
             throw new IllegalArgumentException(
                     "max-outbox-bytes (" + maxOutboxBytes + ") must be at least max-line-bytes (" + maxLineBytes + ")");
         }
+        if (quietJoinsAbove < 0) {
+            throw new IllegalArgumentException("quiet-joins-above must not be negative: " + quietJoinsAbove);
+        }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("max-connections must be positive: " + maxConnections);
         }
@@ -62,36 +72,41 @@ public record ServerConfig(
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SERVER_NAME, DEFAULT_ROOM,
                 DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_WRITE_TIMEOUT,
                 DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_REGISTRATION_TIMEOUT, DEFAULT_CLOSE_LINGER,
-                DEFAULT_SHUTDOWN_GRACE, DEFAULT_MAX_CONNECTIONS);
+                DEFAULT_SHUTDOWN_GRACE, DEFAULT_MAX_CONNECTIONS, DEFAULT_QUIET_JOINS_ABOVE);
     }
 
     public ServerConfig withAddress(String newHost, int newPort) {
         return new ServerConfig(newHost, newPort, serverName, defaultRoom, maxLineBytes, maxOutboxBytes,
-                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections);
+                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections, quietJoinsAbove);
     }
 
     public ServerConfig withMaxLineBytes(int bytes) {
         return new ServerConfig(host, port, serverName, defaultRoom, bytes, Math.max(bytes, maxOutboxBytes),
-                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections);
+                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections, quietJoinsAbove);
     }
 
     public ServerConfig withMaxOutboxBytes(int bytes) {
         return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, bytes,
-                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections);
+                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections, quietJoinsAbove);
     }
 
     public ServerConfig withTimeouts(Duration write, Duration handshake, Duration registration) {
         return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes,
-                write, handshake, registration, closeLinger, shutdownGrace, maxConnections);
+                write, handshake, registration, closeLinger, shutdownGrace, maxConnections, quietJoinsAbove);
     }
 
     public ServerConfig withMaxConnections(int connections) {
         return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes,
-                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, connections);
+                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, connections, quietJoinsAbove);
+    }
+
+    public ServerConfig withQuietJoinsAbove(int members) {
+        return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes,
+                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections, members);
     }
 
     public ServerConfig withServerName(String name) {
         return new ServerConfig(host, port, name, defaultRoom, maxLineBytes, maxOutboxBytes,
-                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections);
+                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections, quietJoinsAbove);
     }
 }

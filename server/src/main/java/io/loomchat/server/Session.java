@@ -35,6 +35,7 @@ final class Session {
     private final String peer;
     private final ChatServer server;
     private final Outbox outbox;
+    private final Wakeups wakeups = new Wakeups(); // read loop only
     private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
     private volatile String closeDetail = "";
     private Thread writer;
@@ -104,7 +105,8 @@ final class Session {
 
     private void readLoop(Commands commands) {
         try {
-            BoundedLineReader lines = new BoundedLineReader(socket.getInputStream(), server.config().maxLineBytes());
+            BoundedLineReader lines = new BoundedLineReader(socket.getInputStream(), server.config().maxLineBytes(),
+                    wakeups::settle);
             while (true) {
                 int length = lines.next();
                 if (length == BoundedLineReader.EOF) {
@@ -160,6 +162,7 @@ final class Session {
         disconnect(CloseReason.READ_ERROR, "read loop ended"); // a no-op unless something unforeseen got here
         CloseReason reason = closeReason.get();
         commands.leaveAll(reason == CloseReason.QUIT ? "quit" : reason.code());
+        wakeups.settle();
         try {
             writer.join(server.config().closeLinger());
         } catch (InterruptedException e) {
@@ -176,16 +179,24 @@ final class Session {
         server.forget(this); // last: shutdown waits for this, and its own log line should come after ours
     }
 
-    /** Queues one encoded line for this client; a client that cannot keep up is disconnected, never waited for. */
-    void deliver(byte[] line) {
-        if (outbox.offer(line) == Outbox.Offer.OVERFLOW) {
+    /**
+     * Queues one encoded line for this client on behalf of {@code actor}, the session whose read loop is
+     * running; its writer is woken when that read loop next waits for input. A client that cannot keep up
+     * is disconnected, never waited for.
+     */
+    void deliver(byte[] line, Session actor) {
+        Outbox.Offer offer = outbox.offer(line, actor.wakeups);
+        if (offer == Outbox.Offer.ACCEPTED_BACKLOGGED) {
+            actor.wakeups.backlogged(outbox);
+        } else if (offer == Outbox.Offer.OVERFLOW) {
             disconnect(CloseReason.SLOW_CONSUMER,
                     "more than max-outbox-bytes=" + server.config().maxOutboxBytes() + " unsent");
         }
     }
 
+    /** Sends this client a reply from its own read loop. */
     void send(Event event) {
-        deliver(Codec.encode(event));
+        deliver(Codec.encode(event), this);
     }
 
     /**

@@ -84,6 +84,23 @@ class RoomBroadcastTest extends ServerTestSupport {
     }
 
     @Test
+    void inARoomBiggerThanTheQuietLimitJoinsAndLeavesAreToldOnlyToTheOneMoving() throws Exception {
+        server.close();
+        start(testConfig().withQuietJoinsAbove(2));
+        TestClient alice = register("alice");
+        TestClient bob = register("bob");
+        assertEquals("bob", alice.expect("joined").get("nick").asText(), "2 members: still announced");
+        TestClient carol = register("carol"); // 3 members: carol alone hears her join
+        alice.expectNothingPending();
+        bob.expectNothingPending();
+        carol.send("{\"type\":\"leave\",\"ref\":\"bye\"}");
+        assertEquals("bye", carol.expect("left").get("ref").asText());
+        alice.expectNothingPending();
+        bob.send("{\"type\":\"leave\"}"); // back to 2 members before: announced again
+        assertEquals("bob", alice.expect("left").get("nick").asText());
+    }
+
+    @Test
     void sayWithoutARoomGoesToTheMostRecentlyJoinedRoom() throws Exception {
         TestClient alice = register("alice");
         alice.send("{\"type\":\"join\",\"room\":\"dev\"}");

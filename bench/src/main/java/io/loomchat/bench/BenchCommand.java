@@ -1,0 +1,181 @@
+package io.loomchat.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./loomchat bench}: runs the workloads against Loomchat and its peers, each case on a fresh server
+ * process, several times, and prints the median and range of every figure (and writes them as JSON).
+ */
+@Command(name = "loomchat-bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Fan-out, connection-scale and chat-room benchmarks of Loomchat, ncat --chat and nats-server "
+                + "on loopback. Install the peers with: apt-get install ncat nats-server")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--peers", split = ",", description = "loomchat, ncat, nats (default: all that are installed)")
+    List<String> peers = List.of("loomchat", "ncat", "nats");
+
+    @Option(names = "--workloads", split = ",",
+            description = "fanout, rates, slow, scale, chatroom (default: ${DEFAULT-VALUE})")
+    List<String> workloads = List.of("fanout", "rates", "slow", "scale", "chatroom");
+
+    @Option(names = "--runs", description = "Runs per case; figures are medians (default: ${DEFAULT-VALUE}).")
+    int runs = 3;
+
+    @Option(names = "--receivers", split = ",", description = "Fan-out receivers (default: ${DEFAULT-VALUE}).")
+    List<Integer> receivers = List.of(10, 100, 1000);
+
+    @Option(names = "--deliveries", description = "Fan-out deliveries per run, spread over the receivers "
+            + "(default: ${DEFAULT-VALUE}).")
+    int deliveries = 1_000_000;
+
+    @Option(names = "--rates", split = ",", description = "Fixed send rates, msgs/s, to 100 receivers "
+            + "(default: ${DEFAULT-VALUE}; 100 msg/s is 10,000 deliveries/s).")
+    List<Integer> rates = List.of(100, 1_000, 10_000);
+
+    @Option(names = "--rate-seconds", description = "Duration of each fixed-rate run (default: ${DEFAULT-VALUE}).")
+    int rateSeconds = 3;
+
+    @Option(names = "--connections", split = ",", description = "Idle connections to hold (default: ${DEFAULT-VALUE}).")
+    List<Integer> connections = List.of(1_000, 10_000);
+
+    @Option(names = "--chat-clients", description = "Chat-room clients (default: ${DEFAULT-VALUE}).")
+    int chatClients = 200;
+
+    @Option(names = "--chat-seconds", description = "Chat-room duration (default: ${DEFAULT-VALUE}).")
+    int chatSeconds = 10;
+
+    @Option(names = "--server-jar", description = "Loomchat server jar (default: ${DEFAULT-VALUE}).")
+    Path serverJar = Path.of("server/target/loomchat-server.jar");
+
+    @Option(names = "--server-jvm-option", paramLabel = "OPTION",
+            description = "A JVM option for the Loomchat server, e.g. -XX:StartFlightRecording=...; repeatable.")
+    List<String> serverJvmOptions = new ArrayList<>();
+
+    @Option(names = "--json", description = "Where to write the results (default: ${DEFAULT-VALUE}).")
+    Path json = Path.of("bench/target/bench-results.json");
+
+    private final Map<String, Object> report = new LinkedHashMap<>();
+    private final List<Map<String, Object>> cases = new ArrayList<>();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<Peer> chosen = new ArrayList<>();
+        for (String name : peers) {
+            Peer peer = Peer.parse(name);
+            if (peer.installed(serverJar)) {
+                chosen.add(peer);
+            } else {
+                System.out.printf("skipping %s: not installed (apt-get install ncat nats-server; ./loomchat build)%n",
+                        peer.label);
+            }
+        }
+        report.put("started", Instant.now().toString());
+        report.put("machine", Machine.describe());
+        report.put("runs", runs);
+        System.out.println(Machine.describe());
+        System.out.println("Every figure: median of " + runs + " runs [min-max]. Server and load generator share "
+                + "this machine's cores.");
+        for (String workload : workloads) {
+            switch (workload) {
+                case "fanout" -> {
+                    section("Fan-out, open loop at full speed: one sender, S receivers, ~100-byte messages");
+                    for (int s : receivers) {
+                        int messages = Math.max(1_000, deliveries / s);
+                        FanOut.Setup setup = new FanOut.Setup(s, messages, 0, Math.min(2_000, messages / 2), 0);
+                        for (Peer peer : chosen) {
+                            measure("fanout", peer, "S=" + s + " msgs=" + messages, server -> FanOut.run(server, setup));
+                        }
+                    }
+                }
+                case "rates" -> {
+                    section("Fan-out at fixed rates to 100 receivers: latency below saturation");
+                    for (int rate : rates) {
+                        FanOut.Setup setup = new FanOut.Setup(100, Math.max(300, rate * rateSeconds), rate,
+                                Math.min(1_000, rate), 0);
+                        for (Peer peer : chosen) {
+                            measure("rates", peer, rate + " msg/s", server -> FanOut.run(server, setup));
+                        }
+                    }
+                }
+                case "slow" -> {
+                    section("Fan-out to 100 receivers while one more receiver has stopped reading");
+                    int messages = Math.max(1_000, deliveries / 100);
+                    FanOut.Setup setup = new FanOut.Setup(100, messages, 0, Math.min(2_000, messages / 2), 1);
+                    for (Peer peer : chosen) {
+                        measure("slow", peer, "S=100+1 stuck", server -> FanOut.run(server, setup));
+                    }
+                }
+                case "scale" -> {
+                    section("Connection scale: N idle clients in one room, then one message to all");
+                    for (int n : connections) {
+                        for (Peer peer : chosen) {
+                            measure("scale", peer, "N=" + n, server -> Scale.run(server, n));
+                        }
+                    }
+                }
+                case "chatroom" -> {
+                    section("Chat room: " + chatClients + " clients at a human rate (a line per ~2 s), 5 bursty "
+                            + "(10 lines per ~5 s), everyone receives everything, " + chatSeconds + " s");
+                    ChatRoom.Setup setup = new ChatRoom.Setup(chatClients, 5, chatSeconds);
+                    for (Peer peer : chosen) {
+                        measure("chatroom", peer, "C=" + chatClients, server -> ChatRoom.run(server, setup));
+                    }
+                }
+                default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown workload " + workload);
+            }
+        }
+        report.put("cases", cases);
+        Files.createDirectories(json.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+        System.out.println("\nResults written to " + json);
+        return 0;
+    }
+
+    interface Workload {
+        Map<String, Double> run(ServerProcess server) throws Exception;
+    }
+
+    private void section(String title) {
+        System.out.println();
+        System.out.println("## " + title);
+    }
+
+    /** Runs one case {@link #runs} times on fresh servers and prints one row of medians. */
+    private void measure(String workload, Peer peer, String label, Workload body) throws Exception {
+        List<Map<String, Double>> results = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            try (ServerProcess server = ServerProcess.start(peer, serverJar, serverJvmOptions)) {
+                results.add(body.run(server));
+            } catch (Exception e) {
+                failures.add(e.toString());
+            }
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("workload", workload);
+        row.put("peer", peer.label);
+        row.put("case", label);
+        Map<String, Map<String, Double>> figures = Stats.summarize(results);
+        row.put("figures", figures);
+        row.put("failures", failures);
+        cases.add(row);
+        System.out.printf("%-12s %-16s %s%s%n", peer.label, label, Stats.format(figures),
+                failures.isEmpty() ? "" : "  FAILED " + failures.size() + "x: " + failures.get(0));
+    }
+}

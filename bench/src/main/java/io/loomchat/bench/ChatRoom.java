@@ -1,0 +1,122 @@
+package io.loomchat.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Workload 3: C clients in one room, each talking at a human rate (a line every couple of seconds), a few
+ * of them bursty (pasting ten lines at once); everyone receives everything. Reports latency and the
+ * server's CPU time per delivered message.
+ */
+final class ChatRoom {
+
+    record Setup(int clients, int bursty, int seconds) {
+    }
+
+    private static final long HUMAN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long BURST_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int BURST_LINES = 10;
+
+    private ChatRoom() {
+    }
+
+    static Map<String, Double> run(ServerProcess server, Setup setup) throws Exception {
+        List<ChatClient> clients = new ArrayList<>();
+        for (int i = 0; i < setup.clients(); i++) {
+            clients.add(server.peer.connect(server.port, "c" + i, Scale.localAddress(i)));
+        }
+        List<Histogram> histograms = new ArrayList<>();
+        AtomicLong deliveries = new AtomicLong();
+        AtomicLong sentCount = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < clients.size(); i++) {
+            ChatClient c = clients.get(i);
+            int me = i;
+            Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+            histograms.add(h);
+            threads.add(Thread.ofVirtual().start(() -> {
+                long[] p = new long[3];
+                try {
+                    while (c.nextDelivery(p)) {
+                        if (p[2] != me) { // others' lines only: not every peer echoes a sender's own
+                            h.recordValue(Math.max(0, (System.nanoTime() - p[1]) / 1000));
+                            deliveries.incrementAndGet();
+                        }
+                    }
+                } catch (IOException e) {
+                    // closed at the end
+                }
+            }));
+        }
+        long cpuBefore = server.cpuNanos();
+        long deliveriesBefore = deliveries.get();
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(setup.seconds());
+        List<Thread> talkers = new ArrayList<>();
+        for (int i = 0; i < clients.size(); i++) {
+            ChatClient c = clients.get(i);
+            int me = i;
+            boolean bursty = i < setup.bursty();
+            talkers.add(Thread.ofVirtual().start(() -> talk(c, me, bursty, start, end, sentCount)));
+        }
+        for (Thread t : talkers) {
+            t.join();
+        }
+        // Let the last lines arrive: wait until deliveries stop growing for half a second.
+        long last = -1;
+        while (deliveries.get() != last) {
+            last = deliveries.get();
+            Thread.sleep(500); // sampling a counter; nothing to block on
+        }
+        long cpu = server.cpuNanos() - cpuBefore;
+        long delivered = deliveries.get() - deliveriesBefore;
+        clients.forEach(ChatClient::close);
+        for (Thread t : threads) {
+            t.join(1000);
+        }
+        Histogram all = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+        histograms.forEach(all::add);
+        long expected = sentCount.get() * (setup.clients() - 1);
+        Map<String, Double> result = new LinkedHashMap<>();
+        result.put("sent", (double) sentCount.get());
+        result.put("delivered", (double) delivered);
+        result.put("lost", (double) Math.max(0, expected - delivered));
+        result.put("p50_us", (double) all.getValueAtPercentile(50));
+        result.put("p99_us", (double) all.getValueAtPercentile(99));
+        result.put("p999_us", (double) all.getValueAtPercentile(99.9));
+        result.put("max_us", (double) all.getMaxValue());
+        result.put("cpu_us_per_delivery", delivered == 0 ? Double.NaN : cpu / 1000.0 / delivered);
+        return result;
+    }
+
+    private static void talk(ChatClient c, int me, boolean bursty, long start, long end, AtomicLong sent) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long interval = bursty ? BURST_INTERVAL_NANOS : HUMAN_INTERVAL_NANOS;
+        long next = start + random.nextLong(interval); // spread the first lines out
+        long seq = 0;
+        try {
+            while (next < end) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                int lines = bursty ? BURST_LINES : 1;
+                for (int i = 0; i < lines; i++) {
+                    c.send(Payload.make(seq++, System.nanoTime(), me));
+                    sent.incrementAndGet();
+                }
+                next += interval / 2 + random.nextLong(interval); // jitter: on average one per interval
+            }
+        } catch (IOException e) {
+            // the server went away; the counts show it
+        }
+    }
+}

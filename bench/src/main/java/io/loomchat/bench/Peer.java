@@ -1,0 +1,84 @@
+package io.loomchat.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The servers the benchmark compares: how to start each, and how a client speaks to it. */
+enum Peer {
+    LOOMCHAT("loomchat"),
+    NCAT("ncat --chat"),
+    NATS("nats-server");
+
+    final String label;
+
+    Peer(String label) {
+        this.label = label;
+    }
+
+    static Peer parse(String name) {
+        return switch (name.toLowerCase()) {
+            case "loomchat" -> LOOMCHAT;
+            case "ncat" -> NCAT;
+            case "nats", "nats-server" -> NATS;
+            default -> throw new IllegalArgumentException("unknown peer " + name + " (loomchat, ncat, nats)");
+        };
+    }
+
+    /** The command that serves chat on {@code port} of the loopback address. */
+    List<String> command(int port, Path serverJar, List<String> jvmOptions) {
+        return switch (this) {
+            case LOOMCHAT -> {
+                String java = ProcessHandle.current().info().command().orElse("java");
+                List<String> cmd = new java.util.ArrayList<>(List.of(java));
+                cmd.addAll(jvmOptions);
+                cmd.addAll(List.of("-jar", serverJar.toString(),
+                        "--host", "127.0.0.1", "--port", String.valueOf(port), "--max-connections", "200000"));
+                yield cmd;
+            }
+            case NCAT -> List.of("ncat", "-l", "127.0.0.1", String.valueOf(port), "--chat", "--max-conns", "200000");
+            case NATS -> List.of("nats-server", "-a", "127.0.0.1", "-p", String.valueOf(port));
+        };
+    }
+
+    /** Whether the peer's program is on this machine. */
+    boolean installed(Path serverJar) {
+        return switch (this) {
+            case LOOMCHAT -> Files.isRegularFile(serverJar);
+            case NCAT -> onPath("ncat");
+            case NATS -> onPath("nats-server");
+        };
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return Files.isExecutable(Path.of("/usr/sbin", program));
+    }
+
+    /** Opens a client connection and does what it takes to receive the room's traffic. */
+    ChatClient connect(int port, String name, InetAddress local) throws IOException {
+        Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
+        ChatClient client = new ChatClient(this, socket, name);
+        client.handshake();
+        return client;
+    }
+
+    static String readAll(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,108 @@
+package io.loomchat.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A peer's server, run as its own process on a free loopback port, with its memory and CPU readable. */
+final class ServerProcess implements AutoCloseable {
+
+    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+    final Peer peer;
+    final int port;
+    private final Process process;
+
+    private ServerProcess(Peer peer, int port, Process process) {
+        this.peer = peer;
+        this.port = port;
+        this.process = process;
+    }
+
+    static ServerProcess start(Peer peer, Path serverJar, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        Process process = new ProcessBuilder(peer.command(port, serverJar, jvmOptions))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        ServerProcess server = new ServerProcess(peer, port, process);
+        server.awaitListening();
+        return server;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void awaitListening() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(peer.label + " exited at start with status " + process.exitValue());
+            }
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50); // polling a process we do not control: no event to wait on
+            }
+        }
+        throw new IOException(peer.label + " did not listen on port " + port + " within 20 s");
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident memory, from /proc/PID/status (VmRSS), in KiB. */
+    long rssKiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** CPU time used so far (user + system), from /proc/PID/stat. */
+    long cpuNanos() throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+    }
+
+    /** For a JVM: a full collection before reading memory, so that garbage is not counted as cost. */
+    void collectGarbage() throws IOException, InterruptedException {
+        if (peer != Peer.LOOMCHAT) {
+            return;
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path jcmd = Path.of(java).resolveSibling("jcmd");
+        Process gc = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), "GC.run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        gc.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.loomchat.server;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one read loop owes the outboxes it queued lines to, settled each time it has handled all the input
+ * of one read: wake their writers (once per read, not once per line), then, if some of them are more than
+ * half full but still draining, give them a moment to catch up before reading more. Owned by that read
+ * loop alone.
+ */
+final class Wakeups {
+
+    /** The most a read loop waits for backlogged readers per read (NATS: 10 ms per read-loop pass). */
+    static final long MAX_STALL_NANOS = 10_000_000L;
+
+    private final List<Outbox> toWake = new ArrayList<>();
+    private final List<Outbox> backlogged = new ArrayList<>();
+
+    void add(Outbox outbox) {
+        toWake.add(outbox);
+    }
+
+    void backlogged(Outbox outbox) {
+        backlogged.add(outbox);
+    }
+
+    /** Wakes every writer owed a wake-up, then waits (bounded) for backlogged but draining ones. */
+    void settle() {
+        for (int i = 0; i < toWake.size(); i++) {
+            toWake.get(i).wake();
+        }
+        toWake.clear();
+        if (backlogged.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long deadline = now + MAX_STALL_NANOS;
+        try {
+            for (int i = 0; i < backlogged.size(); i++) {
+                Outbox outbox = backlogged.get(i);
+                if (outbox.isDraining(now)) {
+                    outbox.awaitBacklogBelowHalf(deadline);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            backlogged.clear();
+        }
+    }
+}
