@@ -66,6 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Where to write the results (default: ${DEFAULT-VALUE}).")
     Path json = Path.of("bench/target/bench-results.json");
 
+    @Option(names = "--jmh", arity = "0..1", fallbackValue = ".*", paramLabel = "REGEX",
+            description = "Run the JMH micro-benchmarks (codec, outbox) matching REGEX instead of the workloads.")
+    String jmh;
+
     private final Map<String, Object> report = new LinkedHashMap<>();
     private final List<Map<String, Object>> cases = new ArrayList<>();
 
@@ -75,6 +79,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (jmh != null) {
+            // One fork, short warm-up and measurement: enough to see a regression, done in about a minute.
+            org.openjdk.jmh.Main.main(new String[] {jmh, "-f", "1", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s"});
+            return 0;
+        }
         List<Peer> chosen = new ArrayList<>();
         for (String name : peers) {
             Peer peer = Peer.parse(name);

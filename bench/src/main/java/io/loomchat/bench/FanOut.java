@@ -83,7 +83,7 @@ final class FanOut {
             if (count != lastCount) {
                 lastCount = count;
                 lastProgress = System.nanoTime();
-            } else if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(5)) {
+            } else if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(2)) {
                 break;
             }
             Thread.sleep(20); // sampling progress counters; nothing to block on

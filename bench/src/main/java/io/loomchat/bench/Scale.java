@@ -34,7 +34,7 @@ final class Scale {
     }
 
     /** Connecting stops after this long: a peer that accepts slowly is reported with what it reached. */
-    private static final long CONNECT_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final long CONNECT_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int WARMUP_BROADCASTS = 5;
     private static final int MEASURED_BROADCASTS = 5;
 

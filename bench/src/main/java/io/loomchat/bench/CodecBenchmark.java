@@ -1,0 +1,37 @@
+package io.loomchat.bench;
+
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event.ChatMessage;
+import io.loomchat.protocol.ProtocolException;
+import io.loomchat.protocol.Request;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+/** The codec's hot paths: decoding a client's say, encoding the message every member receives. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class CodecBenchmark {
+
+    private final byte[] sayLine = "{\"type\":\"say\",\"text\":\"hello everyone, this is a line of about the usual size\",\"ref\":\"c42\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    private final ChatMessage message = new ChatMessage(123_456, "lobby", "alice",
+            "hello everyone, this is a line of about the usual size", false, Instant.parse("2026-11-27T09:15:02.041Z"), null);
+
+    @Benchmark
+    public Request decodeSay() throws ProtocolException {
+        return Codec.decodeRequest(sayLine, 0, sayLine.length);
+    }
+
+    @Benchmark
+    public byte[] encodeMessage() {
+        return Codec.encode(message);
+    }
+}
