@@ -2,9 +2,7 @@ package io.loomchat.bench;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,20 +41,30 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the port is in LISTEN state, read from /proc/net/tcp rather than by connecting: a probe
+     * connection would be a chat client to ncat, and ncat dies of SIGPIPE if it writes to one that left.
+     */
     private void awaitListening() throws IOException, InterruptedException {
+        String local = String.format(":%04X ", port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException(peer.label + " exited at start with status " + process.exitValue());
             }
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50); // polling a process we do not control: no event to wait on
+            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && (f[1] + " ").endsWith(local) && f[3].equals("0A")) {
+                    return;
+                }
             }
+            Thread.sleep(50); // polling a process we do not control: no event to wait on
         }
         throw new IOException(peer.label + " did not listen on port " + port + " within 20 s");
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     long pid() {
@@ -91,10 +99,6 @@ final class ServerProcess implements AutoCloseable {
         Process gc = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), "GC.run")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         gc.waitFor(30, TimeUnit.SECONDS);
-    }
-
-    boolean alive() {
-        return process.isAlive();
     }
 
     @Override

@@ -31,7 +31,7 @@ final class Outbox {
     /** A writer whose current write has lasted this long is not draining: it is stuck, not just behind. */
     private static final long STUCK_NANOS = 50_000_000L;
 
-    /** Big enough that a burst of chat lines goes out in one write; allocated only once a burst happens. */
+    /** Big enough that a burst of chat lines goes out in one write. */
     private static final int COALESCE_BYTES = 16 * 1024;
 
     private final int maxBytes;
@@ -44,7 +44,6 @@ final class Outbox {
     private boolean closing; // guarded by lock
     private boolean wakeupPending; // guarded by lock: a read loop will call wake()
     private byte[] finalLine; // guarded by lock
-    private byte[] coalesce; // writer only
 
     private volatile long writeStartedNanos; // 0 while the writer is not inside a write
     private volatile long closingSinceNanos; // 0 while open
@@ -216,9 +215,12 @@ final class Outbox {
     }
 
     private long writeCoalesced(OutputStream out, ArrayDeque<byte[]> batch) throws IOException {
-        if (coalesce == null) {
-            coalesce = new byte[COALESCE_BYTES];
+        long batchBytes = 0;
+        for (byte[] line : batch) {
+            batchBytes += line.length;
         }
+        // A short-lived buffer per batch: an idle connection keeps no write buffer at all.
+        byte[] coalesce = new byte[(int) Math.min(batchBytes, COALESCE_BYTES)];
         long total = 0;
         int filled = 0;
         for (byte[] line; (line = batch.pollFirst()) != null; ) {
