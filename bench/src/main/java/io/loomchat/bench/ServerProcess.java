@@ -52,10 +52,13 @@ final class ServerProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IOException(peer.label + " exited at start with status " + process.exitValue());
             }
-            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 3 && (f[1] + " ").endsWith(local) && f[3].equals("0A")) {
-                    return;
+            // A JVM listens on an IPv6 socket even for 127.0.0.1, so it shows in tcp6.
+            for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 3 && (f[1] + " ").endsWith(local) && f[3].equals("0A")) {
+                        return;
+                    }
                 }
             }
             Thread.sleep(50); // polling a process we do not control: no event to wait on
