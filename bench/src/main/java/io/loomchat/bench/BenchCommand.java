@@ -70,6 +70,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Run the JMH micro-benchmarks (codec, outbox) matching REGEX instead of the workloads.")
     String jmh;
 
+    @Option(names = "--markdown", paramLabel = "RESULTS_JSON",
+            description = "Print the Markdown tables for a results file (as in docs/BENCHMARKS.md) and exit.")
+    Path markdown;
+
     private final Map<String, Object> report = new LinkedHashMap<>();
     private final List<Map<String, Object>> cases = new ArrayList<>();
 
@@ -79,6 +83,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (markdown != null) {
+            System.out.print(MarkdownReport.render(markdown));
+            return 0;
+        }
         if (jmh != null) {
             // One fork, short warm-up and measurement: enough to see a regression, done in about a minute.
             org.openjdk.jmh.Main.main(new String[] {jmh, "-f", "1", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s"});
@@ -152,7 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("cases", cases);
         Files.createDirectories(json.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
-        System.out.println("\nResults written to " + json);
+        System.out.println("\nResults written to " + json + " (Markdown tables: ./loomchat bench --markdown " + json + ")");
         return 0;
     }
 
