@@ -39,7 +39,9 @@ enum Peer {
                 List<String> cmd = new java.util.ArrayList<>(List.of(java));
                 cmd.addAll(jvmOptions);
                 cmd.addAll(List.of("-jar", serverJar.toString(),
-                        "--host", "127.0.0.1", "--port", String.valueOf(port), "--max-connections", "200000"));
+                        "--host", "127.0.0.1", "--port", String.valueOf(port), "--max-connections", "200000",
+                        // The workloads send faster than people do; the peers have no per-client rate limit.
+                        "--flood-lines-per-second", "0"));
                 yield cmd;
             }
             case NCAT -> List.of("ncat", "-l", "127.0.0.1", String.valueOf(port), "--chat", "--max-conns", "200000");

@@ -134,6 +134,14 @@ final class ChatClient {
     }
 
     private void handle(Event event) {
+        if (event instanceof Event.Ping) {
+            try {
+                send(new Request.Pong(null)); // the server checks we are alive; not for the screen
+            } catch (IOException e) {
+                // the read loop sees the end of the connection
+            }
+            return;
+        }
         String shownRoom;
         String me;
         stateLock.lock();

@@ -148,13 +148,16 @@ public final class ChatCommand implements Callable<Integer> {
             throw new WaitTimedOut("fewer than " + awaitMembers + " members in the room after " + timeoutSeconds + "s");
         }
         boolean more = true;
+        ScriptPacer pacer = new ScriptPacer();
         if (!say.isEmpty()) {
             for (int i = 0; more && i < say.size(); i++) {
+                pacer.awaitTurn();
                 more = client.submit(say.get(i));
             }
         } else {
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; more && (line = stdin.readLine()) != null; ) {
+                pacer.awaitTurn();
                 more = client.submit(line);
             }
         }

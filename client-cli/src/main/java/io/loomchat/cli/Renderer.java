@@ -62,6 +62,7 @@ final class Renderer {
             case ErrorReply e -> ERROR + " " + safe(e.code()) + ": " + safe(e.message());
             case Bye b -> NOTICE + " server closed the connection: " + safe(b.reason());
             case Pong p -> NOTICE + " pong";
+            case Event.Ping p -> null;
         };
     }
 

@@ -77,6 +77,22 @@ class ChatCommandTest {
     }
 
     @Test
+    void aLongScriptIsPacedUnderTheServersFloodControlAndArrivesWhole() throws Exception {
+        TestClient watcher = observer("watcher");
+        CliProcess bot = cli("--nick", "bot");
+        int lines = 30; // more than the server's default burst of 20
+        for (int i = 0; i < lines; i++) {
+            bot.type("line " + i);
+        }
+        bot.closeStdin();
+        assertEquals(0, bot.awaitExit(), bot.stderr());
+        for (int i = 0; i < lines; i++) {
+            assertEquals("line " + i, watcher.await("message").get("text").asText());
+        }
+        assertTrue(bot.allOutput().stream().noneMatch(l -> l.contains("rate_limited")), bot.allOutput().toString());
+    }
+
+    @Test
     void quitInTheMiddleOfAScriptEndsIt() throws Exception {
         TestClient watcher = observer("watcher");
         CliProcess bot = cli("--nick", "bot");

@@ -129,6 +129,7 @@ public final class Codec {
             case "who" -> new Who(f.optString("room"), f.ref);
             case "rooms" -> new ListRooms(f.ref);
             case "ping" -> new Ping(f.ref);
+            case "pong" -> new Request.Pong(f.ref);
             case "quit" -> new Quit(f.optString("reason"), f.ref);
             default -> throw f.unknownType("request");
         };
@@ -150,6 +151,7 @@ public final class Codec {
             case "members" -> new Members(f.string("room"), f.stringList("nicks"), f.ref);
             case "room_list" -> new RoomList(f.roomList("rooms"), f.ref);
             case "pong" -> new Pong(f.ref);
+            case "ping" -> new Event.Ping(f.ref);
             case "error" -> new ErrorReply(f.string("code"), f.string("message"), f.ref);
             case "bye" -> new Bye(f.string("code"), f.optString("reason") == null ? "" : f.optString("reason"));
             default -> throw f.unknownType("event");
@@ -354,6 +356,8 @@ public final class Codec {
             }
             case ListRooms m -> type(g, "rooms");
             case Ping m -> type(g, "ping");
+            case Request.Pong m -> type(g, "pong");
+            case Event.Ping m -> type(g, "ping");
             case Quit m -> {
                 type(g, "quit");
                 optional(g, "reason", m.reason());

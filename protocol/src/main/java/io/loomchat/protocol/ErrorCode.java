@@ -25,7 +25,9 @@ public enum ErrorCode {
     NOT_IN_ROOM("not_in_room"),
     ALREADY_IN_ROOM("already_in_room"),
     NO_SUCH_ROOM("no_such_room"),
-    NO_SUCH_NICK("no_such_nick");
+    NO_SUCH_NICK("no_such_nick"),
+    /** Flood control: more lines than the server's rate allows; the line was refused, not queued. */
+    RATE_LIMITED("rate_limited");
 
     private static final Map<String, ErrorCode> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));

@@ -83,6 +83,10 @@ public sealed interface Event extends Message {
     record Pong(String ref) implements Event {
     }
 
+    /** The server's keep-alive check of a silent client, which answers with a {@code pong} request. */
+    record Ping(String ref) implements Event {
+    }
+
     /** {@code code} is kept as a string so that a client accepts codes newer than itself. */
     record ErrorReply(String code, String message, String ref) implements Event {
         public ErrorReply {

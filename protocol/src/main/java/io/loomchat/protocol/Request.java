@@ -45,6 +45,10 @@ public sealed interface Request extends Message {
     record Ping(String ref) implements Request {
     }
 
+    /** The answer to the server's keep-alive {@code ping} event. */
+    record Pong(String ref) implements Request {
+    }
+
     record Quit(String reason, String ref) implements Request {
     }
 }

@@ -57,7 +57,8 @@ class CodecTest {
                 new Ping(null),
                 new Ping("r9"),
                 new Quit(null, null),
-                new Quit("bye all", "r10"));
+                new Quit("bye all", "r10"),
+                new Request.Pong(null));
     }
 
     static Stream<Event> everyEvent() {
@@ -72,6 +73,7 @@ class CodecTest {
                 new Members("lobby", List.of("alice", "bob"), "r7"),
                 new RoomList(List.of(new RoomInfo("dev", 1), new RoomInfo("lobby", 2)), null),
                 new Pong("r9"),
+                new Event.Ping("s1"),
                 new ErrorReply(ErrorCode.NICK_TAKEN, "nick bob is taken", "r6"),
                 new Bye("shutdown", "server shutting down"));
     }

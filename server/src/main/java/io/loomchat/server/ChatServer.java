@@ -34,6 +34,7 @@ public final class ChatServer implements AutoCloseable {
     private final Rooms rooms;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextSessionId = new AtomicLong();
+    private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final ReentrantLock sessionsLock = new ReentrantLock();
     private final Condition sessionGone = sessionsLock.newCondition();
     private final Watchdog watchdog;
@@ -107,10 +108,13 @@ public final class ChatServer implements AutoCloseable {
                 return;
             }
             long id = nextSessionId.incrementAndGet();
-            // Counted here, on the one accepting thread, so that the limit is exact.
-            if (stopping || sessions.size() >= config.maxConnections()) {
-                CloseReason reason = stopping ? CloseReason.SHUTDOWN : CloseReason.SERVER_FULL;
-                Thread.ofVirtual().name("loomchat-refuse-" + id).start(() -> refuse(id, socket, reason));
+            // Counted here, on the one accepting thread, so that the limits are exact.
+            CloseReason refusal = stopping ? CloseReason.SHUTDOWN
+                    : sessions.size() >= config.maxConnections() ? CloseReason.SERVER_FULL
+                    : !admitAddress(socket.getInetAddress()) ? CloseReason.TOO_MANY_FROM_ADDRESS
+                    : null;
+            if (refusal != null) {
+                Thread.ofVirtual().name("loomchat-refuse-" + id).start(() -> refuse(id, socket, refusal));
                 continue;
             }
             Session session = new Session(id, socket, this);
@@ -133,8 +137,33 @@ public final class ChatServer implements AutoCloseable {
         session.run();
     }
 
+    /** Counts a connection against its address; false if that address already has its share. */
+    private boolean admitAddress(InetAddress address) {
+        if (address.isLoopbackAddress() && !config.limitLoopback()) {
+            return true;
+        }
+        boolean[] admitted = {false};
+        perAddress.compute(address, (a, n) -> {
+            int count = n == null ? 0 : n;
+            admitted[0] = count < config.maxConnectionsPerAddress();
+            return admitted[0] ? count + 1 : count;
+        });
+        return admitted[0];
+    }
+
+    private void releaseAddress(InetAddress address) {
+        if (address.isLoopbackAddress() && !config.limitLoopback()) {
+            return;
+        }
+        perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+    }
+
     private void refuse(long id, Socket socket, CloseReason reason) {
-        String detail = reason == CloseReason.SERVER_FULL ? "max-connections=" + config.maxConnections() : "";
+        String detail = switch (reason) {
+            case SERVER_FULL -> "max-connections=" + config.maxConnections();
+            case TOO_MANY_FROM_ADDRESS -> "max-connections-per-address=" + config.maxConnectionsPerAddress();
+            default -> "";
+        };
         LOG.warn("refused #{} {}: {} {}", id, socket.getInetAddress().getHostAddress(), reason.code(), detail);
         try (socket) {
             OutputStream out = socket.getOutputStream();
@@ -170,6 +199,7 @@ public final class ChatServer implements AutoCloseable {
 
     /** Called by a session's read loop once it has cleaned up. */
     void forget(Session session) {
+        releaseAddress(session.address());
         sessionsLock.lock();
         try {
             sessions.remove(session);

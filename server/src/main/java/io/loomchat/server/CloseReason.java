@@ -12,7 +12,10 @@ enum CloseReason {
     SLOW_CONSUMER("slow_consumer", "slow consumer", false, true),
     WRITE_TIMEOUT("write_timeout", "write timed out", false, true),
     SHUTDOWN("shutdown", "server shutting down", true, false),
-    SERVER_FULL("server_full", "server is full", false, false);
+    SERVER_FULL("server_full", "server is full", false, false),
+    TOO_MANY_FROM_ADDRESS("too_many_connections", "too many connections from your address", false, false),
+    IDLE_TIMEOUT("idle_timeout", "no answer to ping", true, true),
+    FLOOD("flood", "flooding", false, true);
 
     private final String code;
     private final String summary;

@@ -45,7 +45,7 @@ final class Commands {
     void handle(Request request) {
         try {
             if (!session.registered() && !(request instanceof Hello || request instanceof Ping
-                    || request instanceof Quit)) {
+                    || request instanceof Request.Pong || request instanceof Quit)) {
                 throw new Refusal(ErrorCode.NOT_REGISTERED,
                         "send hello first, e.g. {\"type\":\"hello\",\"nick\":\"alice\"}");
             }
@@ -59,6 +59,9 @@ final class Commands {
                 case Who r -> who(r);
                 case ListRooms r -> session.send(new RoomList(server.rooms().list(), r.ref()));
                 case Ping r -> session.send(new Pong(r.ref()));
+                case Request.Pong r -> {
+                    // the answer to our keep-alive ping: receiving it was the point
+                }
                 case Quit r -> quit(r);
             }
         } catch (Refusal refusal) {

@@ -50,20 +50,50 @@ public final class ServerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int quietJoinsAbove = ServerConfig.DEFAULT_QUIET_JOINS_ABOVE;
 
+    @Option(names = "--max-connections-per-address", paramLabel = "N",
+            description = "Connections from one address; more get a bye 'too_many_connections' (default: ${DEFAULT-VALUE}). "
+                    + "Raise it for NAT, LANs and containers behind one bridge.")
+    int maxConnectionsPerAddress = ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+    @Option(names = "--limit-loopback", description = "Apply the per-address limit to loopback too (default: exempt).")
+    boolean limitLoopback;
+
+    @Option(names = "--ping-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Ping a client silent this long (default: 90s).")
+    Duration pingInterval = ServerConfig.DEFAULT_PING_INTERVAL;
+
+    @Option(names = "--ping-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Disconnect a pinged client still silent after this long (default: 60s).")
+    Duration pingTimeout = ServerConfig.DEFAULT_PING_TIMEOUT;
+
+    @Option(names = "--flood-lines-per-second", paramLabel = "RATE",
+            description = "Sustained lines per second per client; 0 turns flood control off (default: ${DEFAULT-VALUE}).")
+    double floodLinesPerSecond = ServerConfig.DEFAULT_FLOOD_LINES_PER_SECOND;
+
+    @Option(names = "--flood-burst", paramLabel = "N",
+            description = "Lines a client may send at once before the rate applies (default: ${DEFAULT-VALUE}).")
+    int floodBurst = ServerConfig.DEFAULT_FLOOD_BURST;
+
+    @Option(names = "--flood-disconnect-after", paramLabel = "N",
+            description = "Refused lines in a row before a flooding client is disconnected; 0 never (default: ${DEFAULT-VALUE}).")
+    int floodDisconnectAfter = ServerConfig.DEFAULT_FLOOD_DISCONNECT_AFTER;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServerCommand()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = ServerConfig.defaults()
-                .withAddress(host, port)
-                .withServerName(name)
-                .withMaxLineBytes(maxLineBytes)
-                .withMaxOutboxBytes(maxOutboxBytes)
-                .withTimeouts(writeTimeout, handshakeTimeout, ServerConfig.DEFAULT_REGISTRATION_TIMEOUT)
-                .withMaxConnections(maxConnections)
-                .withQuietJoinsAbove(quietJoinsAbove);
+        ServerConfig config = new ServerConfig.Builder()
+                .host(host).port(port).serverName(name)
+                .maxLineBytes(maxLineBytes).maxOutboxBytes(maxOutboxBytes)
+                .writeTimeout(writeTimeout).handshakeTimeout(handshakeTimeout)
+                .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .limitLoopback(limitLoopback).quietJoinsAbove(quietJoinsAbove)
+                .pingInterval(pingInterval).pingTimeout(pingTimeout)
+                .floodLinesPerSecond(floodLinesPerSecond).floodBurst(floodBurst)
+                .floodDisconnectAfter(floodDisconnectAfter)
+                .build();
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets a stop end in exit status 0,
         // which is what `docker stop` and service managers read as a clean shutdown.

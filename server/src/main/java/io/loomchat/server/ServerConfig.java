@@ -19,7 +19,14 @@ public record ServerConfig(
         Duration closeLinger,
         Duration shutdownGrace,
         int maxConnections,
-        int quietJoinsAbove) {
+        int maxConnectionsPerAddress,
+        boolean limitLoopback,
+        int quietJoinsAbove,
+        Duration pingInterval,
+        Duration pingTimeout,
+        double floodLinesPerSecond,
+        int floodBurst,
+        int floodDisconnectAfter) {
 
     /** All interfaces, so that other machines on a LAN can reach the server. */
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -43,11 +50,26 @@ public record ServerConfig(
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     /**
+     * Connections from one address. Generous on purpose: a LAN behind NAT, or every container behind one
+     * Docker bridge, shares an address (ergo: 16). Loopback is exempt unless limit-loopback is set.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /**
      * In a room with more members than this, joins and leaves are told only to the one joining or leaving:
      * announcing each of N joins to everyone costs N squared lines (a JOIN storm). Twitch's chat does the same
      * above 1,000.
      */
     public static final int DEFAULT_QUIET_JOINS_ABOVE = 1_000;
+    /** A registered client silent this long gets a ping (ergo: 90 s)... */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(90);
+    /** ...and is disconnected if it then stays silent this long, reaping half-open connections (ergo: 60 s more). */
+    public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(60);
+    /** Sustained lines per second per connection; a person types far slower, a paste is the burst below. */
+    public static final double DEFAULT_FLOOD_LINES_PER_SECOND = 5;
+    /** Lines a connection may send at once before the rate applies: a paste of 20 lines goes through. */
+    public static final int DEFAULT_FLOOD_BURST = 20;
+    /** Refused lines in a row after which a flooding connection is disconnected. */
+    public static final int DEFAULT_FLOOD_DISCONNECT_AFTER = 100;
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -60,53 +82,115 @@ public record ServerConfig(
             throw new IllegalArgumentException(
                     "max-outbox-bytes (" + maxOutboxBytes + ") must be at least max-line-bytes (" + maxLineBytes + ")");
         }
-        if (quietJoinsAbove < 0) {
-            throw new IllegalArgumentException("quiet-joins-above must not be negative: " + quietJoinsAbove);
+        if (maxConnections < 1 || maxConnectionsPerAddress < 1) {
+            throw new IllegalArgumentException("max-connections and max-connections-per-address must be positive");
         }
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("max-connections must be positive: " + maxConnections);
+        if (quietJoinsAbove < 0 || floodLinesPerSecond < 0 || floodBurst < 0 || floodDisconnectAfter < 0) {
+            throw new IllegalArgumentException("quiet-joins-above and the flood settings must not be negative");
         }
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SERVER_NAME, DEFAULT_ROOM,
-                DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_OUTBOX_BYTES, DEFAULT_WRITE_TIMEOUT,
-                DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_REGISTRATION_TIMEOUT, DEFAULT_CLOSE_LINGER,
-                DEFAULT_SHUTDOWN_GRACE, DEFAULT_MAX_CONNECTIONS, DEFAULT_QUIET_JOINS_ABOVE);
+        return new Builder().build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Whether flood control is on: a rate of 0 turns it off. */
+    public boolean floodControl() {
+        return floodLinesPerSecond > 0;
     }
 
     public ServerConfig withAddress(String newHost, int newPort) {
-        return new ServerConfig(newHost, newPort, serverName, defaultRoom, maxLineBytes, maxOutboxBytes,
-                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections, quietJoinsAbove);
+        return toBuilder().host(newHost).port(newPort).build();
     }
 
     public ServerConfig withMaxLineBytes(int bytes) {
-        return new ServerConfig(host, port, serverName, defaultRoom, bytes, Math.max(bytes, maxOutboxBytes),
-                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections, quietJoinsAbove);
+        return toBuilder().maxLineBytes(bytes).maxOutboxBytes(Math.max(bytes, maxOutboxBytes)).build();
     }
 
     public ServerConfig withMaxOutboxBytes(int bytes) {
-        return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, bytes,
-                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections, quietJoinsAbove);
+        return toBuilder().maxOutboxBytes(bytes).build();
     }
 
     public ServerConfig withTimeouts(Duration write, Duration handshake, Duration registration) {
-        return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes,
-                write, handshake, registration, closeLinger, shutdownGrace, maxConnections, quietJoinsAbove);
+        return toBuilder().writeTimeout(write).handshakeTimeout(handshake).registrationTimeout(registration).build();
     }
 
     public ServerConfig withMaxConnections(int connections) {
-        return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes,
-                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, connections, quietJoinsAbove);
+        return toBuilder().maxConnections(connections).build();
     }
 
     public ServerConfig withQuietJoinsAbove(int members) {
-        return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes,
-                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections, members);
+        return toBuilder().quietJoinsAbove(members).build();
     }
 
     public ServerConfig withServerName(String name) {
-        return new ServerConfig(host, port, name, defaultRoom, maxLineBytes, maxOutboxBytes,
-                writeTimeout, handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections, quietJoinsAbove);
+        return toBuilder().serverName(name).build();
+    }
+
+    /** Fluent construction from the defaults, one setting at a time. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private String serverName = DEFAULT_SERVER_NAME;
+        private String defaultRoom = DEFAULT_ROOM;
+        private int maxLineBytes = DEFAULT_MAX_LINE_BYTES;
+        private int maxOutboxBytes = DEFAULT_MAX_OUTBOX_BYTES;
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private Duration registrationTimeout = DEFAULT_REGISTRATION_TIMEOUT;
+        private Duration closeLinger = DEFAULT_CLOSE_LINGER;
+        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private boolean limitLoopback;
+        private int quietJoinsAbove = DEFAULT_QUIET_JOINS_ABOVE;
+        private Duration pingInterval = DEFAULT_PING_INTERVAL;
+        private Duration pingTimeout = DEFAULT_PING_TIMEOUT;
+        private double floodLinesPerSecond = DEFAULT_FLOOD_LINES_PER_SECOND;
+        private int floodBurst = DEFAULT_FLOOD_BURST;
+        private int floodDisconnectAfter = DEFAULT_FLOOD_DISCONNECT_AFTER;
+
+        public Builder() {
+        }
+
+        private Builder(ServerConfig c) {
+            host = c.host; port = c.port; serverName = c.serverName; defaultRoom = c.defaultRoom;
+            maxLineBytes = c.maxLineBytes; maxOutboxBytes = c.maxOutboxBytes; writeTimeout = c.writeTimeout;
+            handshakeTimeout = c.handshakeTimeout; registrationTimeout = c.registrationTimeout;
+            closeLinger = c.closeLinger; shutdownGrace = c.shutdownGrace; maxConnections = c.maxConnections;
+            maxConnectionsPerAddress = c.maxConnectionsPerAddress; limitLoopback = c.limitLoopback;
+            quietJoinsAbove = c.quietJoinsAbove; pingInterval = c.pingInterval; pingTimeout = c.pingTimeout;
+            floodLinesPerSecond = c.floodLinesPerSecond; floodBurst = c.floodBurst;
+            floodDisconnectAfter = c.floodDisconnectAfter;
+        }
+
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder serverName(String v) { serverName = v; return this; }
+        public Builder maxLineBytes(int v) { maxLineBytes = v; return this; }
+        public Builder maxOutboxBytes(int v) { maxOutboxBytes = v; return this; }
+        public Builder writeTimeout(Duration v) { writeTimeout = v; return this; }
+        public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
+        public Builder registrationTimeout(Duration v) { registrationTimeout = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder maxConnectionsPerAddress(int v) { maxConnectionsPerAddress = v; return this; }
+        public Builder limitLoopback(boolean v) { limitLoopback = v; return this; }
+        public Builder quietJoinsAbove(int v) { quietJoinsAbove = v; return this; }
+        public Builder pingInterval(Duration v) { pingInterval = v; return this; }
+        public Builder pingTimeout(Duration v) { pingTimeout = v; return this; }
+        public Builder floodLinesPerSecond(double v) { floodLinesPerSecond = v; return this; }
+        public Builder floodBurst(int v) { floodBurst = v; return this; }
+        public Builder floodDisconnectAfter(int v) { floodDisconnectAfter = v; return this; }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes, writeTimeout,
+                    handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections,
+                    maxConnectionsPerAddress, limitLoopback, quietJoinsAbove, pingInterval, pingTimeout,
+                    floodLinesPerSecond, floodBurst, floodDisconnectAfter);
+        }
     }
 }

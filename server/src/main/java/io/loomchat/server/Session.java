@@ -9,6 +9,7 @@ import io.loomchat.protocol.Event.ErrorReply;
 import io.loomchat.protocol.ProtocolException;
 import io.loomchat.protocol.Request;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.LinkedHashMap;
@@ -45,6 +46,7 @@ final class Session {
 
     private final long connectedNanos = System.nanoTime();
     private volatile long lastLineNanos = connectedNanos;
+    private volatile long pingSentNanos; // 0 unless a keep-alive ping awaits an answer
 
     Session(long id, Socket socket, ChatServer server) {
         this.id = id;
@@ -75,6 +77,10 @@ final class Session {
         return peer;
     }
 
+    InetAddress address() {
+        return socket.getInetAddress();
+    }
+
     ChatServer server() {
         return server;
     }
@@ -91,19 +97,32 @@ final class Session {
         return lastLineNanos;
     }
 
+    long pingSentNanos() {
+        return pingSentNanos;
+    }
+
+    /** From the watchdog: asks a silent client to show it is still there. */
+    void ping(long nowNanos) {
+        pingSentNanos = nowNanos;
+        if (outbox.offer(Codec.encode(new Event.Ping(null)), null) == Outbox.Offer.OVERFLOW) {
+            disconnect(CloseReason.SLOW_CONSUMER, "more than max-outbox-bytes=" + server.config().maxOutboxBytes() + " unsent");
+        }
+    }
+
     /** Starts the writer and runs the read loop on the calling (virtual) thread until the connection ends. */
     void run() {
         LOG.info("connect #{} from {}", id, peer);
         writer = Thread.ofVirtual().name("loomchat-writer-" + id).start(this::writeLoop);
         Commands commands = new Commands(this);
+        FloodControl flood = server.config().floodControl() ? new FloodControl(server.config(), server.clock()) : null;
         try {
-            readLoop(commands);
+            readLoop(commands, flood);
         } finally {
             end(commands);
         }
     }
 
-    private void readLoop(Commands commands) {
+    private void readLoop(Commands commands, FloodControl flood) {
         try {
             BoundedLineReader lines = new BoundedLineReader(socket.getInputStream(), server.config().maxLineBytes(),
                     wakeups::settle);
@@ -117,6 +136,11 @@ final class Session {
                     continue; // said bye: read on only so that the close is clean, ignore what comes
                 }
                 lastLineNanos = System.nanoTime();
+                pingSentNanos = 0; // any line shows the client is alive
+                if (length != 0 && flood != null && !flood.allow()) {
+                    refuseFlood(flood, lines, length);
+                    continue;
+                }
                 if (length == BoundedLineReader.TOO_LONG) {
                     send(new ErrorReply(ErrorCode.LINE_TOO_LONG, "line exceeds max-line-bytes="
                             + lines.maxLineBytes() + "; it was discarded", null));
@@ -143,6 +167,27 @@ final class Session {
             LOG.error("bug while serving #{} {}", id, peer, e);
             disconnect(CloseReason.READ_ERROR, "internal error");
         }
+    }
+
+    /** Tells a flooding client its line was refused, or, if it keeps on, disconnects it. */
+    private void refuseFlood(FloodControl flood, BoundedLineReader lines, int length) {
+        ServerConfig c = server.config();
+        if (flood.persistent()) {
+            disconnect(CloseReason.FLOOD, c.floodDisconnectAfter() + " lines in a row over flood-lines-per-second="
+                    + c.floodLinesPerSecond());
+            return;
+        }
+        String ref = null;
+        if (length > 0) {
+            try {
+                ref = Codec.decodeRequest(lines.line(), 0, length).ref();
+            } catch (ProtocolException e) {
+                ref = e.ref();
+            }
+        }
+        send(new ErrorReply(ErrorCode.RATE_LIMITED, "flood control: over flood-lines-per-second="
+                + c.floodLinesPerSecond() + " (flood-burst=" + c.floodBurst() + "); line refused, retry in "
+                + flood.millisUntilNext() + " ms", ref));
     }
 
     private void writeLoop() {

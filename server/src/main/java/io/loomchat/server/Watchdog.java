@@ -59,6 +59,16 @@ final class Watchdog {
                             "not registered within registration-timeout=" + seconds(config.registrationTimeout()));
                 }
             }
+            if (session.registered() && !session.isClosing()) {
+                long pingSent = session.pingSentNanos();
+                if (pingSent == 0 && now - session.lastLineNanos() > config.pingInterval().toNanos()) {
+                    session.ping(now);
+                } else if (pingSent != 0 && now - pingSent > config.pingTimeout().toNanos()) {
+                    session.disconnect(CloseReason.IDLE_TIMEOUT,
+                            "silent for ping-interval=" + seconds(config.pingInterval()) + " and ping-timeout="
+                                    + seconds(config.pingTimeout()));
+                }
+            }
             Outbox outbox = session.outbox();
             long writeStarted = outbox.writeStartedNanos();
             if (writeStarted != 0 && now - writeStarted > config.writeTimeout().toNanos()) {

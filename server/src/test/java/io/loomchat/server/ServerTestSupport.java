@@ -1,7 +1,6 @@
 package io.loomchat.server;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -12,9 +11,9 @@ abstract class ServerTestSupport {
     protected ChatServer server;
     private final List<AutoCloseable> opened = new ArrayList<>();
 
+    /** Defaults on a loopback ephemeral port, with flood control off: most tests send faster than people. */
     protected static ServerConfig testConfig() {
-        return ServerConfig.defaults().withAddress("127.0.0.1", 0)
-                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60));
+        return ServerConfig.defaults().toBuilder().host("127.0.0.1").port(0).floodLinesPerSecond(0).build();
     }
 
     protected ChatServer start(ServerConfig config) throws IOException {

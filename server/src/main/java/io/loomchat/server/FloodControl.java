@@ -1,0 +1,52 @@
+package io.loomchat.server;
+
+import java.time.Clock;
+
+/**
+ * A token bucket over one connection's lines: {@code burst} lines at once, then {@code linesPerSecond}.
+ * A line over the limit is refused (the client is told), never silently dropped or queued; a connection
+ * that keeps flooding is disconnected. Used by its session's read loop only.
+ */
+final class FloodControl {
+
+    private final Clock clock;
+    private final double linesPerMilli;
+    private final int burst;
+    private final int disconnectAfter;
+    private double tokens;
+    private long lastMillis;
+    private int refusedInARow;
+
+    FloodControl(ServerConfig config, Clock clock) {
+        this.clock = clock;
+        this.linesPerMilli = config.floodLinesPerSecond() / 1000.0;
+        this.burst = Math.max(1, config.floodBurst());
+        this.disconnectAfter = config.floodDisconnectAfter();
+        this.tokens = burst;
+        this.lastMillis = clock.millis();
+    }
+
+    /** Takes a token for one line; false if the line must be refused. */
+    boolean allow() {
+        long now = clock.millis();
+        tokens = Math.min(burst, tokens + Math.max(0, now - lastMillis) * linesPerMilli);
+        lastMillis = now;
+        if (tokens >= 1) {
+            tokens -= 1;
+            refusedInARow = 0;
+            return true;
+        }
+        refusedInARow++;
+        return false;
+    }
+
+    /** True once so many lines in a row were refused that the client is flooding on purpose. */
+    boolean persistent() {
+        return disconnectAfter > 0 && refusedInARow >= disconnectAfter;
+    }
+
+    /** How long until the next line would be accepted. */
+    long millisUntilNext() {
+        return (long) Math.ceil((1 - tokens) / linesPerMilli);
+    }
+}

@@ -1,0 +1,130 @@
+package io.loomchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** Flood control, the per-address connection limit and the idle heartbeat, one test each and more. */
+class LimitsTest extends ServerTestSupport {
+
+    /** A clock that moves only when told, so that the token bucket is deterministic. */
+    static final class ManualClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private ChatServer startWithFlood(ManualClock clock, double rate, int burst, int disconnectAfter) throws Exception {
+        server = ChatServer.start(testConfig().toBuilder().floodLinesPerSecond(rate).floodBurst(burst)
+                .floodDisconnectAfter(disconnectAfter).build(), clock);
+        return server;
+    }
+
+    @Test
+    void linesBeyondTheBurstAreRefusedWithRateLimitedAndNothingIsDroppedSilently() throws Exception {
+        ManualClock clock = new ManualClock();
+        startWithFlood(clock, 5, 4, 100); // hello + 3 more lines, then one every 200 ms
+        TestClient alice = register("alice");
+        for (int i = 1; i <= 5; i++) {
+            alice.send("{\"type\":\"say\",\"text\":\"line " + i + "\",\"ref\":\"s" + i + "\"}");
+        }
+        for (int i = 1; i <= 3; i++) {
+            assertEquals("s" + i, alice.expect("message").get("ref").asText());
+        }
+        for (int i = 4; i <= 5; i++) {
+            JsonNode error = alice.expect("error");
+            assertEquals("rate_limited", error.get("code").asText());
+            assertEquals("s" + i, error.get("ref").asText(), "the refusal names the refused line");
+            assertTrue(error.get("message").asText().contains("flood-lines-per-second=5"), error.toString());
+        }
+        clock.advance(Duration.ofMillis(200));
+        alice.send("{\"type\":\"say\",\"text\":\"after a pause\",\"ref\":\"s6\"}");
+        assertEquals("s6", alice.expect("message").get("ref").asText(), "the bucket refills with time");
+    }
+
+    @Test
+    void aClientThatKeepsFloodingIsDisconnectedAndOthersAreUntouched() throws Exception {
+        ManualClock clock = new ManualClock();
+        startWithFlood(clock, 5, 2, 10);
+        TestClient bob = register("bob");
+        TestClient flooder = register("flooder");
+        bob.await("joined");
+        for (int i = 0; i < 30; i++) {
+            flooder.say("spam " + i);
+        }
+        JsonNode bye = flooder.awaitClose();
+        assertNotNull(bye);
+        assertEquals("flood", bye.get("code").asText());
+        JsonNode left = bob.awaitMatching("the flooder leaving", n -> "left".equals(n.path("type").asText()));
+        assertEquals("flood", left.get("reason").asText());
+        bob.send("{\"type\":\"ping\",\"ref\":\"fine\"}");
+        assertEquals("fine", bob.await("pong").get("ref").asText());
+    }
+
+    @Test
+    void connectionsBeyondThePerAddressLimitAreRefusedAndTheSlotIsFreedOnClose() throws Exception {
+        start(testConfig().toBuilder().maxConnectionsPerAddress(2).limitLoopback(true).build());
+        TestClient first = register("one");
+        register("two");
+        TestClient third = connect();
+        JsonNode bye = third.awaitClose();
+        assertEquals("too_many_connections", bye.get("code").asText());
+        assertTrue(bye.get("reason").asText().contains("max-connections-per-address=2"), bye.toString());
+        first.send("{\"type\":\"quit\"}");
+        first.awaitClose();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 1);
+        register("three"); // the slot came back
+    }
+
+    @Test
+    void loopbackIsExemptFromThePerAddressLimitByDefault() throws Exception {
+        start(testConfig().toBuilder().maxConnectionsPerAddress(1).build());
+        register("one");
+        register("two");
+    }
+
+    @Test
+    void aSilentClientIsPingedAndDisconnectedIfItNeverAnswers() throws Exception {
+        start(testConfig().toBuilder().pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(300)).build());
+        TestClient silent = register("silent");
+        assertEquals("ping", silent.await("ping").get("type").asText());
+        JsonNode bye = silent.awaitClose();
+        assertEquals("idle_timeout", bye.get("code").asText());
+    }
+
+    @Test
+    void aClientThatAnswersPingsStaysConnected() throws Exception {
+        start(testConfig().toBuilder().pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(300)).build());
+        TestClient alive = register("alive");
+        for (int i = 0; i < 4; i++) { // four rounds: well past interval + timeout
+            alive.await("ping");
+            alive.send("{\"type\":\"pong\"}");
+        }
+        alive.send("{\"type\":\"ping\",\"ref\":\"still\"}");
+        assertEquals("still", alive.await("pong").get("ref").asText());
+    }
+}
