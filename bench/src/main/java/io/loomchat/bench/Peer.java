@@ -41,7 +41,7 @@ enum Peer {
                 cmd.addAll(List.of("-jar", serverJar.toString(),
                         "--host", "127.0.0.1", "--port", String.valueOf(port), "--max-connections", "200000",
                         // The workloads send faster than people do; the peers have no per-client rate limit.
-                        "--flood-lines-per-second", "0"));
+                        "--flood-lines-per-second", "0", "--max-members-per-room", "200000"));
                 yield cmd;
             }
             case NCAT -> List.of("ncat", "-l", "127.0.0.1", String.valueOf(port), "--chat", "--max-conns", "200000");

@@ -27,7 +27,11 @@ public enum ErrorCode {
     NO_SUCH_ROOM("no_such_room"),
     NO_SUCH_NICK("no_such_nick"),
     /** Flood control: more lines than the server's rate allows; the line was refused, not queued. */
-    RATE_LIMITED("rate_limited");
+    RATE_LIMITED("rate_limited"),
+    /** The client is already in as many rooms as the server allows. */
+    TOO_MANY_ROOMS("too_many_rooms"),
+    /** The room already has as many members as the server allows. */
+    ROOM_FULL("room_full");
 
     private static final Map<String, ErrorCode> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));

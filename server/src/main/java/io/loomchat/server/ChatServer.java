@@ -44,7 +44,7 @@ public final class ChatServer implements AutoCloseable {
     private ChatServer(ServerConfig config, Clock clock) throws IOException {
         this.config = config;
         this.clock = clock;
-        this.rooms = new Rooms(clock, config.quietJoinsAbove());
+        this.rooms = new Rooms(clock, config.quietJoinsAbove(), config.maxMembersPerRoom());
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);

@@ -80,7 +80,11 @@ final class Commands {
         }
         session.setNick(r.nick());
         session.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, server.config().serverName(), room, r.ref()));
-        session.rooms.put(room, server.rooms().join(room, session, null));
+        Room joined = server.rooms().join(room, session, null);
+        if (joined == null) {
+            throw roomFull(room); // registered all the same; the client may join another room
+        }
+        session.rooms.put(room, joined);
     }
 
     private void say(Say r) throws Refusal {
@@ -108,7 +112,16 @@ final class Commands {
         if (session.rooms.containsKey(name)) {
             throw new Refusal(ErrorCode.ALREADY_IN_ROOM, "already in " + name);
         }
-        session.rooms.put(name, server.rooms().join(name, session, r.ref()));
+        int maxRooms = server.config().maxRoomsPerClient();
+        if (session.rooms.size() >= maxRooms) {
+            throw new Refusal(ErrorCode.TOO_MANY_ROOMS,
+                    "you are in max-rooms-per-client=" + maxRooms + " rooms; leave one first");
+        }
+        Room joined = server.rooms().join(name, session, r.ref());
+        if (joined == null) {
+            throw roomFull(name);
+        }
+        session.rooms.put(name, joined);
     }
 
     private void leave(Leave r) throws Refusal {
@@ -150,10 +163,15 @@ final class Commands {
         session.send(new Members(name, room.nicks(), r.ref()));
     }
 
+    /** A quit reason is shown to a whole room: a sentence, not a payload. */
+    static final int MAX_REASON_CHARS = 200;
+
     private void quit(Quit r) {
-        String reason = r.reason() == null || r.reason().isBlank() ? "quit" : "quit: " + r.reason();
+        String said = r.reason() == null ? null
+                : r.reason().length() > MAX_REASON_CHARS ? r.reason().substring(0, MAX_REASON_CHARS) : r.reason();
+        String reason = said == null || said.isBlank() ? "quit" : "quit: " + said;
         leaveAll(reason);
-        session.disconnect(CloseReason.QUIT, r.reason());
+        session.disconnect(CloseReason.QUIT, said);
     }
 
     /** Leaves every room, telling the others why. Called on quit and when the connection ends. */
@@ -213,6 +231,11 @@ final class Commands {
         if (text.isBlank()) {
             throw new Refusal(ErrorCode.INVALID_TEXT, "text is empty");
         }
+    }
+
+    private Refusal roomFull(String room) {
+        return new Refusal(ErrorCode.ROOM_FULL,
+                room + " has max-members-per-room=" + server.config().maxMembersPerRoom() + " members");
     }
 
     private static Refusal nickTaken(String nick) {

@@ -41,12 +41,17 @@ final class Room {
         return name;
     }
 
-    /** Adds a member and tells everyone, the joiner included. False if the room has closed meanwhile. */
-    boolean join(Session session, String ref) {
+    enum JoinResult { JOINED, CLOSED, FULL }
+
+    /** Adds a member and tells everyone, the joiner included; CLOSED if the room has closed meanwhile. */
+    JoinResult join(Session session, String ref, int maxMembers) {
         lock.lock();
         try {
             if (closed) {
-                return false;
+                return JoinResult.CLOSED;
+            }
+            if (members.size() >= maxMembers) {
+                return JoinResult.FULL;
             }
             members.add(session);
             Joined joined = new Joined(name, session.nick(), clock.instant(), null);
@@ -55,7 +60,7 @@ final class Room {
             } else {
                 fanOut(joined, session, session, ref);
             }
-            return true;
+            return JoinResult.JOINED;
         } finally {
             lock.unlock();
         }

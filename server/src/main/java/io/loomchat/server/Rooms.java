@@ -18,18 +18,24 @@ final class Rooms {
     private final ConcurrentHashMap<String, Long> lastIdOfClosed = new ConcurrentHashMap<>();
     private final Clock clock;
     private final int quietJoinsAbove;
+    private final int maxMembers;
 
-    Rooms(Clock clock, int quietJoinsAbove) {
+    Rooms(Clock clock, int quietJoinsAbove, int maxMembers) {
         this.clock = clock;
         this.quietJoinsAbove = quietJoinsAbove;
+        this.maxMembers = maxMembers;
     }
 
-    /** Joins {@code name} (canonical), creating the room if needed. */
+    /** Joins {@code name} (canonical), creating the room if needed; null if the room is full. */
     Room join(String name, Session session, String ref) {
         while (true) {
             Room room = open.computeIfAbsent(name, n -> new Room(n, lastIdOfClosed.getOrDefault(n, 0L), clock, quietJoinsAbove));
-            if (room.join(session, ref)) {
+            Room.JoinResult result = room.join(session, ref, maxMembers);
+            if (result == Room.JoinResult.JOINED) {
                 return room;
+            }
+            if (result == Room.JoinResult.FULL) {
+                return null;
             }
             // It emptied and closed between lookup and join; make sure it is gone and create it anew.
             open.remove(name, room);

@@ -58,6 +58,14 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--limit-loopback", description = "Apply the per-address limit to loopback too (default: exempt).")
     boolean limitLoopback;
 
+    @Option(names = "--max-rooms-per-client", paramLabel = "N",
+            description = "Rooms one client may be in at once (default: ${DEFAULT-VALUE}).")
+    int maxRoomsPerClient = ServerConfig.DEFAULT_MAX_ROOMS_PER_CLIENT;
+
+    @Option(names = "--max-members-per-room", paramLabel = "N",
+            description = "Members one room may have (default: ${DEFAULT-VALUE}).")
+    int maxMembersPerRoom = ServerConfig.DEFAULT_MAX_MEMBERS_PER_ROOM;
+
     @Option(names = "--ping-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Ping a client silent this long (default: 90s).")
     Duration pingInterval = ServerConfig.DEFAULT_PING_INTERVAL;
@@ -90,6 +98,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .writeTimeout(writeTimeout).handshakeTimeout(handshakeTimeout)
                 .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
                 .limitLoopback(limitLoopback).quietJoinsAbove(quietJoinsAbove)
+                .maxRoomsPerClient(maxRoomsPerClient).maxMembersPerRoom(maxMembersPerRoom)
                 .pingInterval(pingInterval).pingTimeout(pingTimeout)
                 .floodLinesPerSecond(floodLinesPerSecond).floodBurst(floodBurst)
                 .floodDisconnectAfter(floodDisconnectAfter)

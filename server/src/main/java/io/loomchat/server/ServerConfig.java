@@ -22,6 +22,8 @@ public record ServerConfig(
         int maxConnectionsPerAddress,
         boolean limitLoopback,
         int quietJoinsAbove,
+        int maxRoomsPerClient,
+        int maxMembersPerRoom,
         Duration pingInterval,
         Duration pingTimeout,
         double floodLinesPerSecond,
@@ -60,6 +62,10 @@ public record ServerConfig(
      * above 1,000.
      */
     public static final int DEFAULT_QUIET_JOINS_ABOVE = 1_000;
+    /** Rooms one client may be in at once (IRC networks commonly allow 20 to 100 channels). */
+    public static final int DEFAULT_MAX_ROOMS_PER_CLIENT = 32;
+    /** Members one room may have: as many as the server holds by default. */
+    public static final int DEFAULT_MAX_MEMBERS_PER_ROOM = DEFAULT_MAX_CONNECTIONS;
     /** A registered client silent this long gets a ping (ergo: 90 s)... */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(90);
     /** ...and is disconnected if it then stays silent this long, reaping half-open connections (ergo: 60 s more). */
@@ -84,6 +90,9 @@ public record ServerConfig(
         }
         if (maxConnections < 1 || maxConnectionsPerAddress < 1) {
             throw new IllegalArgumentException("max-connections and max-connections-per-address must be positive");
+        }
+        if (maxRoomsPerClient < 1 || maxMembersPerRoom < 1) {
+            throw new IllegalArgumentException("max-rooms-per-client and max-members-per-room must be positive");
         }
         if (quietJoinsAbove < 0 || floodLinesPerSecond < 0 || floodBurst < 0 || floodDisconnectAfter < 0) {
             throw new IllegalArgumentException("quiet-joins-above and the flood settings must not be negative");
@@ -148,6 +157,8 @@ public record ServerConfig(
         private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private boolean limitLoopback;
         private int quietJoinsAbove = DEFAULT_QUIET_JOINS_ABOVE;
+        private int maxRoomsPerClient = DEFAULT_MAX_ROOMS_PER_CLIENT;
+        private int maxMembersPerRoom = DEFAULT_MAX_MEMBERS_PER_ROOM;
         private Duration pingInterval = DEFAULT_PING_INTERVAL;
         private Duration pingTimeout = DEFAULT_PING_TIMEOUT;
         private double floodLinesPerSecond = DEFAULT_FLOOD_LINES_PER_SECOND;
@@ -163,7 +174,8 @@ public record ServerConfig(
             handshakeTimeout = c.handshakeTimeout; registrationTimeout = c.registrationTimeout;
             closeLinger = c.closeLinger; shutdownGrace = c.shutdownGrace; maxConnections = c.maxConnections;
             maxConnectionsPerAddress = c.maxConnectionsPerAddress; limitLoopback = c.limitLoopback;
-            quietJoinsAbove = c.quietJoinsAbove; pingInterval = c.pingInterval; pingTimeout = c.pingTimeout;
+            quietJoinsAbove = c.quietJoinsAbove; maxRoomsPerClient = c.maxRoomsPerClient;
+            maxMembersPerRoom = c.maxMembersPerRoom; pingInterval = c.pingInterval; pingTimeout = c.pingTimeout;
             floodLinesPerSecond = c.floodLinesPerSecond; floodBurst = c.floodBurst;
             floodDisconnectAfter = c.floodDisconnectAfter;
         }
@@ -180,6 +192,8 @@ public record ServerConfig(
         public Builder maxConnectionsPerAddress(int v) { maxConnectionsPerAddress = v; return this; }
         public Builder limitLoopback(boolean v) { limitLoopback = v; return this; }
         public Builder quietJoinsAbove(int v) { quietJoinsAbove = v; return this; }
+        public Builder maxRoomsPerClient(int v) { maxRoomsPerClient = v; return this; }
+        public Builder maxMembersPerRoom(int v) { maxMembersPerRoom = v; return this; }
         public Builder pingInterval(Duration v) { pingInterval = v; return this; }
         public Builder pingTimeout(Duration v) { pingTimeout = v; return this; }
         public Builder floodLinesPerSecond(double v) { floodLinesPerSecond = v; return this; }
@@ -189,7 +203,8 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes, writeTimeout,
                     handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections,
-                    maxConnectionsPerAddress, limitLoopback, quietJoinsAbove, pingInterval, pingTimeout,
+                    maxConnectionsPerAddress, limitLoopback, quietJoinsAbove, maxRoomsPerClient, maxMembersPerRoom,
+                    pingInterval, pingTimeout,
                     floodLinesPerSecond, floodBurst, floodDisconnectAfter);
         }
     }

@@ -8,6 +8,7 @@ import io.loomchat.protocol.Event.Bye;
 import io.loomchat.protocol.Event.ErrorReply;
 import io.loomchat.protocol.ProtocolException;
 import io.loomchat.protocol.Request;
+import io.loomchat.protocol.SafeText;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -215,7 +216,9 @@ final class Session {
         }
         closeSocket();
         String who = nick == null ? "(unregistered)" : nick;
-        String detail = closeDetail.isEmpty() ? "" : " (" + closeDetail + ")";
+        // The detail may hold a client's words (a quit reason): neutralized, so a log viewer's terminal
+        // cannot be driven and no fake log line can be forged with an embedded newline.
+        String detail = closeDetail.isEmpty() ? "" : " (" + SafeText.neutralize(closeDetail) + ")";
         if (reason.expected()) {
             LOG.info("disconnect #{} {} {}: {}{}", id, who, peer, reason.code(), detail);
         } else {

@@ -127,4 +127,43 @@ class LimitsTest extends ServerTestSupport {
         alive.send("{\"type\":\"ping\",\"ref\":\"still\"}");
         assertEquals("still", alive.await("pong").get("ref").asText());
     }
+
+    @Test
+    void aClientCannotJoinMoreRoomsThanAllowed() throws Exception {
+        start(testConfig().toBuilder().maxRoomsPerClient(2).build());
+        TestClient alice = register("alice"); // lobby is room 1
+        alice.send("{\"type\":\"join\",\"room\":\"two\"}");
+        alice.expect("joined");
+        alice.send("{\"type\":\"join\",\"room\":\"three\",\"ref\":\"j3\"}");
+        JsonNode error = alice.expect("error");
+        assertEquals("too_many_rooms", error.get("code").asText());
+        assertEquals("j3", error.get("ref").asText());
+        assertTrue(error.get("message").asText().contains("max-rooms-per-client=2"));
+    }
+
+    @Test
+    void aFullRoomRefusesJoinersWhoStayConnected() throws Exception {
+        start(testConfig().toBuilder().maxMembersPerRoom(2).build());
+        register("one");
+        TestClient two = register("two");
+        two.send("{\"type\":\"join\",\"room\":\"side\"}");
+        two.expect("joined");
+        TestClient three = connect();
+        three.send("{\"type\":\"hello\",\"nick\":\"three\"}");
+        three.expect("welcome");
+        assertEquals("room_full", three.expect("error").get("code").asText(), "lobby is full");
+        three.send("{\"type\":\"join\",\"room\":\"side\"}");
+        assertEquals("side", three.expect("joined").get("room").asText(), "another room still works");
+    }
+
+    @Test
+    void aQuitReasonIsCutToTwoHundredCharacters() throws Exception {
+        start();
+        TestClient bob = register("bob");
+        TestClient alice = register("alice");
+        bob.await("joined");
+        alice.send("{\"type\":\"quit\",\"reason\":\"" + "r".repeat(5000) + "\"}");
+        String reason = bob.await("left").get("reason").asText();
+        assertEquals("quit: " + "r".repeat(Commands.MAX_REASON_CHARS), reason);
+    }
 }
