@@ -3,13 +3,15 @@
 # machine, plus the shared libraries it needs, imported as a Docker image. For machines that cannot pull
 # eclipse-temurin (offline CI); pass the tag it prints as the Dockerfile's RUNTIME_IMAGE build argument.
 #
-#   docker/offline-base.sh [TAG]        (default tag: loomchat/jre-base:local)
+#   docker/offline-base.sh [TAG]        (default tag: loomchat/jre-base:<hash of the module list>)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TAG="${1:-loomchat/jre-base:local}"
-# The modules the server and the client need (jdeps --print-module-deps on the jars), plus TLS and logging.
-MODULES="java.base,java.desktop,java.sql,java.management,java.logging,java.naming,jdk.unsupported,jdk.crypto.ec,jdk.zipfs"
+# The modules the server and the client need (jdeps --print-module-deps on the jars), plus TLS, logging
+# and the HTTP server behind --metrics-port.
+MODULES="java.base,java.desktop,java.sql,java.management,java.logging,java.naming,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.httpserver"
+# The tag names the module set, so that a changed set makes a new image instead of reusing a stale one.
+TAG="${1:-loomchat/jre-base:$(printf '%s' "$MODULES" | sha256sum | cut -c1-12)}"
 
 if docker image inspect "$TAG" >/dev/null 2>&1 && [ -z "${REBUILD:-}" ]; then
   echo "$TAG"

@@ -31,7 +31,7 @@ public class OutboxBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-        outbox = new Outbox(256 * 1024);
+        outbox = new Outbox(256 * 1024, new Metrics());
         wakeups = new Wakeups();
         writer = Thread.ofVirtual().start(() -> {
             try {

@@ -38,6 +38,8 @@ public final class ChatServer implements AutoCloseable {
     private final ReentrantLock sessionsLock = new ReentrantLock();
     private final Condition sessionGone = sessionsLock.newCondition();
     private final Watchdog watchdog;
+    private final Metrics metrics = new Metrics();
+    private MetricsEndpoint metricsEndpoint;
     private final Thread acceptor;
     private volatile boolean stopping;
 
@@ -59,6 +61,9 @@ public final class ChatServer implements AutoCloseable {
 
     public static ChatServer start(ServerConfig config, Clock clock) throws IOException {
         ChatServer server = new ChatServer(config, clock);
+        if (config.metricsPort() != ServerConfig.METRICS_OFF) {
+            server.metricsEndpoint = new MetricsEndpoint(config.host(), config.metricsPort(), server);
+        }
         server.watchdog.start();
         server.acceptor.start();
         return server;
@@ -74,6 +79,19 @@ public final class ChatServer implements AutoCloseable {
 
     public int connectionCount() {
         return sessions.size();
+    }
+
+    /** The port of the Prometheus endpoint, or -1 when it is off. */
+    public int metricsPort() {
+        return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+    }
+
+    String metricsText() {
+        return metrics.render(sessions.size(), rooms.list().size());
+    }
+
+    Metrics metrics() {
+        return metrics;
     }
 
     ServerConfig config() {
@@ -119,6 +137,7 @@ public final class ChatServer implements AutoCloseable {
             }
             Session session = new Session(id, socket, this);
             sessions.add(session);
+            metrics.connectionsAccepted.increment();
             Thread.ofVirtual().name("loomchat-session-" + id).start(() -> serve(session, socket));
         }
     }
@@ -165,6 +184,7 @@ public final class ChatServer implements AutoCloseable {
             default -> "";
         };
         LOG.warn("refused #{} {}: {} {}", id, socket.getInetAddress().getHostAddress(), reason.code(), detail);
+        metrics.closed(reason);
         try (socket) {
             OutputStream out = socket.getOutputStream();
             out.write(Codec.encode(new Bye(reason.code(), reason.summary() + (detail.isEmpty() ? "" : ": " + detail))));
@@ -247,6 +267,9 @@ public final class ChatServer implements AutoCloseable {
             session.closeSocket();
         }
         watchdog.stop();
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
         try {
             acceptor.join(TimeUnit.SECONDS.toMillis(1));
         } catch (InterruptedException e) {

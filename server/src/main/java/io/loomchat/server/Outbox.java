@@ -48,8 +48,11 @@ final class Outbox {
     private volatile long writeStartedNanos; // 0 while the writer is not inside a write
     private volatile long closingSinceNanos; // 0 while open
 
-    Outbox(int maxBytes) {
+    private final Metrics metrics;
+
+    Outbox(int maxBytes, Metrics metrics) {
         this.maxBytes = maxBytes;
+        this.metrics = metrics;
     }
 
     /**
@@ -197,6 +200,7 @@ final class Outbox {
             batch.addLast(last);
         }
         long total = 0;
+        int lines = batch.size();
         writeStartedNanos = System.nanoTime();
         try {
             if (batch.size() == 1) {
@@ -211,6 +215,8 @@ final class Outbox {
             writeStartedNanos = 0;
         }
         batch.clear();
+        metrics.linesOut.add(lines);
+        metrics.bytesOut.add(total);
         return last == null ? total : total - last.length;
     }
 

@@ -86,6 +86,10 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Refused lines in a row before a flooding client is disconnected; 0 never (default: ${DEFAULT-VALUE}).")
     int floodDisconnectAfter = ServerConfig.DEFAULT_FLOOD_DISCONNECT_AFTER;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: off).")
+    int metricsPort = ServerConfig.METRICS_OFF;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServerCommand()).execute(args));
     }
@@ -102,6 +106,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .pingInterval(pingInterval).pingTimeout(pingTimeout)
                 .floodLinesPerSecond(floodLinesPerSecond).floodBurst(floodBurst)
                 .floodDisconnectAfter(floodDisconnectAfter)
+                .metricsPort(metricsPort)
                 .build();
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets a stop end in exit status 0,
@@ -112,6 +117,9 @@ public final class ServerCommand implements Callable<Integer> {
         try (ChatServer server = ChatServer.start(config)) {
             System.out.println("Loomchat server listening on " + server.address()
                     + " (stop with Ctrl-C; connect with: ./loomchat chat --host HOST --port " + server.port() + ")");
+            if (server.metricsPort() > 0) {
+                System.out.println("Metrics at http://" + host + ":" + server.metricsPort() + "/metrics");
+            }
             System.out.flush();
             stop.await();
             System.out.println("Shutting down: saying bye to " + server.connectionCount() + " client(s)");

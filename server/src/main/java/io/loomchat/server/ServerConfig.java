@@ -28,7 +28,8 @@ public record ServerConfig(
         Duration pingTimeout,
         double floodLinesPerSecond,
         int floodBurst,
-        int floodDisconnectAfter) {
+        int floodDisconnectAfter,
+        int metricsPort) {
 
     /** All interfaces, so that other machines on a LAN can reach the server. */
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -74,6 +75,8 @@ public record ServerConfig(
     public static final double DEFAULT_FLOOD_LINES_PER_SECOND = 5;
     /** Lines a connection may send at once before the rate applies: a paste of 20 lines goes through. */
     public static final int DEFAULT_FLOOD_BURST = 20;
+    /** The Prometheus endpoint is off unless a port is given (0: any free port). */
+    public static final int METRICS_OFF = -1;
     /** Refused lines in a row after which a flooding connection is disconnected. */
     public static final int DEFAULT_FLOOD_DISCONNECT_AFTER = 100;
 
@@ -164,6 +167,7 @@ public record ServerConfig(
         private double floodLinesPerSecond = DEFAULT_FLOOD_LINES_PER_SECOND;
         private int floodBurst = DEFAULT_FLOOD_BURST;
         private int floodDisconnectAfter = DEFAULT_FLOOD_DISCONNECT_AFTER;
+        private int metricsPort = METRICS_OFF;
 
         public Builder() {
         }
@@ -178,6 +182,7 @@ public record ServerConfig(
             maxMembersPerRoom = c.maxMembersPerRoom; pingInterval = c.pingInterval; pingTimeout = c.pingTimeout;
             floodLinesPerSecond = c.floodLinesPerSecond; floodBurst = c.floodBurst;
             floodDisconnectAfter = c.floodDisconnectAfter;
+            metricsPort = c.metricsPort;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -199,13 +204,14 @@ public record ServerConfig(
         public Builder floodLinesPerSecond(double v) { floodLinesPerSecond = v; return this; }
         public Builder floodBurst(int v) { floodBurst = v; return this; }
         public Builder floodDisconnectAfter(int v) { floodDisconnectAfter = v; return this; }
+        public Builder metricsPort(int v) { metricsPort = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes, writeTimeout,
                     handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections,
                     maxConnectionsPerAddress, limitLoopback, quietJoinsAbove, maxRoomsPerClient, maxMembersPerRoom,
                     pingInterval, pingTimeout,
-                    floodLinesPerSecond, floodBurst, floodDisconnectAfter);
+                    floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort);
         }
     }
 }

@@ -55,7 +55,7 @@ final class Session {
         // The numeric address: a name lookup here would block the accept path on DNS.
         this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
         this.server = server;
-        this.outbox = new Outbox(server.config().maxOutboxBytes());
+        this.outbox = new Outbox(server.config().maxOutboxBytes(), server.metrics());
     }
 
     long id() {
@@ -138,6 +138,8 @@ final class Session {
                 }
                 lastLineNanos = System.nanoTime();
                 pingSentNanos = 0; // any line shows the client is alive
+                server.metrics().linesIn.increment();
+                server.metrics().bytesIn.add(length < 0 ? lines.maxLineBytes() : length + 1L);
                 if (length != 0 && flood != null && !flood.allow()) {
                     refuseFlood(flood, lines, length);
                     continue;
@@ -224,6 +226,7 @@ final class Session {
         } else {
             LOG.warn("disconnect #{} {} {}: {}{}", id, who, peer, reason.code(), detail);
         }
+        server.metrics().closed(reason);
         server.forget(this); // last: shutdown waits for this, and its own log line should come after ours
     }
 
@@ -244,6 +247,9 @@ final class Session {
 
     /** Sends this client a reply from its own read loop. */
     void send(Event event) {
+        if (event instanceof ErrorReply error) {
+            server.metrics().error(error.code());
+        }
         deliver(Codec.encode(event), this);
     }
 
