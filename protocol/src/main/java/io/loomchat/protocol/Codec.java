@@ -97,6 +97,13 @@ public final class Codec {
     }
 
     private static ObjectNode parseObject(byte[] buf, int off, int len) throws ProtocolException {
+        // Valid UTF-8 JSON never holds a raw NUL byte, and Jackson would take leading NULs as a sign of
+        // UTF-16 or UTF-32: the protocol is UTF-8 only. (Found by fuzzing.)
+        for (int i = off; i < off + len; i++) {
+            if (buf[i] == 0) {
+                throw new ProtocolException(ErrorCode.MALFORMED, "NUL byte at column " + (i - off + 1));
+            }
+        }
         JsonNode node;
         try {
             node = TREE.readTree(buf, off, len);
@@ -105,7 +112,8 @@ public final class Codec {
             throw new ProtocolException(ErrorCode.MALFORMED,
                     "invalid JSON" + (column > 0 ? " at column " + column : "") + ": " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException("reading from a byte array cannot fail", e);
+            // Not a JSON syntax error but still bad input, e.g. an impossible character in a multi-byte encoding.
+            throw new ProtocolException(ErrorCode.MALFORMED, "unreadable input: " + e.getMessage());
         }
         if (node == null || node.isMissingNode()) {
             throw new ProtocolException(ErrorCode.MALFORMED, "empty line: expected a JSON object");

@@ -184,6 +184,16 @@ class CodecTest {
     }
 
     @Test
+    void nulBytesAreMalformedNotAHintToReadUtf32() {
+        byte[] line = "\0\0\0\0{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> Codec.decodeRequest(line, 0, line.length));
+        assertEquals(ErrorCode.MALFORMED, e.code());
+        byte[] inside = "{\"type\":\"say\",\"text\":\"a\0b\"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(ErrorCode.MALFORMED,
+                assertThrows(ProtocolException.class, () -> Codec.decodeRequest(inside, 0, inside.length)).code());
+    }
+
+    @Test
     void decodesOnlyTheGivenSliceOfABuffer() throws ProtocolException {
         byte[] buf = "xx{\"type\":\"ping\"}yy".getBytes(StandardCharsets.UTF_8);
         assertEquals(new Ping(null), Codec.decodeRequest(buf, 2, buf.length - 4));

@@ -57,6 +57,8 @@ class BadInputTest extends ServerTestSupport {
         }
         alice.sendRaw(new byte[] {'{', '"', (byte) 0xff, (byte) 0xfe, '"', '}', '\n'});
         assertEquals("malformed", alice.expect("error").get("code").asText());
+        alice.sendRaw(new byte[] {0, 0, 0, 0, '{', '"', 't', 'y', 'p', 'e', '"', ':', '"', 'p', 'i', 'n', 'g', '"', '}', '\n'});
+        assertEquals("malformed", alice.expect("error").get("code").asText(), "NUL bytes once killed the connection");
         alice.sendRaw("\n\r\n".getBytes(StandardCharsets.UTF_8)); // blank lines are ignored, not errors
         alice.say("after all that");
         assertEquals("after all that", alice.expect("message").get("text").asText());
