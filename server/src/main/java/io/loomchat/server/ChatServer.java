@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,6 +36,7 @@ public final class ChatServer implements AutoCloseable {
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextSessionId = new AtomicLong();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger connectionThreads = new AtomicInteger();
     private final ReentrantLock sessionsLock = new ReentrantLock();
     private final Condition sessionGone = sessionsLock.newCondition();
     private final Watchdog watchdog;
@@ -87,7 +89,7 @@ public final class ChatServer implements AutoCloseable {
     }
 
     String metricsText() {
-        return metrics.render(sessions.size(), rooms.list().size());
+        return metrics.render(sessions.size(), rooms.list().size(), connectionThreads.get());
     }
 
     Metrics metrics() {
@@ -132,14 +134,31 @@ public final class ChatServer implements AutoCloseable {
                     : !admitAddress(socket.getInetAddress()) ? CloseReason.TOO_MANY_FROM_ADDRESS
                     : null;
             if (refusal != null) {
-                Thread.ofVirtual().name("loomchat-refuse-" + id).start(() -> refuse(id, socket, refusal));
+                startConnectionThread("loomchat-refuse-" + id, () -> refuse(id, socket, refusal));
                 continue;
             }
             Session session = new Session(id, socket, this);
             sessions.add(session);
             metrics.connectionsAccepted.increment();
-            Thread.ofVirtual().name("loomchat-session-" + id).start(() -> serve(session, socket));
+            startConnectionThread("loomchat-session-" + id, () -> serve(session, socket));
         }
+    }
+
+    /** A virtual thread working for one connection, counted, so that a leak of them shows. */
+    Thread startConnectionThread(String name, Runnable task) {
+        connectionThreads.incrementAndGet();
+        return Thread.ofVirtual().name(name).start(() -> {
+            try {
+                task.run();
+            } finally {
+                connectionThreads.decrementAndGet();
+            }
+        });
+    }
+
+    /** Reader, writer and refusal threads alive: two per connection, none once every client has gone. */
+    public int connectionThreads() {
+        return connectionThreads.get();
     }
 
     private void serve(Session session, Socket socket) {

@@ -34,9 +34,10 @@ final class Metrics {
     }
 
     /** Prometheus text exposition format, version 0.0.4. */
-    String render(int connections, int rooms) {
+    String render(int connections, int rooms, int threads) {
         StringBuilder out = new StringBuilder(2048);
         gauge(out, "loomchat_connections", "Connections being served.", connections);
+        gauge(out, "loomchat_connection_threads", "Virtual threads serving connections (two each).", threads);
         gauge(out, "loomchat_rooms", "Open rooms.", rooms);
         counter(out, "loomchat_connections_accepted_total", "Connections accepted and served.", connectionsAccepted.sum());
         counter(out, "loomchat_lines_in_total", "Lines received from clients.", linesIn.sum());

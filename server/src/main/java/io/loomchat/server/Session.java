@@ -113,7 +113,7 @@ final class Session {
     /** Starts the writer and runs the read loop on the calling (virtual) thread until the connection ends. */
     void run() {
         LOG.info("connect #{} from {}", id, peer);
-        writer = Thread.ofVirtual().name("loomchat-writer-" + id).start(this::writeLoop);
+        writer = server.startConnectionThread("loomchat-writer-" + id, this::writeLoop);
         Commands commands = new Commands(this);
         FloodControl flood = server.config().floodControl() ? new FloodControl(server.config(), server.clock()) : null;
         try {

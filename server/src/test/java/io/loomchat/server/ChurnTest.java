@@ -1,0 +1,93 @@
+package io.loomchat.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.OutputStream;
+import java.lang.ref.WeakReference;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Thousands of connections come and go (clean quits, abrupt closes, closes mid-line) while two clients
+ * talk. Afterwards no session, thread or reference is left behind, and the talkers lost nothing.
+ */
+class ChurnTest extends ServerTestSupport {
+
+    private static final int CONNECTIONS = 2_000;
+    private static final int WORKERS = 20;
+    private static final int TALK = 300;
+
+    @Test
+    void connectDisconnectChurnLeavesNoThreadSessionOrReferenceBehindAndLosesNoMessage() throws Exception {
+        start(testConfig().toBuilder().maxConnections(CONNECTIONS + 10).build());
+        TestClient talker = register("talker");
+        TestClient listener = register("listener");
+        talker.await("joined");
+        ConcurrentLinkedQueue<WeakReference<Session>> seen = new ConcurrentLinkedQueue<>();
+        AtomicInteger failures = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(WORKERS);
+        for (int w = 0; w < WORKERS; w++) {
+            int worker = w;
+            Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < CONNECTIONS / WORKERS; i++) {
+                        churnOne(worker * 1000 + i);
+                        server.sessions().forEach(s -> seen.add(new WeakReference<>(s)));
+                    }
+                } catch (Exception e) {
+                    failures.incrementAndGet();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        for (int i = 0; i < TALK; i++) {
+            talker.say("steady " + i);
+        }
+        done.await();
+        assertEquals(0, failures.get(), "a churn client failed to connect or register");
+        for (int i = 0; i < TALK; i++) {
+            String expected = "steady " + i;
+            listener.awaitMatching(expected, n -> expected.equals(n.path("text").asText()));
+        }
+
+        await("the churn to drain").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> server.connectionCount() == 2 && server.connectionThreads() == 4);
+        assertEquals(List.of("listener", "talker"), server.rooms().find("lobby").nicks());
+        await("every churned session to be collectable").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    System.gc();
+                    long alive = seen.stream().map(WeakReference::get)
+                            .filter(s -> s != null && !"talker".equals(s.nick()) && !"listener".equals(s.nick()))
+                            .count();
+                    return alive == 0;
+                });
+    }
+
+    /** One short-lived client, ending in one of three ways. */
+    private void churnOne(int n) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("{\"type\":\"hello\",\"nick\":\"c" + n + "\"}\n").getBytes(StandardCharsets.UTF_8));
+            byte[] welcome = new byte[64];
+            if (socket.getInputStream().read(welcome) <= 0) {
+                throw new IllegalStateException("no welcome for c" + n);
+            }
+            switch (n % 3) {
+                case 0 -> out.write("{\"type\":\"quit\"}\n".getBytes(StandardCharsets.UTF_8));
+                case 1 -> out.write("{\"type\":\"say\",\"text\":\"cut off in the mid".getBytes(StandardCharsets.UTF_8));
+                default -> {
+                    // just close
+                }
+            }
+        }
+    }
+}
