@@ -37,6 +37,7 @@ public final class ChatServer implements AutoCloseable {
     private final AtomicLong nextSessionId = new AtomicLong();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger connectionThreads = new AtomicInteger();
+    private final ConnectThrottle throttle;
     private final ReentrantLock sessionsLock = new ReentrantLock();
     private final Condition sessionGone = sessionsLock.newCondition();
     private final Watchdog watchdog;
@@ -48,6 +49,7 @@ public final class ChatServer implements AutoCloseable {
     private ChatServer(ServerConfig config, Clock clock) throws IOException {
         this.config = config;
         this.clock = clock;
+        this.throttle = new ConnectThrottle(clock, config.connectsPerAddressPerMinute());
         this.rooms = new Rooms(clock, config.quietJoinsAbove(), config.maxMembersPerRoom());
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
@@ -131,6 +133,7 @@ public final class ChatServer implements AutoCloseable {
             // Counted here, on the one accepting thread, so that the limits are exact.
             CloseReason refusal = stopping ? CloseReason.SHUTDOWN
                     : sessions.size() >= config.maxConnections() ? CloseReason.SERVER_FULL
+                    : !withinConnectRate(socket.getInetAddress()) ? CloseReason.THROTTLED
                     : !admitAddress(socket.getInetAddress()) ? CloseReason.TOO_MANY_FROM_ADDRESS
                     : null;
             if (refusal != null) {
@@ -175,6 +178,11 @@ public final class ChatServer implements AutoCloseable {
         session.run();
     }
 
+    /** Counts a connection against its address's rate; false if it opens them too fast. */
+    private boolean withinConnectRate(InetAddress address) {
+        return (address.isLoopbackAddress() && !config.limitLoopback()) || throttle.admit(address);
+    }
+
     /** Counts a connection against its address; false if that address already has its share. */
     private boolean admitAddress(InetAddress address) {
         if (address.isLoopbackAddress() && !config.limitLoopback()) {
@@ -200,6 +208,7 @@ public final class ChatServer implements AutoCloseable {
         String detail = switch (reason) {
             case SERVER_FULL -> "max-connections=" + config.maxConnections();
             case TOO_MANY_FROM_ADDRESS -> "max-connections-per-address=" + config.maxConnectionsPerAddress();
+            case THROTTLED -> "connects-per-address-per-minute=" + config.connectsPerAddressPerMinute();
             default -> "";
         };
         LOG.warn("refused #{} {}: {} {}", id, socket.getInetAddress().getHostAddress(), reason.code(), detail);

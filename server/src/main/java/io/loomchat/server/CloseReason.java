@@ -13,6 +13,7 @@ enum CloseReason {
     WRITE_TIMEOUT("write_timeout", "write timed out", false, true),
     SHUTDOWN("shutdown", "server shutting down", true, false),
     SERVER_FULL("server_full", "server is full", false, false),
+    THROTTLED("throttled", "too many new connections from your address", false, false),
     TOO_MANY_FROM_ADDRESS("too_many_connections", "too many connections from your address", false, false),
     IDLE_TIMEOUT("idle_timeout", "no answer to ping", true, true),
     FLOOD("flood", "flooding", false, true);

@@ -55,6 +55,10 @@ public final class ServerCommand implements Callable<Integer> {
                     + "Raise it for NAT, LANs and containers behind one bridge.")
     int maxConnectionsPerAddress = ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
 
+    @Option(names = "--connects-per-address-per-minute", paramLabel = "N",
+            description = "New connections one address may open per minute; more get a bye 'throttled' (default: ${DEFAULT-VALUE}).")
+    int connectsPerAddressPerMinute = ServerConfig.DEFAULT_CONNECTS_PER_ADDRESS_PER_MINUTE;
+
     @Option(names = "--limit-loopback", description = "Apply the per-address limit to loopback too (default: exempt).")
     boolean limitLoopback;
 
@@ -101,7 +105,8 @@ public final class ServerCommand implements Callable<Integer> {
                 .maxLineBytes(maxLineBytes).maxOutboxBytes(maxOutboxBytes)
                 .writeTimeout(writeTimeout).handshakeTimeout(handshakeTimeout)
                 .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
-                .limitLoopback(limitLoopback).quietJoinsAbove(quietJoinsAbove)
+                .limitLoopback(limitLoopback).connectsPerAddressPerMinute(connectsPerAddressPerMinute)
+                .quietJoinsAbove(quietJoinsAbove)
                 .maxRoomsPerClient(maxRoomsPerClient).maxMembersPerRoom(maxMembersPerRoom)
                 .pingInterval(pingInterval).pingTimeout(pingTimeout)
                 .floodLinesPerSecond(floodLinesPerSecond).floodBurst(floodBurst)

@@ -21,6 +21,7 @@ public record ServerConfig(
         int maxConnections,
         int maxConnectionsPerAddress,
         boolean limitLoopback,
+        int connectsPerAddressPerMinute,
         int quietJoinsAbove,
         int maxRoomsPerClient,
         int maxMembersPerRoom,
@@ -57,6 +58,8 @@ public record ServerConfig(
      * Docker bridge, shares an address (ergo: 16). Loopback is exempt unless limit-loopback is set.
      */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /** New connections one address may open per minute; loopback is exempt like the limit above (ergo: 32 per 10 min). */
+    public static final int DEFAULT_CONNECTS_PER_ADDRESS_PER_MINUTE = 120;
     /**
      * In a room with more members than this, joins and leaves are told only to the one joining or leaving:
      * announcing each of N joins to everyone costs N squared lines (a JOIN storm). Twitch's chat does the same
@@ -91,7 +94,7 @@ public record ServerConfig(
             throw new IllegalArgumentException(
                     "max-outbox-bytes (" + maxOutboxBytes + ") must be at least max-line-bytes (" + maxLineBytes + ")");
         }
-        if (maxConnections < 1 || maxConnectionsPerAddress < 1) {
+        if (maxConnections < 1 || maxConnectionsPerAddress < 1 || connectsPerAddressPerMinute < 1) {
             throw new IllegalArgumentException("max-connections and max-connections-per-address must be positive");
         }
         if (maxRoomsPerClient < 1 || maxMembersPerRoom < 1) {
@@ -159,6 +162,7 @@ public record ServerConfig(
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private boolean limitLoopback;
+        private int connectsPerAddressPerMinute = DEFAULT_CONNECTS_PER_ADDRESS_PER_MINUTE;
         private int quietJoinsAbove = DEFAULT_QUIET_JOINS_ABOVE;
         private int maxRoomsPerClient = DEFAULT_MAX_ROOMS_PER_CLIENT;
         private int maxMembersPerRoom = DEFAULT_MAX_MEMBERS_PER_ROOM;
@@ -178,6 +182,7 @@ public record ServerConfig(
             handshakeTimeout = c.handshakeTimeout; registrationTimeout = c.registrationTimeout;
             closeLinger = c.closeLinger; shutdownGrace = c.shutdownGrace; maxConnections = c.maxConnections;
             maxConnectionsPerAddress = c.maxConnectionsPerAddress; limitLoopback = c.limitLoopback;
+            connectsPerAddressPerMinute = c.connectsPerAddressPerMinute;
             quietJoinsAbove = c.quietJoinsAbove; maxRoomsPerClient = c.maxRoomsPerClient;
             maxMembersPerRoom = c.maxMembersPerRoom; pingInterval = c.pingInterval; pingTimeout = c.pingTimeout;
             floodLinesPerSecond = c.floodLinesPerSecond; floodBurst = c.floodBurst;
@@ -196,6 +201,7 @@ public record ServerConfig(
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder maxConnectionsPerAddress(int v) { maxConnectionsPerAddress = v; return this; }
         public Builder limitLoopback(boolean v) { limitLoopback = v; return this; }
+        public Builder connectsPerAddressPerMinute(int v) { connectsPerAddressPerMinute = v; return this; }
         public Builder quietJoinsAbove(int v) { quietJoinsAbove = v; return this; }
         public Builder maxRoomsPerClient(int v) { maxRoomsPerClient = v; return this; }
         public Builder maxMembersPerRoom(int v) { maxMembersPerRoom = v; return this; }
@@ -209,7 +215,7 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes, writeTimeout,
                     handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections,
-                    maxConnectionsPerAddress, limitLoopback, quietJoinsAbove, maxRoomsPerClient, maxMembersPerRoom,
+                    maxConnectionsPerAddress, limitLoopback, connectsPerAddressPerMinute, quietJoinsAbove, maxRoomsPerClient, maxMembersPerRoom,
                     pingInterval, pingTimeout,
                     floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort);
         }

@@ -166,4 +166,19 @@ class LimitsTest extends ServerTestSupport {
         String reason = bob.await("left").get("reason").asText();
         assertEquals("quit: " + "r".repeat(Commands.MAX_REASON_CHARS), reason);
     }
+
+    @Test
+    void anAddressOpeningConnectionsTooFastIsThrottledUntilTheMinuteIsOver() throws Exception {
+        ManualClock clock = new ManualClock();
+        server = ChatServer.start(testConfig().toBuilder().limitLoopback(true).connectsPerAddressPerMinute(3).build(), clock);
+        for (int i = 0; i < 3; i++) {
+            TestClient c = register("c" + i);
+            c.close();
+        }
+        JsonNode bye = connect().awaitClose();
+        assertEquals("throttled", bye.get("code").asText());
+        assertTrue(bye.get("reason").asText().contains("connects-per-address-per-minute=3"), bye.toString());
+        clock.advance(Duration.ofSeconds(61));
+        register("later"); // a new minute, a new allowance
+    }
 }
