@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -48,6 +49,13 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Option(names = "--room", description = "Room to join first (default: the server's, usually lobby).")
     String room;
+
+    @Option(names = "--tls", description = "Connect with TLS, verifying the server's certificate and host name.")
+    boolean tls;
+
+    @Option(names = "--trust", paramLabel = "PEM",
+            description = "With --tls: trust the certificates in this PEM file instead of the system's trust store.")
+    Path trust;
 
     @Option(names = "--json", description = "Print the raw protocol lines the server sends (for scripts).")
     boolean json;
@@ -95,6 +103,14 @@ public final class ChatCommand implements Callable<Integer> {
             return 1;
         }
         socket.setTcpNoDelay(true);
+        if (tls || trust != null) {
+            try {
+                socket = TlsConnect.wrap(socket, host, port, trust);
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                err.println("loomchat: TLS with " + host + ":" + port + " failed: " + e.getMessage());
+                return 1;
+            }
+        }
         boolean interactive = !json && !plain && say.isEmpty() && awaitMembers == 0 && awaitMessages == 0
                 && stdinIsTerminal();
         Screen screen = interactive ? new TerminalScreen() : new PlainScreen(System.out);

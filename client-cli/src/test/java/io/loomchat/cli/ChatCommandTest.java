@@ -176,6 +176,29 @@ class ChatCommandTest {
     }
 
     @Test
+    void theClientChatsOverTlsAndRefusesACertificateForAnotherName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        io.loomchat.server.TestCertificates certs = io.loomchat.server.TestCertificates.create(dir, "dns:localhost");
+        server.close();
+        server = ChatServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0), java.time.Clock.systemUTC(),
+                io.loomchat.server.TlsSetup.fromPem(certs.certPem(), certs.keyPem()));
+        String port = String.valueOf(server.port());
+        CliProcess good = CliProcess.start("--host", "localhost", "--port", port, "--nick", "secure",
+                "--tls", "--trust", certs.certPem().toString());
+        opened.add(good);
+        good.type("over tls");
+        good.closeStdin();
+        assertEquals(0, good.awaitExit(), good.stderr());
+        assertTrue(good.allOutput().stream().anyMatch(l -> l.endsWith("<secure> over tls")), good.allOutput().toString());
+
+        CliProcess wrongName = CliProcess.start("--host", "127.0.0.1", "--port", port, "--nick", "x",
+                "--tls", "--trust", certs.certPem().toString());
+        opened.add(wrongName);
+        assertEquals(1, wrongName.awaitExit());
+        assertTrue(wrongName.stderr().contains("TLS with 127.0.0.1:" + port + " failed"), wrongName.stderr());
+    }
+
+    @Test
     void anUnreachableServerIsReportedWithStatus1() throws Exception {
         int port = server.port();
         server.close();

@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Clock;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +48,12 @@ public final class ChatServer implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean stopping;
 
-    private ChatServer(ServerConfig config, Clock clock) throws IOException {
+    private ChatServer(ServerConfig config, Clock clock, SSLContext tls) throws IOException {
         this.config = config;
         this.clock = clock;
         this.throttle = new ConnectThrottle(clock, config.connectsPerAddressPerMinute());
         this.rooms = new Rooms(clock, config.quietJoinsAbove(), config.maxMembersPerRoom());
-        this.listener = new ServerSocket();
+        this.listener = tls == null ? new ServerSocket() : tlsListener(tls);
         listener.setReuseAddress(true);
         listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
         this.watchdog = new Watchdog(this);
@@ -64,13 +66,24 @@ public final class ChatServer implements AutoCloseable {
     }
 
     public static ChatServer start(ServerConfig config, Clock clock) throws IOException {
-        ChatServer server = new ChatServer(config, clock);
+        return start(config, clock, null);
+    }
+
+    /** With {@code tls}, every connection speaks TLS (1.2 or 1.3); the handshake runs on the session's thread. */
+    public static ChatServer start(ServerConfig config, Clock clock, SSLContext tls) throws IOException {
+        ChatServer server = new ChatServer(config, clock, tls);
         if (config.metricsPort() != ServerConfig.METRICS_OFF) {
             server.metricsEndpoint = new MetricsEndpoint(config.host(), config.metricsPort(), server);
         }
         server.watchdog.start();
         server.acceptor.start();
         return server;
+    }
+
+    private static ServerSocket tlsListener(SSLContext tls) throws IOException {
+        SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+        socket.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        return socket;
     }
 
     public int port() {

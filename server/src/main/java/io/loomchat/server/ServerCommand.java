@@ -1,6 +1,9 @@
 package io.loomchat.server;
 
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -90,6 +93,19 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Refused lines in a row before a flooding client is disconnected; 0 never (default: ${DEFAULT-VALUE}).")
     int floodDisconnectAfter = ServerConfig.DEFAULT_FLOOD_DISCONNECT_AFTER;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve TLS with this certificate chain (PEM); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (PEM, PKCS#8, unencrypted).")
+    Path tlsKey;
+
+    @Option(names = "--tls-keystore", paramLabel = "P12", description = "Serve TLS with this PKCS#12 keystore instead; needs --tls-keystore-password-file.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-keystore-password-file", paramLabel = "FILE",
+            description = "File holding the keystore password (kept off the command line, where ps shows it).")
+    Path tlsKeystorePasswordFile;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: off).")
     int metricsPort = ServerConfig.METRICS_OFF;
@@ -119,8 +135,9 @@ public final class ServerCommand implements Callable<Integer> {
         for (String signal : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(signal), s -> stop.countDown());
         }
-        try (ChatServer server = ChatServer.start(config)) {
-            System.out.println("Loomchat server listening on " + server.address()
+        SSLContext tls = tls();
+        try (ChatServer server = ChatServer.start(config, Clock.systemUTC(), tls)) {
+            System.out.println("Loomchat server listening on " + server.address() + (tls == null ? "" : " (TLS)")
                     + " (stop with Ctrl-C; connect with: ./loomchat chat --host HOST --port " + server.port() + ")");
             if (server.metricsPort() > 0) {
                 System.out.println("Metrics at http://" + host + ":" + server.metricsPort() + "/metrics");
@@ -130,6 +147,23 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.println("Shutting down: saying bye to " + server.connectionCount() + " client(s)");
         }
         return 0;
+    }
+
+    private SSLContext tls() throws Exception {
+        CommandLine cmd = new CommandLine(this);
+        if (tlsCert != null || tlsKey != null) {
+            if (tlsCert == null || tlsKey == null || tlsKeystore != null) {
+                throw new CommandLine.ParameterException(cmd, "--tls-cert and --tls-key go together, without --tls-keystore");
+            }
+            return TlsSetup.fromPem(tlsCert, tlsKey);
+        }
+        if (tlsKeystore != null) {
+            if (tlsKeystorePasswordFile == null) {
+                throw new CommandLine.ParameterException(cmd, "--tls-keystore needs --tls-keystore-password-file");
+            }
+            return TlsSetup.fromKeystore(tlsKeystore, tlsKeystorePasswordFile);
+        }
+        return null;
     }
 
     /** Accepts "10s", "500ms", "2m", or an ISO-8601 duration such as "PT10S". */

@@ -52,7 +52,12 @@ public final class TestClient implements AutoCloseable {
     }
 
     public static TestClient register(String host, int port, String nick) throws IOException {
-        TestClient client = new TestClient(new Socket(host, port), nick);
+        return register(new Socket(host, port), nick);
+    }
+
+    /** Registers over a socket the caller connected, e.g. one speaking TLS. */
+    public static TestClient register(Socket socket, String nick) throws IOException {
+        TestClient client = new TestClient(socket, nick);
         client.send("{\"type\":\"hello\",\"nick\":\"" + nick + "\"}");
         assertEquals(nick, client.expect("welcome").get("nick").asText());
         client.expect("joined");
