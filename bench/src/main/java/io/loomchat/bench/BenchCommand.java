@@ -56,6 +56,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--chat-seconds", description = "Chat-room duration (default: ${DEFAULT-VALUE}).")
     int chatSeconds = 10;
 
+    @Option(names = "--soak-seconds", description = "Soak duration (default: ${DEFAULT-VALUE}).")
+    int soakSeconds = 120;
+
+    @Option(names = "--soak-people", description = "Well-behaved soak clients (default: ${DEFAULT-VALUE}).")
+    int soakPeople = 500;
+
     @Option(names = "--server-jar", description = "Loomchat server jar (default: ${DEFAULT-VALUE}).")
     Path serverJar = Path.of("server/target/loomchat-server.jar");
 
@@ -153,6 +159,24 @@ public final class BenchCommand implements Callable<Integer> {
                     for (Peer peer : chosen) {
                         measure("chatroom", peer, "C=" + chatClients, server -> ChatRoom.run(server, setup));
                     }
+                }
+                case "soak" -> {
+                    section("Soak: " + soakPeople + " people (a line per ~5 s each) for " + soakSeconds + " s, with "
+                            + "10 flooders, 5 garbage senders and 5 readers that stop, reconnecting whenever cut off; "
+                            + "Loomchat with its default limits");
+                    Map<String, String> counters = new LinkedHashMap<>();
+                    Soak.Setup setup = new Soak.Setup(soakPeople, 10, 5, 5, soakSeconds);
+                    Map<String, Double> result = Soak.run(serverJar, setup, counters);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("workload", "soak");
+                    row.put("peer", Peer.LOOMCHAT.label);
+                    row.put("case", "people=" + soakPeople + " " + soakSeconds + "s");
+                    row.put("figures", Stats.summarize(List.of(result)));
+                    row.put("counters", counters);
+                    row.put("failures", List.of());
+                    cases.add(row);
+                    System.out.printf("%-12s %s%n", "loomchat", Stats.format(Stats.summarize(List.of(result))));
+                    counters.forEach((k, v) -> System.out.printf("    %s %s%n", k, v));
                 }
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown workload " + workload);
             }

@@ -18,7 +18,9 @@ final class MarkdownReport {
             "rates", List.of("delivered_per_s", "p50_us", "p99_us", "p999_us", "max_us", "lost"),
             "slow", List.of("delivered_per_s", "p50_us", "p99_us", "lost", "disconnected"),
             "scale", List.of("connected", "connect_s", "rss_mib", "kib_per_conn", "broadcast_ms"),
-            "chatroom", List.of("delivered", "lost", "p50_us", "p99_us", "p999_us", "cpu_us_per_delivery"));
+            "chatroom", List.of("delivered", "lost", "p50_us", "p99_us", "p999_us", "cpu_us_per_delivery"),
+            "soak", List.of("people_sent", "people_delivered", "people_lost", "people_disconnected",
+                    "abuser_connections", "p99_us", "rss_before_mib", "rss_after_mib"));
 
     private MarkdownReport() {
     }

@@ -32,7 +32,7 @@ enum Peer {
     }
 
     /** The command that serves chat on {@code port} of the loopback address. */
-    List<String> command(int port, Path serverJar, List<String> jvmOptions) {
+    List<String> command(int port, Path serverJar, List<String> jvmOptions, List<String> loomchatArgs) {
         return switch (this) {
             case LOOMCHAT -> {
                 String java = ProcessHandle.current().info().command().orElse("java");
@@ -40,8 +40,8 @@ enum Peer {
                 cmd.addAll(jvmOptions);
                 cmd.addAll(List.of("-jar", serverJar.toString(),
                         "--host", "127.0.0.1", "--port", String.valueOf(port), "--max-connections", "200000",
-                        // The workloads send faster than people do; the peers have no per-client rate limit.
-                        "--flood-lines-per-second", "0", "--max-members-per-room", "200000"));
+                        "--max-members-per-room", "200000"));
+                cmd.addAll(loomchatArgs);
                 yield cmd;
             }
             case NCAT -> List.of("ncat", "-l", "127.0.0.1", String.valueOf(port), "--chat", "--max-conns", "200000");

@@ -23,10 +23,19 @@ final class ServerProcess implements AutoCloseable {
         this.process = process;
     }
 
+    /**
+     * Starts a peer. Loomchat runs with flood control off (the workloads send far faster than people, and
+     * the peers have no per-client rate limit) unless {@code loomchatArgs} says otherwise.
+     */
     static ServerProcess start(Peer peer, Path serverJar, List<String> jvmOptions)
             throws IOException, InterruptedException {
+        return start(peer, serverJar, jvmOptions, List.of("--flood-lines-per-second", "0"));
+    }
+
+    static ServerProcess start(Peer peer, Path serverJar, List<String> jvmOptions, List<String> loomchatArgs)
+            throws IOException, InterruptedException {
         int port = freePort();
-        Process process = new ProcessBuilder(peer.command(port, serverJar, jvmOptions))
+        Process process = new ProcessBuilder(peer.command(port, serverJar, jvmOptions, loomchatArgs))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -35,7 +44,7 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

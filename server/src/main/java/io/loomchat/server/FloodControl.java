@@ -45,6 +45,10 @@ final class FloodControl {
         return disconnectAfter > 0 && refusedInARow >= disconnectAfter;
     }
 
+    int refusedInARow() {
+        return refusedInARow;
+    }
+
     /** How long until the next line would be accepted. */
     long millisUntilNext() {
         return (long) Math.ceil((1 - tokens) / linesPerMilli);

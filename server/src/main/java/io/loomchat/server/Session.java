@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class Session {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    /** Refused lines in a row whose ref is still echoed in the rate_limited error. */
+    private static final int FLOOD_REFS_ECHOED = 10;
 
     private final long id;
     private final Socket socket;
@@ -181,7 +183,9 @@ final class Session {
             return;
         }
         String ref = null;
-        if (length > 0) {
+        // Echoing the ref means decoding the refused line: worth it for a script that went a little too
+        // fast, not for a flood, which gets the same error without it.
+        if (length > 0 && flood.refusedInARow() <= FLOOD_REFS_ECHOED) {
             try {
                 ref = Codec.decodeRequest(lines.line(), 0, length).ref();
             } catch (ProtocolException e) {
