@@ -51,6 +51,7 @@ final class Soak {
             AtomicLong delivered = new AtomicLong();
             AtomicLong sent = new AtomicLong();
             AtomicInteger peopleLost = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
             List<Thread> threads = new ArrayList<>();
             for (ChatClient c : people) {
                 threads.add(Thread.ofVirtual().start(() -> {
@@ -63,7 +64,9 @@ final class Soak {
                                 delivered.incrementAndGet();
                             }
                         }
-                        peopleLost.incrementAndGet(); // the server closed a well-behaved client
+                        if (!closing.get()) {
+                            peopleLost.incrementAndGet(); // the server closed a well-behaved client
+                        }
                     } catch (IOException e) {
                         // closed by us at the end
                     }
@@ -94,12 +97,19 @@ final class Soak {
             for (Thread t : workers) {
                 t.join();
             }
+            // Let the last lines arrive: until all have, or nothing has moved for 10 s.
+            long expectedSoFar = sent.get() * (setup.people() - 1);
             long last = -1;
-            while (delivered.get() != last) { // let the last lines arrive
-                last = delivered.get();
-                Thread.sleep(1000); // sampling a counter; nothing to block on
+            long stillSince = System.nanoTime();
+            while (delivered.get() < expectedSoFar && System.nanoTime() - stillSince < TimeUnit.SECONDS.toNanos(10)) {
+                if (delivered.get() != last) {
+                    last = delivered.get();
+                    stillSince = System.nanoTime();
+                }
+                Thread.sleep(200); // sampling a counter; nothing to block on
             }
             String metrics = scrape(metricsPort);
+            closing.set(true);
             people.forEach(ChatClient::close);
             for (Thread t : threads) {
                 t.join(2000);

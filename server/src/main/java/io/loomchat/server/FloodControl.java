@@ -5,7 +5,8 @@ import java.time.Clock;
 /**
  * A token bucket over one connection's lines: {@code burst} lines at once, then {@code linesPerSecond}.
  * A line over the limit is refused (the client is told), never silently dropped or queued; a connection
- * that keeps flooding is disconnected. Used by its session's read loop only.
+ * that keeps flooding is disconnected once {@code disconnectAfter} lines were refused within a minute.
+ * Used by its session's read loop only.
  */
 final class FloodControl {
 
@@ -16,6 +17,8 @@ final class FloodControl {
     private double tokens;
     private long lastMillis;
     private int refusedInARow;
+    private int refusedThisMinute;
+    private long minuteStartMillis;
 
     FloodControl(ServerConfig config, Clock clock) {
         this.clock = clock;
@@ -24,6 +27,7 @@ final class FloodControl {
         this.disconnectAfter = config.floodDisconnectAfter();
         this.tokens = burst;
         this.lastMillis = clock.millis();
+        this.minuteStartMillis = lastMillis;
     }
 
     /** Takes a token for one line; false if the line must be refused. */
@@ -37,12 +41,17 @@ final class FloodControl {
             return true;
         }
         refusedInARow++;
+        if (now - minuteStartMillis >= 60_000) {
+            minuteStartMillis = now;
+            refusedThisMinute = 0;
+        }
+        refusedThisMinute++;
         return false;
     }
 
-    /** True once so many lines in a row were refused that the client is flooding on purpose. */
+    /** True once so many lines were refused within a minute that the client is flooding on purpose. */
     boolean persistent() {
-        return disconnectAfter > 0 && refusedInARow >= disconnectAfter;
+        return disconnectAfter > 0 && refusedThisMinute >= disconnectAfter;
     }
 
     int refusedInARow() {

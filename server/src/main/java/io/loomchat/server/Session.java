@@ -15,6 +15,8 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,9 +194,16 @@ final class Session {
                 ref = e.ref();
             }
         }
+        long retryMillis = flood.millisUntilNext();
         send(new ErrorReply(ErrorCode.RATE_LIMITED, "flood control: over flood-lines-per-second="
                 + c.floodLinesPerSecond() + " (flood-burst=" + c.floodBurst() + "); line refused, retry in "
-                + flood.millisUntilNext() + " ms", ref));
+                + retryMillis + " ms", ref));
+        if (flood.refusedInARow() > FLOOD_REFS_ECHOED) {
+            // Told often enough: stop reading from this client until its next line could be accepted
+            // (ergo's "fakelag"). TCP then slows the flooder down, and refusing costs the server nothing.
+            wakeups.settle();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(retryMillis, 1_000)));
+        }
     }
 
     private void writeLoop() {
