@@ -90,7 +90,7 @@ public final class ServerCommand implements Callable<Integer> {
     int floodBurst = ServerConfig.DEFAULT_FLOOD_BURST;
 
     @Option(names = "--flood-disconnect-after", paramLabel = "N",
-            description = "Refused lines in a row before a flooding client is disconnected; 0 never (default: ${DEFAULT-VALUE}).")
+            description = "Refused lines within a minute before a flooding client is disconnected; 0 never (default: ${DEFAULT-VALUE}).")
     int floodDisconnectAfter = ServerConfig.DEFAULT_FLOOD_DISCONNECT_AFTER;
 
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve TLS with this certificate chain (PEM); needs --tls-key.")

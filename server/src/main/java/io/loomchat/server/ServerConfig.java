@@ -80,7 +80,7 @@ public record ServerConfig(
     public static final int DEFAULT_FLOOD_BURST = 20;
     /** The Prometheus endpoint is off unless a port is given (0: any free port). */
     public static final int METRICS_OFF = -1;
-    /** Refused lines in a row after which a flooding connection is disconnected. */
+    /** Refused lines within a minute after which a flooding connection is disconnected. */
     public static final int DEFAULT_FLOOD_DISCONNECT_AFTER = 100;
 
     public ServerConfig {
