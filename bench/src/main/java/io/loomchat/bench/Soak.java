@@ -70,7 +70,7 @@ final class Soak {
                     } catch (IOException e) {
                         // closed by us at the end
                     }
-                    synchronizedAdd(latency, mine);
+                    mergeInto(latency, mine);
                 }));
             }
             long start = System.nanoTime();
@@ -141,7 +141,7 @@ final class Soak {
         }
     }
 
-    private static void synchronizedAdd(Histogram into, Histogram from) {
+    private static void mergeInto(Histogram into, Histogram from) {
         LOCK.lock();
         try {
             into.add(from);

@@ -1,7 +1,9 @@
 package io.loomchat.server;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What one read loop owes the outboxes it queued lines to, settled each time it has handled all the input
@@ -14,8 +16,8 @@ final class Wakeups {
     /** The most a read loop waits for backlogged readers per read (NATS: 10 ms per read-loop pass). */
     static final long MAX_STALL_NANOS = 10_000_000L;
 
-    private final List<Outbox> toWake = new ArrayList<>();
-    private final List<Outbox> backlogged = new ArrayList<>();
+    private final List<Outbox> toWake = new ArrayList<>(); // kept duplicate-free by Outbox.wakeupPending
+    private final Set<Outbox> backlogged = new HashSet<>(); // a set: a busy read may back one member up often
 
     void add(Outbox outbox) {
         toWake.add(outbox);
@@ -37,8 +39,7 @@ final class Wakeups {
         long now = System.nanoTime();
         long deadline = now + MAX_STALL_NANOS;
         try {
-            for (int i = 0; i < backlogged.size(); i++) {
-                Outbox outbox = backlogged.get(i);
+            for (Outbox outbox : backlogged) {
                 if (outbox.isDraining(now)) {
                     outbox.awaitBacklogBelowHalf(deadline);
                 }
