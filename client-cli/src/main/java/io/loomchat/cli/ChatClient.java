@@ -19,6 +19,7 @@ import io.loomchat.protocol.Request.Hello;
 import io.loomchat.protocol.Request.Nick;
 import io.loomchat.protocol.Request.Quit;
 import io.loomchat.protocol.SafeText;
+import io.loomchat.protocol.TextRenderer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -53,7 +54,7 @@ final class ChatClient {
     private final OutputStream out;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final Screen screen;
-    private final Renderer renderer;
+    private final TextRenderer renderer;
     private final boolean json;
     private final AtomicLong nextRef = new AtomicLong();
 
@@ -76,7 +77,7 @@ final class ChatClient {
         this.out = socket.getOutputStream();
         this.screen = screen;
         this.json = json;
-        this.renderer = new Renderer(zone);
+        this.renderer = new TextRenderer(zone);
     }
 
     /** Starts reading and says hello. {@code onClosed} runs on the reader thread when the connection ends. */
@@ -110,7 +111,7 @@ final class ChatClient {
             BoundedLineReader lines = new BoundedLineReader(socket.getInputStream(), MAX_SERVER_LINE_BYTES);
             for (int n; (n = lines.next()) != BoundedLineReader.EOF; ) {
                 if (n == BoundedLineReader.TOO_LONG) {
-                    screen.show(Renderer.ERROR + " skipped a line from the server longer than "
+                    screen.show(TextRenderer.ERROR + " skipped a line from the server longer than "
                             + MAX_SERVER_LINE_BYTES + " bytes");
                     continue;
                 }
@@ -122,7 +123,7 @@ final class ChatClient {
                     event = Codec.decodeEvent(lines.line(), 0, n);
                 } catch (ProtocolException e) {
                     if (!json) {
-                        screen.show(Renderer.ERROR + " unreadable line from the server: " + SafeText.neutralize(e.getMessage()));
+                        screen.show(TextRenderer.ERROR + " unreadable line from the server: " + SafeText.neutralize(e.getMessage()));
                     }
                     continue;
                 }
@@ -184,7 +185,7 @@ final class ChatClient {
             screen.show(line);
         }
         if (screen instanceof TerminalScreen && event instanceof ErrorReply e && !isRegistered()) {
-            screen.show(Renderer.NOTICE + " choose another nick with /nick NAME");
+            screen.show(TextRenderer.NOTICE + " choose another nick with /nick NAME");
         }
     }
 
@@ -229,7 +230,7 @@ final class ChatClient {
             case Input.Nothing n -> {
             }
             case Input.ShowHelp h -> showHelp();
-            case Input.Problem p -> screen.show(Renderer.ERROR + " " + p.message());
+            case Input.Problem p -> screen.show(TextRenderer.ERROR + " " + p.message());
             case Input.Send s when s.request() instanceof Nick n && !isRegistered() -> hello(n.nick(), null);
             case Input.Send s when s.request() instanceof Quit -> {
                 quitting = true;
@@ -237,7 +238,7 @@ final class ChatClient {
                 return false;
             }
             case Input.Send s when !isRegistered() ->
-                    screen.show(Renderer.ERROR + " not connected as anyone yet; choose a nick with /nick NAME");
+                    screen.show(TextRenderer.ERROR + " not connected as anyone yet; choose a nick with /nick NAME");
             case Input.Send s -> {
                 unanswered.add(s.request().ref());
                 send(s.request());
@@ -247,7 +248,7 @@ final class ChatClient {
     }
 
     private void showHelp() {
-        screen.show(Renderer.NOTICE + " commands (anything else is said to the current room):");
+        screen.show(TextRenderer.NOTICE + " commands (anything else is said to the current room):");
         for (Input.Command c : Input.COMMANDS) {
             screen.show(String.format("    %-16s %s", c.usage(), c.summary()));
         }

@@ -9,7 +9,9 @@ import io.loomchat.protocol.Event.PrivateMessage;
 import io.loomchat.protocol.Event.Renamed;
 import io.loomchat.protocol.Event.RoomList;
 import io.loomchat.protocol.Event.Welcome;
+import io.loomchat.protocol.Input;
 import io.loomchat.protocol.Names;
+import io.loomchat.protocol.TextRenderer;
 import io.loomchat.protocol.Request;
 import io.loomchat.protocol.Request.Hello;
 import io.loomchat.protocol.Request.Join;
@@ -69,6 +71,32 @@ final class Commands {
         }
     }
 
+    /**
+     * A line from a text-mode client (a person on nc or telnet), parsed like the terminal client's input.
+     * Before registering, the first word is taken as the nick.
+     */
+    void handleText(String line) {
+        Input.Action action = Input.parse(line, null, null);
+        switch (action) {
+            case Input.Nothing n -> {
+            }
+            case Input.ShowHelp h -> {
+                session.sendText(TextRenderer.NOTICE + " commands (anything else is said to the current room):");
+                for (Input.Command c : Input.COMMANDS) {
+                    session.sendText(String.format("    %-16s %s", c.usage(), c.summary()));
+                }
+            }
+            case Input.Problem p -> session.sendText(TextRenderer.ERROR + " " + p.message());
+            case Input.Send s when !session.registered() && s.request() instanceof Request.Nick n ->
+                    handle(new Hello(n.nick(), null, null));
+            case Input.Send s when !session.registered() && s.request() instanceof Say say
+                    && Names.nickProblem(say.text().strip()) == null -> handle(new Hello(say.text().strip(), null, null));
+            case Input.Send s when !session.registered() && !(s.request() instanceof Quit) ->
+                    session.sendText(TextRenderer.ERROR + " type your nick first (letters, digits, _ and -), or /nick NAME");
+            case Input.Send s -> handle(s.request());
+        }
+    }
+
     private void hello(Hello r) throws Refusal {
         if (session.registered()) {
             throw new Refusal(ErrorCode.ALREADY_REGISTERED, "already registered as " + session.nick());
@@ -85,6 +113,7 @@ final class Commands {
             throw roomFull(room); // registered all the same; the client may join another room
         }
         session.rooms.put(room, joined);
+        session.roomsChanged();
     }
 
     private void say(Say r) throws Refusal {
@@ -101,7 +130,7 @@ final class Commands {
         PrivateMessage message = new PrivateMessage(session.nick(), target.nick(), r.text(), r.action(),
                 server.clock().instant(), null);
         if (target != session) {
-            target.deliver(Codec.encode(message), session);
+            target.deliver(message, target.textMode() ? null : Codec.encode(message), session);
         }
         session.send(new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
                 message.ts(), r.ref()));
@@ -122,11 +151,13 @@ final class Commands {
             throw roomFull(name);
         }
         session.rooms.put(name, joined);
+        session.roomsChanged();
     }
 
     private void leave(Leave r) throws Refusal {
         Room room = memberRoom(r.room());
         session.rooms.remove(room.name());
+        session.roomsChanged();
         server.rooms().leave(room, session, "leave", r.ref(), true);
     }
 
@@ -149,7 +180,7 @@ final class Commands {
         Renamed renamed = new Renamed(old, r.nick(), server.clock().instant(), null);
         byte[] line = Codec.encode(renamed);
         for (Session member : audience) {
-            member.deliver(line, session);
+            member.deliver(renamed, line, session);
         }
         session.send(new Renamed(old, r.nick(), renamed.ts(), r.ref()));
     }
@@ -178,6 +209,7 @@ final class Commands {
     void leaveAll(String reason) {
         List<Room> joined = new ArrayList<>(session.rooms.values());
         session.rooms.clear();
+        session.roomsChanged();
         for (Room room : joined) {
             server.rooms().leave(room, session, reason, null, false);
         }

@@ -56,7 +56,8 @@ final class Room {
             members.add(session);
             Joined joined = new Joined(name, session.nick(), clock.instant(), null);
             if (members.size() > quietJoinsAbove) {
-                session.deliver(Codec.encode(withRef(joined, ref)), session); // a big room: only the joiner hears it
+                Joined own = withRef(joined, ref);
+                session.deliver(own, null, session); // a big room: only the joiner hears it
             } else {
                 fanOut(joined, session, session, ref);
             }
@@ -80,7 +81,7 @@ final class Room {
             boolean quiet = members.size() + 1 > quietJoinsAbove; // the size it had with the leaver
             byte[] shared = quiet ? Codec.encode(left) : fanOut(left, session, null, null);
             if (tellLeaver) {
-                session.deliver(ref == null ? shared : Codec.encode(withRef(left, ref)), session);
+                session.deliver(left, ref == null ? shared : Codec.encode(withRef(left, ref)), session);
             }
             if (members.isEmpty()) {
                 closed = true;
@@ -111,12 +112,17 @@ final class Room {
         byte[] own = ref == null ? shared : Codec.encode(withRef(event, ref));
         for (int i = 0; i < members.size(); i++) {
             Session member = members.get(i);
-            member.deliver(member == requester ? own : shared, actor);
+            member.deliver(event, member == requester ? own : shared, actor);
         }
         return shared;
     }
 
-    private static Event withRef(Event event, String ref) {
+    @SuppressWarnings("unchecked")
+    private static <E extends Event> E withRef(E event, String ref) {
+        return (E) withRefAny(event, ref);
+    }
+
+    private static Event withRefAny(Event event, String ref) {
         return switch (event) {
             case ChatMessage m -> m.withRef(ref);
             case Joined j -> new Joined(j.room(), j.nick(), j.ts(), ref);

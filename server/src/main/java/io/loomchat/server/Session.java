@@ -9,10 +9,13 @@ import io.loomchat.protocol.Event.ErrorReply;
 import io.loomchat.protocol.ProtocolException;
 import io.loomchat.protocol.Request;
 import io.loomchat.protocol.SafeText;
+import io.loomchat.protocol.TextRenderer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class Session {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    /** Text-mode lines show times in the server's time zone. */
+    private static final TextRenderer TEXT = new TextRenderer(ZoneId.systemDefault());
     /** Refused lines in a row whose ref is still echoed in the rate_limited error. */
     private static final int FLOOD_REFS_ECHOED = 10;
 
@@ -47,6 +52,9 @@ final class Session {
     private Thread writer;
 
     private volatile String nick; // null until hello succeeds; written by the read loop only
+    private volatile String currentRoom; // the last room joined, for rendering text-mode lines
+    private volatile boolean textMode; // decided by the first line: anything but a JSON object
+    private boolean modeDecided; // read loop only
     final Map<String, Room> rooms = new LinkedHashMap<>(); // read loop only; the last one is the current room
 
     private final long connectedNanos = System.nanoTime();
@@ -72,6 +80,19 @@ final class Session {
 
     void setNick(String newNick) {
         nick = newNick;
+    }
+
+    /** Called by the read loop whenever its rooms change, so other threads can render for this client. */
+    void roomsChanged() {
+        String last = null;
+        for (String room : rooms.keySet()) {
+            last = room;
+        }
+        currentRoom = last;
+    }
+
+    boolean textMode() {
+        return textMode;
     }
 
     boolean registered() {
@@ -109,7 +130,9 @@ final class Session {
     /** From the watchdog: asks a silent client to show it is still there. */
     void ping(long nowNanos) {
         pingSentNanos = nowNanos;
-        if (outbox.offer(Codec.encode(new Event.Ping(null)), null) == Outbox.Offer.OVERFLOW) {
+        Event ping = new Event.Ping(null);
+        byte[] line = textMode ? (TEXT.render(ping, "", null) + "\n").getBytes(StandardCharsets.UTF_8) : Codec.encode(ping);
+        if (outbox.offer(line, null) == Outbox.Offer.OVERFLOW) {
             disconnect(CloseReason.SLOW_CONSUMER, "more than max-outbox-bytes=" + server.config().maxOutboxBytes() + " unsent");
         }
     }
@@ -156,6 +179,17 @@ final class Session {
                 if (length == 0) {
                     continue; // a bare Enter from a person on nc is not an error
                 }
+                if (!modeDecided) {
+                    modeDecided = true;
+                    textMode = !startsLikeJson(lines.line(), length);
+                    if (textMode) {
+                        sendText(TextRenderer.NOTICE + " loomchat text mode: type your nick to start; /help lists the commands");
+                    }
+                }
+                if (textMode) {
+                    commands.handleText(new String(lines.line(), 0, length, StandardCharsets.UTF_8));
+                    continue;
+                }
                 Request request;
                 try {
                     request = Codec.decodeRequest(lines.line(), 0, length);
@@ -174,6 +208,16 @@ final class Session {
             LOG.error("bug while serving #{} {}", id, peer, e);
             disconnect(CloseReason.READ_ERROR, "internal error");
         }
+    }
+
+    /** A protocol client's first line is a JSON object; anything else (a person on nc) means text mode. */
+    private static boolean startsLikeJson(byte[] line, int length) {
+        for (int i = 0; i < length; i++) {
+            if (line[i] != ' ' && line[i] != '\t') {
+                return line[i] == '{';
+            }
+        }
+        return false;
     }
 
     /** Tells a flooding client its line was refused, or, if it keeps on, disconnects it. */
@@ -263,7 +307,27 @@ final class Session {
         if (event instanceof ErrorReply error) {
             server.metrics().error(error.code());
         }
-        deliver(Codec.encode(event), this);
+        deliver(event, textMode ? null : Codec.encode(event), this);
+    }
+
+    /**
+     * Queues an event already encoded as JSON ({@code json}, shared by every recipient) or, for a text-mode
+     * client, rendered for this client as a human-readable line.
+     */
+    void deliver(Event event, byte[] json, Session actor) {
+        if (!textMode) {
+            deliver(json != null ? json : Codec.encode(event), actor);
+            return;
+        }
+        String text = TEXT.render(event, nick == null ? "" : nick, currentRoom);
+        if (text != null) {
+            deliver((text + "\n").getBytes(StandardCharsets.UTF_8), actor);
+        }
+    }
+
+    /** A line for a text-mode client from its own read loop (help, problems). */
+    void sendText(String line) {
+        deliver((line + "\n").getBytes(StandardCharsets.UTF_8), this);
     }
 
     /**
@@ -276,7 +340,9 @@ final class Session {
         }
         closeDetail = detail == null ? "" : detail;
         String text = closeDetail.isEmpty() ? reason.summary() : reason.summary() + ": " + closeDetail;
-        outbox.close(Codec.encode(new Bye(reason.code(), text)), reason.dropsPending());
+        Bye bye = new Bye(reason.code(), text);
+        byte[] last = textMode ? (TEXT.render(bye, "", null) + "\n").getBytes(StandardCharsets.UTF_8) : Codec.encode(bye);
+        outbox.close(last, reason.dropsPending());
     }
 
     boolean isClosing() {

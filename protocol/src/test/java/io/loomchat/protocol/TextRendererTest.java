@@ -1,4 +1,4 @@
-package io.loomchat.cli;
+package io.loomchat.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,10 +15,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class RendererTest {
+class TextRendererTest {
 
     private static final Instant TS = Instant.parse("2026-11-27T14:05:59.999Z");
-    private final Renderer renderer = new Renderer(ZoneOffset.UTC);
+    private final TextRenderer renderer = new TextRenderer(ZoneOffset.UTC);
 
     @Test
     void chatLinesAreTimeNickText() {

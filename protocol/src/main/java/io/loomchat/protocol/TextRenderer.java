@@ -1,4 +1,4 @@
-package io.loomchat.cli;
+package io.loomchat.protocol;
 
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.Bye;
@@ -20,18 +20,18 @@ import java.time.format.DateTimeFormatter;
 import java.util.stream.Collectors;
 
 /**
- * Turns events into the lines a person reads: {@code HH:MM <nick> text} for chat, {@code -!-} for notices,
+ * Turns events into the lines a person reads, in the terminal client and on a text-mode connection: {@code HH:MM <nick> text} for chat, {@code -!-} for notices,
  * {@code !!!} for errors. Everything that came from other people passes through {@link SafeText}, so no
  * peer can move the cursor, recolor or clear this terminal.
  */
-final class Renderer {
+public final class TextRenderer {
 
-    static final String NOTICE = "-!-";
-    static final String ERROR = "!!!";
+    public static final String NOTICE = "-!-";
+    public static final String ERROR = "!!!";
 
     private final DateTimeFormatter clock;
 
-    Renderer(ZoneId zone) {
+    public TextRenderer(ZoneId zone) {
         this.clock = DateTimeFormatter.ofPattern("HH:mm").withZone(zone);
     }
 
@@ -39,7 +39,7 @@ final class Renderer {
      * The line for {@code event}, or null when there is nothing to show. {@code me} is this client's nick,
      * {@code currentRoom} the room plain lines go to: lines from other rooms are tagged with their room.
      */
-    String render(Event event, String me, String currentRoom) {
+    public String render(Event event, String me, String currentRoom) {
         return switch (event) {
             case ChatMessage m -> time(m.ts()) + roomTag(m.room(), currentRoom)
                     + (m.action() ? "* " + safe(m.from()) + " " + safe(m.text())
@@ -54,15 +54,15 @@ final class Renderer {
                     + (l.reason() == null || l.reason().equals("leave") ? "" : " (" + safe(l.reason()) + ")");
             case Renamed r -> time(r.ts()) + NOTICE + " " + safe(r.old()) + " is now known as " + safe(r.nick());
             case Members m -> NOTICE + " in " + safe(m.room()) + " (" + m.nicks().size() + "): "
-                    + m.nicks().stream().map(Renderer::safe).collect(Collectors.joining(", "));
+                    + m.nicks().stream().map(TextRenderer::safe).collect(Collectors.joining(", "));
             case RoomList r -> r.rooms().isEmpty() ? NOTICE + " no rooms"
-                    : NOTICE + " rooms: " + r.rooms().stream().map(Renderer::room).collect(Collectors.joining(", "));
+                    : NOTICE + " rooms: " + r.rooms().stream().map(TextRenderer::room).collect(Collectors.joining(", "));
             case Welcome w -> NOTICE + " welcome to " + safe(w.server() == null ? "loomchat" : w.server())
                     + ", " + safe(w.nick()) + " (protocol " + w.version() + "). /help lists the commands.";
             case ErrorReply e -> ERROR + " " + safe(e.code()) + ": " + safe(e.message());
             case Bye b -> NOTICE + " server closed the connection: " + safe(b.reason());
             case Pong p -> NOTICE + " pong";
-            case Event.Ping p -> null;
+            case Event.Ping p -> NOTICE + " are you there? say anything to stay connected";
         };
     }
 
@@ -78,7 +78,7 @@ final class Renderer {
         return safe(info.name()) + " (" + info.members() + ")";
     }
 
-    static String safe(String text) {
+    public static String safe(String text) {
         return SafeText.neutralize(text);
     }
 }
