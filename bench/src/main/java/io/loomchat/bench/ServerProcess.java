@@ -17,10 +17,15 @@ final class ServerProcess implements AutoCloseable {
     final int port;
     private final Process process;
 
+    /** Stops the server if the benchmark itself is stopped (Ctrl-C) while the server runs. */
+    private final Thread reaper;
+
     private ServerProcess(Peer peer, int port, Process process) {
         this.peer = peer;
         this.port = port;
         this.process = process;
+        this.reaper = new Thread(process::destroyForcibly, "bench-server-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /**
@@ -40,7 +45,12 @@ final class ServerProcess implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         ServerProcess server = new ServerProcess(peer, port, process);
-        server.awaitListening();
+        try {
+            server.awaitListening();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            server.close(); // a server that never listened must not outlive the benchmark
+            throw e;
+        }
         return server;
     }
 
@@ -115,6 +125,7 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        Runtime.getRuntime().removeShutdownHook(reaper);
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
