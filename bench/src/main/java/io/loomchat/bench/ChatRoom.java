@@ -98,8 +98,15 @@ final class ChatRoom {
     }
 
     private static void talk(ChatClient c, int me, boolean bursty, long start, long end, AtomicLong sent) {
+        talk(c, me, bursty ? BURST_INTERVAL_NANOS : HUMAN_INTERVAL_NANOS, bursty ? BURST_LINES : 1, start, end, sent);
+    }
+
+    /**
+     * Talks like a person until {@code end}: {@code lines} lines at a time, on average once per
+     * {@code interval}, with jitter; the first turn falls anywhere in the first interval.
+     */
+    static void talk(ChatClient c, int me, long interval, int lines, long start, long end, AtomicLong sent) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long interval = bursty ? BURST_INTERVAL_NANOS : HUMAN_INTERVAL_NANOS;
         long next = start + random.nextLong(interval); // spread the first lines out
         long seq = 0;
         try {
@@ -108,7 +115,6 @@ final class ChatRoom {
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
-                int lines = bursty ? BURST_LINES : 1;
                 for (int i = 0; i < lines; i++) {
                     c.send(Payload.make(seq++, System.nanoTime(), me));
                     sent.incrementAndGet();
@@ -116,7 +122,7 @@ final class ChatRoom {
                 next += interval / 2 + random.nextLong(interval); // jitter: on average one per interval
             }
         } catch (IOException e) {
-            // the server went away; the counts show it
+            // the server went away; the counts (and the reader) show it
         }
     }
 }
