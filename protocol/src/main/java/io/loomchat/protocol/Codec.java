@@ -33,6 +33,7 @@ import io.loomchat.protocol.Request.Msg;
 import io.loomchat.protocol.Request.Nick;
 import io.loomchat.protocol.Request.Ping;
 import io.loomchat.protocol.Request.Quit;
+import io.loomchat.protocol.Request.Replay;
 import io.loomchat.protocol.Request.Say;
 import io.loomchat.protocol.Request.Who;
 import java.io.ByteArrayOutputStream;
@@ -41,7 +42,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The pure codec: one JSON object per line, to and from {@link Message}s. No I/O, no state; safe to call
@@ -128,10 +131,14 @@ public final class Codec {
         Fields f = new Fields(o);
         String type = f.type();
         return switch (type) {
-            case "hello" -> new Hello(f.string("nick"), f.optString("room"), f.ref);
+            case "hello" -> new Hello(f.string("nick"), f.optString("room"), f.replay(), f.optString("resume"), f.ref);
             case "say" -> new Say(f.optString("room"), f.string("text"), f.optBool("action"), f.ref);
             case "msg" -> new Msg(f.string("to"), f.string("text"), f.optBool("action"), f.ref);
-            case "join" -> new Join(f.string("room"), f.ref);
+            case "join" -> new Join(f.string("room"), f.replay(), f.ref);
+            case "topic" -> new Request.Topic(f.optString("room"), f.optString("text"), f.ref);
+            case "away" -> new Request.Away(f.optString("reason"), f.ref);
+            case "history" -> new Request.History(f.optString("room"), f.optId("before"), f.optId("after"),
+                    f.optCount("limit"), f.ref);
             case "leave" -> new Leave(f.optString("room"), f.ref);
             case "nick" -> new Nick(f.string("nick"), f.ref);
             case "who" -> new Who(f.optString("room"), f.ref);
@@ -148,15 +155,20 @@ public final class Codec {
         String type = f.type();
         return switch (type) {
             case "welcome" -> new Welcome(f.string("nick"), (int) f.optLong("version", 0),
-                    f.optString("server"), f.optString("room"), f.ref);
+                    f.optString("server"), f.optString("room"), f.optString("resume"), f.optString("epoch"), f.ref);
             case "message" -> new ChatMessage(f.optLong("id", 0), f.string("room"), f.string("from"),
-                    f.string("text"), f.optBool("action"), f.ts(), f.ref);
+                    f.string("text"), f.optBool("action"), f.ts(), f.optBool("history"), f.ref);
+            case "topic" -> new Event.Topic(f.string("room"), f.string("topic"), f.optString("by"),
+                    f.optString("ts") == null ? null : f.ts(), f.ref);
+            case "away" -> new Event.Away(f.string("nick"), f.optString("reason"), f.ref);
+            case "history_end" -> new Event.HistoryEnd(f.string("room"), (int) f.optLong("count", 0),
+                    f.optBool("more"), f.optLong("last", 0), f.ref);
             case "private" -> new PrivateMessage(f.string("from"), f.string("to"), f.string("text"),
                     f.optBool("action"), f.ts(), f.ref);
             case "joined" -> new Joined(f.string("room"), f.string("nick"), f.ts(), f.ref);
             case "left" -> new Left(f.string("room"), f.string("nick"), f.optString("reason"), f.ts(), f.ref);
             case "renamed" -> new Renamed(f.string("old"), f.string("nick"), f.ts(), f.ref);
-            case "members" -> new Members(f.string("room"), f.stringList("nicks"), f.ref);
+            case "members" -> new Members(f.string("room"), f.stringList("nicks"), f.stringMap("away"), f.ref);
             case "room_list" -> new RoomList(f.roomList("rooms"), f.ref);
             case "pong" -> new Pong(f.ref);
             case "ping" -> new Event.Ping(f.ref);
@@ -238,6 +250,55 @@ public final class Codec {
             return v.booleanValue();
         }
 
+        Replay replay() throws ProtocolException {
+            Integer last = optCount("history");
+            Long after = optId("after");
+            return last == null && after == null ? Replay.DEFAULT : new Replay(last, after);
+        }
+
+        /** A message id or null; ids start at 1, so 0 means "from the start". */
+        Long optId(String name) throws ProtocolException {
+            JsonNode v = o.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            long id = optLong(name, 0);
+            if (id < 0) {
+                throw badType(name, "a message id (0 or more)", v);
+            }
+            return id;
+        }
+
+        /** A count of messages or null. */
+        Integer optCount(String name) throws ProtocolException {
+            JsonNode v = o.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
+                throw badType(name, "a count (0 or more)", v);
+            }
+            return v.intValue();
+        }
+
+        Map<String, String> stringMap(String name) throws ProtocolException {
+            JsonNode v = o.get(name);
+            if (v == null || v.isNull()) {
+                return Map.of();
+            }
+            if (!v.isObject()) {
+                throw badType(name, "an object of strings", v);
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : v.properties()) {
+                if (!e.getValue().isTextual()) {
+                    throw badType(name, "an object of strings", v);
+                }
+                out.put(e.getKey(), e.getValue().textValue());
+            }
+            return out;
+        }
+
         long optLong(String name, long fallback) throws ProtocolException {
             JsonNode v = o.get(name);
             if (v == null || v.isNull()) {
@@ -287,7 +348,9 @@ public final class Codec {
                 if (roomName == null || !roomName.isTextual() || members == null || !members.canConvertToInt()) {
                     throw badType(name, "an array of {name, members} objects", v);
                 }
-                out.add(new RoomInfo(roomName.textValue(), members.intValue()));
+                JsonNode topic = item.get("topic");
+                out.add(new RoomInfo(roomName.textValue(), members.intValue(),
+                        topic != null && topic.isTextual() ? topic.textValue() : null));
             }
             return out;
         }
@@ -333,6 +396,8 @@ public final class Codec {
                 type(g, "hello");
                 g.writeStringField("nick", m.nick());
                 optional(g, "room", m.room());
+                replay(g, m.replay());
+                optional(g, "resume", m.resume());
             }
             case Say m -> {
                 type(g, "say");
@@ -349,6 +414,44 @@ public final class Codec {
             case Join m -> {
                 type(g, "join");
                 g.writeStringField("room", m.room());
+                replay(g, m.replay());
+            }
+            case Request.Topic m -> {
+                type(g, "topic");
+                optional(g, "room", m.room());
+                optional(g, "text", m.text());
+            }
+            case Request.Away m -> {
+                type(g, "away");
+                optional(g, "reason", m.reason());
+            }
+            case Request.History m -> {
+                type(g, "history");
+                optional(g, "room", m.room());
+                optionalNumber(g, "before", m.before());
+                optionalNumber(g, "after", m.after());
+                optionalNumber(g, "limit", m.limit());
+            }
+            case Event.Topic m -> {
+                type(g, "topic");
+                g.writeStringField("room", m.room());
+                g.writeStringField("topic", m.topic());
+                optional(g, "by", m.by());
+                if (m.ts() != null) {
+                    g.writeStringField("ts", Timestamps.format(m.ts()));
+                }
+            }
+            case Event.Away m -> {
+                type(g, "away");
+                g.writeStringField("nick", m.nick());
+                optional(g, "reason", m.reason());
+            }
+            case Event.HistoryEnd m -> {
+                type(g, "history_end");
+                g.writeStringField("room", m.room());
+                g.writeNumberField("count", m.count());
+                g.writeBooleanField("more", m.more());
+                g.writeNumberField("last", m.last());
             }
             case Leave m -> {
                 type(g, "leave");
@@ -376,6 +479,8 @@ public final class Codec {
                 g.writeNumberField("version", m.version());
                 optional(g, "server", m.server());
                 optional(g, "room", m.room());
+                optional(g, "resume", m.resume());
+                optional(g, "epoch", m.epoch());
             }
             case ChatMessage m -> {
                 type(g, "message");
@@ -385,6 +490,7 @@ public final class Codec {
                 g.writeStringField("text", m.text());
                 flag(g, "action", m.action());
                 g.writeStringField("ts", Timestamps.format(m.ts()));
+                flag(g, "history", m.history());
             }
             case PrivateMessage m -> {
                 type(g, "private");
@@ -421,6 +527,13 @@ public final class Codec {
                     g.writeString(nick);
                 }
                 g.writeEndArray();
+                if (!m.away().isEmpty()) {
+                    g.writeObjectFieldStart("away");
+                    for (Map.Entry<String, String> away : m.away().entrySet()) {
+                        g.writeStringField(away.getKey(), away.getValue());
+                    }
+                    g.writeEndObject();
+                }
             }
             case RoomList m -> {
                 type(g, "room_list");
@@ -429,6 +542,7 @@ public final class Codec {
                     g.writeStartObject();
                     g.writeStringField("name", room.name());
                     g.writeNumberField("members", room.members());
+                    optional(g, "topic", room.topic());
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -455,6 +569,17 @@ public final class Codec {
         if (value != null) {
             g.writeStringField(name, value);
         }
+    }
+
+    private static void optionalNumber(JsonGenerator g, String name, Number value) throws IOException {
+        if (value != null) {
+            g.writeNumberField(name, value.longValue());
+        }
+    }
+
+    private static void replay(JsonGenerator g, Replay replay) throws IOException {
+        optionalNumber(g, "history", replay.last());
+        optionalNumber(g, "after", replay.after());
     }
 
     private static void flag(JsonGenerator g, String name, boolean value) throws IOException {

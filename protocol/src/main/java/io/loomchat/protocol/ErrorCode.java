@@ -31,7 +31,11 @@ public enum ErrorCode {
     /** The client is already in as many rooms as the server allows. */
     TOO_MANY_ROOMS("too_many_rooms"),
     /** The room already has as many members as the server allows. */
-    ROOM_FULL("room_full");
+    ROOM_FULL("room_full"),
+    /** A topic longer than the server's max-topic-chars, or with line breaks. */
+    INVALID_TOPIC("invalid_topic"),
+    /** The server could not write the message to its journal; it was not said. Retrying may work. */
+    STORAGE_FAILED("storage_failed");
 
     private static final Map<String, ErrorCode> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));

@@ -2,6 +2,7 @@ package io.loomchat.protocol;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -10,13 +11,25 @@ import java.util.Objects;
  */
 public sealed interface Event extends Message {
 
-    record Welcome(String nick, int version, String server, String room, String ref) implements Event {
+    /**
+     * {@code resume} is a secret the client keeps to take its nick back after a lost connection;
+     * {@code epoch} names the server's message history: ids seen under another epoch mean nothing here.
+     */
+    record Welcome(String nick, int version, String server, String room, String resume, String epoch, String ref)
+            implements Event {
         public Welcome { Objects.requireNonNull(nick, "nick"); }
+
+        public Welcome(String nick, int version, String server, String room, String ref) {
+            this(nick, version, server, room, null, null, ref);
+        }
     }
 
-    /** A line said in a room; {@code id} increases monotonically per room. */
-    record ChatMessage(long id, String room, String from, String text, boolean action, Instant ts, String ref)
-            implements Event {
+    /**
+     * A line said in a room; {@code id} increases monotonically per room and is never reused. {@code history}
+     * marks a replayed line, said before the recipient asked for it.
+     */
+    record ChatMessage(long id, String room, String from, String text, boolean action, Instant ts, boolean history,
+                       String ref) implements Event {
         public ChatMessage {
             Objects.requireNonNull(room, "room");
             Objects.requireNonNull(from, "from");
@@ -24,9 +37,39 @@ public sealed interface Event extends Message {
             Objects.requireNonNull(ts, "ts");
         }
 
-        public ChatMessage withRef(String newRef) {
-            return new ChatMessage(id, room, from, text, action, ts, newRef);
+        public ChatMessage(long id, String room, String from, String text, boolean action, Instant ts, String ref) {
+            this(id, room, from, text, action, ts, false, ref);
         }
+
+        public ChatMessage withRef(String newRef) {
+            return new ChatMessage(id, room, from, text, action, ts, history, newRef);
+        }
+
+        public ChatMessage asHistory() {
+            return new ChatMessage(id, room, from, text, action, ts, true, null);
+        }
+    }
+
+    /** A room's topic ({@code ""} when none), who set it and when (both null when never set). */
+    record Topic(String room, String topic, String by, Instant ts, String ref) implements Event {
+        public Topic {
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(topic, "topic");
+        }
+    }
+
+    /** {@code nick} is away for {@code reason}, or back when reason is null. */
+    record Away(String nick, String reason, String ref) implements Event {
+        public Away { Objects.requireNonNull(nick, "nick"); }
+    }
+
+    /**
+     * Ends a replay of {@code count} history messages of {@code room}. {@code more} says whether kept
+     * messages remain beyond this page in the direction asked; {@code last} is the room's latest message id
+     * when the page was made (after a join: where the live messages take over).
+     */
+    record HistoryEnd(String room, int count, boolean more, long last, String ref) implements Event {
+        public HistoryEnd { Objects.requireNonNull(room, "room"); }
     }
 
     /** A private message, delivered to its target and echoed to its sender. */
@@ -65,10 +108,16 @@ public sealed interface Event extends Message {
         }
     }
 
-    record Members(String room, List<String> nicks, String ref) implements Event {
+    /** {@code away} maps the nicks that are away to their reasons. */
+    record Members(String room, List<String> nicks, Map<String, String> away, String ref) implements Event {
         public Members {
             Objects.requireNonNull(room, "room");
             nicks = List.copyOf(nicks);
+            away = Map.copyOf(away);
+        }
+
+        public Members(String room, List<String> nicks, String ref) {
+            this(room, nicks, Map.of(), ref);
         }
     }
 
@@ -76,8 +125,13 @@ public sealed interface Event extends Message {
         public RoomList { rooms = List.copyOf(rooms); }
     }
 
-    record RoomInfo(String name, int members) {
+    /** {@code topic} is null when the room has none. */
+    record RoomInfo(String name, int members, String topic) {
         public RoomInfo { Objects.requireNonNull(name, "name"); }
+
+        public RoomInfo(String name, int members) {
+            this(name, members, null);
+        }
     }
 
     record Pong(String ref) implements Event {

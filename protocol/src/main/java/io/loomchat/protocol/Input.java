@@ -1,5 +1,7 @@
 package io.loomchat.protocol;
 
+import io.loomchat.protocol.Request.Away;
+import io.loomchat.protocol.Request.History;
 import io.loomchat.protocol.Request.Join;
 import io.loomchat.protocol.Request.Leave;
 import io.loomchat.protocol.Request.ListRooms;
@@ -8,6 +10,7 @@ import io.loomchat.protocol.Request.Nick;
 import io.loomchat.protocol.Request.Ping;
 import io.loomchat.protocol.Request.Quit;
 import io.loomchat.protocol.Request.Say;
+import io.loomchat.protocol.Request.Topic;
 import io.loomchat.protocol.Request.Who;
 import java.util.List;
 
@@ -46,11 +49,17 @@ public final class Input {
             new Command("/me TEXT", "say an action: * you TEXT"),
             new Command("/nick NAME", "change your nick"),
             new Command("/who [ROOM]", "list who is in a room (default: the current one)"),
-            new Command("/rooms", "list the rooms and how many are in each; also /list"),
+            new Command("/rooms", "list the rooms, how many are in each and their topics; also /list"),
+            new Command("/topic [TEXT]", "show the current room's topic, or set it to TEXT"),
+            new Command("/away [REASON]", "mark yourself away (shown in /who); /away alone or /back to return"),
+            new Command("/history [N]", "show the current room's last N messages (default 20)"),
             new Command("/ping", "check that the server answers"),
             new Command("/quit [REASON]", "leave the chat"),
             new Command("/help", "this list"),
             new Command("//TEXT", "say TEXT starting with a '/'"));
+
+    /** Messages /history shows when no number is given. */
+    public static final int DEFAULT_HISTORY = 20;
 
     private Input() {
     }
@@ -85,11 +94,27 @@ public final class Input {
             case "nick" -> rest.isEmpty() ? usage("/nick NAME") : new Send(new Nick(firstWord(rest), ref));
             case "who", "names" -> new Send(new Who(rest.isEmpty() ? currentRoom : firstWord(rest), ref));
             case "rooms", "list" -> new Send(new ListRooms(ref));
+            case "topic" -> new Send(new Topic(currentRoom, rest.isEmpty() ? null : rest, ref));
+            case "away" -> new Send(new Away(rest.isEmpty() ? null : rest, ref));
+            case "back" -> new Send(new Away(null, ref));
+            case "history" -> {
+                Integer limit = rest.isEmpty() ? Integer.valueOf(DEFAULT_HISTORY) : count(firstWord(rest));
+                yield limit == null ? usage("/history [N]") : new Send(new History(currentRoom, null, null, limit, ref));
+            }
             case "ping" -> new Send(new Ping(ref));
             case "quit", "exit", "bye" -> new Send(new Quit(rest.isEmpty() ? null : rest, ref));
             case "help", "?" -> new ShowHelp();
             default -> new Problem("unknown command /" + command + "; /help lists the commands");
         };
+    }
+
+    private static Integer count(String word) {
+        try {
+            int n = Integer.parseInt(word);
+            return n > 0 ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static Problem usage(String usage) {

@@ -8,7 +8,10 @@ import java.util.Locale;
  */
 public final class Names {
 
+    /** The default longest nick; a server may allow up to {@link #NICK_CHARS_CEILING}. */
     public static final int MAX_NICK_CHARS = 24;
+    /** No server allows longer nicks: a client checks against this and leaves the rest to its server. */
+    public static final int NICK_CHARS_CEILING = 64;
     public static final int MAX_ROOM_CHARS = 32;
 
     private Names() {
@@ -19,11 +22,16 @@ public final class Names {
      * '_'. ASCII only, so that two nicks cannot look alike while differing.
      */
     public static String nickProblem(String nick) {
+        return nickProblem(nick, MAX_NICK_CHARS);
+    }
+
+    /** As {@link #nickProblem(String)}, with a server's own length limit. */
+    public static String nickProblem(String nick, int maxChars) {
         if (nick.isEmpty()) {
             return "nick is empty";
         }
-        if (nick.length() > MAX_NICK_CHARS) {
-            return "nick is longer than " + MAX_NICK_CHARS + " characters";
+        if (nick.length() > maxChars) {
+            return "nick is longer than max-nick-chars=" + maxChars;
         }
         char first = nick.charAt(0);
         if (!isAsciiLetter(first) && first != '_') {

@@ -54,7 +54,15 @@ public final class TextRenderer {
                     + (l.reason() == null || l.reason().equals("leave") ? "" : " (" + safe(l.reason()) + ")");
             case Renamed r -> time(r.ts()) + NOTICE + " " + safe(r.old()) + " is now known as " + safe(r.nick());
             case Members m -> NOTICE + " in " + safe(m.room()) + " (" + m.nicks().size() + "): "
-                    + m.nicks().stream().map(TextRenderer::safe).collect(Collectors.joining(", "));
+                    + m.nicks().stream().map(n -> member(n, m.away().get(n))).collect(Collectors.joining(", "));
+            case Event.Topic t -> t.topic().isEmpty() ? NOTICE + " " + safe(t.room()) + " has no topic"
+                    : (t.ts() == null ? "" : time(t.ts())) + NOTICE + " topic of " + safe(t.room()) + ": "
+                    + safe(t.topic()) + (t.by() == null ? "" : " (set by " + safe(t.by()) + ")");
+            case Event.Away a -> NOTICE + " " + (a.nick().equalsIgnoreCase(me)
+                    ? (a.reason() == null ? "you are back" : "you are away: " + safe(a.reason()))
+                    : safe(a.nick()) + (a.reason() == null ? " is back" : " is away: " + safe(a.reason())));
+            case Event.HistoryEnd h -> h.count() == 0 ? NOTICE + " no more history in " + safe(h.room())
+                    : NOTICE + " end of history of " + safe(h.room()) + (h.more() ? " (more: /history)" : "");
             case RoomList r -> r.rooms().isEmpty() ? NOTICE + " no rooms"
                     : NOTICE + " rooms: " + r.rooms().stream().map(TextRenderer::room).collect(Collectors.joining(", "));
             case Welcome w -> NOTICE + " welcome to " + safe(w.server() == null ? "loomchat" : w.server())
@@ -75,7 +83,12 @@ public final class TextRenderer {
     }
 
     private static String room(RoomInfo info) {
-        return safe(info.name()) + " (" + info.members() + ")";
+        return safe(info.name()) + " (" + info.members() + ")"
+                + (info.topic() == null || info.topic().isEmpty() ? "" : " " + safe(info.topic()));
+    }
+
+    private static String member(String nick, String away) {
+        return away == null ? safe(nick) : safe(nick) + " (away: " + safe(away) + ")";
     }
 
     public static String safe(String text) {

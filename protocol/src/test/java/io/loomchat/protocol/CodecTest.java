@@ -58,7 +58,16 @@ class CodecTest {
                 new Ping("r9"),
                 new Quit(null, null),
                 new Quit("bye all", "r10"),
-                new Request.Pong(null));
+                new Request.Pong(null),
+                new Hello("alice", "dev", Request.Replay.after(41), "tok3n", "r11"),
+                new Hello("alice", null, Request.Replay.last(0), null, null),
+                new Join("dev", Request.Replay.last(50), "r12"),
+                new Request.Topic(null, null, "r13"),
+                new Request.Topic("dev", "release on friday", null),
+                new Request.Away("lunch", "r14"),
+                new Request.Away(null, null),
+                new Request.History("dev", 120L, null, 50, "r15"),
+                new Request.History(null, null, 0L, null, null));
     }
 
     static Stream<Event> everyEvent() {
@@ -75,7 +84,16 @@ class CodecTest {
                 new Pong("r9"),
                 new Event.Ping("s1"),
                 new ErrorReply(ErrorCode.NICK_TAKEN, "nick bob is taken", "r6"),
-                new Bye("shutdown", "server shutting down"));
+                new Bye("shutdown", "server shutting down"),
+                new Welcome("alice", 1, "loomchat", "lobby", "tok3n", "3f2a", "r1"),
+                new ChatMessage(41, "lobby", "bob", "earlier", false, TS, true, null),
+                new Event.Topic("dev", "release on friday", "alice", TS, "r13"),
+                new Event.Topic("dev", "", null, null, null),
+                new Event.Away("bob", "lunch", null),
+                new Event.Away("bob", null, "r14"),
+                new Event.HistoryEnd("dev", 20, true, 120, "r15"),
+                new Members("lobby", List.of("alice", "bob"), java.util.Map.of("bob", "lunch"), null),
+                new RoomList(List.of(new RoomInfo("dev", 1, "release on friday")), null));
     }
 
     @ParameterizedTest
@@ -131,6 +149,9 @@ class CodecTest {
 
     static Stream<Arguments> malformedRequests() {
         return Stream.of(
+                Arguments.of("{\"type\":\"join\",\"room\":\"dev\",\"history\":-1}", ErrorCode.BAD_FIELD),
+                Arguments.of("{\"type\":\"history\",\"after\":\"5\"}", ErrorCode.BAD_FIELD),
+                Arguments.of("{\"type\":\"history\",\"before\":-3}", ErrorCode.BAD_FIELD),
                 Arguments.of("not json", ErrorCode.MALFORMED),
                 Arguments.of("{\"type\":\"say\",", ErrorCode.MALFORMED),
                 Arguments.of("[1,2]", ErrorCode.MALFORMED),

@@ -43,6 +43,13 @@ class InputTest {
         assertEquals(new Ping("r"), sent("/ping"));
         assertEquals(new Quit(null, "r"), sent("/quit"));
         assertEquals(new Quit("see you", "r"), sent("/quit see you"));
+        assertEquals(new Request.Topic("lobby", null, "r"), sent("/topic"));
+        assertEquals(new Request.Topic("lobby", "release friday", "r"), sent("/topic release friday"));
+        assertEquals(new Request.Away("lunch, back at 2", "r"), sent("/away lunch, back at 2"));
+        assertEquals(new Request.Away(null, "r"), sent("/away"));
+        assertEquals(new Request.Away(null, "r"), sent("/back"));
+        assertEquals(new Request.History("lobby", null, null, Input.DEFAULT_HISTORY, "r"), sent("/history"));
+        assertEquals(new Request.History("lobby", null, null, 100, "r"), sent("/history 100"));
         assertInstanceOf(Input.ShowHelp.class, Input.parse("/help", "lobby", "r"));
         assertInstanceOf(Input.Nothing.class, Input.parse("   ", "lobby", "r"));
     }
@@ -55,5 +62,7 @@ class InputTest {
                 .contains("/join ROOM"));
         assertTrue(assertInstanceOf(Problem.class, Input.parse("/frobnicate", "lobby", "r")).message()
                 .contains("/help"));
+        assertTrue(assertInstanceOf(Problem.class, Input.parse("/history lots", "lobby", "r")).message()
+                .contains("/history [N]"));
     }
 }

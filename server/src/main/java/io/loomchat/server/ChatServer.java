@@ -35,6 +35,8 @@ public final class ChatServer implements AutoCloseable {
     private final ServerSocket listener;
     private final Nicknames nicknames = new Nicknames();
     private final Rooms rooms;
+    private final Journal journal; // null without --data-dir
+    private final String epoch;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextSessionId = new AtomicLong();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
@@ -52,7 +54,10 @@ public final class ChatServer implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.throttle = new ConnectThrottle(clock, config.connectsPerAddressPerMinute());
-        this.rooms = new Rooms(clock, config.quietJoinsAbove(), config.maxMembersPerRoom());
+        this.journal = config.dataDir() == null ? null : Journal.open(config.dataDir(), config.fsync());
+        // Without a journal, ids restart with the server: a fresh epoch tells clients not to trust old ones.
+        this.epoch = journal == null ? java.util.UUID.randomUUID().toString() : journal.epoch();
+        this.rooms = new Rooms(clock, config, journal);
         this.listener = tls == null ? new ServerSocket() : tlsListener(tls);
         listener.setReuseAddress(true);
         listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
@@ -125,6 +130,11 @@ public final class ChatServer implements AutoCloseable {
 
     Rooms rooms() {
         return rooms;
+    }
+
+    /** Names this server's message history, announced in welcome. */
+    String epoch() {
+        return epoch;
     }
 
     Set<Session> sessions() {
@@ -308,6 +318,9 @@ public final class ChatServer implements AutoCloseable {
             session.closeSocket();
         }
         watchdog.stop();
+        if (journal != null) {
+            journal.close(); // after the sessions: their rooms' last lines are written by now
+        }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
         }

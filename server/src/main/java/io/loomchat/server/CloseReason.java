@@ -16,7 +16,9 @@ enum CloseReason {
     THROTTLED("throttled", "too many new connections from your address", false, false),
     TOO_MANY_FROM_ADDRESS("too_many_connections", "too many connections from your address", false, false),
     IDLE_TIMEOUT("idle_timeout", "no answer to ping", true, true),
-    FLOOD("flood", "flooding", false, true);
+    FLOOD("flood", "flooding", false, true),
+    /** The same client came back on a new connection with its resume token: this one is its ghost. */
+    REPLACED("replaced", "replaced by a new connection of the same client", true, true);
 
     private final String code;
     private final String summary;

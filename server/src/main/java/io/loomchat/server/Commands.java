@@ -27,7 +27,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.ChatMessage;
 
 /**
  * The chat commands, one method per request type, run by a session's read loop. Preconditions (registered,
@@ -59,6 +63,9 @@ final class Commands {
                 case Leave r -> leave(r);
                 case Nick r -> nick(r);
                 case Who r -> who(r);
+                case Request.Topic r -> topic(r);
+                case Request.Away r -> away(r);
+                case Request.History r -> history(r);
                 case ListRooms r -> session.send(new RoomList(server.rooms().list(), r.ref()));
                 case Ping r -> session.send(new Pong(r.ref()));
                 case Request.Pong r -> {
@@ -90,7 +97,8 @@ final class Commands {
             case Input.Send s when !session.registered() && s.request() instanceof Request.Nick n ->
                     handle(new Hello(n.nick(), null, null));
             case Input.Send s when !session.registered() && s.request() instanceof Say say
-                    && Names.nickProblem(say.text().strip()) == null -> handle(new Hello(say.text().strip(), null, null));
+                    && Names.nickProblem(say.text().strip(), server.config().maxNickChars()) == null ->
+                    handle(new Hello(say.text().strip(), null, null));
             case Input.Send s when !session.registered() && !(s.request() instanceof Quit) ->
                     session.sendText(TextRenderer.ERROR + " type your nick first (letters, digits, _ and -), or /nick NAME");
             case Input.Send s -> handle(s.request());
@@ -103,12 +111,16 @@ final class Commands {
         }
         checkNick(r.nick());
         String room = r.room() == null ? server.config().defaultRoom() : room(r.room());
+        if (r.resume() != null) {
+            resume(r.nick(), r.resume());
+        }
         if (!server.nicknames().claim(r.nick(), session)) {
             throw nickTaken(r.nick());
         }
         session.setNick(r.nick());
-        session.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, server.config().serverName(), room, r.ref()));
-        Room joined = server.rooms().join(room, session, null);
+        session.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, server.config().serverName(), room,
+                session.newResumeToken(), server.epoch(), r.ref()));
+        Room joined = joinRoom(room, null, r.replay());
         if (joined == null) {
             throw roomFull(room); // registered all the same; the client may join another room
         }
@@ -116,24 +128,65 @@ final class Commands {
         session.roomsChanged();
     }
 
+    /** How long a resuming client waits for its ghost session to let go of the nick. */
+    static final java.time.Duration RESUME_WAIT = java.time.Duration.ofSeconds(5);
+
+    /**
+     * A client back on a new connection: if its nick is still held by its own earlier session (the server
+     * has not yet noticed that connection died), that ghost is ended and its acknowledged refs carried
+     * over. A wrong or stale token changes nothing: the nick is then simply taken, or free.
+     */
+    private void resume(String nick, String token) throws Refusal {
+        Session ghost = server.nicknames().find(nick);
+        if (ghost == null || ghost == session || !ghost.resumableWith(token)) {
+            return;
+        }
+        try {
+            session.inheritAcks(ghost.handOver(RESUME_WAIT));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw nickTaken(nick);
+        }
+    }
+
     private void say(Say r) throws Refusal {
         requireText(r.text());
-        memberRoom(r.room()).say(session, r.text(), r.action(), r.ref());
+        Room room = memberRoom(r.room());
+        if (session.resentLine(r.ref()) instanceof ChatMessage earlier) {
+            // Said on a connection that died before the ack arrived: acknowledge it again, say it once.
+            session.send(earlier.withRef(r.ref()));
+            return;
+        }
+        ChatMessage said = room.say(session, r.text(), r.action(), r.ref());
+        if (said == null) {
+            throw new Refusal(ErrorCode.STORAGE_FAILED, "the server could not store the message; it was not said");
+        }
+        session.acknowledged(r.ref(), said);
     }
 
     private void msg(Msg r) throws Refusal {
         requireText(r.text());
+        if (session.resentLine(r.ref()) instanceof PrivateMessage earlier) {
+            session.send(earlier); // sent before a lost connection: echo it again, deliver it once
+            return;
+        }
         Session target = server.nicknames().find(r.to());
         if (target == null) {
             throw new Refusal(ErrorCode.NO_SUCH_NICK, "no one is called " + r.to());
         }
         PrivateMessage message = new PrivateMessage(session.nick(), target.nick(), r.text(), r.action(),
                 server.clock().instant(), null);
+        String away = target.away();
+        if (away != null && target != session) {
+            session.send(new Event.Away(target.nick(), away, null)); // as IRC's RPL_AWAY: they may not answer soon
+        }
         if (target != session) {
             target.deliver(message, target.textMode() ? null : Codec.encode(message), session);
         }
-        session.send(new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
-                message.ts(), r.ref()));
+        PrivateMessage echo = new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
+                message.ts(), r.ref());
+        session.send(echo);
+        session.acknowledged(r.ref(), echo);
     }
 
     private void join(Join r) throws Refusal {
@@ -146,7 +199,7 @@ final class Commands {
             throw new Refusal(ErrorCode.TOO_MANY_ROOMS,
                     "you are in max-rooms-per-client=" + maxRooms + " rooms; leave one first");
         }
-        Room joined = server.rooms().join(name, session, r.ref());
+        Room joined = joinRoom(name, r.ref(), r.replay());
         if (joined == null) {
             throw roomFull(name);
         }
@@ -185,13 +238,70 @@ final class Commands {
         session.send(new Renamed(old, r.nick(), renamed.ts(), r.ref()));
     }
 
+    private Room joinRoom(String name, String ref, Request.Replay replay) throws Refusal {
+        try {
+            return server.rooms().join(name, session, ref, replay);
+        } catch (java.io.UncheckedIOException e) {
+            throw new Refusal(ErrorCode.STORAGE_FAILED, "the server cannot open the history of " + name);
+        }
+    }
+
     private void who(Who r) throws Refusal {
         String name = r.room() == null ? currentRoom().name() : room(r.room());
         Room room = server.rooms().find(name);
         if (room == null) {
             throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no room called " + name);
         }
-        session.send(new Members(name, room.nicks(), r.ref()));
+        List<String> nicks = new ArrayList<>();
+        Map<String, String> away = new TreeMap<>();
+        for (Session member : room.members()) {
+            String nick = member.nick();
+            nicks.add(nick);
+            if (member.away() != null) {
+                away.put(nick, member.away());
+            }
+        }
+        nicks.sort(java.util.Comparator.comparing(String::toLowerCase));
+        session.send(new Members(name, nicks, away, r.ref()));
+    }
+
+    private void topic(Request.Topic r) throws Refusal {
+        Room room = memberRoom(r.room());
+        if (r.text() == null) {
+            session.send(room.topic(r.ref()));
+            return;
+        }
+        int max = server.config().maxTopicChars();
+        if (r.text().length() > max) {
+            throw new Refusal(ErrorCode.INVALID_TOPIC, "topic is longer than max-topic-chars=" + max);
+        }
+        if (r.text().indexOf('\n') >= 0 || r.text().indexOf('\r') >= 0) {
+            throw new Refusal(ErrorCode.INVALID_TOPIC, "a topic is one line");
+        }
+        if (!room.setTopic(session, r.text().strip(), r.ref())) {
+            throw new Refusal(ErrorCode.STORAGE_FAILED, "the server could not store the topic; it is unchanged");
+        }
+    }
+
+    private void away(Request.Away r) throws Refusal {
+        String reason = r.reason() == null || r.reason().isBlank() ? null : r.reason().strip();
+        if (reason != null && reason.length() > MAX_REASON_CHARS) {
+            throw new Refusal(ErrorCode.INVALID_TEXT, "an away reason is at most " + MAX_REASON_CHARS + " characters");
+        }
+        session.setAway(reason);
+        session.send(new Event.Away(session.nick(), reason, r.ref()));
+    }
+
+    /** Most messages one history request returns; a client pages for more. */
+    static final int MAX_HISTORY_PAGE = 500;
+
+    private void history(Request.History r) throws Refusal {
+        Room room = memberRoom(r.room());
+        if (r.before() != null && r.after() != null) {
+            throw new Refusal(ErrorCode.BAD_FIELD, "give 'before' or 'after', not both");
+        }
+        int limit = r.limit() == null ? server.config().historyOnJoin() : Math.min(r.limit(), MAX_HISTORY_PAGE);
+        room.history(session, r.before(), r.after(), limit, r.ref());
     }
 
     /** A quit reason is shown to a whole room: a sentence, not a payload. */
@@ -252,8 +362,8 @@ final class Commands {
         return name;
     }
 
-    private static void checkNick(String nick) throws Refusal {
-        String problem = Names.nickProblem(nick);
+    private void checkNick(String nick) throws Refusal {
+        String problem = Names.nickProblem(nick, server.config().maxNickChars());
         if (problem != null) {
             throw new Refusal(ErrorCode.INVALID_NICK, problem);
         }

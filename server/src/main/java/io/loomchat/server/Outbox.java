@@ -250,6 +250,16 @@ final class Outbox {
         return total;
     }
 
+    /** Bytes that may still be queued before the outbox counts as backlogged (half its limit). */
+    long headroom() {
+        lock.lock();
+        try {
+            return Math.max(0, maxBytes / 2 - pendingBytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private long queuedBytes() {
         long sum = 0;
         for (byte[] line : queue) {

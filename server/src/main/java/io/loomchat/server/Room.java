@@ -5,7 +5,11 @@ import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.ChatMessage;
 import io.loomchat.protocol.Event.Joined;
 import io.loomchat.protocol.Event.Left;
+import io.loomchat.protocol.Event.HistoryEnd;
+import io.loomchat.protocol.Event.Topic;
+import io.loomchat.protocol.Request.Replay;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,20 +25,37 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Room {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Room.class);
+
     private final String name;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Session> members = new ArrayList<>(); // guarded by lock
     private long lastId; // guarded by lock
     private boolean closed; // guarded by lock: emptied and removed from the directory
+    private final Backlog backlog; // guarded by lock
+    private Topic topic; // guarded by lock; null when never set
+    private final RoomFile file; // null without --data-dir; appended under lock
 
     private final int quietJoinsAbove;
+    private final boolean forceEachAppend;
 
-    Room(String name, long lastId, Clock clock, int quietJoinsAbove) {
+    /** The state a room starts from: left behind by its previous incarnation, or recovered from its journal. */
+    record Start(long lastId, Topic topic, ArrayDeque<ChatMessage> kept) {
+        static Start empty(long lastId) {
+            return new Start(lastId, null, new ArrayDeque<>());
+        }
+    }
+
+    Room(String name, Start start, Clock clock, ServerConfig config, RoomFile file, boolean forceEachAppend) {
         this.name = name;
-        this.lastId = lastId;
+        this.lastId = start.lastId();
+        this.topic = start.topic();
+        this.backlog = new Backlog(config.historySize(), start.kept());
         this.clock = clock;
-        this.quietJoinsAbove = quietJoinsAbove;
+        this.quietJoinsAbove = config.quietJoinsAbove();
+        this.file = file;
+        this.forceEachAppend = forceEachAppend;
     }
 
     String name() {
@@ -43,8 +64,12 @@ final class Room {
 
     enum JoinResult { JOINED, CLOSED, FULL }
 
-    /** Adds a member and tells everyone, the joiner included; CLOSED if the room has closed meanwhile. */
-    JoinResult join(Session session, String ref, int maxMembers) {
+    /**
+     * Adds a member and tells everyone, the joiner included; then gives the joiner the topic and the
+     * history {@code replay} asks for. All under the lock, so the joiner's history ends exactly where the
+     * live messages begin: no gap, no duplicate. CLOSED if the room has closed meanwhile.
+     */
+    JoinResult join(Session session, String ref, int maxMembers, Replay replay, int replayDefault) {
         lock.lock();
         try {
             if (closed) {
@@ -60,6 +85,15 @@ final class Room {
                 session.deliver(own, null, session); // a big room: only the joiner hears it
             } else {
                 fanOut(joined, session, session, ref);
+            }
+            if (topic != null) {
+                session.deliver(topic, null, session);
+            }
+            boolean asked = replay.last() != null || replay.after() != null;
+            int last = replay.last() != null ? replay.last() : replay.after() != null ? Integer.MAX_VALUE : replayDefault;
+            if (last > 0 && (asked || backlog.size() > 0)) {
+                // An explicit request always gets its history_end; the default replay of an empty room says nothing.
+                replay(session, null, replay.after(), last, null);
             }
             return JoinResult.JOINED;
         } finally {
@@ -92,12 +126,104 @@ final class Room {
         }
     }
 
-    /** Numbers a message and queues it to every member; the sender's copy carries its ref as the ack. */
-    void say(Session sender, String text, boolean action, String ref) {
+    /**
+     * Numbers a message, writes it to the journal if there is one, keeps it, and queues it to every member;
+     * the sender's copy carries its ref as the ack. Returns the message, or null if the journal refused it
+     * (then nobody receives it, and its id is not reused).
+     */
+    ChatMessage say(Session sender, String text, boolean action, String ref) {
         lock.lock();
         try {
             ChatMessage message = new ChatMessage(++lastId, name, sender.nick(), text, action, clock.instant(), null);
+            if (!journal(message)) {
+                return null;
+            }
+            backlog.add(message);
             fanOut(message, sender, sender, ref);
+            return message;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sets the topic ("" clears it) and tells every member; false if the journal refused it. */
+    boolean setTopic(Session setter, String text, String ref) {
+        lock.lock();
+        try {
+            Topic changed = new Topic(name, text, setter.nick(), clock.instant(), null);
+            if (!journal(changed)) {
+                return false;
+            }
+            topic = changed;
+            fanOut(changed, setter, setter, ref);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The topic as an answer to {@code ref}: {@code ""} with no setter when there is none. */
+    Topic topic(String ref) {
+        lock.lock();
+        try {
+            return topic == null ? new Topic(name, "", null, null, ref)
+                    : new Topic(name, topic.topic(), topic.by(), topic.ts(), ref);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The topic text for the room list; null when there is none. */
+    String topicText() {
+        lock.lock();
+        try {
+            return topic == null || topic.topic().isEmpty() ? null : topic.topic();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends {@code session} one page of the kept messages, then a {@code history_end} that carries the ref. */
+    void history(Session session, Long before, Long after, int limit, String ref) {
+        lock.lock();
+        try {
+            replay(session, before, after, limit, ref);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void replay(Session session, Long before, Long after, int limit, String ref) {
+        Backlog.Page page = backlog.page(before, after, limit, session.replayBudget());
+        for (int i = 0; i < page.messages().size(); i++) {
+            session.deliver(page.messages().get(i), page.lines().get(i), session);
+        }
+        session.deliver(new HistoryEnd(name, page.messages().size(), page.more(), lastId, ref), null, session);
+    }
+
+    private boolean journal(Event event) {
+        if (file == null) {
+            return true;
+        }
+        try {
+            file.append(Codec.encode(event), forceEachAppend);
+            return true;
+        } catch (java.io.IOException e) {
+            LOG.error("journal of room {}: write failed, {} not said: {}", name, event.getClass().getSimpleName(), e.toString());
+            return false;
+        }
+    }
+
+    /** The journal to close once the room is closed and gone from the directory. */
+    RoomFile file() {
+        return file;
+    }
+
+    /** What a later incarnation of this room starts from, once it has closed. */
+    Start leftover() {
+        lock.lock();
+        try {
+            return Start.empty(lastId);
         } finally {
             lock.unlock();
         }
@@ -127,6 +253,7 @@ final class Room {
             case ChatMessage m -> m.withRef(ref);
             case Joined j -> new Joined(j.room(), j.nick(), j.ts(), ref);
             case Left l -> new Left(l.room(), l.nick(), l.reason(), l.ts(), ref);
+            case Topic t -> new Topic(t.room(), t.topic(), t.by(), t.ts(), ref);
             default -> throw new IllegalArgumentException("not a room event: " + event);
         };
     }

@@ -110,6 +110,31 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: off).")
     int metricsPort = ServerConfig.METRICS_OFF;
 
+    @Option(names = "--max-nick-chars", paramLabel = "N",
+            description = "Longest nick, 1-64 (default: ${DEFAULT-VALUE}).")
+    int maxNickChars = ServerConfig.DEFAULT_MAX_NICK_CHARS;
+
+    @Option(names = "--max-topic-chars", paramLabel = "N", description = "Longest room topic (default: ${DEFAULT-VALUE}).")
+    int maxTopicChars = ServerConfig.DEFAULT_MAX_TOPIC_CHARS;
+
+    @Option(names = "--history-size", paramLabel = "N",
+            description = "Messages each room keeps for history and catch-up; 0 keeps none (default: ${DEFAULT-VALUE}).")
+    int historySize = ServerConfig.DEFAULT_HISTORY_SIZE;
+
+    @Option(names = "--history-on-join", paramLabel = "N",
+            description = "Kept messages a joining client receives unless it asks otherwise (default: ${DEFAULT-VALUE}).")
+    int historyOnJoin = ServerConfig.DEFAULT_HISTORY_ON_JOIN;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep every room's messages and topic in a journal here, so history survives a restart (default: memory only).")
+    Path dataDir;
+
+    @Option(names = "--fsync", paramLabel = "POLICY",
+            description = "With --data-dir, when the journal is forced to disk: always, interval (every second) "
+                    + "or never (default: interval). A server crash loses nothing with any of them; a power cut up "
+                    + "to the last fsync.")
+    String fsync = "interval";
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServerCommand()).execute(args));
     }
@@ -128,6 +153,9 @@ public final class ServerCommand implements Callable<Integer> {
                 .floodLinesPerSecond(floodLinesPerSecond).floodBurst(floodBurst)
                 .floodDisconnectAfter(floodDisconnectAfter)
                 .metricsPort(metricsPort)
+                .maxNickChars(maxNickChars).maxTopicChars(maxTopicChars)
+                .historySize(historySize).historyOnJoin(historyOnJoin)
+                .dataDir(dataDir).fsync(fsyncPolicy())
                 .build();
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets a stop end in exit status 0,
@@ -147,6 +175,15 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.println("Shutting down: saying bye to " + server.connectionCount() + " client(s)");
         }
         return 0;
+    }
+
+    private ServerConfig.Fsync fsyncPolicy() {
+        try {
+            return ServerConfig.Fsync.valueOf(fsync.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--fsync must be always, interval or never, not '" + fsync + "'");
+        }
     }
 
     private SSLContext tls() throws Exception {

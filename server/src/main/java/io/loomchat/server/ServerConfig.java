@@ -1,5 +1,6 @@
 package io.loomchat.server;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -30,7 +31,23 @@ public record ServerConfig(
         double floodLinesPerSecond,
         int floodBurst,
         int floodDisconnectAfter,
-        int metricsPort) {
+        int metricsPort,
+        int maxNickChars,
+        int maxTopicChars,
+        int historySize,
+        int historyOnJoin,
+        Path dataDir,
+        Fsync fsync) {
+
+    /** When the journal under data-dir is forced to the disk. */
+    public enum Fsync {
+        /** After every message, before anyone sees it: survives a power cut, costs a disk flush per line. */
+        ALWAYS,
+        /** Once a second: a crash of the server loses nothing, a power cut up to a second (Redis's everysec). */
+        INTERVAL,
+        /** When the operating system decides. */
+        NEVER
+    }
 
     /** All interfaces, so that other machines on a LAN can reach the server. */
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -83,6 +100,16 @@ public record ServerConfig(
     /** Refused lines within a minute after which a flooding connection is disconnected. */
     public static final int DEFAULT_FLOOD_DISCONNECT_AFTER = 100;
 
+    /** Longest nick (ergo: 32; classic IRC: 9). */
+    public static final int DEFAULT_MAX_NICK_CHARS = io.loomchat.protocol.Names.MAX_NICK_CHARS;
+    /** Longest room topic (ergo: 390, sized to fit one IRC line). */
+    public static final int DEFAULT_MAX_TOPIC_CHARS = 300;
+    /** Messages each room keeps for history and catch-up. */
+    public static final int DEFAULT_HISTORY_SIZE = 1_000;
+    /** Kept messages a joining client receives unless it asks for another number. */
+    public static final int DEFAULT_HISTORY_ON_JOIN = 20;
+    public static final Fsync DEFAULT_FSYNC = Fsync.INTERVAL;
+
     public ServerConfig {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0-65535: " + port);
@@ -99,6 +126,13 @@ public record ServerConfig(
         }
         if (maxRoomsPerClient < 1 || maxMembersPerRoom < 1) {
             throw new IllegalArgumentException("max-rooms-per-client and max-members-per-room must be positive");
+        }
+        if (maxNickChars < 1 || maxNickChars > io.loomchat.protocol.Names.NICK_CHARS_CEILING) {
+            throw new IllegalArgumentException("max-nick-chars must be 1-"
+                    + io.loomchat.protocol.Names.NICK_CHARS_CEILING + ": " + maxNickChars);
+        }
+        if (maxTopicChars < 1 || historySize < 0 || historyOnJoin < 0) {
+            throw new IllegalArgumentException("max-topic-chars must be positive, history-size and history-on-join not negative");
         }
         if (quietJoinsAbove < 0 || floodLinesPerSecond < 0 || floodBurst < 0 || floodDisconnectAfter < 0) {
             throw new IllegalArgumentException("quiet-joins-above and the flood settings must not be negative");
@@ -172,6 +206,12 @@ public record ServerConfig(
         private int floodBurst = DEFAULT_FLOOD_BURST;
         private int floodDisconnectAfter = DEFAULT_FLOOD_DISCONNECT_AFTER;
         private int metricsPort = METRICS_OFF;
+        private int maxNickChars = DEFAULT_MAX_NICK_CHARS;
+        private int maxTopicChars = DEFAULT_MAX_TOPIC_CHARS;
+        private int historySize = DEFAULT_HISTORY_SIZE;
+        private int historyOnJoin = DEFAULT_HISTORY_ON_JOIN;
+        private Path dataDir;
+        private Fsync fsync = DEFAULT_FSYNC;
 
         public Builder() {
         }
@@ -188,6 +228,8 @@ public record ServerConfig(
             floodLinesPerSecond = c.floodLinesPerSecond; floodBurst = c.floodBurst;
             floodDisconnectAfter = c.floodDisconnectAfter;
             metricsPort = c.metricsPort;
+            maxNickChars = c.maxNickChars; maxTopicChars = c.maxTopicChars;
+            historySize = c.historySize; historyOnJoin = c.historyOnJoin; dataDir = c.dataDir; fsync = c.fsync;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -211,13 +253,20 @@ public record ServerConfig(
         public Builder floodBurst(int v) { floodBurst = v; return this; }
         public Builder floodDisconnectAfter(int v) { floodDisconnectAfter = v; return this; }
         public Builder metricsPort(int v) { metricsPort = v; return this; }
+        public Builder maxNickChars(int v) { maxNickChars = v; return this; }
+        public Builder maxTopicChars(int v) { maxTopicChars = v; return this; }
+        public Builder historySize(int v) { historySize = v; return this; }
+        public Builder historyOnJoin(int v) { historyOnJoin = v; return this; }
+        public Builder dataDir(Path v) { dataDir = v; return this; }
+        public Builder fsync(Fsync v) { fsync = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes, writeTimeout,
                     handshakeTimeout, registrationTimeout, closeLinger, shutdownGrace, maxConnections,
                     maxConnectionsPerAddress, limitLoopback, connectsPerAddressPerMinute, quietJoinsAbove, maxRoomsPerClient, maxMembersPerRoom,
                     pingInterval, pingTimeout,
-                    floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort);
+                    floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort,
+                    maxNickChars, maxTopicChars, historySize, historyOnJoin, dataDir, fsync);
         }
     }
 }

@@ -15,7 +15,13 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Base64;
+import java.util.concurrent.CountDownLatch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +44,9 @@ final class Session {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** Text-mode lines show times in the server's time zone. */
     private static final TextRenderer TEXT = new TextRenderer(ZoneId.systemDefault());
+    /** Acknowledged refs remembered per connection for deduplicating resent lines after a resume. */
+    static final int ACKS_KEPT = 256;
+    private static final SecureRandom TOKENS = newTokenSource();
     /** Refused lines in a row whose ref is still echoed in the rate_limited error. */
     private static final int FLOOD_REFS_ECHOED = 10;
 
@@ -52,6 +61,18 @@ final class Session {
     private Thread writer;
 
     private volatile String nick; // null until hello succeeds; written by the read loop only
+    private volatile String away; // null unless the client said it is away
+    private volatile byte[] resumeToken; // set by hello; lets the same client replace this session later
+    private final CountDownLatch released = new CountDownLatch(1); // rooms left and nick freed
+    // Refs of lines said on this connection and their messages, so that a successor can tell a resent line
+    // from a new one. Read loop only; a successor reads it after `released`.
+    private final Map<String, Event> acks = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Event> eldest) {
+            return size() > ACKS_KEPT;
+        }
+    };
+    private Map<String, Event> inheritedAcks = Map.of(); // read loop only
     private volatile String currentRoom; // the last room joined, for rendering text-mode lines
     private volatile boolean textMode; // decided by the first line: anything but a JSON object
     private boolean modeDecided; // read loop only
@@ -80,6 +101,65 @@ final class Session {
 
     void setNick(String newNick) {
         nick = newNick;
+    }
+
+    String away() {
+        return away;
+    }
+
+    void setAway(String reason) {
+        away = reason;
+    }
+
+    /** A fresh resume token for this session, sent to the client in its welcome. */
+    String newResumeToken() {
+        byte[] token = new byte[18];
+        TOKENS.nextBytes(token);
+        String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+        resumeToken = encoded.getBytes(StandardCharsets.US_ASCII);
+        return encoded;
+    }
+
+    /** Whether {@code token} is this session's resume token; compared in constant time. */
+    boolean resumableWith(String token) {
+        byte[] mine = resumeToken;
+        return mine != null && MessageDigest.isEqual(mine, token.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Ends this session for its successor and waits (bounded) until it has left its rooms and freed its
+     * nick. Returns the refs it acknowledged, its own and those it inherited, for the successor to
+     * recognize resent lines; empty if it did not finish in time.
+     */
+    Map<String, Event> handOver(Duration wait) throws InterruptedException {
+        disconnect(CloseReason.REPLACED, "");
+        closeSocket(); // unblocks its read loop: the old connection is most likely dead already
+        if (!released.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            return Map.of();
+        }
+        Map<String, Event> all = new LinkedHashMap<>(inheritedAcks);
+        all.putAll(acks);
+        return all;
+    }
+
+    void inheritAcks(Map<String, Event> fromPredecessor) {
+        inheritedAcks = fromPredecessor;
+    }
+
+    /** The message or private message a predecessor sent for {@code ref}, if this line is resent after a resume. */
+    Event resentLine(String ref) {
+        return ref == null ? null : inheritedAcks.get(ref);
+    }
+
+    void acknowledged(String ref, Event message) {
+        if (ref != null) {
+            acks.put(ref, message);
+        }
+    }
+
+    /** How many bytes of history may be queued for this client at once without making it a slow consumer. */
+    long replayBudget() {
+        return outbox.headroom();
     }
 
     /** Called by the read loop whenever its rooms change, so other threads can render for this client. */
@@ -267,6 +347,7 @@ final class Session {
         disconnect(CloseReason.READ_ERROR, "read loop ended"); // a no-op unless something unforeseen got here
         CloseReason reason = closeReason.get();
         commands.leaveAll(reason == CloseReason.QUIT ? "quit" : reason.code());
+        released.countDown();
         wakeups.settle();
         try {
             writer.join(server.config().closeLinger());
@@ -355,6 +436,15 @@ final class Session {
             socket.close();
         } catch (IOException e) {
             LOG.debug("closing #{}: {}", id, e.toString());
+        }
+    }
+
+    /** DRBG: CPU only, so drawing a token never waits on a device while holding the generator's lock. */
+    private static SecureRandom newTokenSource() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
         }
     }
 
