@@ -33,7 +33,7 @@ final class ChatClient implements AutoCloseable {
     void handshake() throws IOException {
         switch (peer) {
             case LOOMCHAT -> {
-                write("{\"type\":\"hello\",\"nick\":\"" + name + "\"}\n");
+                write("{\"type\":\"hello\",\"nick\":\"" + name + "\",\"history\":0}\n"); // NATS replays nothing either
                 awaitLineContaining("\"type\":\"joined\"");
             }
             case NATS -> {

@@ -192,7 +192,7 @@ final class Soak {
                     }
                 });
                 OutputStream out = s.getOutputStream();
-                out.write(("{\"type\":\"hello\",\"nick\":\"g" + me + "\"}\n").getBytes(StandardCharsets.UTF_8));
+                out.write(("{\"type\":\"hello\",\"nick\":\"g" + me + "\",\"history\":0}\n").getBytes(StandardCharsets.UTF_8));
                 for (int i = 0; System.nanoTime() < end; i++) {
                     out.write(junk[i % junk.length]);
                     out.flush();
@@ -212,7 +212,7 @@ final class Soak {
                 s.setReceiveBufferSize(4096);
                 s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
                 connections.incrementAndGet();
-                s.getOutputStream().write(("{\"type\":\"hello\",\"nick\":\"s" + me + "\"}\n").getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().write(("{\"type\":\"hello\",\"nick\":\"s" + me + "\",\"history\":0}\n").getBytes(StandardCharsets.UTF_8));
                 // Wait until the server cuts us off (a write to us fails, or it closes): probe by writing pings.
                 while (System.nanoTime() < end) {
                     s.getOutputStream().write("{\"type\":\"pong\"}\n".getBytes(StandardCharsets.UTF_8));

@@ -57,6 +57,11 @@ public final class ChatCommand implements Callable<Integer> {
             description = "With --tls: trust the certificates in this PEM file instead of the system's trust store.")
     Path trust;
 
+    @Option(names = "--reconnect-attempts", paramLabel = "N",
+            description = "When the connection drops, try this many times to reconnect, waiting longer each time "
+                    + "(0.25 s doubling up to 15 s, with jitter); 0 never reconnects (default: ${DEFAULT-VALUE}).")
+    int reconnectAttempts = Backoff.DEFAULT_ATTEMPTS;
+
     @Option(names = "--json", description = "Print the raw protocol lines the server sends (for scripts).")
     boolean json;
 
@@ -87,44 +92,58 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream err = System.err;
         String wanted = nick != null ? nick : defaultNick();
-        String problem = Names.nickProblem(wanted);
+        String problem = Names.nickProblem(wanted, Names.NICK_CHARS_CEILING); // the server knows its own limit
         if (problem != null) {
             err.println("loomchat: invalid nick '" + wanted + "': " + problem);
             return 1;
         }
-        Socket socket = new Socket();
+        Connector connector = () -> {
+            Socket plain = new Socket();
+            plain.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+            plain.setTcpNoDelay(true);
+            if (!tls && trust == null) {
+                return plain;
+            }
+            try {
+                return TlsConnect.wrap(plain, host, port, trust);
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                plain.close();
+                throw new TlsFailure("TLS with " + host + ":" + port + " failed: " + e.getMessage(), e);
+            }
+        };
+        boolean interactive = !json && !plain && say.isEmpty() && awaitMembers == 0 && awaitMessages == 0
+                && stdinIsTerminal();
+        ChatClient[] holder = new ChatClient[1];
+        Screen screen = interactive ? new TerminalScreen(() -> holder[0].knownNicks()) : new PlainScreen(System.out);
+        ChatClient client = new ChatClient(connector, screen, json, ZoneId.systemDefault(), Backoff.standard(reconnectAttempts));
+        holder[0] = client;
+        if (interactive) {
+            client.seedMembersForCompletion();
+        }
         try {
-            socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+            client.start(wanted, room, () -> {
+                if (!client.isQuitting()) {
+                    Bye bye = client.bye();
+                    String why = bye == null ? "connection to " + host + ":" + port + " lost"
+                            : "disconnected by the server: " + bye.reason();
+                    screen.close();
+                    err.println("loomchat: " + why);
+                    System.exit(EXIT_LOST);
+                }
+            });
+        } catch (TlsFailure e) {
+            screen.close();
+            err.println("loomchat: " + e.getMessage());
+            return 1;
         } catch (UnknownHostException e) {
+            screen.close();
             err.println("loomchat: unknown host " + host);
             return 1;
         } catch (IOException e) {
+            screen.close();
             err.println("loomchat: cannot connect to " + host + ":" + port + ": " + e.getMessage());
             return 1;
         }
-        socket.setTcpNoDelay(true);
-        if (tls || trust != null) {
-            try {
-                socket = TlsConnect.wrap(socket, host, port, trust);
-            } catch (IOException | java.security.GeneralSecurityException e) {
-                err.println("loomchat: TLS with " + host + ":" + port + " failed: " + e.getMessage());
-                return 1;
-            }
-        }
-        boolean interactive = !json && !plain && say.isEmpty() && awaitMembers == 0 && awaitMessages == 0
-                && stdinIsTerminal();
-        Screen screen = interactive ? new TerminalScreen() : new PlainScreen(System.out);
-        ChatClient client = new ChatClient(socket, screen, json, ZoneId.systemDefault());
-        client.start(wanted, room, () -> {
-            if (!client.isQuitting()) {
-                Bye bye = client.bye();
-                String why = bye == null ? "connection to " + host + ":" + port + " lost"
-                        : "disconnected by the server: " + bye.reason();
-                screen.close();
-                err.println("loomchat: " + why);
-                System.exit(EXIT_LOST);
-            }
-        });
         try {
             return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err);
         } catch (WaitTimedOut e) {
@@ -187,6 +206,13 @@ public final class ChatCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The TLS handshake failed: not a network problem, and worth saying so. */
+    private static final class TlsFailure extends IOException {
+        TlsFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** A scripted wait that ran out of time. */
     private static final class WaitTimedOut extends Exception {
         WaitTimedOut(String message) {
@@ -210,7 +236,7 @@ public final class ChatCommand implements Callable<Integer> {
     private static String defaultNick() {
         String user = System.getProperty("user.name", "");
         String cleaned = user.replaceAll("[^A-Za-z0-9_-]", "");
-        if (cleaned.length() > Names.MAX_NICK_CHARS) {
+        if (cleaned.length() > Names.MAX_NICK_CHARS) { // the default limit: fits every server
             cleaned = cleaned.substring(0, Names.MAX_NICK_CHARS);
         }
         return Names.nickProblem(cleaned) == null ? cleaned : "guest" + (System.nanoTime() % 10_000);

@@ -6,7 +6,21 @@ package io.loomchat.cli;
  */
 interface Screen extends AutoCloseable {
 
+    /** How a chat line stands out, where the screen can show it. */
+    enum Emphasis {
+        NORMAL,
+        /** Said before we came: shown dimmed. */
+        HISTORY,
+        /** Names us, or is private to us: highlighted, with the terminal bell. */
+        MENTION
+    }
+
     void show(String line);
+
+    /** A chat line by {@code from}; a terminal colors the nick and applies the emphasis. */
+    default void show(String line, String from, Emphasis emphasis) {
+        show(line);
+    }
 
     /** Changes the input prompt, where there is one. */
     default void prompt(String prompt) {

@@ -1,7 +1,13 @@
 package io.loomchat.cli;
 
+import io.loomchat.protocol.Input;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jline.reader.Candidate;
+import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -9,26 +15,35 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.AttributedStringBuilder;
+import org.jline.utils.AttributedStyle;
+import org.jline.utils.InfoCmp;
 
 /**
  * An interactive terminal through JLine: incoming lines are printed above the input line, which JLine then
  * redraws with whatever the person had typed, so typing is never garbled or lost while messages arrive.
+ * Nicks get a stable color each, lines that mention us are highlighted and ring the bell, history is dimmed,
+ * and Tab completes commands and the nicks of the people in our rooms.
  */
 final class TerminalScreen implements Screen {
 
     private static final String REDRAW_PROMPT = "loomchat-redraw-prompt";
+    /** Readable on dark and light backgrounds alike: no black, white or dark blue. */
+    private static final int[] NICK_COLORS = {1, 2, 3, 5, 6, 9, 10, 11, 13, 14, 166, 172, 35, 39, 135, 168};
 
     private final Terminal terminal;
     private final LineReader reader;
     private volatile String prompt = "> ";
 
-    TerminalScreen() {
+    TerminalScreen(Supplier<Collection<String>> nicks) {
         try {
             this.terminal = TerminalBuilder.builder().system(true).build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the terminal", e);
         }
-        this.reader = LineReaderBuilder.builder().terminal(terminal).appName("loomchat").build();
+        this.reader = LineReaderBuilder.builder().terminal(terminal).appName("loomchat")
+                .completer(completer(nicks))
+                .build();
         // Runs inside every readLine() before the first draw, so a prompt changed just before is never missed.
         reader.getWidgets().put(LineReader.CALLBACK_INIT, this::applyPrompt);
         reader.getWidgets().put(REDRAW_PROMPT, () -> {
@@ -37,6 +52,24 @@ final class TerminalScreen implements Screen {
             reader.callWidget(LineReader.REDISPLAY);
             return true;
         });
+    }
+
+    /** Commands as the first word, nicks anywhere (with ": " after one that starts the line, as IRC clients do). */
+    private static Completer completer(Supplier<Collection<String>> nicks) {
+        List<String> commands = Input.COMMANDS.stream()
+                .map(c -> c.usage().split(" ")[0])
+                .filter(c -> !c.startsWith("//"))
+                .toList();
+        return (reader, line, candidates) -> {
+            if (line.wordIndex() == 0 && line.word().startsWith("/")) {
+                commands.forEach(c -> candidates.add(new Candidate(c)));
+                return;
+            }
+            boolean first = line.wordIndex() == 0;
+            for (String nick : nicks.get()) {
+                candidates.add(new Candidate(first ? nick + ":" : nick, nick, null, null, null, null, true));
+            }
+        };
     }
 
     /** The next typed line, or null at end of input (Ctrl-D) or on Ctrl-C. */
@@ -51,6 +84,34 @@ final class TerminalScreen implements Screen {
     @Override
     public void show(String line) {
         reader.printAbove(line);
+    }
+
+    @Override
+    public void show(String line, String from, Emphasis emphasis) {
+        AttributedStringBuilder styled = new AttributedStringBuilder();
+        AttributedStyle base = switch (emphasis) {
+            case NORMAL -> AttributedStyle.DEFAULT;
+            case HISTORY -> AttributedStyle.DEFAULT.faint();
+            case MENTION -> AttributedStyle.DEFAULT.bold();
+        };
+        int at = from == null ? -1 : line.indexOf(from);
+        if (at < 0) {
+            styled.styled(base, line);
+        } else {
+            styled.styled(base, line.substring(0, at));
+            styled.styled(base.foreground(colorOf(from)), line.substring(at, at + from.length()));
+            styled.styled(emphasis == Emphasis.MENTION ? base.inverse() : base, line.substring(at + from.length()));
+        }
+        reader.printAbove(styled.toAttributedString());
+        if (emphasis == Emphasis.MENTION) {
+            terminal.puts(InfoCmp.Capability.bell);
+            terminal.flush();
+        }
+    }
+
+    /** The same nick always gets the same color, in every client: a hash of its lower-case form. */
+    static int colorOf(String nick) {
+        return NICK_COLORS[Math.floorMod(nick.toLowerCase(java.util.Locale.ROOT).hashCode(), NICK_COLORS.length)];
     }
 
     /** Changes the prompt, redrawing it at once if a line is being typed (e.g. after a /join). */

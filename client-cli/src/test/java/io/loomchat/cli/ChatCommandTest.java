@@ -135,13 +135,40 @@ class ChatCommandTest {
     }
 
     @Test
-    void whenTheServerGoesAwayTheClientSaysSoAndExitsNonZero() throws Exception {
-        CliProcess alice = cli("--nick", "alice");
+    void whenTheServerGoesAwayAndReconnectingIsOffTheClientSaysSoAndExitsNonZero() throws Exception {
+        CliProcess alice = cli("--nick", "alice", "--reconnect-attempts", "0");
         alice.type("still here");
         alice.awaitOutput("its own line", l -> l.contains("<alice> still here"));
         server.close();
         assertEquals(ChatCommand.EXIT_LOST, alice.awaitExit());
         assertTrue(alice.stderr().contains("server shutting down"), alice.stderr());
+    }
+
+    @Test
+    void theClientRidesOutAServerRestartAndDataDirKeepsWhatWasSaid(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        server.close();
+        ServerConfig durable = ServerConfig.defaults().toBuilder().host("127.0.0.1").port(0).dataDir(dir).build();
+        server = ChatServer.start(durable);
+        int port = server.port();
+        CliProcess alice = cli("--nick", "alice");
+        alice.type("before the restart");
+        alice.awaitOutput("its own line", l -> l.contains("<alice> before the restart"));
+
+        server.close(); // alice gets bye 'shutdown' and starts reconnecting
+        alice.awaitOutput("the notice", l -> l.contains("connection lost") && l.contains("reconnecting"));
+        server = ChatServer.start(durable.toBuilder().port(port).build());
+        alice.awaitOutput("the reconnection", l -> l.contains("-!- reconnected"));
+
+        TestClient bob = observer("bob");
+        JsonNode replayed = bob.await("message");
+        assertEquals("before the restart", replayed.get("text").asText(), "history survived the restart");
+        assertTrue(replayed.get("history").asBoolean());
+        alice.type("after the restart");
+        assertEquals("after the restart", bob.awaitMatching("alice's new line",
+                n -> "message".equals(n.path("type").asText()) && !n.has("history")).get("text").asText());
+        alice.closeStdin();
+        assertEquals(0, alice.awaitExit(), alice.stderr());
     }
 
     @Test

@@ -92,6 +92,60 @@ class InteractiveTerminalTest {
     }
 
     @Test
+    void tabCompletesCommandsAndTheNicksOfPeopleInTheRoom() throws Exception {
+        awaitScreen("the prompt after joining", rows -> lastRow(rows).startsWith("[lobby] >"));
+        bob = TestClient.register(server.port(), "bob");
+        awaitScreen("bob joining", rows -> rows.stream().anyMatch(r -> r.contains("bob joined lobby")));
+
+        terminal.type("/jo");
+        terminal.pressTab();
+        awaitScreen("the completed command", rows -> lastRow(rows).equals("[lobby] > /join"));
+        terminal.clearLine();
+        terminal.type("bo");
+        terminal.pressTab();
+        awaitScreen("the completed nick", rows -> lastRow(rows).equals("[lobby] > bob:"));
+        terminal.type("lunch?");
+        terminal.pressEnter();
+        assertEquals("bob: lunch?", bob.await("message").get("text").asText());
+    }
+
+    @Test
+    void aLineNamingMeIsHighlightedNicksAreColoredAndHistoryIsDimmed() throws Exception {
+        awaitScreen("the prompt after joining", rows -> lastRow(rows).startsWith("[lobby] >"));
+        bob = TestClient.register(server.port(), "bob");
+        bob.say("said before carol came");
+        bob.say("hey alice, look");
+        List<String> rows = awaitScreen("bob's lines", r -> r.stream().anyMatch(row -> row.endsWith("<bob> hey alice, look")));
+        List<String> styled = terminal.styledScreen();
+        String mention = styled.stream().filter(r -> r.contains("hey alice, look")).findFirst().orElseThrow();
+        String plain = styled.stream().filter(r -> r.contains("said before carol came")).findFirst().orElseThrow();
+        assertTrue(mention.contains("\u001b[1m") || mention.matches(".*\\u001b\\[[0-9;]*1[;m].*"), "a mention is bold: " + mention);
+        assertTrue(mention.contains("\u001b[7m") || mention.matches(".*\\u001b\\[[0-9;]*7[;m].*"), "and inverse: " + mention);
+        // 30-37 and 90-97 are the 16 colors, 38;5;N the 256: tmux reports whichever the terminal was given.
+        assertTrue(plain.matches(".*\\u001b\\[([0-9;]*;)?(3[0-7]|9[0-7]|38;5;[0-9]+)m<?bob.*"), "the nick has a color: " + plain);
+        assertTrue(!plain.matches(".*\\u001b\\[[0-9;]*7[;m].*"), "an ordinary line is not highlighted: " + plain);
+
+        try (TmuxTerminal carol = new TmuxTerminal(100, 24, List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", classpath(), ChatCommand.class.getName(), "--host", "127.0.0.1", "--port",
+                String.valueOf(server.port()), "--nick", "carol"))) {
+            await("carol's history").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(carol::screen, r -> r.stream().anyMatch(row -> row.contains("end of history of lobby")));
+            String replayed = carol.styledScreen().stream().filter(r -> r.contains("said before carol came"))
+                    .findFirst().orElseThrow();
+            assertTrue(replayed.matches(".*\\u001b\\[[0-9;]*2[;m].*"), "history is dimmed: " + replayed);
+        }
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static String classpath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    @Test
     void thePromptFollowsTheCurrentRoomWhileTheNextLineIsTyped() throws Exception {
         awaitScreen("the prompt after joining", rows -> lastRow(rows).startsWith("[lobby] >"));
         terminal.type("/join dev");

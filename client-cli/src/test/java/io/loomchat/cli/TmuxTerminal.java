@@ -42,9 +42,27 @@ final class TmuxTerminal implements AutoCloseable {
         tmux("send-keys", "-t", "main", "Enter");
     }
 
+    void pressTab() throws IOException, InterruptedException {
+        tmux("send-keys", "-t", "main", "Tab");
+    }
+
+    /** Ctrl-U: clears the input line. */
+    void clearLine() throws IOException, InterruptedException {
+        tmux("send-keys", "-t", "main", "C-u");
+    }
+
     /** The visible screen, one string per row, trailing blank rows removed. */
     List<String> screen() throws IOException, InterruptedException {
-        String text = tmux("capture-pane", "-t", "main", "-p");
+        return capture(false);
+    }
+
+    /** The visible screen with its colors and attributes as escape sequences. */
+    List<String> styledScreen() throws IOException, InterruptedException {
+        return capture(true);
+    }
+
+    private List<String> capture(boolean styled) throws IOException, InterruptedException {
+        String text = styled ? tmux("capture-pane", "-t", "main", "-p", "-e") : tmux("capture-pane", "-t", "main", "-p");
         List<String> rows = new ArrayList<>(List.of(text.split("\n", -1)));
         while (!rows.isEmpty() && rows.get(rows.size() - 1).isBlank()) {
             rows.remove(rows.size() - 1);

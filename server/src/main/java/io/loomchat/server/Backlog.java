@@ -35,7 +35,7 @@ final class Backlog {
         if (kept.size() == capacity) {
             kept.removeFirst();
         }
-        kept.addLast(message.withRef(null));
+        kept.addLast(message.ref() == null ? message : message.withRef(null));
     }
 
     int size() {

@@ -1,0 +1,40 @@
+package io.loomchat.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BackoffAndMentionTest {
+
+    @Test
+    void reconnectWaitsDoubleUpToTheCapWithJitterInTheUpperHalf() {
+        Backoff backoff = Backoff.standard(20);
+        long[] steps = {250, 500, 1000, 2000, 4000, 8000, 15000, 15000, 15000};
+        for (int attempt = 1; attempt <= steps.length; attempt++) {
+            for (int draw = 0; draw < 200; draw++) {
+                long wait = backoff.before(attempt).toMillis();
+                long step = steps[attempt - 1];
+                assertTrue(wait >= step / 2 && wait <= step, "attempt " + attempt + " waited " + wait + " ms");
+            }
+        }
+        assertEquals(Duration.ofSeconds(15), Backoff.MAX);
+    }
+
+    @Test
+    void aMentionIsTheNickAsAWordInAnyCase() {
+        assertTrue(ChatClient.mentions("alice: lunch?", "alice"));
+        assertTrue(ChatClient.mentions("ask ALICE about it", "alice"));
+        assertTrue(ChatClient.mentions("thanks, alice!", "alice"));
+        assertFalse(ChatClient.mentions("malice aforethought", "alice"));
+        assertFalse(ChatClient.mentions("alice_2 is not me", "alice"));
+        assertFalse(ChatClient.mentions("anything", null));
+    }
+
+    @Test
+    void aNickKeepsItsColorWhateverItsCase() {
+        assertEquals(TerminalScreen.colorOf("Bob"), TerminalScreen.colorOf("bob"));
+    }
+}
