@@ -124,6 +124,7 @@ final class ChatClient {
     private volatile boolean seedMembers;
     private final CountDownLatch closed = new CountDownLatch(1);
     private Runnable onClosed = () -> { };
+    private volatile String password; // the server's, when it asks for one
 
     ChatClient(Connector connector, Screen screen, boolean json, ZoneId zone, Backoff backoff) {
         this.connector = connector;
@@ -146,6 +147,11 @@ final class ChatClient {
         }
         startReader(first);
         hello(first, wantedNick, room, Replay.DEFAULT, null);
+    }
+
+    /** The server password to send with every hello, reconnects included. */
+    void usePassword(String serverPassword) {
+        this.password = serverPassword;
     }
 
     /** Asks for everyone's nick in each joined room, so that tab completion knows them. */
@@ -173,7 +179,7 @@ final class ChatClient {
         } finally {
             stateLock.unlock();
         }
-        send(l, new Hello(wantedNick, room, replay, resume, ref));
+        send(l, new Hello(wantedNick, room, replay, resume, password, ref));
     }
 
     private void readLoop(Link l) {
@@ -577,7 +583,7 @@ final class ChatClient {
         onClosed.run();
     }
 
-    private boolean wasEverRegistered() {
+    boolean wasEverRegistered() {
         stateLock.lock();
         try {
             return everRegistered;

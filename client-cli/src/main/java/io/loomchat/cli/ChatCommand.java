@@ -57,6 +57,10 @@ public final class ChatCommand implements Callable<Integer> {
             description = "With --tls: trust the certificates in this PEM file instead of the system's trust store.")
     Path trust;
 
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Send the server password on this file's first line (kept off the command line, where ps shows it).")
+    Path passwordFile;
+
     @Option(names = "--reconnect-attempts", paramLabel = "N",
             description = "When the connection drops, try this many times to reconnect, waiting longer each time "
                     + "(0.25 s doubling up to 15 s, with jitter); 0 never reconnects (default: ${DEFAULT-VALUE}).")
@@ -117,6 +121,15 @@ public final class ChatCommand implements Callable<Integer> {
         Screen screen = interactive ? new TerminalScreen(() -> holder[0].knownNicks()) : new PlainScreen(System.out);
         ChatClient client = new ChatClient(connector, screen, json, ZoneId.systemDefault(), Backoff.standard(reconnectAttempts));
         holder[0] = client;
+        if (passwordFile != null) {
+            try {
+                client.usePassword(java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip());
+            } catch (IOException e) {
+                screen.close();
+                err.println("loomchat: cannot read " + passwordFile + ": " + e.getMessage());
+                return 1;
+            }
+        }
         if (interactive) {
             client.seedMembersForCompletion();
         }
@@ -124,11 +137,13 @@ public final class ChatCommand implements Callable<Integer> {
             client.start(wanted, room, () -> {
                 if (!client.isQuitting()) {
                     Bye bye = client.bye();
+                    boolean registered = client.wasEverRegistered();
                     String why = bye == null ? "connection to " + host + ":" + port + " lost"
-                            : "disconnected by the server: " + bye.reason();
+                            : registered ? "disconnected by the server: " + bye.reason()
+                            : "could not register: " + bye.reason();
                     screen.close();
                     err.println("loomchat: " + why);
-                    System.exit(EXIT_LOST);
+                    System.exit(registered ? EXIT_LOST : EXIT_NOT_REGISTERED);
                 }
             });
         } catch (TlsFailure e) {
@@ -174,7 +189,9 @@ public final class ChatCommand implements Callable<Integer> {
     private int scripted(ChatClient client, PrintStream err) throws Exception {
         if (!client.awaitRegistration(REPLY_WAIT)) {
             String why = client.registrationError();
-            err.println("loomchat: could not register: " + (why == null ? "no answer from the server" : why));
+            Bye bye = client.bye();
+            err.println("loomchat: could not register: " + (why != null ? why : bye != null ? bye.reason()
+                    : "no answer from the server"));
             client.abandon();
             return EXIT_NOT_REGISTERED;
         }

@@ -172,6 +172,23 @@ class ChatCommandTest {
     }
 
     @Test
+    void aServerPasswordComesFromAFileAndAMissingOneEndsWithStatus3(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        server.close();
+        server = ChatServer.start(ServerConfig.defaults().toBuilder().host("127.0.0.1").port(0).password("s3cret").build());
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("pw"), "s3cret\n");
+        CliProcess member = cli("--nick", "member", "--password-file", file.toString());
+        member.type("let in");
+        member.closeStdin();
+        assertEquals(0, member.awaitExit(), member.stderr());
+
+        CliProcess stranger = cli("--nick", "stranger");
+        stranger.type("let me in");
+        assertEquals(ChatCommand.EXIT_NOT_REGISTERED, stranger.awaitExit());
+        assertTrue(stranger.stderr().contains("wrong server password"), stranger.stderr());
+    }
+
+    @Test
     void jsonModePrintsTheProtocolLines() throws Exception {
         CliProcess bot = cli("--nick", "bot", "--json");
         bot.type("hi");

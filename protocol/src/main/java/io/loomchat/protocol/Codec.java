@@ -131,7 +131,15 @@ public final class Codec {
         Fields f = new Fields(o);
         String type = f.type();
         return switch (type) {
-            case "hello" -> new Hello(f.string("nick"), f.optString("room"), f.replay(), f.optString("resume"), f.ref);
+            case "hello" -> new Hello(f.string("nick"), f.optString("room"), f.replay(), f.optString("resume"),
+                    f.optString("password"), f.ref);
+            case "oper" -> new Request.Oper(f.string("name"), f.string("password"), f.ref);
+            case "kick" -> new Request.Kick(f.optString("room"), f.string("nick"), f.optString("reason"), f.ref);
+            case "ban" -> new Request.Ban(f.optString("nick"), f.optString("address"), f.optId("seconds"),
+                    f.optString("reason"), f.ref);
+            case "unban" -> new Request.Unban(f.optString("nick"), f.optString("address"), f.ref);
+            case "mute" -> new Request.Mute(f.optString("room"), f.string("nick"), f.optId("seconds"), f.ref);
+            case "unmute" -> new Request.Unmute(f.optString("room"), f.string("nick"), f.ref);
             case "say" -> new Say(f.optString("room"), f.string("text"), f.optBool("action"), f.ref);
             case "msg" -> new Msg(f.string("to"), f.string("text"), f.optBool("action"), f.ref);
             case "join" -> new Join(f.string("room"), f.replay(), f.ref);
@@ -171,6 +179,7 @@ public final class Codec {
             case "members" -> new Members(f.string("room"), f.stringList("nicks"), f.stringMap("away"), f.ref);
             case "room_list" -> new RoomList(f.roomList("rooms"), f.ref);
             case "pong" -> new Pong(f.ref);
+            case "notice" -> new Event.Notice(f.string("text"), f.ref);
             case "ping" -> new Event.Ping(f.ref);
             case "error" -> new ErrorReply(f.string("code"), f.string("message"), f.ref);
             case "bye" -> new Bye(f.string("code"), f.optString("reason") == null ? "" : f.optString("reason"));
@@ -398,6 +407,7 @@ public final class Codec {
                 optional(g, "room", m.room());
                 replay(g, m.replay());
                 optional(g, "resume", m.resume());
+                optional(g, "password", m.password());
             }
             case Say m -> {
                 type(g, "say");
@@ -415,6 +425,44 @@ public final class Codec {
                 type(g, "join");
                 g.writeStringField("room", m.room());
                 replay(g, m.replay());
+            }
+            case Request.Oper m -> {
+                type(g, "oper");
+                g.writeStringField("name", m.name());
+                g.writeStringField("password", m.password());
+            }
+            case Request.Kick m -> {
+                type(g, "kick");
+                optional(g, "room", m.room());
+                g.writeStringField("nick", m.nick());
+                optional(g, "reason", m.reason());
+            }
+            case Request.Ban m -> {
+                type(g, "ban");
+                optional(g, "nick", m.nick());
+                optional(g, "address", m.address());
+                optionalNumber(g, "seconds", m.seconds());
+                optional(g, "reason", m.reason());
+            }
+            case Request.Unban m -> {
+                type(g, "unban");
+                optional(g, "nick", m.nick());
+                optional(g, "address", m.address());
+            }
+            case Request.Mute m -> {
+                type(g, "mute");
+                optional(g, "room", m.room());
+                g.writeStringField("nick", m.nick());
+                optionalNumber(g, "seconds", m.seconds());
+            }
+            case Request.Unmute m -> {
+                type(g, "unmute");
+                optional(g, "room", m.room());
+                g.writeStringField("nick", m.nick());
+            }
+            case Event.Notice m -> {
+                type(g, "notice");
+                g.writeStringField("text", m.text());
             }
             case Request.Topic m -> {
                 type(g, "topic");

@@ -35,7 +35,13 @@ public enum ErrorCode {
     /** A topic longer than the server's max-topic-chars, or with line breaks. */
     INVALID_TOPIC("invalid_topic"),
     /** The server could not write the message to its journal; it was not said. Retrying may work. */
-    STORAGE_FAILED("storage_failed");
+    STORAGE_FAILED("storage_failed"),
+    /** The request is for operators; log in with oper first. */
+    NOT_OPERATOR("not_operator"),
+    /** Wrong operator name or password. */
+    OPER_FAILED("oper_failed"),
+    /** An operator muted this client in the room for a while. */
+    MUTED("muted");
 
     private static final Map<String, ErrorCode> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));

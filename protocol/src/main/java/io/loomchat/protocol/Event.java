@@ -137,6 +137,11 @@ public sealed interface Event extends Message {
     record Pong(String ref) implements Event {
     }
 
+    /** A line from the server for this client only: an operator's confirmation, a mute, a kick. */
+    record Notice(String text, String ref) implements Event {
+        public Notice { Objects.requireNonNull(text, "text"); }
+    }
+
     /** The server's keep-alive check of a silent client, which answers with a {@code pong} request. */
     record Ping(String ref) implements Event {
     }

@@ -54,6 +54,12 @@ public final class Input {
             new Command("/away [REASON]", "mark yourself away (shown in /who); /away alone or /back to return"),
             new Command("/history [N]", "show the current room's last N messages (default 20)"),
             new Command("/ping", "check that the server answers"),
+            new Command("/oper NAME PASSWORD", "log in as an operator"),
+            new Command("/kick NICK [REASON]", "operators: remove someone from the current room"),
+            new Command("/ban WHO [TIME] [REASON]", "operators: ban a nick and its address, or an address (TIME: 30m, 2h, 1d; 0 until restart)"),
+            new Command("/unban WHO", "operators: lift a ban on a nick or an address"),
+            new Command("/mute NICK [TIME]", "operators: silence someone in the current room"),
+            new Command("/unmute NICK", "operators: let them speak again"),
             new Command("/quit [REASON]", "leave the chat"),
             new Command("/help", "this list"),
             new Command("//TEXT", "say TEXT starting with a '/'"));
@@ -102,9 +108,59 @@ public final class Input {
                 yield limit == null ? usage("/history [N]") : new Send(new History(currentRoom, null, null, limit, ref));
             }
             case "ping" -> new Send(new Ping(ref));
+            case "oper" -> {
+                String[] parts = rest.split("\\s+", 2);
+                yield parts.length < 2 ? usage("/oper NAME PASSWORD") : new Send(new Request.Oper(parts[0], parts[1], ref));
+            }
+            case "kick" -> {
+                String[] parts = rest.split("\\s+", 2);
+                yield rest.isEmpty() ? usage("/kick NICK [REASON]")
+                        : new Send(new Request.Kick(currentRoom, parts[0], parts.length > 1 ? parts[1] : null, ref));
+            }
+            case "ban" -> {
+                if (rest.isEmpty()) {
+                    yield usage("/ban NICK|ADDRESS [TIME] [REASON]");
+                }
+                String[] parts = rest.split("\\s+", 2);
+                String after = parts.length > 1 ? parts[1] : "";
+                Long seconds = after.isEmpty() ? null : seconds(firstWord(after));
+                String reason = seconds == null ? after : after.substring(firstWord(after).length()).strip();
+                reason = reason.isEmpty() ? null : reason;
+                yield new Send(isAddress(parts[0]) ? new Request.Ban(null, parts[0], seconds, reason, ref)
+                        : new Request.Ban(parts[0], null, seconds, reason, ref));
+            }
+            case "unban" -> rest.isEmpty() ? usage("/unban NICK|ADDRESS") : new Send(isAddress(firstWord(rest))
+                    ? new Request.Unban(null, firstWord(rest), ref) : new Request.Unban(firstWord(rest), null, ref));
+            case "mute" -> {
+                String[] parts = rest.split("\\s+", 2);
+                Long seconds = parts.length > 1 ? seconds(parts[1].strip()) : null;
+                yield rest.isEmpty() || (parts.length > 1 && seconds == null) ? usage("/mute NICK [TIME]")
+                        : new Send(new Request.Mute(currentRoom, parts[0], seconds, ref));
+            }
+            case "unmute" -> rest.isEmpty() ? usage("/unmute NICK") : new Send(new Request.Unmute(currentRoom, firstWord(rest), ref));
             case "quit", "exit", "bye" -> new Send(new Quit(rest.isEmpty() ? null : rest, ref));
             case "help", "?" -> new ShowHelp();
             default -> new Problem("unknown command /" + command + "; /help lists the commands");
+        };
+    }
+
+    /** Nicks hold neither '.' nor ':', IP addresses always one of them. */
+    private static boolean isAddress(String word) {
+        return word.indexOf('.') >= 0 || word.indexOf(':') >= 0;
+    }
+
+    /** "90", "90s", "30m", "2h", "1d" in seconds; null if it is not a duration. */
+    static Long seconds(String word) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd]?)").matcher(word);
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> n * 60;
+            case "h" -> n * 3_600;
+            case "d" -> n * 86_400;
+            default -> n;
         };
     }
 

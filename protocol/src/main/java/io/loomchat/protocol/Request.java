@@ -10,14 +10,25 @@ public sealed interface Request extends Message {
      * null), replaying {@code replay} of its history. {@code resume} is the token from an earlier
      * {@code welcome}: it lets a reconnecting client take its nick back from its own ghost session.
      */
-    record Hello(String nick, String room, Replay replay, String resume, String ref) implements Request {
+    record Hello(String nick, String room, Replay replay, String resume, String password, String ref) implements Request {
         public Hello {
             Objects.requireNonNull(nick, "nick");
             Objects.requireNonNull(replay, "replay");
         }
 
+        public Hello(String nick, String room, Replay replay, String resume, String ref) {
+            this(nick, room, replay, resume, null, ref);
+        }
+
         public Hello(String nick, String room, String ref) {
-            this(nick, room, Replay.DEFAULT, null, ref);
+            this(nick, room, Replay.DEFAULT, null, null, ref);
+        }
+
+        /** Never shows the password, in logs or test output. */
+        @Override
+        public String toString() {
+            return "Hello[nick=" + nick + ", room=" + room + ", replay=" + replay + ", resume=" + (resume == null ? null : "***")
+                    + ", password=" + (password == null ? null : "***") + ", ref=" + ref + "]";
         }
     }
 
@@ -99,5 +110,43 @@ public sealed interface Request extends Message {
     }
 
     record Quit(String reason, String ref) implements Request {
+    }
+
+    /** Logs in as the operator {@code name}, like IRC's OPER. */
+    record Oper(String name, String password, String ref) implements Request {
+        public Oper {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "Oper[name=" + name + ", password=***, ref=" + ref + "]";
+        }
+    }
+
+    /** Operators only: removes {@code nick} from {@code room} (the operator's current room when null). */
+    record Kick(String room, String nick, String reason, String ref) implements Request {
+        public Kick { Objects.requireNonNull(nick, "nick"); }
+    }
+
+    /**
+     * Operators only: bans a nick and the address it connects from, or an address, for {@code seconds}
+     * (the server's default when null; 0 until the server restarts). Exactly one of nick and address.
+     */
+    record Ban(String nick, String address, Long seconds, String reason, String ref) implements Request {
+    }
+
+    /** Operators only: lifts the ban on a nick (and the address banned with it) or on an address. */
+    record Unban(String nick, String address, String ref) implements Request {
+    }
+
+    /** Operators only: {@code nick} may not speak in {@code room} for {@code seconds} (default as for bans). */
+    record Mute(String room, String nick, Long seconds, String ref) implements Request {
+        public Mute { Objects.requireNonNull(nick, "nick"); }
+    }
+
+    record Unmute(String room, String nick, String ref) implements Request {
+        public Unmute { Objects.requireNonNull(nick, "nick"); }
     }
 }

@@ -70,6 +70,7 @@ public final class TextRenderer {
             case ErrorReply e -> ERROR + " " + safe(e.code()) + ": " + safe(e.message());
             case Bye b -> NOTICE + " server closed the connection: " + safe(b.reason());
             case Pong p -> NOTICE + " pong";
+            case Event.Notice n -> NOTICE + " " + safe(n.text());
             case Event.Ping p -> NOTICE + " are you there? say anything to stay connected";
         };
     }

@@ -67,7 +67,15 @@ class CodecTest {
                 new Request.Away("lunch", "r14"),
                 new Request.Away(null, null),
                 new Request.History("dev", 120L, null, 50, "r15"),
-                new Request.History(null, null, 0L, null, null));
+                new Request.History(null, null, 0L, null, null),
+                new Hello("alice", null, Request.Replay.DEFAULT, null, "open sesame", "r16"),
+                new Request.Oper("root", "pw", "r17"),
+                new Request.Kick(null, "troll", "spam", null),
+                new Request.Ban("troll", null, 3600L, "spam", "r18"),
+                new Request.Ban(null, "192.0.2.7", null, null, null),
+                new Request.Unban(null, "192.0.2.7", null),
+                new Request.Mute("dev", "loud", 600L, "r19"),
+                new Request.Unmute(null, "loud", null));
     }
 
     static Stream<Event> everyEvent() {
@@ -92,6 +100,7 @@ class CodecTest {
                 new Event.Away("bob", "lunch", null),
                 new Event.Away("bob", null, "r14"),
                 new Event.HistoryEnd("dev", 20, true, 120, "r15"),
+                new Event.Notice("you are now an operator", "r17"),
                 new Members("lobby", List.of("alice", "bob"), java.util.Map.of("bob", "lunch"), null),
                 new RoomList(List.of(new RoomInfo("dev", 1, "release on friday")), null));
     }
@@ -109,6 +118,13 @@ class CodecTest {
     void everyEventSurvivesARoundTrip(Event event) throws ProtocolException {
         byte[] line = Codec.encode(event);
         assertEquals(event, Codec.decodeEvent(line, 0, line.length - 1));
+    }
+
+    @Test
+    void passwordsNeverShowInToString() {
+        String shown = new Hello("alice", null, Request.Replay.DEFAULT, "token", "open sesame", null).toString()
+                + new Request.Oper("root", "hunter2", null);
+        assertFalse(shown.contains("open sesame") || shown.contains("hunter2") || shown.contains("token"), shown);
     }
 
     @Test

@@ -50,6 +50,16 @@ class InputTest {
         assertEquals(new Request.Away(null, "r"), sent("/back"));
         assertEquals(new Request.History("lobby", null, null, Input.DEFAULT_HISTORY, "r"), sent("/history"));
         assertEquals(new Request.History("lobby", null, null, 100, "r"), sent("/history 100"));
+        assertEquals(new Request.Oper("root", "s3cret pass", "r"), sent("/oper root s3cret pass"));
+        assertEquals(new Request.Kick("lobby", "troll", "be nice", "r"), sent("/kick troll be nice"));
+        assertEquals(new Request.Ban("troll", null, 1800L, "spam", "r"), sent("/ban troll 30m spam"));
+        assertEquals(new Request.Ban("troll", null, null, "spam links", "r"), sent("/ban troll spam links"));
+        assertEquals(new Request.Ban(null, "192.0.2.7", 0L, null, "r"), sent("/ban 192.0.2.7 0"));
+        assertEquals(new Request.Unban(null, "2001:db8::7", "r"), sent("/unban 2001:db8::7"));
+        assertEquals(new Request.Unban("troll", null, "r"), sent("/unban troll"));
+        assertEquals(new Request.Mute("lobby", "loud", 86_400L, "r"), sent("/mute loud 1d"));
+        assertEquals(new Request.Mute("lobby", "loud", null, "r"), sent("/mute loud"));
+        assertEquals(new Request.Unmute("lobby", "loud", "r"), sent("/unmute loud"));
         assertInstanceOf(Input.ShowHelp.class, Input.parse("/help", "lobby", "r"));
         assertInstanceOf(Input.Nothing.class, Input.parse("   ", "lobby", "r"));
     }

@@ -3,6 +3,7 @@ package io.loomchat.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -49,6 +50,7 @@ class ProtocolFuzzTest {
 
     /** Decoding any bytes yields a request or a ProtocolException, never anything else; requests round-trip. */
     @FuzzTest(maxDuration = "30s")
+    @DictionaryFile(resourcePath = "/io/loomchat/protocol/protocol.dict")
     void decodingAnyBytesFailsOnlyWithAProtocolErrorAndWhatDecodesRoundTrips(byte[] data) {
         Request request;
         try {

@@ -1,6 +1,7 @@
 package io.loomchat.server;
 
 import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.SafeText;
 import io.loomchat.protocol.Event.Bye;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,6 +37,10 @@ public final class ChatServer implements AutoCloseable {
     private final Nicknames nicknames = new Nicknames();
     private final Rooms rooms;
     private final Journal journal; // null without --data-dir
+    private final Moderation moderation;
+    private final Operators operators;
+    // PBKDF2 is slow on purpose; one check at a time keeps a storm of operator logins to one core.
+    private final ReentrantLock operatorChecks = new ReentrantLock();
     private final String epoch;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextSessionId = new AtomicLong();
@@ -58,6 +63,8 @@ public final class ChatServer implements AutoCloseable {
         // Without a journal, ids restart with the server: a fresh epoch tells clients not to trust old ones.
         this.epoch = journal == null ? java.util.UUID.randomUUID().toString() : journal.epoch();
         this.rooms = new Rooms(clock, config, journal);
+        this.moderation = new Moderation(clock);
+        this.operators = config.operatorsFile() == null ? Operators.none() : Operators.load(config.operatorsFile());
         this.listener = tls == null ? new ServerSocket() : tlsListener(tls);
         listener.setReuseAddress(true);
         listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
@@ -132,6 +139,24 @@ public final class ChatServer implements AutoCloseable {
         return rooms;
     }
 
+    Moderation moderation() {
+        return moderation;
+    }
+
+    /** Whether {@code password} is operator {@code name}'s; one check at a time, each taking the same work. */
+    boolean verifyOperator(String name, String password) {
+        operatorChecks.lock();
+        try {
+            return operators.verify(name, password);
+        } finally {
+            operatorChecks.unlock();
+        }
+    }
+
+    boolean hasOperators() {
+        return operators.size() > 0;
+    }
+
     /** Names this server's message history, announced in welcome. */
     String epoch() {
         return epoch;
@@ -154,13 +179,16 @@ public final class ChatServer implements AutoCloseable {
             }
             long id = nextSessionId.incrementAndGet();
             // Counted here, on the one accepting thread, so that the limits are exact.
+            Moderation.Sanction ban = moderation.banOf(socket.getInetAddress());
             CloseReason refusal = stopping ? CloseReason.SHUTDOWN
+                    : ban != null ? CloseReason.BANNED
                     : sessions.size() >= config.maxConnections() ? CloseReason.SERVER_FULL
                     : !withinConnectRate(socket.getInetAddress()) ? CloseReason.THROTTLED
                     : !admitAddress(socket.getInetAddress()) ? CloseReason.TOO_MANY_FROM_ADDRESS
                     : null;
             if (refusal != null) {
-                startConnectionThread("loomchat-refuse-" + id, () -> refuse(id, socket, refusal));
+                String why = ban == null ? null : moderation.left(ban) + (ban.reason() == null ? "" : ": " + ban.reason());
+                startConnectionThread("loomchat-refuse-" + id, () -> refuse(id, socket, refusal, why));
                 continue;
             }
             Session session = new Session(id, socket, this);
@@ -227,11 +255,12 @@ public final class ChatServer implements AutoCloseable {
         perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
 
-    private void refuse(long id, Socket socket, CloseReason reason) {
+    private void refuse(long id, Socket socket, CloseReason reason, String banDetail) {
         String detail = switch (reason) {
             case SERVER_FULL -> "max-connections=" + config.maxConnections();
             case TOO_MANY_FROM_ADDRESS -> "max-connections-per-address=" + config.maxConnectionsPerAddress();
             case THROTTLED -> "connects-per-address-per-minute=" + config.connectsPerAddressPerMinute();
+            case BANNED -> SafeText.neutralize(banDetail);
             default -> "";
         };
         LOG.warn("refused #{} {}: {} {}", id, socket.getInetAddress().getHostAddress(), reason.code(), detail);

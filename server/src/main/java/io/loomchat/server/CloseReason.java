@@ -18,7 +18,13 @@ enum CloseReason {
     IDLE_TIMEOUT("idle_timeout", "no answer to ping", true, true),
     FLOOD("flood", "flooding", false, true),
     /** The same client came back on a new connection with its resume token: this one is its ghost. */
-    REPLACED("replaced", "replaced by a new connection of the same client", true, true);
+    REPLACED("replaced", "replaced by a new connection of the same client", true, true),
+    /** Wrong or missing server password (IRC's ERR_PASSWDMISMATCH, then the close). */
+    BAD_PASSWORD("bad_password", "wrong server password", false, false),
+    /** Too many failed operator logins on one connection. */
+    OPER_FAILED("oper_failed", "too many failed operator logins", false, false),
+    /** An operator banned this nick or address. */
+    BANNED("banned", "banned", false, false);
 
     private final String code;
     private final String summary;

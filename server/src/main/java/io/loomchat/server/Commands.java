@@ -23,6 +23,10 @@ import io.loomchat.protocol.Request.Ping;
 import io.loomchat.protocol.Request.Quit;
 import io.loomchat.protocol.Request.Say;
 import io.loomchat.protocol.Request.Who;
+import io.loomchat.protocol.SafeText;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -40,6 +44,8 @@ import io.loomchat.protocol.Event.ChatMessage;
  */
 final class Commands {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Commands.class);
+
     private final Session session;
     private final ChatServer server;
 
@@ -49,6 +55,7 @@ final class Commands {
     }
 
     void handle(Request request) {
+        session.applyKicks();
         try {
             if (!session.registered() && !(request instanceof Hello || request instanceof Ping
                     || request instanceof Request.Pong || request instanceof Quit)) {
@@ -72,6 +79,12 @@ final class Commands {
                     // the answer to our keep-alive ping: receiving it was the point
                 }
                 case Quit r -> quit(r);
+                case Request.Oper r -> oper(r);
+                case Request.Kick r -> kick(r);
+                case Request.Ban r -> ban(r);
+                case Request.Unban r -> unban(r);
+                case Request.Mute r -> mute(r);
+                case Request.Unmute r -> unmute(r);
             }
         } catch (Refusal refusal) {
             session.send(new ErrorReply(refusal.code, refusal.getMessage(), request.ref()));
@@ -97,6 +110,12 @@ final class Commands {
             case Input.Send s when !session.registered() && s.request() instanceof Request.Nick n ->
                     handle(new Hello(n.nick(), null, null));
             case Input.Send s when !session.registered() && s.request() instanceof Say say
+                    && server.config().password() != null -> {
+                // "NICK PASSWORD" on one line: nc has no other way to send both before registering.
+                String[] words = say.text().strip().split("\\s+", 2);
+                handle(new Hello(words[0], null, Request.Replay.DEFAULT, null, words.length > 1 ? words[1] : "", null));
+            }
+            case Input.Send s when !session.registered() && s.request() instanceof Say say
                     && Names.nickProblem(say.text().strip(), server.config().maxNickChars()) == null ->
                     handle(new Hello(say.text().strip(), null, null));
             case Input.Send s when !session.registered() && !(s.request() instanceof Quit) ->
@@ -109,7 +128,18 @@ final class Commands {
         if (session.registered()) {
             throw new Refusal(ErrorCode.ALREADY_REGISTERED, "already registered as " + session.nick());
         }
+        if (!passwordMatches(r.password())) {
+            session.disconnect(CloseReason.BAD_PASSWORD, r.password() == null
+                    ? "this server needs a password in hello" : "the password is wrong");
+            return;
+        }
         checkNick(r.nick());
+        Moderation.Sanction banned = server.moderation().banOf(r.nick());
+        if (banned != null) {
+            session.disconnect(CloseReason.BANNED, "the nick " + r.nick() + " is banned "
+                    + server.moderation().left(banned) + (banned.reason() == null ? "" : ": " + banned.reason()));
+            return;
+        }
         String room = r.room() == null ? server.config().defaultRoom() : room(r.room());
         if (r.resume() != null) {
             resume(r.nick(), r.resume());
@@ -156,6 +186,10 @@ final class Commands {
             // Said on a connection that died before the ack arrived: acknowledge it again, say it once.
             session.send(earlier.withRef(r.ref()));
             return;
+        }
+        Moderation.Sanction muted = server.moderation().muteOf(room.name(), session.nick());
+        if (muted != null) {
+            throw new Refusal(ErrorCode.MUTED, "you are muted in " + room.name() + " " + server.moderation().left(muted));
         }
         ChatMessage said = room.say(session, r.text(), r.action(), r.ref());
         if (said == null) {
@@ -326,6 +360,176 @@ final class Commands {
         if (session.registered()) {
             server.nicknames().release(session.nick(), session);
         }
+    }
+
+    // ---- operators --------------------------------------------------------------------------------
+
+    /** Failed operator logins after which a connection is closed: PBKDF2 makes each guess cost the server. */
+    static final int MAX_OPER_FAILURES = 3;
+
+    private void oper(Request.Oper r) throws Refusal {
+        if (!server.hasOperators()) {
+            throw new Refusal(ErrorCode.OPER_FAILED, "this server has no operators (no --operators-file)");
+        }
+        if (!server.verifyOperator(r.name(), r.password())) {
+            LOG.warn("failed operator login as {} from {}", SafeText.neutralize(r.name()), session.peer());
+            if (session.operFailed() >= MAX_OPER_FAILURES) {
+                session.disconnect(CloseReason.OPER_FAILED, MAX_OPER_FAILURES + " failed operator logins");
+                return;
+            }
+            throw new Refusal(ErrorCode.OPER_FAILED, "wrong operator name or password");
+        }
+        session.setOperator(r.name());
+        LOG.info("operator login: {} is operator {} from {}", session.nick(), SafeText.neutralize(r.name()), session.peer());
+        session.send(new Event.Notice("you are now an operator (" + r.name() + "): /kick, /ban, /mute", r.ref()));
+    }
+
+    private void kick(Request.Kick r) throws Refusal {
+        requireOperator();
+        Room room = existingRoom(r.room());
+        Session target = memberOf(room, r.nick());
+        String reason = "kicked by " + session.nick() + (r.reason() == null || r.reason().isBlank() ? "" : ": " + cut(r.reason()));
+        target.kickedFrom(room);
+        server.rooms().remove(room, target, session, reason);
+        LOG.info("{} kicked {} from {}", session.nick(), target.nick(), room.name());
+        session.send(new Event.Notice("kicked " + target.nick() + " from " + room.name(), r.ref()));
+    }
+
+    private void ban(Request.Ban r) throws Refusal {
+        requireOperator();
+        if ((r.nick() == null) == (r.address() == null)) {
+            throw new Refusal(ErrorCode.BAD_FIELD, "give 'nick' or 'address', one of them");
+        }
+        Moderation.Sanction sanction = server.moderation().sanction(length(r.seconds()),
+                r.reason() == null || r.reason().isBlank() ? null : cut(r.reason()), session.nick());
+        InetAddress address;
+        String what;
+        if (r.nick() != null) {
+            checkNick(r.nick());
+            Session target = server.nicknames().find(r.nick());
+            address = target == null ? null : target.address();
+            server.moderation().ban(r.nick(), address, sanction);
+            what = r.nick() + (address == null ? "" : " and " + address.getHostAddress());
+        } else {
+            address = ipLiteral(r.address());
+            server.moderation().ban(address, sanction);
+            what = address.getHostAddress();
+        }
+        String why = "by " + session.nick() + " " + server.moderation().left(sanction)
+                + (sanction.reason() == null ? "" : ": " + sanction.reason());
+        int disconnected = 0;
+        for (Session other : server.sessions()) {
+            boolean hit = (address != null && other.address().equals(address))
+                    || (r.nick() != null && other.registered() && Names.key(other.nick()).equals(Names.key(r.nick())));
+            if (hit && other != session && other.operator() == null) { // operators are not banned by address
+                other.disconnect(CloseReason.BANNED, why);
+                disconnected++;
+            }
+        }
+        LOG.info("{} banned {} {}", session.nick(), what, why);
+        session.send(new Event.Notice("banned " + what + " " + server.moderation().left(sanction) + "; "
+                + disconnected + " connection(s) closed", r.ref()));
+    }
+
+    private void unban(Request.Unban r) throws Refusal {
+        requireOperator();
+        if ((r.nick() == null) == (r.address() == null)) {
+            throw new Refusal(ErrorCode.BAD_FIELD, "give 'nick' or 'address', one of them");
+        }
+        boolean lifted = r.nick() != null ? server.moderation().unban(r.nick())
+                : server.moderation().unban(ipLiteral(r.address()));
+        String what = r.nick() != null ? r.nick() : r.address();
+        session.send(new Event.Notice(lifted ? "lifted the ban on " + what : what + " was not banned", r.ref()));
+    }
+
+    private void mute(Request.Mute r) throws Refusal {
+        requireOperator();
+        Room room = existingRoom(r.room());
+        Session target = memberOf(room, r.nick());
+        Moderation.Sanction sanction = server.moderation().sanction(length(r.seconds()), null, session.nick());
+        server.moderation().mute(room.name(), target.nick(), sanction);
+        String left = server.moderation().left(sanction);
+        target.deliver(new Event.Notice(session.nick() + " muted you in " + room.name() + " " + left, null), null, session);
+        session.send(new Event.Notice("muted " + target.nick() + " in " + room.name() + " " + left, r.ref()));
+    }
+
+    private void unmute(Request.Unmute r) throws Refusal {
+        requireOperator();
+        Room room = existingRoom(r.room());
+        boolean lifted = server.moderation().unmute(room.name(), r.nick());
+        Session target = server.nicknames().find(r.nick());
+        if (lifted && target != null) {
+            target.deliver(new Event.Notice("you may speak in " + room.name() + " again", null), null, session);
+        }
+        session.send(new Event.Notice(lifted ? "unmuted " + r.nick() + " in " + room.name()
+                : r.nick() + " was not muted in " + room.name(), r.ref()));
+    }
+
+    private void requireOperator() throws Refusal {
+        if (session.operator() == null) {
+            throw new Refusal(ErrorCode.NOT_OPERATOR, "operators only; log in with /oper NAME PASSWORD");
+        }
+    }
+
+    private Room existingRoom(String requested) throws Refusal {
+        String name = requested == null ? currentRoom().name() : room(requested);
+        Room room = server.rooms().find(name);
+        if (room == null) {
+            throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no room called " + name);
+        }
+        return room;
+    }
+
+    private Session memberOf(Room room, String nick) throws Refusal {
+        Session target = server.nicknames().find(nick);
+        if (target == null) {
+            throw new Refusal(ErrorCode.NO_SUCH_NICK, "no one is called " + nick);
+        }
+        if (!room.members().contains(target)) {
+            throw new Refusal(ErrorCode.NOT_IN_ROOM, target.nick() + " is not in " + room.name());
+        }
+        return target;
+    }
+
+    /** Absent: the server's default; 0: until the server restarts. */
+    private java.time.Duration length(Long seconds) {
+        return seconds == null ? server.config().defaultSanction() : java.time.Duration.ofSeconds(seconds);
+    }
+
+    /** An IP address written out, never a name: resolving names here would block on DNS. */
+    private static InetAddress ipLiteral(String address) throws Refusal {
+        String a = address.strip();
+        boolean literal = a.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (a.contains(":") && a.matches("[0-9A-Fa-f:.]+"));
+        if (!literal) {
+            throw new Refusal(ErrorCode.BAD_FIELD, "'address' must be an IPv4 or IPv6 address, not " + SafeText.neutralize(a));
+        }
+        try {
+            return InetAddress.getByName(a); // a literal: parsed, never looked up
+        } catch (java.net.UnknownHostException e) {
+            throw new Refusal(ErrorCode.BAD_FIELD, "'address' is not a valid IP address: " + SafeText.neutralize(a));
+        }
+    }
+
+    private boolean passwordMatches(String given) {
+        String expected = server.config().password();
+        if (expected == null) {
+            return true;
+        }
+        // Hashing both first gives equal lengths, so the comparison's time says nothing about the password.
+        return given != null && MessageDigest.isEqual(sha256(given), sha256(expected));
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static String cut(String reason) {
+        String line = reason.replace('\n', ' ').replace('\r', ' ').strip();
+        return line.length() > MAX_REASON_CHARS ? line.substring(0, MAX_REASON_CHARS) : line;
     }
 
     // ---- preconditions ----------------------------------------------------------------------------

@@ -106,6 +106,11 @@ final class Room {
      * if that left the room empty: it is then closed and the caller drops it from the directory.
      */
     boolean leave(Session session, String reason, String ref, boolean tellLeaver) {
+        return leave(session, session, reason, ref, tellLeaver);
+    }
+
+    /** As above, when {@code actor}'s read loop removes someone else (an operator's kick). */
+    boolean leave(Session session, Session actor, String reason, String ref, boolean tellLeaver) {
         lock.lock();
         try {
             if (!members.remove(session)) {
@@ -113,9 +118,9 @@ final class Room {
             }
             Left left = new Left(name, session.nick(), reason, clock.instant(), null);
             boolean quiet = members.size() + 1 > quietJoinsAbove; // the size it had with the leaver
-            byte[] shared = quiet ? Codec.encode(left) : fanOut(left, session, null, null);
+            byte[] shared = quiet ? Codec.encode(left) : fanOut(left, actor, null, null);
             if (tellLeaver) {
-                session.deliver(left, ref == null ? shared : Codec.encode(withRef(left, ref)), session);
+                session.deliver(left, ref == null ? shared : Codec.encode(withRef(left, ref)), actor);
             }
             if (members.isEmpty()) {
                 closed = true;

@@ -88,6 +88,13 @@ final class Rooms {
         }
     }
 
+    /** Removes {@code session} on {@code actor}'s behalf (a kick); the leaver hears it too. */
+    void remove(Room room, Session session, Session actor, String reason) {
+        if (room.leave(session, actor, reason, null, true)) {
+            forget(room);
+        }
+    }
+
     /** Drops a closed room from the directory, once, remembering where its ids stopped. */
     private void forget(Room room) {
         openClose.lock();

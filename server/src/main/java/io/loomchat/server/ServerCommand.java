@@ -135,12 +135,31 @@ public final class ServerCommand implements Callable<Integer> {
                     + "to the last fsync.")
     String fsync = "interval";
 
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Require this password (the file's first line) in every hello. Kept off the command line, where ps shows it.")
+    Path passwordFile;
+
+    @Option(names = "--operators-file", paramLabel = "FILE",
+            description = "Operator accounts, one 'name:pbkdf2-sha256:...' line each (make one with --hash-password NAME).")
+    Path operatorsFile;
+
+    @Option(names = "--ban-time", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a ban or mute lasts when the operator names no time (default: 1h).")
+    Duration banTime = ServerConfig.DEFAULT_SANCTION;
+
+    @Option(names = "--hash-password", paramLabel = "NAME",
+            description = "Read a password from the terminal (or stdin), print the operators-file line for NAME, and exit.")
+    String hashPasswordFor;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServerCommand()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        if (hashPasswordFor != null) {
+            return printOperatorLine();
+        }
         ServerConfig config = new ServerConfig.Builder()
                 .host(host).port(port).serverName(name)
                 .maxLineBytes(maxLineBytes).maxOutboxBytes(maxOutboxBytes)
@@ -156,6 +175,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .maxNickChars(maxNickChars).maxTopicChars(maxTopicChars)
                 .historySize(historySize).historyOnJoin(historyOnJoin)
                 .dataDir(dataDir).fsync(fsyncPolicy())
+                .password(serverPassword()).operatorsFile(operatorsFile).defaultSanction(banTime)
                 .build();
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets a stop end in exit status 0,
@@ -175,6 +195,47 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.println("Shutting down: saying bye to " + server.connectionCount() + " client(s)");
         }
         return 0;
+    }
+
+    private String serverPassword() throws java.io.IOException {
+        if (passwordFile == null) {
+            return null;
+        }
+        String password = java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip();
+        if (password.isEmpty()) {
+            throw new CommandLine.ParameterException(new CommandLine(this), passwordFile + " holds no password on its first line");
+        }
+        return password;
+    }
+
+    private int printOperatorLine() throws java.io.IOException {
+        if (hashPasswordFor.isBlank() || hashPasswordFor.contains(":")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "an operator name without ':'");
+        }
+        java.io.Console console = System.console();
+        String password;
+        if (console != null && isTerminal(console)) {
+            char[] typed = console.readPassword("password for operator %s: ", hashPasswordFor);
+            password = typed == null ? "" : new String(typed);
+        } else {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+            password = line == null ? "" : line;
+        }
+        if (password.isEmpty()) {
+            System.err.println("loomchat-server: no password given");
+            return 1;
+        }
+        System.out.println(Operators.line(hashPasswordFor, password));
+        return 0;
+    }
+
+    /** JDK 22+ returns a Console even for a pipe, and says so with isTerminal(); on JDK 21 a Console is a terminal. */
+    private static boolean isTerminal(java.io.Console console) {
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 
     private ServerConfig.Fsync fsyncPolicy() {

@@ -37,7 +37,10 @@ public record ServerConfig(
         int historySize,
         int historyOnJoin,
         Path dataDir,
-        Fsync fsync) {
+        Fsync fsync,
+        String password,
+        Path operatorsFile,
+        Duration defaultSanction) {
 
     /** When the journal under data-dir is forced to the disk. */
     public enum Fsync {
@@ -109,6 +112,8 @@ public record ServerConfig(
     /** Kept messages a joining client receives unless it asks for another number. */
     public static final int DEFAULT_HISTORY_ON_JOIN = 20;
     public static final Fsync DEFAULT_FSYNC = Fsync.INTERVAL;
+    /** How long a ban or mute lasts when the operator names no time. */
+    public static final Duration DEFAULT_SANCTION = Duration.ofHours(1);
 
     public ServerConfig {
         if (port < 0 || port > 65_535) {
@@ -137,6 +142,12 @@ public record ServerConfig(
         if (quietJoinsAbove < 0 || floodLinesPerSecond < 0 || floodBurst < 0 || floodDisconnectAfter < 0) {
             throw new IllegalArgumentException("quiet-joins-above and the flood settings must not be negative");
         }
+    }
+
+    /** The server password never shows in logs or test output. */
+    @Override
+    public String toString() {
+        return "ServerConfig[" + host + ":" + port + ", password " + (password == null ? "off" : "set") + ", ...]";
     }
 
     public static ServerConfig defaults() {
@@ -212,6 +223,9 @@ public record ServerConfig(
         private int historyOnJoin = DEFAULT_HISTORY_ON_JOIN;
         private Path dataDir;
         private Fsync fsync = DEFAULT_FSYNC;
+        private String password;
+        private Path operatorsFile;
+        private Duration defaultSanction = DEFAULT_SANCTION;
 
         public Builder() {
         }
@@ -230,6 +244,7 @@ public record ServerConfig(
             metricsPort = c.metricsPort;
             maxNickChars = c.maxNickChars; maxTopicChars = c.maxTopicChars;
             historySize = c.historySize; historyOnJoin = c.historyOnJoin; dataDir = c.dataDir; fsync = c.fsync;
+            password = c.password; operatorsFile = c.operatorsFile; defaultSanction = c.defaultSanction;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -259,6 +274,10 @@ public record ServerConfig(
         public Builder historyOnJoin(int v) { historyOnJoin = v; return this; }
         public Builder dataDir(Path v) { dataDir = v; return this; }
         public Builder fsync(Fsync v) { fsync = v; return this; }
+        /** The server password every hello must carry; null for none. */
+        public Builder password(String v) { password = v; return this; }
+        public Builder operatorsFile(Path v) { operatorsFile = v; return this; }
+        public Builder defaultSanction(Duration v) { defaultSanction = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes, writeTimeout,
@@ -266,7 +285,8 @@ public record ServerConfig(
                     maxConnectionsPerAddress, limitLoopback, connectsPerAddressPerMinute, quietJoinsAbove, maxRoomsPerClient, maxMembersPerRoom,
                     pingInterval, pingTimeout,
                     floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort,
-                    maxNickChars, maxTopicChars, historySize, historyOnJoin, dataDir, fsync);
+                    maxNickChars, maxTopicChars, historySize, historyOnJoin, dataDir, fsync,
+                    password, operatorsFile, defaultSanction);
         }
     }
 }

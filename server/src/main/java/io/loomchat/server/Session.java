@@ -62,6 +62,10 @@ final class Session {
 
     private volatile String nick; // null until hello succeeds; written by the read loop only
     private volatile String away; // null unless the client said it is away
+    private volatile String operator; // the operator account this client logged in as, or null
+    private int operFailures; // read loop only
+    // Rooms an operator removed this client from: its read loop drops them from `rooms` before its next request.
+    private final java.util.concurrent.ConcurrentLinkedQueue<Room> kickedFrom = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile byte[] resumeToken; // set by hello; lets the same client replace this session later
     private final CountDownLatch released = new CountDownLatch(1); // rooms left and nick freed
     // Refs of lines said on this connection and their messages, so that a successor can tell a resent line
@@ -105,6 +109,35 @@ final class Session {
 
     String away() {
         return away;
+    }
+
+    String operator() {
+        return operator;
+    }
+
+    void setOperator(String name) {
+        operator = name;
+    }
+
+    /** Counts a failed operator login; returns how many this connection has had. */
+    int operFailed() {
+        return ++operFailures;
+    }
+
+    /** From an operator's read loop: this client was kicked from {@code room}. */
+    void kickedFrom(Room room) {
+        kickedFrom.add(room);
+    }
+
+    /** Read loop: forgets the rooms it was kicked from, before handling its next request. */
+    void applyKicks() {
+        boolean changed = false;
+        for (Room room; (room = kickedFrom.poll()) != null; ) {
+            changed |= rooms.remove(room.name(), room);
+        }
+        if (changed) {
+            roomsChanged();
+        }
     }
 
     void setAway(String reason) {
@@ -263,7 +296,9 @@ final class Session {
                     modeDecided = true;
                     textMode = !startsLikeJson(lines.line(), length);
                     if (textMode) {
-                        sendText(TextRenderer.NOTICE + " loomchat text mode: type your nick to start; /help lists the commands");
+                        sendText(TextRenderer.NOTICE + (server.config().password() == null
+                                ? " loomchat text mode: type your nick to start; /help lists the commands"
+                                : " loomchat text mode: type your nick and the server password on one line to start"));
                     }
                 }
                 if (textMode) {

@@ -46,6 +46,11 @@ public final class TestClient implements AutoCloseable {
         return new TestClient(new Socket("127.0.0.1", port), "(unregistered)");
     }
 
+    /** A client over a socket the caller connected (e.g. from a chosen local address), not yet registered. */
+    public static TestClient over(Socket socket) throws IOException {
+        return new TestClient(socket, "(unregistered)");
+    }
+
     /** Connects, says hello and waits for the welcome and its own join notice. */
     public static TestClient register(int port, String nick) throws IOException {
         return register("127.0.0.1", port, nick);
@@ -155,6 +160,11 @@ public final class TestClient implements AutoCloseable {
                 bye = node;
             }
         }
+    }
+
+    /** Drops what arrived and was not read, e.g. before measuring the heap. */
+    public void discardReceived() {
+        received.clear();
     }
 
     public boolean isClosedByServer() {

@@ -1,0 +1,102 @@
+package io.loomchat.server;
+
+import io.loomchat.protocol.Names;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What operators have decided: banned nicks and addresses, and who is muted in which room, each until an
+ * expiry (or until the server restarts). Kept in memory; an expired entry is dropped when next looked at.
+ */
+final class Moderation {
+
+    /** Until when, and why; {@link Instant#MAX} until the server restarts. */
+    record Sanction(Instant until, String reason, String by, InetAddress address) {
+        boolean expired(Instant now) {
+            return !now.isBefore(until);
+        }
+    }
+
+    private final Clock clock;
+    private final ConcurrentHashMap<InetAddress, Sanction> bannedAddresses = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Sanction> bannedNicks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Sanction> mutes = new ConcurrentHashMap<>(); // "room nick-key"
+
+    Moderation(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** {@code length} of zero: until the server restarts. */
+    Sanction sanction(Duration length, String reason, String by) {
+        Instant until = length.isZero() ? Instant.MAX : clock.instant().plus(length);
+        return new Sanction(until, reason, by, null);
+    }
+
+    void ban(InetAddress address, Sanction sanction) {
+        bannedAddresses.put(address, sanction);
+    }
+
+    /** Bans a nick and, when known, the address it connected from. */
+    void ban(String nick, InetAddress address, Sanction sanction) {
+        bannedNicks.put(Names.key(nick), new Sanction(sanction.until(), sanction.reason(), sanction.by(), address));
+        if (address != null) {
+            bannedAddresses.put(address, sanction);
+        }
+    }
+
+    /** Lifts the ban on an address; false if there was none. */
+    boolean unban(InetAddress address) {
+        return bannedAddresses.remove(address) != null;
+    }
+
+    /** Lifts the ban on a nick and on the address banned with it; false if there was none. */
+    boolean unban(String nick) {
+        Sanction lifted = bannedNicks.remove(Names.key(nick));
+        if (lifted != null && lifted.address() != null) {
+            bannedAddresses.remove(lifted.address());
+        }
+        return lifted != null;
+    }
+
+    Sanction banOf(InetAddress address) {
+        return live(bannedAddresses, address);
+    }
+
+    Sanction banOf(String nick) {
+        return live(bannedNicks, Names.key(nick));
+    }
+
+    void mute(String room, String nick, Sanction sanction) {
+        mutes.put(room + " " + Names.key(nick), sanction);
+    }
+
+    boolean unmute(String room, String nick) {
+        return mutes.remove(room + " " + Names.key(nick)) != null;
+    }
+
+    Sanction muteOf(String room, String nick) {
+        return live(mutes, room + " " + Names.key(nick));
+    }
+
+    /** Time left, for people: "12 min", or "until the server restarts". */
+    String left(Sanction sanction) {
+        if (sanction.until().equals(Instant.MAX)) {
+            return "until the server restarts";
+        }
+        long seconds = Math.max(1, Duration.between(clock.instant(), sanction.until()).toSeconds());
+        return seconds < 120 ? "for " + seconds + " s more" : seconds < 7_200 ? "for " + seconds / 60 + " min more"
+                : "for " + seconds / 3_600 + " h more";
+    }
+
+    private <K> Sanction live(ConcurrentHashMap<K, Sanction> map, K key) {
+        Sanction sanction = map.get(key);
+        if (sanction != null && sanction.expired(clock.instant())) {
+            map.remove(key, sanction);
+            return null;
+        }
+        return sanction;
+    }
+}
