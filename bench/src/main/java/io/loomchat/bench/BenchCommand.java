@@ -69,6 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "A JVM option for the Loomchat server, e.g. -XX:StartFlightRecording=...; repeatable.")
     List<String> serverJvmOptions = new ArrayList<>();
 
+    @Option(names = "--server-option", paramLabel = "OPTION",
+            description = "An extra Loomchat server option, e.g. --server-option=--data-dir=/tmp/journal; repeatable.")
+    List<String> serverOptions = new ArrayList<>();
+
     @Option(names = "--json", description = "Where to write the results (default: ${DEFAULT-VALUE}).")
     Path json = Path.of("bench/target/bench-results.json");
 
@@ -202,7 +206,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Double>> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
-            try (ServerProcess server = ServerProcess.start(peer, serverJar, serverJvmOptions)) {
+            List<String> loomchatArgs = new ArrayList<>(List.of("--flood-lines-per-second", "0"));
+            loomchatArgs.addAll(serverOptions);
+            try (ServerProcess server = ServerProcess.start(peer, serverJar, serverJvmOptions, loomchatArgs)) {
                 results.add(body.run(server));
             } catch (Exception e) {
                 failures.add(e.toString());

@@ -271,6 +271,7 @@ final class ChatClient {
     private boolean track(Event event, List<Request> followUps) {
         switch (event) {
             case Welcome w -> {
+                boolean again = everRegistered;
                 registered = true;
                 everRegistered = true;
                 nick = w.nick();
@@ -281,6 +282,7 @@ final class ChatClient {
                 }
                 epoch = w.epoch();
                 resumeToken = w.resume();
+                return !again; // after a reconnect, "-!- reconnected" says it
             }
             case Joined j when j.nick().equalsIgnoreCase(nick) -> {
                 rooms.remove(j.room());

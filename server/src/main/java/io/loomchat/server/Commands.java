@@ -273,9 +273,15 @@ final class Commands {
     }
 
     private Room joinRoom(String name, String ref, Request.Replay replay) throws Refusal {
+        session.joining(name);
         try {
-            return server.rooms().join(name, session, ref, replay);
+            Room joined = server.rooms().join(name, session, ref, replay);
+            if (joined == null) {
+                session.roomsChanged(); // not joined after all: the current room stays what it was
+            }
+            return joined;
         } catch (java.io.UncheckedIOException e) {
+            session.roomsChanged();
             throw new Refusal(ErrorCode.STORAGE_FAILED, "the server cannot open the history of " + name);
         }
     }

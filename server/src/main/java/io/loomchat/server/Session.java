@@ -195,6 +195,11 @@ final class Session {
         return outbox.headroom();
     }
 
+    /** Read loop, before joining {@code room}: its replay is rendered as the current room's, untagged. */
+    void joining(String room) {
+        currentRoom = room;
+    }
+
     /** Called by the read loop whenever its rooms change, so other threads can render for this client. */
     void roomsChanged() {
         String last = null;

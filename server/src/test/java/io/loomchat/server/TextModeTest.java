@@ -73,6 +73,23 @@ class TextModeTest extends ServerTestSupport {
     }
 
     @Test
+    void aTextUserSeesTheTopicAndTheHistoryOfTheRoomOnJoining() throws Exception {
+        TestClient bob = register("bob");
+        bob.send("{\"type\":\"topic\",\"text\":\"standup at ten\"}");
+        bob.await("topic");
+        bob.say("said before you came");
+        bob.await("message");
+
+        type("alice");
+        assertTrue(awaitLine("topic of lobby").endsWith("standup at ten (set by bob)"));
+        assertTrue(awaitLine("said before").matches("\\d\\d:\\d\\d <bob> said before you came"),
+                "history reads like the room's own lines, without a room tag");
+        awaitLine("end of history of lobby");
+        type("/topic");
+        assertTrue(awaitLine("topic of lobby").contains("standup at ten"));
+    }
+
+    @Test
     void aTextUserMustGiveAValidNickFirst() throws Exception {
         type("hello everyone!");
         awaitLine("text mode");
