@@ -38,6 +38,7 @@ public final class ChatServer implements AutoCloseable {
     private final Rooms rooms;
     private final Journal journal; // null without --data-dir
     private final Moderation moderation;
+    private final Resumptions resumptions;
     private final Operators operators;
     // PBKDF2 is slow on purpose; one check at a time keeps a storm of operator logins to one core.
     private final ReentrantLock operatorChecks = new ReentrantLock();
@@ -64,6 +65,7 @@ public final class ChatServer implements AutoCloseable {
         this.epoch = journal == null ? java.util.UUID.randomUUID().toString() : journal.epoch();
         this.rooms = new Rooms(clock, config, journal);
         this.moderation = new Moderation(clock);
+        this.resumptions = new Resumptions(clock);
         this.operators = config.operatorsFile() == null ? Operators.none() : Operators.load(config.operatorsFile());
         this.listener = tls == null ? new ServerSocket() : tlsListener(tls);
         listener.setReuseAddress(true);
@@ -137,6 +139,10 @@ public final class ChatServer implements AutoCloseable {
 
     Rooms rooms() {
         return rooms;
+    }
+
+    Resumptions resumptions() {
+        return resumptions;
     }
 
     Moderation moderation() {

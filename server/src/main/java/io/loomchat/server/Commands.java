@@ -164,11 +164,18 @@ final class Commands {
     /**
      * A client back on a new connection: if its nick is still held by its own earlier session (the server
      * has not yet noticed that connection died), that ghost is ended and its acknowledged refs carried
-     * over. A wrong or stale token changes nothing: the nick is then simply taken, or free.
+     * over. If the server noticed first and the session is gone, the acknowledgements it left under the
+     * token are taken instead (see {@link Resumptions}). A wrong or stale token changes nothing: the nick is
+     * then simply taken, or free.
      */
     private void resume(String nick, String token) throws Refusal {
         Session ghost = server.nicknames().find(nick);
-        if (ghost == null || ghost == session || !ghost.resumableWith(token)) {
+        if (ghost == null) {
+            // Gone before the client came back: what it left behind, if the token is its own.
+            session.inheritAcks(server.resumptions().take(token, nick));
+            return;
+        }
+        if (ghost == session || !ghost.resumableWith(token)) {
             return;
         }
         try {

@@ -67,6 +67,7 @@ final class Session {
     // Rooms an operator removed this client from: its read loop drops them from `rooms` before its next request.
     private final java.util.concurrent.ConcurrentLinkedQueue<Room> kickedFrom = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile byte[] resumeToken; // set by hello; lets the same client replace this session later
+    private volatile boolean handedOver; // a successor took its acknowledgements
     private final CountDownLatch released = new CountDownLatch(1); // rooms left and nick freed
     // Refs of lines said on this connection and their messages, so that a successor can tell a resent line
     // from a new one. Read loop only; a successor reads it after `released`.
@@ -167,9 +168,15 @@ final class Session {
     Map<String, Event> handOver(Duration wait) throws InterruptedException {
         disconnect(CloseReason.REPLACED, "");
         closeSocket(); // unblocks its read loop: the old connection is most likely dead already
+        handedOver = true;
         if (!released.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
             return Map.of();
         }
+        return allAcks();
+    }
+
+    /** Its own acknowledgements and those it inherited. Read loop, or after {@code released}. */
+    private Map<String, Event> allAcks() {
         Map<String, Event> all = new LinkedHashMap<>(inheritedAcks);
         all.putAll(acks);
         return all;
@@ -386,6 +393,12 @@ final class Session {
     private void end(Commands commands) {
         disconnect(CloseReason.READ_ERROR, "read loop ended"); // a no-op unless something unforeseen got here
         CloseReason reason = closeReason.get();
+        byte[] token = resumeToken;
+        if (token != null && !handedOver && reason != CloseReason.QUIT) {
+            // The client may come back after we noticed it was gone: leave it what it was acknowledged.
+            // Before the nick is freed, so that a returning client finds it either held or left here.
+            server.resumptions().keep(new String(token, StandardCharsets.US_ASCII), nick, allAcks());
+        }
         commands.leaveAll(reason == CloseReason.QUIT ? "quit" : reason.code());
         released.countDown();
         wakeups.settle();

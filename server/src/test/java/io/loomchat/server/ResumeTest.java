@@ -49,6 +49,31 @@ class ResumeTest extends ServerTestSupport {
     }
 
     @Test
+    void aLineResentAfterTheServerNoticedTheLossIsStillSaidOnce() throws Exception {
+        List<TestClient> quiet = registerQuietly("bob");
+        TestClient bob = quiet.get(0);
+        TestClient first = connect();
+        String token = hello(first, "alice", null);
+        bob.await("joined");
+        first.send("{\"type\":\"say\",\"text\":\"said, then the line dropped\",\"ref\":\"k7\"}");
+        long id = bob.await("message").get("id").asLong();
+        first.close(); // the server sees this one go
+        assertEquals("client_closed", bob.await("left").get("reason").asText());
+        Awaitility.await().until(() -> server.nicknames().find("alice") == null);
+
+        TestClient back = connect();
+        hello(back, "alice", token);
+        bob.await("joined");
+        back.send("{\"type\":\"say\",\"text\":\"said, then the line dropped\",\"ref\":\"k7\"}");
+        JsonNode ack = back.expect("message");
+        assertEquals(id, ack.get("id").asLong(), "acknowledged as the message it already was");
+        bob.expectNothingPending();
+
+        // Taken once: a second connection with the same old token gets nothing more.
+        assertEquals(0, server.resumptions().size());
+    }
+
+    @Test
     void aWrongOrStaleTokenTakesNothing() throws Exception {
         TestClient alice = connect();
         String token = hello(alice, "alice", null);
