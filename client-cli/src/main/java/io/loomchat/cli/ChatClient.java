@@ -146,7 +146,14 @@ final class ChatClient {
             stateLock.unlock();
         }
         startReader(first);
-        hello(first, wantedNick, room, Replay.DEFAULT, null);
+        hello(first, wantedNick, room, firstReplay, null);
+    }
+
+    private volatile Replay firstReplay = Replay.DEFAULT;
+
+    /** How much of the first room's history to ask for on connecting (the server's default otherwise). */
+    void askHistoryOnJoin(int messages) {
+        firstReplay = Replay.last(messages);
     }
 
     /** The server password to send with every hello, reconnects included. */

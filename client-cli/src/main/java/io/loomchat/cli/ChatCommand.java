@@ -57,6 +57,10 @@ public final class ChatCommand implements Callable<Integer> {
             description = "With --tls: trust the certificates in this PEM file instead of the system's trust store.")
     Path trust;
 
+    @Option(names = "--history", paramLabel = "N",
+            description = "Show the first room's last N messages on joining; 0 for none (default: the server's, usually 20).")
+    Integer history;
+
     @Option(names = "--password-file", paramLabel = "FILE",
             description = "Send the server password on this file's first line (kept off the command line, where ps shows it).")
     Path passwordFile;
@@ -121,6 +125,9 @@ public final class ChatCommand implements Callable<Integer> {
         Screen screen = interactive ? new TerminalScreen(() -> holder[0].knownNicks()) : new PlainScreen(System.out);
         ChatClient client = new ChatClient(connector, screen, json, ZoneId.systemDefault(), Backoff.standard(reconnectAttempts));
         holder[0] = client;
+        if (history != null) {
+            client.askHistoryOnJoin(Math.max(0, history));
+        }
         if (passwordFile != null) {
             try {
                 client.usePassword(java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip());

@@ -189,6 +189,29 @@ class ChatCommandTest {
     }
 
     @Test
+    void aClientChoosesHowMuchOfTheRoomsHistoryItSeesOnJoining() throws Exception {
+        TestClient talker = observer("talker");
+        for (int i = 1; i <= 5; i++) {
+            talker.say("earlier " + i);
+        }
+        for (int i = 1; i <= 5; i++) {
+            talker.await("message"); // all five said before anyone else joins
+        }
+
+        CliProcess some = cli("--nick", "some", "--history", "2", "--json");
+        some.closeStdin();
+        assertEquals(0, some.awaitExit(), some.stderr());
+        List<String> replayed = some.allOutput().stream().filter(l -> l.contains("\"history\":true")).toList();
+        assertEquals(2, replayed.size(), replayed.toString());
+        assertTrue(replayed.get(1).contains("earlier 5"), replayed.toString());
+
+        CliProcess none = cli("--nick", "none", "--history", "0", "--json");
+        none.closeStdin();
+        assertEquals(0, none.awaitExit(), none.stderr());
+        assertTrue(none.allOutput().stream().noneMatch(l -> l.contains("\"history\":true")), none.allOutput().toString());
+    }
+
+    @Test
     void jsonModePrintsTheProtocolLines() throws Exception {
         CliProcess bot = cli("--nick", "bot", "--json");
         bot.type("hi");
