@@ -189,9 +189,10 @@ final class Commands {
     private void say(Say r) throws Refusal {
         requireText(r.text());
         Room room = memberRoom(r.room());
-        if (session.resentLine(r.ref()) instanceof ChatMessage earlier) {
+        Acked earlier = session.resentLine(r.ref());
+        if (earlier != null && earlier.isSay()) {
             // Said on a connection that died before the ack arrived: acknowledge it again, say it once.
-            session.send(earlier.withRef(r.ref()));
+            session.send(earlier.message(r.text(), r.action(), r.ref()));
             return;
         }
         Moderation.Sanction muted = server.moderation().muteOf(room.name(), session.nick());
@@ -202,13 +203,14 @@ final class Commands {
         if (said == null) {
             throw new Refusal(ErrorCode.STORAGE_FAILED, "the server could not store the message; it was not said");
         }
-        session.acknowledged(r.ref(), said);
+        session.acknowledged(r.ref(), Acked.of(said));
     }
 
     private void msg(Msg r) throws Refusal {
         requireText(r.text());
-        if (session.resentLine(r.ref()) instanceof PrivateMessage earlier) {
-            session.send(earlier); // sent before a lost connection: echo it again, deliver it once
+        Acked earlier = session.resentLine(r.ref());
+        if (earlier != null && !earlier.isSay()) {
+            session.send(earlier.privateMessage(r.text(), r.action(), r.ref())); // echo again, deliver once
             return;
         }
         Session target = server.nicknames().find(r.to());
@@ -227,7 +229,7 @@ final class Commands {
         PrivateMessage echo = new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
                 message.ts(), r.ref());
         session.send(echo);
-        session.acknowledged(r.ref(), echo);
+        session.acknowledged(r.ref(), Acked.of(echo));
     }
 
     private void join(Join r) throws Refusal {

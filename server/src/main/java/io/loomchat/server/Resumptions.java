@@ -1,6 +1,5 @@
 package io.loomchat.server;
 
-import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Names;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,7 +26,7 @@ final class Resumptions {
     /** A bound on memory, whatever the churn: the oldest are dropped first. */
     static final int MAX_KEPT = 10_000;
 
-    private record Leftover(String nickKey, Map<String, Event> acks, Instant until) {
+    private record Leftover(String nickKey, Map<String, Acked> acks, Instant until) {
     }
 
     private final Clock clock;
@@ -38,7 +37,7 @@ final class Resumptions {
     }
 
     /** Called as a registered session ends. */
-    void keep(String token, String nick, Map<String, Event> acks) {
+    void keep(String token, String nick, Map<String, Acked> acks) {
         if (token == null || acks.isEmpty()) {
             return;
         }
@@ -50,7 +49,7 @@ final class Resumptions {
     }
 
     /** The acknowledgements left under {@code token} by a session of {@code nick}; taken once. */
-    Map<String, Event> take(String token, String nick) {
+    Map<String, Acked> take(String token, String nick) {
         Leftover left = byToken.remove(digest(token));
         if (left == null || !left.nickKey().equals(Names.key(nick)) || !clock.instant().isBefore(left.until())) {
             return Map.of();

@@ -45,7 +45,7 @@ final class Session {
     /** Text-mode lines show times in the server's time zone. */
     private static final TextRenderer TEXT = new TextRenderer(ZoneId.systemDefault());
     /** Acknowledged refs remembered per connection for deduplicating resent lines after a resume. */
-    static final int ACKS_KEPT = 256;
+    static final int ACKS_KEPT = 64;
     private static final SecureRandom TOKENS = newTokenSource();
     /** Refused lines in a row whose ref is still echoed in the rate_limited error. */
     private static final int FLOOD_REFS_ECHOED = 10;
@@ -71,13 +71,13 @@ final class Session {
     private final CountDownLatch released = new CountDownLatch(1); // rooms left and nick freed
     // Refs of lines said on this connection and their messages, so that a successor can tell a resent line
     // from a new one. Read loop only; a successor reads it after `released`.
-    private final Map<String, Event> acks = new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, Acked> acks = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Event> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Acked> eldest) {
             return size() > ACKS_KEPT;
         }
     };
-    private Map<String, Event> inheritedAcks = Map.of(); // read loop only
+    private Map<String, Acked> inheritedAcks = Map.of(); // read loop only
     private volatile String currentRoom; // the last room joined, for rendering text-mode lines
     private volatile boolean textMode; // decided by the first line: anything but a JSON object
     private boolean modeDecided; // read loop only
@@ -165,7 +165,7 @@ final class Session {
      * nick. Returns the refs it acknowledged, its own and those it inherited, for the successor to
      * recognize resent lines; empty if it did not finish in time.
      */
-    Map<String, Event> handOver(Duration wait) throws InterruptedException {
+    Map<String, Acked> handOver(Duration wait) throws InterruptedException {
         disconnect(CloseReason.REPLACED, "");
         closeSocket(); // unblocks its read loop: the old connection is most likely dead already
         handedOver = true;
@@ -176,22 +176,22 @@ final class Session {
     }
 
     /** Its own acknowledgements and those it inherited. Read loop, or after {@code released}. */
-    private Map<String, Event> allAcks() {
-        Map<String, Event> all = new LinkedHashMap<>(inheritedAcks);
+    private Map<String, Acked> allAcks() {
+        Map<String, Acked> all = new LinkedHashMap<>(inheritedAcks);
         all.putAll(acks);
         return all;
     }
 
-    void inheritAcks(Map<String, Event> fromPredecessor) {
+    void inheritAcks(Map<String, Acked> fromPredecessor) {
         inheritedAcks = fromPredecessor;
     }
 
     /** The message or private message a predecessor sent for {@code ref}, if this line is resent after a resume. */
-    Event resentLine(String ref) {
+    Acked resentLine(String ref) {
         return ref == null ? null : inheritedAcks.get(ref);
     }
 
-    void acknowledged(String ref, Event message) {
+    void acknowledged(String ref, Acked message) {
         if (ref != null) {
             acks.put(ref, message);
         }
