@@ -57,6 +57,9 @@ final class RoomFile implements AutoCloseable {
      */
     static RoomFile open(Path path, int keep, java.util.function.Consumer<Recovered> sink) throws IOException {
         Recovered recovered = Files.exists(path) ? recover(path, keep) : new Recovered(0, null, new ArrayDeque<>(), 0, 0, 0);
+        if (recovered.messages() > (long) COMPACT_ABOVE_FACTOR * Math.max(keep, 1)) {
+            compact(path, recovered);
+        }
         sink.accept(recovered);
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
@@ -96,7 +99,8 @@ final class RoomFile implements AutoCloseable {
                         messages++;
                         lastId = Math.max(lastId, m.id());
                         tail.addLast(m);
-                        if (tail.size() > keep) {
+                        // At least the last one, even with no history kept: compaction must keep the last id.
+                        if (tail.size() > Math.max(keep, 1)) {
                             tail.removeFirst();
                         }
                     }
@@ -117,6 +121,36 @@ final class RoomFile implements AutoCloseable {
             }
         }
         return new Recovered(lastId, topic, tail, messages, skipped, torn);
+    }
+
+    /**
+     * A journal holding more than this many times the kept messages is rewritten, on opening, to just the
+     * kept ones and the topic: nothing a client can still page to is dropped, and the disk stays bounded.
+     */
+    static final int COMPACT_ABOVE_FACTOR = 4;
+
+    /** Rewrites the journal as the topic and the kept messages, atomically: a crash leaves the old or the new. */
+    private static void compact(Path path, Recovered recovered) throws IOException {
+        Path fresh = path.resolveSibling(path.getFileName() + ".compacting");
+        try (FileChannel out = FileChannel.open(fresh, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            if (recovered.topic() != null) {
+                writeFully(out, Codec.encode(recovered.topic()));
+            }
+            for (ChatMessage m : recovered.tail()) {
+                writeFully(out, Codec.encode(m));
+            }
+            out.force(true);
+        }
+        Files.move(fresh, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        LOG.info("journal {}: compacted from {} to {} message(s)", path, recovered.messages(), recovered.tail().size());
+    }
+
+    private static void writeFully(FileChannel out, byte[] line) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(line);
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
     }
 
     /** Appends one encoded line (with its terminator). Called under the room's lock. */

@@ -100,7 +100,10 @@ final class Rooms {
         openClose.lock();
         try {
             if (open.remove(room.name(), room)) {
-                lastIdOfClosed.put(room.name(), room.leftover().lastId());
+                long lastId = room.leftover().lastId();
+                if (lastId > 0) { // a room that never had a message costs nothing once closed
+                    lastIdOfClosed.put(room.name(), lastId);
+                }
                 if (room.file() != null) {
                     journal.closeRoom(room.file());
                 }

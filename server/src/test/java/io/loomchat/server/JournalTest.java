@@ -90,6 +90,43 @@ class JournalTest extends ServerTestSupport {
     }
 
     @Test
+    void aJournalFarLongerThanTheKeptHistoryIsCompactedOnOpeningAndIdsStillContinue() throws Exception {
+        ServerConfig small = durable().toBuilder().historySize(10).build();
+        start(small);
+        TestClient alice = register("alice");
+        alice.send("{\"type\":\"topic\",\"text\":\"kept\"}");
+        alice.await("topic");
+        List<Long> said = HistoryTest.sayAll(alice, "lobby", 60, "m");
+        server.close();
+        Path journal = RoomFile.pathOf(dataDir, "lobby");
+        assertEquals(61, Files.readAllLines(journal).size());
+
+        start(small);
+        List<JsonNode> history = registerWithAllHistory(server.port(), "bob");
+        assertEquals(said.subList(50, 60), history.stream().map(m -> m.get("id").asLong()).toList());
+        assertEquals(11, Files.readAllLines(journal).size(), "the topic and the ten kept messages");
+        TestClient carol = register("carol");
+        assertEquals("kept", carol.expect("topic").get("topic").asText());
+        carol.await("history_end");
+        carol.send("{\"type\":\"say\",\"text\":\"next\",\"ref\":\"n\"}");
+        assertEquals(said.get(59) + 1, carol.awaitMatching("ack", n -> "n".equals(n.path("ref").asText())).get("id").asLong());
+    }
+
+    @Test
+    void withNoHistoryKeptACompactedJournalStillRemembersTheLastId() throws Exception {
+        ServerConfig none = durable().toBuilder().historySize(0).build();
+        start(none);
+        TestClient alice = register("alice");
+        List<Long> said = HistoryTest.sayAll(alice, "lobby", 10, "m");
+        server.close();
+        start(none);
+        TestClient bob = register("bob"); // opening the room compacts its journal: 10 messages, none kept
+        assertEquals(1, Files.readAllLines(RoomFile.pathOf(dataDir, "lobby")).size(), "only the last, for its id");
+        bob.send("{\"type\":\"say\",\"text\":\"next\",\"ref\":\"n\"}");
+        assertEquals(said.get(9) + 1, bob.awaitMatching("ack", n -> "n".equals(n.path("ref").asText())).get("id").asLong());
+    }
+
+    @Test
     void aServerKilledWhileWritingLosesNoAcknowledgedMessageAndReusesNoId() throws Exception {
         ServerUnderTest first = ServerUnderTest.launch(dataDir);
         Map<Long, String> acked = new LinkedHashMap<>();
