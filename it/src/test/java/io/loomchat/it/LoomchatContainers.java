@@ -63,6 +63,7 @@ final class LoomchatContainers {
                 .withFileFromPath("docker/Dockerfile", ROOT.resolve("docker/Dockerfile"))
                 .withFileFromPath("server/target/loomchat-server.jar", server)
                 .withFileFromPath("client-cli/target/loomchat-cli.jar", client)
+                .withFileFromPath("docker/data/README", ROOT.resolve("docker/data/README"))
                 .withDockerfilePath("docker/Dockerfile")
                 .withTarget(target)
                 .withBuildArg("RUNTIME_IMAGE", RUNTIME_IMAGE);

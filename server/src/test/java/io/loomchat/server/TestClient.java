@@ -43,7 +43,11 @@ public final class TestClient implements AutoCloseable {
     }
 
     public static TestClient connect(int port) throws IOException {
-        return new TestClient(new Socket("127.0.0.1", port), "(unregistered)");
+        return connect("127.0.0.1", port);
+    }
+
+    public static TestClient connect(String host, int port) throws IOException {
+        return new TestClient(new Socket(host, port), "(unregistered)");
     }
 
     /** A client over a socket the caller connected (e.g. from a chosen local address), not yet registered. */
