@@ -112,6 +112,7 @@ final class ChatClient {
     private String epoch; // guarded by stateLock
     private final Map<String, Long> lastSeen = new HashMap<>(); // guarded by stateLock; room -> last message id shown
     private final Map<String, Long> historyCursor = new HashMap<>(); // guarded by stateLock; room -> last replayed id
+    private final Map<String, Long> oldestShown = new HashMap<>(); // guarded by stateLock; room -> where /history pages back from
     private final Map<String, Long> catchUpUntil = new HashMap<>(); // guarded by stateLock; room -> end of a gap being paged
     private final Set<String> catchUpRefs = new HashSet<>(); // guarded by stateLock
     private final Set<String> quietRefs = new HashSet<>(); // guarded by stateLock: replies not for the screen
@@ -303,6 +304,7 @@ final class ChatClient {
             case Left l when l.nick().equalsIgnoreCase(nick) -> rooms.remove(l.room());
             case Renamed r when r.old().equalsIgnoreCase(nick) -> nick = r.nick();
             case ChatMessage m -> {
+                oldestShown.merge(m.room(), m.id(), Math::min);
                 long seen = lastSeen.getOrDefault(m.room(), 0L);
                 if (m.history()) {
                     Long gapEnd = catchUpUntil.get(m.room());
@@ -639,6 +641,11 @@ final class ChatClient {
             case Input.Send s when !wasEverRegistered() ->
                     screen.show(TextRenderer.ERROR + " not connected as anyone yet; choose a nick with /nick NAME");
             case Input.Send s when s.request() instanceof Say || s.request() instanceof Msg -> sendKept(s.request(), line);
+            case Input.Send s when s.request() instanceof Request.History h && h.limit() == null && isRegistered() -> {
+                Request older = olderPage(h);
+                unanswered.add(older.ref());
+                send(older);
+            }
             case Input.Send s when !isRegistered() ->
                     screen.show(TextRenderer.ERROR + " not connected right now; reconnecting, try again in a moment");
             case Input.Send s -> {
@@ -671,6 +678,18 @@ final class ChatClient {
             send(request);
         } catch (IOException e) {
             // the connection dropped under us: the line stays pending and goes out after the reconnect
+        }
+    }
+
+    /** "/history" without a number: the 20 messages before the oldest this screen has shown of the room. */
+    private Request olderPage(Request.History asked) {
+        stateLock.lock();
+        try {
+            String room = asked.room() != null ? asked.room() : currentRoomLocked();
+            return new Request.History(room, room == null ? null : oldestShown.get(room), null, Input.DEFAULT_HISTORY,
+                    asked.ref());
+        } finally {
+            stateLock.unlock();
         }
     }
 

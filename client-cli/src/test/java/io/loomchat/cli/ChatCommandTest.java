@@ -212,6 +212,34 @@ class ChatCommandTest {
     }
 
     @Test
+    void historyPagesBackFromTheOldestLineOnScreen() throws Exception {
+        TestClient talker = observer("talker");
+        for (int i = 1; i <= 15; i++) { // within the server's flood burst
+            talker.say("earlier " + i);
+        }
+        for (int i = 1; i <= 15; i++) {
+            talker.await("message");
+        }
+        CliProcess reader = cli("--nick", "reader", "--history", "3");
+        reader.awaitOutput("the last three", l -> l.endsWith("<talker> earlier 15"));
+        reader.type("/history");
+        reader.awaitOutput("the page before them", l -> l.endsWith("<talker> earlier 12"));
+        reader.type("/history");
+        reader.awaitOutput("the end of it", l -> l.contains("no more history in lobby"));
+        reader.closeStdin();
+        assertEquals(0, reader.awaitExit(), reader.stderr());
+        List<String> shown = reader.allOutput().stream().filter(l -> l.contains("<talker> earlier "))
+                .map(l -> l.substring(l.indexOf("earlier ") + 8)).toList();
+        List<String> expected = new ArrayList<>();
+        for (int[] range : new int[][] {{13, 15}, {1, 12}}) {
+            for (int i = range[0]; i <= range[1]; i++) {
+                expected.add(String.valueOf(i));
+            }
+        }
+        assertEquals(expected, shown, "each page is the one before what is on screen, oldest first");
+    }
+
+    @Test
     void jsonModePrintsTheProtocolLines() throws Exception {
         CliProcess bot = cli("--nick", "bot", "--json");
         bot.type("hi");

@@ -52,7 +52,7 @@ public final class Input {
             new Command("/rooms", "list the rooms, how many are in each and their topics; also /list"),
             new Command("/topic [TEXT]", "show the current room's topic, or set it to TEXT"),
             new Command("/away [REASON]", "mark yourself away (shown in /who); /away alone or /back to return"),
-            new Command("/history [N]", "show the current room's last N messages (default 20)"),
+            new Command("/history [N]", "show 20 older messages of the current room; with N, its last N"),
             new Command("/ping", "check that the server answers"),
             new Command("/oper NAME PASSWORD", "log in as an operator"),
             new Command("/kick NICK [REASON]", "operators: remove someone from the current room"),
@@ -104,8 +104,10 @@ public final class Input {
             case "away" -> new Send(new Away(rest.isEmpty() ? null : rest, ref));
             case "back" -> new Send(new Away(null, ref));
             case "history" -> {
-                Integer limit = rest.isEmpty() ? Integer.valueOf(DEFAULT_HISTORY) : count(firstWord(rest));
-                yield limit == null ? usage("/history [N]") : new Send(new History(currentRoom, null, null, limit, ref));
+                // Without N the limit stays open: a client that knows what it has shown pages back from there.
+                Integer limit = rest.isEmpty() ? null : count(firstWord(rest));
+                yield !rest.isEmpty() && limit == null ? usage("/history [N]")
+                        : new Send(new History(currentRoom, null, null, limit, ref));
             }
             case "ping" -> new Send(new Ping(ref));
             case "oper" -> {

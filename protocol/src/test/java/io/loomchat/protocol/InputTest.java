@@ -48,7 +48,7 @@ class InputTest {
         assertEquals(new Request.Away("lunch, back at 2", "r"), sent("/away lunch, back at 2"));
         assertEquals(new Request.Away(null, "r"), sent("/away"));
         assertEquals(new Request.Away(null, "r"), sent("/back"));
-        assertEquals(new Request.History("lobby", null, null, Input.DEFAULT_HISTORY, "r"), sent("/history"));
+        assertEquals(new Request.History("lobby", null, null, null, "r"), sent("/history"));
         assertEquals(new Request.History("lobby", null, null, 100, "r"), sent("/history 100"));
         assertEquals(new Request.Oper("root", "s3cret pass", "r"), sent("/oper root s3cret pass"));
         assertEquals(new Request.Kick("lobby", "troll", "be nice", "r"), sent("/kick troll be nice"));
