@@ -694,10 +694,7 @@ final class ChatClient {
     }
 
     private void showHelp() {
-        screen.show(TextRenderer.NOTICE + " commands (anything else is said to the current room):");
-        for (Input.Command c : Input.COMMANDS) {
-            screen.show(String.format("    %-16s %s", c.usage(), c.summary()));
-        }
+        TextRenderer.help().forEach(screen::show);
     }
 
     /**

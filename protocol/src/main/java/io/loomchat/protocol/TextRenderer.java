@@ -75,6 +75,16 @@ public final class TextRenderer {
         };
     }
 
+    /** What /help shows, in every front end: one line per command, after a heading. */
+    public static java.util.List<String> help() {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        lines.add(NOTICE + " commands (anything else is said to the current room):");
+        for (Input.Command c : Input.COMMANDS) {
+            lines.add(String.format("    %-26s %s", c.usage(), c.summary()));
+        }
+        return lines;
+    }
+
     private String time(Instant ts) {
         return clock.format(ts) + " ";
     }

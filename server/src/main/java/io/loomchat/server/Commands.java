@@ -100,12 +100,7 @@ final class Commands {
         switch (action) {
             case Input.Nothing n -> {
             }
-            case Input.ShowHelp h -> {
-                session.sendText(TextRenderer.NOTICE + " commands (anything else is said to the current room):");
-                for (Input.Command c : Input.COMMANDS) {
-                    session.sendText(String.format("    %-16s %s", c.usage(), c.summary()));
-                }
-            }
+            case Input.ShowHelp h -> TextRenderer.help().forEach(session::sendText);
             case Input.Problem p -> session.sendText(TextRenderer.ERROR + " " + p.message());
             case Input.Send s when !session.registered() && s.request() instanceof Request.Nick n ->
                     handle(new Hello(n.nick(), null, null));
