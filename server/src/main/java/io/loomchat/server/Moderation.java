@@ -77,8 +77,9 @@ final class Moderation {
         return mutes.remove(room + " " + Names.key(nick)) != null;
     }
 
+    /** Asked for every line said: free while nobody is muted. */
     Sanction muteOf(String room, String nick) {
-        return live(mutes, room + " " + Names.key(nick));
+        return mutes.isEmpty() ? null : live(mutes, room + " " + Names.key(nick));
     }
 
     /** Time left, for people: "12 min", or "until the server restarts". */

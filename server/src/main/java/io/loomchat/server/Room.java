@@ -140,11 +140,12 @@ final class Room {
         lock.lock();
         try {
             ChatMessage message = new ChatMessage(++lastId, name, sender.nick(), text, action, clock.instant(), null);
-            if (!journal(message)) {
+            byte[] shared = Codec.encode(message); // the journal's line and every member's, encoded once
+            if (!journal(message, shared)) {
                 return null;
             }
             backlog.add(message);
-            fanOut(message, sender, sender, ref);
+            fanOut(message, shared, sender, sender, ref);
             return message;
         } finally {
             lock.unlock();
@@ -156,11 +157,12 @@ final class Room {
         lock.lock();
         try {
             Topic changed = new Topic(name, text, setter.nick(), clock.instant(), null);
-            if (!journal(changed)) {
+            byte[] shared = Codec.encode(changed);
+            if (!journal(changed, shared)) {
                 return false;
             }
             topic = changed;
-            fanOut(changed, setter, setter, ref);
+            fanOut(changed, shared, setter, setter, ref);
             return true;
         } finally {
             lock.unlock();
@@ -206,12 +208,12 @@ final class Room {
         session.deliver(new HistoryEnd(name, page.messages().size(), page.more(), lastId, ref), null, session);
     }
 
-    private boolean journal(Event event) {
+    private boolean journal(Event event, byte[] line) {
         if (file == null) {
             return true;
         }
         try {
-            file.append(Codec.encode(event), forceEachAppend);
+            file.append(line, forceEachAppend);
             return true;
         } catch (java.io.IOException e) {
             LOG.error("journal of room {}: write failed, {} not said: {}", name, event.getClass().getSimpleName(), e.toString());
@@ -239,7 +241,10 @@ final class Room {
      * read loop is the one running.
      */
     private byte[] fanOut(Event event, Session actor, Session requester, String ref) {
-        byte[] shared = Codec.encode(event);
+        return fanOut(event, Codec.encode(event), actor, requester, ref);
+    }
+
+    private byte[] fanOut(Event event, byte[] shared, Session actor, Session requester, String ref) {
         byte[] own = ref == null ? shared : Codec.encode(withRef(event, ref));
         for (int i = 0; i < members.size(); i++) {
             Session member = members.get(i);
