@@ -166,19 +166,27 @@ final class Session {
      * recognize resent lines; empty if it did not finish in time.
      */
     Map<String, Acked> handOver(Duration wait) throws InterruptedException {
+        handedOver = true; // before it ends: its acknowledgements go to the successor, not to Resumptions
         disconnect(CloseReason.REPLACED, "");
         closeSocket(); // unblocks its read loop: the old connection is most likely dead already
-        handedOver = true;
         if (!released.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
             return Map.of();
         }
         return allAcks();
     }
 
-    /** Its own acknowledgements and those it inherited. Read loop, or after {@code released}. */
+    /**
+     * The latest {@link #ACKS_KEPT} acknowledgements, its own after those it inherited, so that a client
+     * that reconnects again and again does not pile them up. Read loop, or after {@code released}.
+     */
     private Map<String, Acked> allAcks() {
         Map<String, Acked> all = new LinkedHashMap<>(inheritedAcks);
         all.putAll(acks);
+        var oldest = all.keySet().iterator();
+        for (int surplus = all.size() - ACKS_KEPT; surplus > 0; surplus--) {
+            oldest.next();
+            oldest.remove();
+        }
         return all;
     }
 
