@@ -103,13 +103,9 @@ final class Room {
 
     /**
      * Removes a member and tells the rest, and the leaver when it asked ({@code ref} or not). Returns true
-     * if that left the room empty: it is then closed and the caller drops it from the directory.
+     * if that left the room empty: it is then closed and the caller drops it from the directory. {@code actor}
+     * is the session whose read loop runs: the leaver itself, or an operator kicking it.
      */
-    boolean leave(Session session, String reason, String ref, boolean tellLeaver) {
-        return leave(session, session, reason, ref, tellLeaver);
-    }
-
-    /** As above, when {@code actor}'s read loop removes someone else (an operator's kick). */
     boolean leave(Session session, Session actor, String reason, String ref, boolean tellLeaver) {
         lock.lock();
         try {

@@ -83,14 +83,16 @@ final class Rooms {
     }
 
     void leave(Room room, Session session, String reason, String ref, boolean tellLeaver) {
-        if (room.leave(session, reason, ref, tellLeaver)) {
-            forget(room);
-        }
+        depart(room, session, session, reason, ref, tellLeaver);
     }
 
     /** Removes {@code session} on {@code actor}'s behalf (a kick); the leaver hears it too. */
     void remove(Room room, Session session, Session actor, String reason) {
-        if (room.leave(session, actor, reason, null, true)) {
+        depart(room, session, actor, reason, null, true);
+    }
+
+    private void depart(Room room, Session session, Session actor, String reason, String ref, boolean tellLeaver) {
+        if (room.leave(session, actor, reason, ref, tellLeaver)) {
             forget(room);
         }
     }
