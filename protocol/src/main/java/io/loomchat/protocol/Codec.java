@@ -135,10 +135,10 @@ public final class Codec {
                     f.optString("password"), f.ref);
             case "oper" -> new Request.Oper(f.string("name"), f.string("password"), f.ref);
             case "kick" -> new Request.Kick(f.optString("room"), f.string("nick"), f.optString("reason"), f.ref);
-            case "ban" -> new Request.Ban(f.optString("nick"), f.optString("address"), f.optId("seconds"),
+            case "ban" -> new Request.Ban(f.optString("nick"), f.optString("address"), f.optSeconds("seconds"),
                     f.optString("reason"), f.ref);
             case "unban" -> new Request.Unban(f.optString("nick"), f.optString("address"), f.ref);
-            case "mute" -> new Request.Mute(f.optString("room"), f.string("nick"), f.optId("seconds"), f.ref);
+            case "mute" -> new Request.Mute(f.optString("room"), f.string("nick"), f.optSeconds("seconds"), f.ref);
             case "unmute" -> new Request.Unmute(f.optString("room"), f.string("nick"), f.ref);
             case "say" -> new Say(f.optString("room"), f.string("text"), f.optBool("action"), f.ref);
             case "msg" -> new Msg(f.string("to"), f.string("text"), f.optBool("action"), f.ref);
@@ -149,8 +149,8 @@ public final class Codec {
                     f.optCount("limit"), f.ref);
             case "leave" -> new Leave(f.optString("room"), f.ref);
             case "nick" -> new Nick(f.string("nick"), f.ref);
-            case "who" -> new Who(f.optString("room"), f.ref);
-            case "rooms" -> new ListRooms(f.ref);
+            case "who" -> new Who(f.optString("room"), f.optString("after"), f.ref);
+            case "rooms" -> new ListRooms(f.optString("after"), f.ref);
             case "ping" -> new Ping(f.ref);
             case "pong" -> new Request.Pong(f.ref);
             case "quit" -> new Quit(f.optString("reason"), f.ref);
@@ -176,8 +176,9 @@ public final class Codec {
             case "joined" -> new Joined(f.string("room"), f.string("nick"), f.ts(), f.ref);
             case "left" -> new Left(f.string("room"), f.string("nick"), f.optString("reason"), f.ts(), f.ref);
             case "renamed" -> new Renamed(f.string("old"), f.string("nick"), f.ts(), f.ref);
-            case "members" -> new Members(f.string("room"), f.stringList("nicks"), f.stringMap("away"), f.ref);
-            case "room_list" -> new RoomList(f.roomList("rooms"), f.ref);
+            case "members" -> new Members(f.string("room"), f.stringList("nicks"), f.stringMap("away"),
+                    f.optBool("more"), f.ref);
+            case "room_list" -> new RoomList(f.roomList("rooms"), f.optBool("more"), f.ref);
             case "pong" -> new Pong(f.ref);
             case "notice" -> new Event.Notice(f.string("text"), f.ref);
             case "ping" -> new Event.Ping(f.ref);
@@ -276,6 +277,19 @@ public final class Codec {
                 throw badType(name, "a message id (0 or more)", v);
             }
             return id;
+        }
+
+        /** A ban or mute length in seconds, 0 to {@link Request#MAX_SANCTION_SECONDS}, or null. */
+        Long optSeconds(String name) throws ProtocolException {
+            JsonNode v = o.get(name);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0
+                    || v.longValue() > Request.MAX_SANCTION_SECONDS) {
+                throw badType(name, "seconds from 0 to " + Request.MAX_SANCTION_SECONDS + " (ten years)", v);
+            }
+            return v.longValue();
         }
 
         /** A count of messages or null. */
@@ -377,6 +391,29 @@ public final class Codec {
     // ---- encoding ----------------------------------------------------------------------------------
 
     /** Encodes one message as UTF-8 JSON followed by {@code \n}, ready to write to a socket. */
+    /**
+     * The bytes {@code text} takes as a JSON string on the wire, quotes included: for sizing a reply before
+     * encoding it. Escaped characters count six bytes ({@code \u001b}), others their UTF-8 length.
+     */
+    public static int jsonStringBytes(String text) {
+        int bytes = 2;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || WireEscapes.isDangerous(c)) {
+                bytes += 6;
+            } else if (c == '"' || c == '\\') {
+                bytes += 2;
+            } else if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800 || Character.isSurrogate(c)) {
+                bytes += 2; // a surrogate pair is four bytes, two per half
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
     public static byte[] encode(Message message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
@@ -512,8 +549,12 @@ public final class Codec {
             case Who m -> {
                 type(g, "who");
                 optional(g, "room", m.room());
+                optional(g, "after", m.after());
             }
-            case ListRooms m -> type(g, "rooms");
+            case ListRooms m -> {
+                type(g, "rooms");
+                optional(g, "after", m.after());
+            }
             case Ping m -> type(g, "ping");
             case Request.Pong m -> type(g, "pong");
             case Event.Ping m -> type(g, "ping");
@@ -582,6 +623,9 @@ public final class Codec {
                     }
                     g.writeEndObject();
                 }
+                if (m.more()) {
+                    g.writeBooleanField("more", true);
+                }
             }
             case RoomList m -> {
                 type(g, "room_list");
@@ -594,6 +638,9 @@ public final class Codec {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
+                if (m.more()) {
+                    g.writeBooleanField("more", true);
+                }
             }
             case Pong m -> type(g, "pong");
             case ErrorReply m -> {

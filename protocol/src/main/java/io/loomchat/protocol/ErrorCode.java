@@ -41,7 +41,9 @@ public enum ErrorCode {
     /** Wrong operator name or password. */
     OPER_FAILED("oper_failed"),
     /** An operator muted this client in the room for a while. */
-    MUTED("muted");
+    MUTED("muted"),
+    /** The nick asked for in a rename is banned (a banned nick in hello ends the connection instead). */
+    NICK_BANNED("nick_banned");
 
     private static final Map<String, ErrorCode> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));

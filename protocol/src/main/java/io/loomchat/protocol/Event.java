@@ -108,21 +108,33 @@ public sealed interface Event extends Message {
         }
     }
 
-    /** {@code away} maps the nicks that are away to their reasons. */
-    record Members(String room, List<String> nicks, Map<String, String> away, String ref) implements Event {
+    /**
+     * {@code away} maps the nicks that are away to their reasons. {@code more}: the list was cut to fit one
+     * reply; a {@code who} with {@code after} set to the last nick asks for the rest.
+     */
+    record Members(String room, List<String> nicks, Map<String, String> away, boolean more, String ref) implements Event {
         public Members {
             Objects.requireNonNull(room, "room");
             nicks = List.copyOf(nicks);
             away = Map.copyOf(away);
         }
 
+        public Members(String room, List<String> nicks, Map<String, String> away, String ref) {
+            this(room, nicks, away, false, ref);
+        }
+
         public Members(String room, List<String> nicks, String ref) {
-            this(room, nicks, Map.of(), ref);
+            this(room, nicks, Map.of(), false, ref);
         }
     }
 
-    record RoomList(List<RoomInfo> rooms, String ref) implements Event {
+    /** {@code more}: the list was cut to fit one reply; {@code rooms} with {@code after} asks for the rest. */
+    record RoomList(List<RoomInfo> rooms, boolean more, String ref) implements Event {
         public RoomList { rooms = List.copyOf(rooms); }
+
+        public RoomList(List<RoomInfo> rooms, String ref) {
+            this(rooms, false, ref);
+        }
     }
 
     /** {@code topic} is null when the room has none. */

@@ -48,8 +48,8 @@ public final class Input {
             new Command("/msg NICK TEXT", "send a private message"),
             new Command("/me TEXT", "say an action: * you TEXT"),
             new Command("/nick NAME", "change your nick"),
-            new Command("/who [ROOM]", "list who is in a room (default: the current one)"),
-            new Command("/rooms", "list the rooms, how many are in each and their topics; also /list"),
+            new Command("/who [ROOM [AFTER]]", "list who is in a room (default: the current one); AFTER pages on"),
+            new Command("/rooms [AFTER]", "list the rooms, their members and topics (also /list); AFTER pages on"),
             new Command("/topic [TEXT]", "show the current room's topic, or set it to TEXT"),
             new Command("/away [REASON]", "mark yourself away (shown in /who); /away alone or /back to return"),
             new Command("/history [N]", "show 20 older messages of the current room; with N, its last N"),
@@ -98,8 +98,9 @@ public final class Input {
             }
             case "me" -> rest.isEmpty() ? usage("/me TEXT") : new Send(new Say(currentRoom, rest, true, ref));
             case "nick" -> rest.isEmpty() ? usage("/nick NAME") : new Send(new Nick(firstWord(rest), ref));
-            case "who", "names" -> new Send(new Who(rest.isEmpty() ? currentRoom : firstWord(rest), ref));
-            case "rooms", "list" -> new Send(new ListRooms(ref));
+            case "who", "names" -> new Send(new Who(rest.isEmpty() ? currentRoom : firstWord(rest),
+                    secondWord(rest), ref));
+            case "rooms", "list" -> new Send(new ListRooms(rest.isEmpty() ? null : firstWord(rest), ref));
             case "topic" -> new Send(new Topic(currentRoom, rest.isEmpty() ? null : rest, ref));
             case "away" -> new Send(new Away(rest.isEmpty() ? null : rest, ref));
             case "back" -> new Send(new Away(null, ref));
@@ -182,6 +183,12 @@ public final class Input {
     private static String firstWord(String s) {
         int space = s.indexOf(' ');
         return space < 0 ? s : s.substring(0, space);
+    }
+
+    /** The word after the first, or null. */
+    private static String secondWord(String s) {
+        String rest = s.substring(firstWord(s).length()).strip();
+        return rest.isEmpty() ? null : firstWord(rest);
     }
 
     private static String stripLineEnd(String line) {

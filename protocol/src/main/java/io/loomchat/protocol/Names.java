@@ -77,6 +77,28 @@ public final class Names {
         return nick.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * What a nick looks like, for telling whether two nicks could be mistaken for each other: the nick in
+     * lower case with the ASCII confusables of Unicode TR39 folded together ({@code 0} and {@code o};
+     * {@code 1}, {@code i} and {@code l}; {@code rn} and {@code m}; {@code vv} and {@code w};
+     * {@code cl} and {@code d}). Two nicks with the same skeleton cannot both be held, and a ban or mute of
+     * one covers the other. Nicks are ASCII only, so no other script can imitate them.
+     */
+    public static String skeleton(String nick) {
+        String lower = nick.toLowerCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder(lower.length());
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            switch (c) {
+                case '0' -> out.append('o');
+                case '1', 'i' -> out.append('l');
+                default -> out.append(c);
+            }
+        }
+        // Pairs last, on the folded letters: "rn" and "m", "vv" and "w", "cl" and "d".
+        return out.toString().replace("rn", "m").replace("vv", "w").replace("cl", "d");
+    }
+
     private static boolean isAsciiLetter(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }

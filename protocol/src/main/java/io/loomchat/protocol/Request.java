@@ -5,6 +5,10 @@ import java.util.Objects;
 /** Messages a client sends to the server. Field names match the JSON keys of docs/PROTOCOL.md. */
 public sealed interface Request extends Message {
 
+    /** The longest ban or mute, in seconds: ten years. Longer ones are refused as bad_field, never wrapped. */
+    long MAX_SANCTION_SECONDS = 3_650L * 86_400;
+
+
     /**
      * Registers the connection under {@code nick} and joins {@code room} (the server's default room when
      * null), replaying {@code replay} of its history. {@code resume} is the token from an earlier
@@ -96,10 +100,18 @@ public sealed interface Request extends Message {
     }
 
     /** Lists the nicks in {@code room} (the current room when null). */
-    record Who(String room, String ref) implements Request {
+    /** {@code after}: only members whose nick sorts after it (paging a long list); null for the first page. */
+    record Who(String room, String after, String ref) implements Request {
+        public Who(String room, String ref) {
+            this(room, null, ref);
+        }
     }
 
-    record ListRooms(String ref) implements Request {
+    /** {@code after}: only rooms whose name sorts after it (paging a long list); null for the first page. */
+    record ListRooms(String after, String ref) implements Request {
+        public ListRooms(String ref) {
+            this(null, ref);
+        }
     }
 
     record Ping(String ref) implements Request {

@@ -37,6 +37,6 @@ public final class SafeText {
     }
 
     static boolean isUnsafe(char c) {
-        return c < 0x20 || WireEscapes.isDangerous(c) || c == 0x200E || c == 0x200F || c == 0x061C;
+        return c < 0x20 || WireEscapes.isDangerous(c);
     }
 }

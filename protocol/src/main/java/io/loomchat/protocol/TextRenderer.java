@@ -54,7 +54,8 @@ public final class TextRenderer {
                     + (l.reason() == null || l.reason().equals("leave") ? "" : " (" + safe(l.reason()) + ")");
             case Renamed r -> time(r.ts()) + NOTICE + " " + safe(r.old()) + " is now known as " + safe(r.nick());
             case Members m -> NOTICE + " in " + safe(m.room()) + " (" + m.nicks().size() + "): "
-                    + m.nicks().stream().map(n -> member(n, m.away().get(n))).collect(Collectors.joining(", "));
+                    + m.nicks().stream().map(n -> member(n, m.away().get(n))).collect(Collectors.joining(", "))
+                    + (m.more() ? ", ... (more: /who " + safe(m.room()) + " " + safe(m.nicks().getLast()) + ")" : "");
             case Event.Topic t -> t.topic().isEmpty() ? NOTICE + " " + safe(t.room()) + " has no topic"
                     : (t.ts() == null ? "" : time(t.ts())) + NOTICE + " topic of " + safe(t.room()) + ": "
                     + safe(t.topic()) + (t.by() == null ? "" : " (set by " + safe(t.by()) + ")");
@@ -64,7 +65,8 @@ public final class TextRenderer {
             case Event.HistoryEnd h -> h.count() == 0 ? NOTICE + " no more history in " + safe(h.room())
                     : NOTICE + " end of history of " + safe(h.room()) + (h.more() ? " (more: /history)" : "");
             case RoomList r -> r.rooms().isEmpty() ? NOTICE + " no rooms"
-                    : NOTICE + " rooms: " + r.rooms().stream().map(TextRenderer::room).collect(Collectors.joining(", "));
+                    : NOTICE + " rooms: " + r.rooms().stream().map(TextRenderer::room).collect(Collectors.joining(", "))
+                    + (r.more() ? ", ... (more: /rooms " + safe(r.rooms().getLast().name()) + ")" : "");
             case Welcome w -> NOTICE + " welcome to " + safe(w.server() == null ? "loomchat" : w.server())
                     + ", " + safe(w.nick()) + " (protocol " + w.version() + "). /help lists the commands.";
             case ErrorReply e -> ERROR + " " + safe(e.code()) + ": " + safe(e.message());
@@ -73,6 +75,39 @@ public final class TextRenderer {
             case Event.Notice n -> NOTICE + " " + safe(n.text());
             case Event.Ping p -> NOTICE + " are you there? say anything to stay connected";
         };
+    }
+
+    /** Where a text-mode line is broken: a common terminal width. */
+    public static final int TEXT_MODE_WIDTH = 80;
+    /** What starts a continuation line: no line of the server's own starts like this. */
+    public static final String CONTINUATION = "   | ";
+
+    /**
+     * Breaks {@code line} into lines of at most {@code width} characters, each after the first starting
+     * with {@link #CONTINUATION}, joined by {@code \n}. For clients that show lines raw (nc, telnet): if
+     * their terminal wrapped a long line instead, text padded to the terminal's width could start a new
+     * visual line that imitates a server line ({@code 12:34 <alice> ...} or {@code -!-}). Terminals at
+     * least {@code width} columns wide never wrap these lines themselves.
+     */
+    public static String wrap(String line, int width) {
+        if (line.codePointCount(0, line.length()) <= width) {
+            return line;
+        }
+        StringBuilder out = new StringBuilder(line.length() + 16);
+        int room = width;
+        int column = 0;
+        for (int i = 0; i < line.length(); ) {
+            int cp = line.codePointAt(i);
+            if (column == room) {
+                out.append('\n').append(CONTINUATION);
+                room = width - CONTINUATION.length();
+                column = 0;
+            }
+            out.appendCodePoint(cp);
+            column++;
+            i += Character.charCount(cp);
+        }
+        return out.toString();
     }
 
     /** What /help shows, in every front end: one line per command, after a heading. */

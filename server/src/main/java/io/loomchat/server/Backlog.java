@@ -19,13 +19,20 @@ final class Backlog {
 
     private final int capacity;
     private final ArrayDeque<ChatMessage> kept;
+    private final HistoryBudget budget;
+    private long bytes; // what the kept messages are counted for in the budget
 
-    Backlog(int capacity, ArrayDeque<ChatMessage> recovered) {
+    Backlog(int capacity, ArrayDeque<ChatMessage> recovered, HistoryBudget budget) {
         this.capacity = capacity;
         this.kept = recovered;
+        this.budget = budget;
         while (kept.size() > capacity) {
             kept.removeFirst();
         }
+        for (ChatMessage m : kept) {
+            bytes += HistoryBudget.cost(m);
+        }
+        budget.add(bytes);
     }
 
     void add(ChatMessage message) {
@@ -33,9 +40,39 @@ final class Backlog {
             return;
         }
         if (kept.size() == capacity) {
-            kept.removeFirst();
+            dropOldest();
         }
         kept.addLast(message.ref() == null ? message : message.withRef(null));
+        long cost = HistoryBudget.cost(message);
+        bytes += cost;
+        budget.add(cost);
+    }
+
+    private void dropOldest() {
+        long cost = HistoryBudget.cost(kept.removeFirst());
+        bytes -= cost;
+        budget.release(cost);
+    }
+
+    /** Drops the oldest messages until {@code toFree} bytes are freed or none is left; returns how many. */
+    int dropOldest(long toFree) {
+        long before = bytes;
+        int dropped = 0;
+        while (!kept.isEmpty() && before - bytes < toFree) {
+            dropOldest();
+            dropped++;
+        }
+        return dropped;
+    }
+
+    /** The room closed: its history no longer counts. */
+    void release() {
+        budget.release(bytes);
+        bytes = 0;
+    }
+
+    long bytes() {
+        return bytes;
     }
 
     int size() {

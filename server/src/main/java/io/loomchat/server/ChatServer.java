@@ -53,25 +53,42 @@ public final class ChatServer implements AutoCloseable {
     private final Watchdog watchdog;
     private final Metrics metrics = new Metrics();
     private MetricsEndpoint metricsEndpoint;
-    private final Thread acceptor;
+    private final Acceptor acceptor;
+    private final Ticker ticker;
+    private final DescriptorBudget descriptors;
+    private final HistoryBudget historyBudget;
+    // Refusals in flight each hold a descriptor for up to the close linger: bounded, so that a connect
+    // storm beyond max-connections cannot spend the descriptors kept in reserve.
+    private final java.util.concurrent.Semaphore refusals = new java.util.concurrent.Semaphore(MAX_REFUSALS_IN_FLIGHT);
+    static final int MAX_REFUSALS_IN_FLIGHT = 32;
     private volatile boolean stopping;
 
-    private ChatServer(ServerConfig config, Clock clock, SSLContext tls) throws IOException {
+    private ChatServer(ServerConfig config, Clock clock, Ticker ticker, SSLContext tls) throws IOException {
         this.config = config;
         this.clock = clock;
+        this.ticker = ticker;
+        this.descriptors = DescriptorBudget.of(DescriptorBudget.processLimit(), config.maxConnections(),
+                config.maxConnections() != ServerConfig.DEFAULT_MAX_CONNECTIONS, config.maxOpenJournals(),
+                config.dataDir() != null);
+        if (descriptors.connections() < config.maxConnections()) {
+            LOG.info("max-connections is {} to fit the descriptor limit of {} (ulimit -n)", descriptors.connections(),
+                    descriptors.limit());
+        }
+        this.historyBudget = new HistoryBudget(config.historyMemoryBudget());
         this.throttle = new ConnectThrottle(clock, config.connectsPerAddressPerMinute());
-        this.journal = config.dataDir() == null ? null : Journal.open(config.dataDir(), config.fsync());
+        this.journal = config.dataDir() == null ? null
+                : Journal.open(config.dataDir(), config.fsync(), descriptors.journals(), config.historySize());
         // Without a journal, ids restart with the server: a fresh epoch tells clients not to trust old ones.
         this.epoch = journal == null ? java.util.UUID.randomUUID().toString() : journal.epoch();
-        this.rooms = new Rooms(clock, config, journal);
+        this.rooms = new Rooms(clock, config, journal, historyBudget);
         this.moderation = new Moderation(clock);
         this.resumptions = new Resumptions(clock);
         this.operators = config.operatorsFile() == null ? Operators.none() : Operators.load(config.operatorsFile());
         this.listener = tls == null ? new ServerSocket() : tlsListener(tls);
         listener.setReuseAddress(true);
         listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
-        this.watchdog = new Watchdog(this);
-        this.acceptor = Thread.ofVirtual().name("loomchat-accept").unstarted(this::acceptLoop);
+        this.watchdog = new Watchdog(this, ticker);
+        this.acceptor = new Acceptor(listener, config.host() + ":" + listener.getLocalPort(), this::admit);
     }
 
     /** Binds and starts serving. With port 0 the system picks a free port; {@link #port()} tells which. */
@@ -85,7 +102,11 @@ public final class ChatServer implements AutoCloseable {
 
     /** With {@code tls}, every connection speaks TLS (1.2 or 1.3); the handshake runs on the session's thread. */
     public static ChatServer start(ServerConfig config, Clock clock, SSLContext tls) throws IOException {
-        ChatServer server = new ChatServer(config, clock, tls);
+        return start(config, clock, Ticker.system(), tls);
+    }
+
+    static ChatServer start(ServerConfig config, Clock clock, Ticker ticker, SSLContext tls) throws IOException {
+        ChatServer server = new ChatServer(config, clock, ticker, tls);
         if (config.metricsPort() != ServerConfig.METRICS_OFF) {
             server.metricsEndpoint = new MetricsEndpoint(config.host(), config.metricsPort(), server);
         }
@@ -133,6 +154,23 @@ public final class ChatServer implements AutoCloseable {
         return clock;
     }
 
+    Ticker ticker() {
+        return ticker;
+    }
+
+    /** Connections served at once: max-connections, or fewer if the descriptor limit allows no more. */
+    public int maxConnections() {
+        return descriptors.connections();
+    }
+
+    HistoryBudget historyBudget() {
+        return historyBudget;
+    }
+
+    long acceptFailures() {
+        return acceptor.failures();
+    }
+
     Nicknames nicknames() {
         return nicknames;
     }
@@ -172,35 +210,45 @@ public final class ChatServer implements AutoCloseable {
         return sessions;
     }
 
-    private void acceptLoop() {
-        while (!stopping) {
-            Socket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                if (!stopping) {
-                    LOG.error("accept failed on {}; no longer accepting", address(), e);
-                }
-                return;
+    /** Decides, on the accepting thread, whether a new connection is served or refused. */
+    private void admit(Socket socket) {
+        long id = nextSessionId.incrementAndGet();
+        // Counted here, on the one accepting thread, so that the limits are exact.
+        Moderation.Sanction ban = moderation.banOf(socket.getInetAddress());
+        CloseReason refusal = stopping ? CloseReason.SHUTDOWN
+                : ban != null ? CloseReason.BANNED
+                : sessions.size() >= descriptors.connections() ? CloseReason.SERVER_FULL
+                : !withinConnectRate(socket.getInetAddress()) ? CloseReason.THROTTLED
+                : !admitAddress(socket.getInetAddress()) ? CloseReason.TOO_MANY_FROM_ADDRESS
+                : null;
+        if (refusal != null) {
+            String why = ban == null ? null : moderation.left(ban) + (ban.reason() == null ? "" : ": " + ban.reason());
+            if (refusals.tryAcquire()) {
+                startConnectionThread("loomchat-refuse-" + id, () -> {
+                    try {
+                        refuse(id, socket, refusal, why);
+                    } finally {
+                        refusals.release();
+                    }
+                });
+            } else {
+                refuseAtOnce(socket, refusal); // a storm: no linger, so no descriptor is held for it
             }
-            long id = nextSessionId.incrementAndGet();
-            // Counted here, on the one accepting thread, so that the limits are exact.
-            Moderation.Sanction ban = moderation.banOf(socket.getInetAddress());
-            CloseReason refusal = stopping ? CloseReason.SHUTDOWN
-                    : ban != null ? CloseReason.BANNED
-                    : sessions.size() >= config.maxConnections() ? CloseReason.SERVER_FULL
-                    : !withinConnectRate(socket.getInetAddress()) ? CloseReason.THROTTLED
-                    : !admitAddress(socket.getInetAddress()) ? CloseReason.TOO_MANY_FROM_ADDRESS
-                    : null;
-            if (refusal != null) {
-                String why = ban == null ? null : moderation.left(ban) + (ban.reason() == null ? "" : ": " + ban.reason());
-                startConnectionThread("loomchat-refuse-" + id, () -> refuse(id, socket, refusal, why));
-                continue;
-            }
-            Session session = new Session(id, socket, this);
-            sessions.add(session);
-            metrics.connectionsAccepted.increment();
-            startConnectionThread("loomchat-session-" + id, () -> serve(session, socket));
+            return;
+        }
+        Session session = new Session(id, socket, this);
+        sessions.add(session);
+        metrics.connectionsAccepted.increment();
+        startConnectionThread("loomchat-session-" + id, () -> serve(session, socket));
+    }
+
+    /** Writes the bye into the fresh socket's empty send buffer (which cannot block) and closes. */
+    private void refuseAtOnce(Socket socket, CloseReason reason) {
+        metrics.closed(reason);
+        try (socket) {
+            socket.getOutputStream().write(Codec.encode(new Bye(reason.code(), reason.summary())));
+        } catch (IOException e) {
+            LOG.debug("refusing {}: {}", socket.getInetAddress().getHostAddress(), e.toString());
         }
     }
 
@@ -263,7 +311,7 @@ public final class ChatServer implements AutoCloseable {
 
     private void refuse(long id, Socket socket, CloseReason reason, String banDetail) {
         String detail = switch (reason) {
-            case SERVER_FULL -> "max-connections=" + config.maxConnections();
+            case SERVER_FULL -> "max-connections=" + descriptors.connections();
             case TOO_MANY_FROM_ADDRESS -> "max-connections-per-address=" + config.maxConnectionsPerAddress();
             case THROTTLED -> "connects-per-address-per-minute=" + config.connectsPerAddressPerMinute();
             case BANNED -> SafeText.neutralize(banDetail);
@@ -286,6 +334,7 @@ public final class ChatServer implements AutoCloseable {
 
     /** Reads and drops input until the peer closes, for at most the close linger and 64 KiB. */
     private void drainBriefly(Socket socket) throws IOException {
+        // Real time, not the ticker: socket timeouts are real time too.
         long deadline = System.nanoTime() + config.closeLinger().toNanos();
         byte[] sink = new byte[4096];
         int total = 0;
@@ -360,7 +409,7 @@ public final class ChatServer implements AutoCloseable {
             metricsEndpoint.close();
         }
         try {
-            acceptor.join(TimeUnit.SECONDS.toMillis(1));
+            acceptor.stop(TimeUnit.SECONDS.toMillis(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

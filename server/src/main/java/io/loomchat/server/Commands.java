@@ -73,7 +73,7 @@ final class Commands {
                 case Request.Topic r -> topic(r);
                 case Request.Away r -> away(r);
                 case Request.History r -> history(r);
-                case ListRooms r -> session.send(new RoomList(server.rooms().list(), r.ref()));
+                case ListRooms r -> rooms(r);
                 case Ping r -> session.send(new Pong(r.ref()));
                 case Request.Pong r -> {
                     // the answer to our keep-alive ping: receiving it was the point
@@ -194,6 +194,14 @@ final class Commands {
         if (muted != null) {
             throw new Refusal(ErrorCode.MUTED, "you are muted in " + room.name() + " " + server.moderation().left(muted));
         }
+        int stored = Codec.jsonStringBytes(r.text());
+        int maxStored = 2 * server.config().maxLineBytes();
+        if (stored > maxStored) {
+            // Escaping can make a line up to six times longer on the wire and in the journal: a line of
+            // control characters would cost every member and the disk far more than it cost its sender.
+            throw new Refusal(ErrorCode.INVALID_TEXT, "the text takes " + stored + " bytes once escaped, more than "
+                    + "twice max-line-bytes=" + server.config().maxLineBytes() + " (mostly control characters?)");
+        }
         ChatMessage said = room.say(session, r.text(), r.action(), r.ref());
         if (said == null) {
             throw new Refusal(ErrorCode.STORAGE_FAILED, "the server could not store the message; it was not said");
@@ -258,10 +266,15 @@ final class Commands {
         if (old.equals(r.nick())) {
             throw new Refusal(ErrorCode.INVALID_NICK, "you are already " + old);
         }
+        Moderation.Sanction banned = server.moderation().banOf(r.nick());
+        if (banned != null) {
+            throw new Refusal(ErrorCode.NICK_BANNED, "the nick " + r.nick() + " is banned " + server.moderation().left(banned));
+        }
         if (!server.nicknames().rename(old, r.nick(), session)) {
             throw nickTaken(r.nick());
         }
         session.setNick(r.nick());
+        server.moderation().renamed(old, r.nick()); // a mute follows the person, not the name
         // Everyone who shares a room hears it once, however many rooms they share.
         Set<Session> audience = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Room room : session.rooms.values()) {
@@ -296,17 +309,58 @@ final class Commands {
         if (room == null) {
             throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no room called " + name);
         }
+        List<Session> members = new ArrayList<>(room.members());
+        members.sort(java.util.Comparator.comparing(m -> m.nick().toLowerCase(java.util.Locale.ROOT)));
+        String after = r.after() == null ? null : r.after().toLowerCase(java.util.Locale.ROOT);
+        long budget = replyBudget() - 64 - Codec.jsonStringBytes(name);
         List<String> nicks = new ArrayList<>();
         Map<String, String> away = new TreeMap<>();
-        for (Session member : room.members()) {
+        boolean more = false;
+        for (Session member : members) {
             String nick = member.nick();
+            if (after != null && nick.toLowerCase(java.util.Locale.ROOT).compareTo(after) <= 0) {
+                continue;
+            }
+            String reason = member.away();
+            long cost = Codec.jsonStringBytes(nick) + 1 + (reason == null ? 0 : Codec.jsonStringBytes(nick) + Codec.jsonStringBytes(reason) + 2);
+            if ((budget -= cost) < 0) {
+                more = true;
+                break;
+            }
             nicks.add(nick);
-            if (member.away() != null) {
-                away.put(nick, member.away());
+            if (reason != null) {
+                away.put(nick, reason);
             }
         }
-        nicks.sort(java.util.Comparator.comparing(String::toLowerCase));
-        session.send(new Members(name, nicks, away, r.ref()));
+        session.send(new Members(name, nicks, away, more, r.ref()));
+    }
+
+    /** The room list, cut to fit one reply; a client pages on with {@code after}. */
+    private void rooms(ListRooms r) {
+        String after = r.after() == null ? null : Names.canonicalRoom(r.after());
+        long budget = replyBudget() - 64;
+        List<Event.RoomInfo> rooms = new ArrayList<>();
+        boolean more = false;
+        for (Event.RoomInfo info : server.rooms().list()) {
+            if (after != null && info.name().compareTo(after) <= 0) {
+                continue;
+            }
+            long cost = 40 + Codec.jsonStringBytes(info.name()) + (info.topic() == null ? 0 : 10 + Codec.jsonStringBytes(info.topic()));
+            if ((budget -= cost) < 0) {
+                more = true;
+                break;
+            }
+            rooms.add(info);
+        }
+        session.send(new RoomList(rooms, more, r.ref()));
+    }
+
+    /**
+     * The most one reply may take: half the outbox (so a reply never makes its asker a slow consumer), and
+     * no more than is free in it now; at least a little, so that a page always moves on.
+     */
+    private long replyBudget() {
+        return Math.max(1024, Math.min(server.config().maxOutboxBytes() / 2, session.replayBudget()));
     }
 
     private void topic(Request.Topic r) throws Refusal {
@@ -429,9 +483,10 @@ final class Commands {
                 + (sanction.reason() == null ? "" : ": " + sanction.reason());
         int disconnected = 0;
         for (Session other : server.sessions()) {
-            boolean hit = (address != null && other.address().equals(address))
-                    || (r.nick() != null && other.registered() && Names.key(other.nick()).equals(Names.key(r.nick())));
-            if (hit && other != session && other.operator() == null) { // operators are not banned by address
+            // A nick ban reaches whoever holds the nick; an address ban spares operators (PROTOCOL.md).
+            boolean byNick = r.nick() != null && other.registered() && Names.skeleton(other.nick()).equals(Names.skeleton(r.nick()));
+            boolean byAddress = address != null && other.address().equals(address) && other.operator() == null;
+            if ((byNick || byAddress) && other != session) {
                 other.disconnect(CloseReason.BANNED, why);
                 disconnected++;
             }

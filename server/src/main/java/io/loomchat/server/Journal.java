@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,31 +17,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's data directory ({@code --data-dir}): one {@link RoomFile} per room that has ever had a
- * message, and the epoch file that names this history. With {@link ServerConfig.Fsync#INTERVAL} a thread
- * forces every written journal to the disk once a second.
+ * message, and the epoch file that names this history.
+ *
+ * <p>It keeps the open journal files within a budget of descriptors: a maintenance thread closes those
+ * not written for {@link #IDLE_CLOSE}, and opening one more than {@code maxOpen} closes the least recently
+ * written. With {@link ServerConfig.Fsync#INTERVAL} the same thread forces written journals once a second.
  */
 final class Journal implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
+    /** A journal not written for this long gives its descriptor back. */
+    static final Duration IDLE_CLOSE = Duration.ofSeconds(5);
 
     private final Path dir;
     private final ServerConfig.Fsync fsync;
     private final String epoch;
+    private final int maxOpen;
     private final Set<RoomFile> open = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stop = new CountDownLatch(1);
-    private final Thread syncer;
+    private final Thread maintenance;
 
-    private Journal(Path dir, ServerConfig.Fsync fsync, String epoch) {
+    private Journal(Path dir, ServerConfig.Fsync fsync, String epoch, int maxOpen) {
         this.dir = dir;
         this.fsync = fsync;
         this.epoch = epoch;
-        this.syncer = fsync == ServerConfig.Fsync.INTERVAL
-                ? Thread.ofVirtual().name("loomchat-journal-sync").start(this::syncLoop) : null;
+        this.maxOpen = maxOpen;
+        this.maintenance = Thread.ofPlatform().daemon().name("loomchat-journal").start(this::maintain);
     }
 
-    /** Opens the directory, creating it and its epoch on first use. */
-    static Journal open(Path dir, ServerConfig.Fsync fsync) throws IOException {
+    /**
+     * Opens the directory, creating it and its epoch on first use, and checks every room's journal (cutting
+     * torn tails, removing empty files).
+     *
+     * @throws RoomFile.CorruptJournalException if a journal breaks its rules: the server must not serve it
+     */
+    static Journal open(Path dir, ServerConfig.Fsync fsync, int maxOpen, int keep) throws IOException {
         Files.createDirectories(dir);
         Path epochFile = dir.resolve("epoch");
         if (!Files.exists(epochFile)) {
@@ -48,12 +61,22 @@ final class Journal implements AutoCloseable {
             Files.move(fresh, epochFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         String epoch = Files.readString(epochFile, StandardCharsets.US_ASCII).strip();
-        long rooms;
+        List<Path> journals = new ArrayList<>();
         try (var files = Files.list(dir)) {
-            rooms = files.filter(f -> f.getFileName().toString().startsWith("room-")).count();
+            files.filter(f -> RoomFile.roomOf(f) != null).forEach(journals::add);
         }
-        LOG.info("journal in {}: {} room(s), fsync {}", dir, rooms, fsync.name().toLowerCase());
-        return new Journal(dir, fsync, epoch);
+        int rooms = 0;
+        for (Path file : journals) {
+            if (Files.size(file) == 0) {
+                Files.delete(file); // left by an older server for a room where nobody spoke
+                continue;
+            }
+            RoomFile.recover(file, RoomFile.roomOf(file), keep);
+            rooms++;
+        }
+        LOG.info("journal in {}: {} room(s) checked, fsync {}, at most {} open at once", dir, rooms,
+                fsync.name().toLowerCase(), maxOpen);
+        return new Journal(dir, fsync, epoch, maxOpen);
     }
 
     /** Names this history: ids from one epoch mean nothing in another. */
@@ -65,9 +88,9 @@ final class Journal implements AutoCloseable {
         return fsync == ServerConfig.Fsync.ALWAYS;
     }
 
-    /** Opens and recovers a room's journal; the room closes it when it empties. */
+    /** Recovers a room's journal; the room closes it when it empties. */
     RoomFile openRoom(String room, int keep, java.util.function.Consumer<RoomFile.Recovered> sink) throws IOException {
-        RoomFile file = RoomFile.open(RoomFile.pathOf(dir, room), keep, recovered -> {
+        return RoomFile.open(RoomFile.pathOf(dir, room), room, keep, this, recovered -> {
             if (recovered.tornBytes() > 0 || recovered.skipped() > 0) {
                 LOG.warn("journal of room {} recovered: {} message(s), last id {}, {} unreadable line(s) skipped, "
                         + "{} torn byte(s) dropped", room, recovered.messages(), recovered.lastId(),
@@ -75,20 +98,49 @@ final class Journal implements AutoCloseable {
             }
             sink.accept(recovered);
         });
+    }
+
+    /** A journal's channel was opened: past the budget, the least recently written other one is closed. */
+    void opened(RoomFile file) {
         open.add(file);
-        return file;
+        while (open.size() > maxOpen) {
+            RoomFile oldest = null;
+            for (RoomFile candidate : open) {
+                if (candidate != file && (oldest == null || candidate.lastWriteNanos() < oldest.lastWriteNanos())) {
+                    oldest = candidate;
+                }
+            }
+            // Busy (being written under its own lock): leave it; the budget is kept again at the next opening.
+            if (oldest == null || !oldest.tryCloseChannel()) {
+                return;
+            }
+        }
     }
 
-    void closeRoom(RoomFile file) {
+    /** A journal's channel was closed. */
+    void closed(RoomFile file) {
         open.remove(file);
-        file.close();
     }
 
-    private void syncLoop() {
+    /** Journal files open now. */
+    int openFiles() {
+        return open.size();
+    }
+
+    private void maintain() {
         try {
             while (!stop.await(SYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
                 for (RoomFile file : open) {
-                    file.force();
+                    try {
+                        if (now - file.lastWriteNanos() > IDLE_CLOSE.toNanos()) {
+                            file.tryCloseChannel();
+                        } else if (fsync == ServerConfig.Fsync.INTERVAL) {
+                            file.force();
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.error("journal maintenance of {} failed", file, e);
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -99,15 +151,13 @@ final class Journal implements AutoCloseable {
     @Override
     public void close() {
         stop.countDown();
-        if (syncer != null) {
-            try {
-                syncer.join(SYNC_INTERVAL.multipliedBy(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            maintenance.join(SYNC_INTERVAL.multipliedBy(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         for (RoomFile file : open) {
-            closeRoom(file);
+            file.close();
         }
     }
 }

@@ -39,11 +39,17 @@ final class Moderation {
         bannedAddresses.put(address, sanction);
     }
 
-    /** Bans a nick and, when known, the address it connected from. */
+    /**
+     * Bans a nick and, when given, the address it connected from. An address ban that already lasts
+     * longer is kept as it is: the nick's ban does not shorten it, and lifting the nick's ban later lifts
+     * only the address ban made with it.
+     */
     void ban(String nick, InetAddress address, Sanction sanction) {
-        bannedNicks.put(Names.key(nick), new Sanction(sanction.until(), sanction.reason(), sanction.by(), address));
+        Sanction withAddress = new Sanction(sanction.until(), sanction.reason(), sanction.by(), address);
+        bannedNicks.put(Names.skeleton(nick), withAddress);
         if (address != null) {
-            bannedAddresses.put(address, sanction);
+            bannedAddresses.merge(address, withAddress,
+                    (existing, fresh) -> existing.until().isAfter(fresh.until()) ? existing : fresh);
         }
     }
 
@@ -52,11 +58,11 @@ final class Moderation {
         return bannedAddresses.remove(address) != null;
     }
 
-    /** Lifts the ban on a nick and on the address banned with it; false if there was none. */
+    /** Lifts the ban on a nick and the address ban made with it (not another one); false if there was none. */
     boolean unban(String nick) {
-        Sanction lifted = bannedNicks.remove(Names.key(nick));
+        Sanction lifted = bannedNicks.remove(Names.skeleton(nick));
         if (lifted != null && lifted.address() != null) {
-            bannedAddresses.remove(lifted.address());
+            bannedAddresses.remove(lifted.address(), lifted);
         }
         return lifted != null;
     }
@@ -66,20 +72,40 @@ final class Moderation {
     }
 
     Sanction banOf(String nick) {
-        return live(bannedNicks, Names.key(nick));
+        return live(bannedNicks, Names.skeleton(nick));
     }
 
     void mute(String room, String nick, Sanction sanction) {
-        mutes.put(room + " " + Names.key(nick), sanction);
+        mutes.put(muteKey(room, nick), sanction);
     }
 
     boolean unmute(String room, String nick) {
-        return mutes.remove(room + " " + Names.key(nick)) != null;
+        return mutes.remove(muteKey(room, nick)) != null;
     }
 
     /** Asked for every line said: free while nobody is muted. */
     Sanction muteOf(String room, String nick) {
-        return mutes.isEmpty() ? null : live(mutes, room + " " + Names.key(nick));
+        return mutes.isEmpty() ? null : live(mutes, muteKey(room, nick));
+    }
+
+    /** Someone changed nick: their mutes go with them, so a rename is no way out of one. */
+    void renamed(String oldNick, String newNick) {
+        if (mutes.isEmpty()) {
+            return;
+        }
+        String oldSuffix = " " + Names.skeleton(oldNick);
+        for (var entry : mutes.entrySet()) {
+            String key = entry.getKey();
+            if (key.endsWith(oldSuffix)) {
+                String room = key.substring(0, key.length() - oldSuffix.length());
+                mutes.put(muteKey(room, newNick), entry.getValue());
+                mutes.remove(key, entry.getValue());
+            }
+        }
+    }
+
+    private static String muteKey(String room, String nick) {
+        return room + " " + Names.skeleton(nick);
     }
 
     /** Time left, for people: "12 min", or "until the server restarts". */

@@ -50,9 +50,16 @@ final class Outbox {
 
     private final Metrics metrics;
 
+    private final Ticker ticker; // stamps the write and close times the watchdog compares
+
     Outbox(int maxBytes, Metrics metrics) {
+        this(maxBytes, metrics, Ticker.system());
+    }
+
+    Outbox(int maxBytes, Metrics metrics, Ticker ticker) {
         this.maxBytes = maxBytes;
         this.metrics = metrics;
+        this.ticker = ticker;
     }
 
     /**
@@ -108,7 +115,7 @@ final class Outbox {
                 return false;
             }
             closing = true;
-            closingSinceNanos = System.nanoTime();
+            closingSinceNanos = ticker.nanoTime();
             finalLine = lastLine;
             if (dropPending) {
                 pendingBytes -= queuedBytes();
@@ -139,21 +146,21 @@ final class Outbox {
     }
 
     /** False while the writer is stuck in one write: waiting for it would only pass its stall on. */
-    boolean isDraining(long nowNanos) {
+    boolean isDraining() {
         long started = writeStartedNanos;
-        return started == 0 || nowNanos - started < STUCK_NANOS;
+        return started == 0 || ticker.nanoTime() - started < STUCK_NANOS;
     }
 
     boolean isClosing() {
         return closingSinceNanos != 0;
     }
 
-    /** When the writer entered the write it is still in, by {@link System#nanoTime()}; 0 if none. */
+    /** When the writer entered the write it is still in, by the ticker; 0 if none. */
     long writeStartedNanos() {
         return writeStartedNanos;
     }
 
-    /** When {@link #close} was called, by {@link System#nanoTime()}; 0 while open. */
+    /** When {@link #close} was called, by the ticker; 0 while open. */
     long closingSinceNanos() {
         return closingSinceNanos;
     }
@@ -201,7 +208,7 @@ final class Outbox {
         }
         long total = 0;
         int lines = batch.size();
-        writeStartedNanos = System.nanoTime();
+        writeStartedNanos = ticker.nanoTime();
         try {
             if (batch.size() == 1) {
                 byte[] only = batch.pollFirst();

@@ -45,13 +45,13 @@ final class Resumptions {
         if (byToken.size() >= MAX_KEPT) {
             prune(now);
         }
-        byToken.put(digest(token), new Leftover(Names.key(nick), acks, now.plus(KEPT_FOR)));
+        byToken.put(digest(token), new Leftover(Names.skeleton(nick), acks, now.plus(KEPT_FOR)));
     }
 
     /** The acknowledgements left under {@code token} by a session of {@code nick}; taken once. */
     Map<String, Acked> take(String token, String nick) {
         Leftover left = byToken.remove(digest(token));
-        if (left == null || !left.nickKey().equals(Names.key(nick)) || !clock.instant().isBefore(left.until())) {
+        if (left == null || !left.nickKey().equals(Names.skeleton(nick)) || !clock.instant().isBefore(left.until())) {
             return Map.of();
         }
         return left.acks();

@@ -20,8 +20,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Everything that reaches the members (messages, joins, leaves) is numbered and queued under one lock,
  * so every member receives the room's events in the same order, and message ids arrive increasing. The
- * lock is held only while encoding once and queueing the same bytes to each member's outbox, which never
+ * lock is held while encoding once and queueing the same bytes to each member's outbox, which never
  * blocks: a member that cannot keep up is cut off by its outbox, never waited for.
+ *
+ * <p>With a data dir the lock also covers the journal append, on purpose: the journal then holds the
+ * room's messages in exactly the order members received them, and a message is on disk (or in the page
+ * cache, per --fsync) before anyone sees it. The cost: this room's lines wait for its own disk writes
+ * (a page-cache copy, or a flush per line with --fsync always); no other room does. Opening, compacting
+ * and closing a journal happen outside it.
  */
 final class Room {
 
@@ -39,6 +45,7 @@ final class Room {
 
     private final int quietJoinsAbove;
     private final boolean forceEachAppend;
+    private final HistoryBudget budget;
 
     /** The state a room starts from: left behind by its previous incarnation, or recovered from its journal. */
     record Start(long lastId, Topic topic, ArrayDeque<ChatMessage> kept) {
@@ -47,11 +54,13 @@ final class Room {
         }
     }
 
-    Room(String name, Start start, Clock clock, ServerConfig config, RoomFile file, boolean forceEachAppend) {
+    Room(String name, Start start, Clock clock, ServerConfig config, RoomFile file, boolean forceEachAppend,
+         HistoryBudget budget) {
         this.name = name;
         this.lastId = start.lastId();
         this.topic = start.topic();
-        this.backlog = new Backlog(config.historySize(), start.kept());
+        this.budget = budget;
+        this.backlog = new Backlog(config.historySize(), start.kept(), budget);
         this.clock = clock;
         this.quietJoinsAbove = config.quietJoinsAbove();
         this.file = file;
@@ -120,6 +129,7 @@ final class Room {
             }
             if (members.isEmpty()) {
                 closed = true;
+                backlog.release(); // without a journal the history goes with the room; with one it stays on disk
             }
             return closed;
         } finally {
@@ -143,6 +153,27 @@ final class Room {
             backlog.add(message);
             fanOut(message, shared, sender, sender, ref);
             return message;
+        } finally {
+            lock.unlock();
+            budget.trimIfOver(); // outside the lock: it takes the largest rooms' locks, one at a time
+        }
+    }
+
+    /** What this room's kept messages count for in the history budget. */
+    long keptBytes() {
+        lock.lock();
+        try {
+            return backlog.bytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops the oldest kept messages worth {@code bytes}; returns how many went. */
+    int dropOldestKept(long bytes) {
+        lock.lock();
+        try {
+            return backlog.dropOldest(bytes);
         } finally {
             lock.unlock();
         }

@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,22 +17,38 @@ import java.util.concurrent.locks.ReentrantLock;
  * The directory of open rooms. A room is created by its first join and removed when its last member
  * leaves. Its message ids continue where they stopped if it is created again, so an id is never reused
  * for the same room while the server runs; with a journal, never at all.
+ *
+ * <p>Each room name has a slot with a lock of its own, held while that room's journal is opened
+ * (recovered, maybe compacted) or closed: a large journal delays only its own room, never another's.
  */
 final class Rooms {
 
-    private final ConcurrentHashMap<String, Room> open = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Long> lastIdOfClosed = new ConcurrentHashMap<>();
-    // Opening and closing a room may read or close its journal: a lock of our own, because a
-    // ConcurrentHashMap computation would hold a monitor (and pin a virtual thread) through the disk I/O.
-    private final ReentrantLock openClose = new ReentrantLock();
+    /** Closed rooms whose last id is remembered one by one (without a journal); older ones share a floor. */
+    static final int CLOSED_IDS_KEPT = 10_000;
+
+    /** One room name's place in the directory: its lock, and the room while it is open. */
+    private static final class Slot {
+        final ReentrantLock lock = new ReentrantLock();
+        volatile Room room; // null until opened
+        boolean removed; // guarded by lock: a newer slot (or none) stands for this name now
+    }
+
+    private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    // Without a journal: where each closed room's ids stopped, the most recent CLOSED_IDS_KEPT of them, and
+    // a floor above every id of the ones forgotten, from which a forgotten room's ids start again.
+    private final ReentrantLock closedIdsLock = new ReentrantLock();
+    private final Map<String, Long> lastIdOfClosed = new LinkedHashMap<>(); // guarded by closedIdsLock
+    private long forgottenIdFloor; // guarded by closedIdsLock
     private final Clock clock;
     private final ServerConfig config;
     private final Journal journal; // null without --data-dir
+    private final HistoryBudget budget;
 
-    Rooms(Clock clock, ServerConfig config, Journal journal) {
+    Rooms(Clock clock, ServerConfig config, Journal journal, HistoryBudget budget) {
         this.clock = clock;
         this.config = config;
         this.journal = journal;
+        this.budget = budget;
     }
 
     /**
@@ -40,9 +58,13 @@ final class Rooms {
      */
     Room join(String name, Session session, String ref, Replay replay) {
         while (true) {
-            Room room = open.get(name);
+            Slot slot = slots.computeIfAbsent(name, n -> new Slot());
+            Room room = slot.room;
             if (room == null) {
-                room = create(name);
+                room = open(name, slot);
+                if (room == null) {
+                    continue; // the slot was retired meanwhile: take the current one
+                }
             }
             Room.JoinResult result = room.join(session, ref, config.maxMembersPerRoom(), replay, config.historyOnJoin());
             if (result == Room.JoinResult.JOINED) {
@@ -56,29 +78,42 @@ final class Rooms {
         }
     }
 
-    private Room create(String name) {
-        openClose.lock();
+    /** Opens the room of {@code slot} under the slot's lock only; null if the slot was retired. */
+    private Room open(String name, Slot slot) {
+        slot.lock.lock();
         try {
-            Room existing = open.get(name);
-            if (existing != null) {
-                return existing;
+            if (slot.removed) {
+                return null;
             }
-            long lastId = lastIdOfClosed.getOrDefault(name, 0L);
-            Room room;
-            if (journal == null) {
-                room = new Room(name, Room.Start.empty(lastId), clock, config, null, false);
-            } else {
-                Room.Start[] start = new Room.Start[1];
-                RoomFile file = journal.openRoom(name, config.historySize(), recovered -> start[0] =
-                        new Room.Start(Math.max(lastId, recovered.lastId()), recovered.topic(), recovered.tail()));
-                room = new Room(name, start[0], clock, config, file, journal.forceEveryAppend());
+            if (slot.room == null) {
+                try {
+                    slot.room = create(name);
+                } catch (UncheckedIOException e) {
+                    slot.removed = true; // no slot lingers for a room that could not open
+                    slots.remove(name, slot);
+                    throw e;
+                }
+                budget.register(slot.room);
             }
-            open.put(name, room);
-            return room;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the journal of room " + name, e);
+            budget.trimIfOver(); // a recovered history counts too
+            return slot.room;
         } finally {
-            openClose.unlock();
+            slot.lock.unlock();
+        }
+    }
+
+    private Room create(String name) {
+        long lastId = closedLastId(name);
+        if (journal == null) {
+            return new Room(name, Room.Start.empty(lastId), clock, config, null, false, budget);
+        }
+        try {
+            Room.Start[] start = new Room.Start[1];
+            RoomFile file = journal.openRoom(name, config.historySize(), recovered -> start[0] =
+                    new Room.Start(Math.max(lastId, recovered.lastId()), recovered.topic(), recovered.tail()));
+            return new Room(name, start[0], clock, config, file, journal.forceEveryAppend(), budget);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the journal of room " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -99,35 +134,79 @@ final class Rooms {
 
     /** Drops a closed room from the directory, once, remembering where its ids stopped. */
     private void forget(Room room) {
-        openClose.lock();
+        Slot slot = slots.get(room.name());
+        if (slot == null) {
+            return;
+        }
+        slot.lock.lock();
         try {
-            if (open.remove(room.name(), room)) {
-                long lastId = room.leftover().lastId();
-                if (lastId > 0) { // a room that never had a message costs nothing once closed
-                    lastIdOfClosed.put(room.name(), lastId);
-                }
-                if (room.file() != null) {
-                    journal.closeRoom(room.file());
-                }
+            if (slot.room != room) {
+                return; // already forgotten, or a newer incarnation
+            }
+            budget.unregister(room);
+            long lastId = room.leftover().lastId();
+            if (room.file() != null) {
+                room.file().close(); // its last id stays in the file
+            } else if (lastId > 0) { // a room that never had a message costs nothing once closed
+                rememberClosed(room.name(), lastId);
+            }
+            slot.room = null;
+            slot.removed = true;
+            slots.remove(room.name(), slot);
+        } finally {
+            slot.lock.unlock();
+        }
+    }
+
+    private long closedLastId(String name) {
+        closedIdsLock.lock();
+        try {
+            Long last = lastIdOfClosed.get(name);
+            return last != null ? last : forgottenIdFloor;
+        } finally {
+            closedIdsLock.unlock();
+        }
+    }
+
+    private void rememberClosed(String name, long lastId) {
+        closedIdsLock.lock();
+        try {
+            lastIdOfClosed.remove(name); // re-inserted as the most recent
+            lastIdOfClosed.put(name, lastId);
+            if (lastIdOfClosed.size() > CLOSED_IDS_KEPT) {
+                var eldest = lastIdOfClosed.entrySet().iterator();
+                forgottenIdFloor = Math.max(forgottenIdFloor, eldest.next().getValue());
+                eldest.remove();
             }
         } finally {
-            openClose.unlock();
+            closedIdsLock.unlock();
         }
     }
 
     Room find(String name) {
-        return open.get(name);
+        Slot slot = slots.get(name);
+        return slot == null ? null : slot.room;
     }
 
     List<RoomInfo> list() {
         List<RoomInfo> rooms = new ArrayList<>();
-        for (Room room : open.values()) {
-            int size = room.size();
+        for (Slot slot : slots.values()) {
+            Room room = slot.room;
+            int size = room == null ? 0 : room.size();
             if (size > 0) {
                 rooms.add(new RoomInfo(room.name(), size, room.topicText()));
             }
         }
         rooms.sort(Comparator.comparing(RoomInfo::name));
         return rooms;
+    }
+
+    /** Rooms open now. */
+    int count() {
+        int n = 0;
+        for (Slot slot : slots.values()) {
+            n += slot.room == null ? 0 : 1;
+        }
+        return n;
     }
 }

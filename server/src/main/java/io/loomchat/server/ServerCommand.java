@@ -147,6 +147,17 @@ public final class ServerCommand implements Callable<Integer> {
             description = "How long a ban or mute lasts when the operator names no time (default: 1h).")
     Duration banTime = ServerConfig.DEFAULT_SANCTION;
 
+    @Option(names = "--history-memory", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Memory all rooms' kept messages may take together, e.g. 64m or 1g; past it the oldest "
+                    + "messages of the largest rooms are dropped from memory (the journal keeps them) "
+                    + "(default: a quarter of the heap).")
+    long historyMemory = ServerConfig.HISTORY_MEMORY_AUTO;
+
+    @Option(names = "--max-open-journals", paramLabel = "N",
+            description = "With --data-dir, journal files held open at once; quiet rooms' are closed anyway "
+                    + "(default: ${DEFAULT-VALUE}, fewer if the descriptor limit is tight).")
+    int maxOpenJournals = ServerConfig.DEFAULT_MAX_OPEN_JOURNALS;
+
     @Option(names = "--hash-password", paramLabel = "NAME",
             description = "Read a password from the terminal (or stdin), print the operators-file line for NAME, and exit.")
     String hashPasswordFor;
@@ -176,6 +187,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .historySize(historySize).historyOnJoin(historyOnJoin)
                 .dataDir(dataDir).fsync(fsyncPolicy())
                 .password(serverPassword()).operatorsFile(operatorsFile).defaultSanction(banTime)
+                .historyMemoryBytes(historyMemory).maxOpenJournals(maxOpenJournals)
                 .build();
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets a stop end in exit status 0,
@@ -184,7 +196,16 @@ public final class ServerCommand implements Callable<Integer> {
             Signal.handle(new Signal(signal), s -> stop.countDown());
         }
         SSLContext tls = tls();
-        try (ChatServer server = ChatServer.start(config, Clock.systemUTC(), tls)) {
+        ChatServer started;
+        try {
+            started = ChatServer.start(config, Clock.systemUTC(), tls);
+        } catch (IllegalArgumentException | RoomFile.CorruptJournalException | java.net.BindException e) {
+            // A setting that does not fit this machine, a journal that must not be served, a port in use:
+            // the operator's to fix, said in one line.
+            System.err.println("loomchat-server: cannot start: " + e.getMessage());
+            return 2;
+        }
+        try (ChatServer server = started) {
             System.out.println("Loomchat server listening on " + server.address() + (tls == null ? "" : " (TLS)")
                     + " (stop with Ctrl-C; connect with: ./loomchat chat --host HOST --port " + server.port() + ")");
             if (server.metricsPort() > 0) {
@@ -262,6 +283,24 @@ public final class ServerCommand implements Callable<Integer> {
             return TlsSetup.fromKeystore(tlsKeystore, tlsKeystorePasswordFile);
         }
         return null;
+    }
+
+    /** Accepts a number of bytes, or one with k, m or g (powers of 1024): "512k", "64m", "1g". */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            try {
+                long unit = v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : v.endsWith("g") ? 1L << 30 : 1;
+                long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
+                if (n < 0) {
+                    throw new NumberFormatException();
+                }
+                return Math.multiplyExact(n, unit);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a size such as 64m or 1g");
+            }
+        }
     }
 
     /** Accepts "10s", "500ms", "2m", or an ISO-8601 duration such as "PT10S". */

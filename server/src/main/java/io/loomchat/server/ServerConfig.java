@@ -40,7 +40,9 @@ public record ServerConfig(
         Fsync fsync,
         String password,
         Path operatorsFile,
-        Duration defaultSanction) {
+        Duration defaultSanction,
+        int maxOpenJournals,
+        long historyMemoryBytes) {
 
     /** When the journal under data-dir is forced to the disk. */
     public enum Fsync {
@@ -112,6 +114,16 @@ public record ServerConfig(
     /** Kept messages a joining client receives unless it asks for another number. */
     public static final int DEFAULT_HISTORY_ON_JOIN = 20;
     public static final Fsync DEFAULT_FSYNC = Fsync.INTERVAL;
+    /**
+     * Journal files held open at once with data-dir; the least recently written is closed past this, and
+     * a room's journal is closed anyway when nobody wrote to it for a while. Lowered to fit the process's
+     * descriptor limit.
+     */
+    public static final int DEFAULT_MAX_OPEN_JOURNALS = 128;
+    /** History memory: 0 means a quarter of the heap (-Xmx). */
+    public static final long HISTORY_MEMORY_AUTO = 0;
+    /** The longest time a ban or mute may be given: ten years (longer ones are refused, not wrapped). */
+    public static final Duration MAX_SANCTION = Duration.ofDays(3_650);
     /** How long a ban or mute lasts when the operator names no time. */
     public static final Duration DEFAULT_SANCTION = Duration.ofHours(1);
 
@@ -139,6 +151,9 @@ public record ServerConfig(
         if (maxTopicChars < 1 || historySize < 0 || historyOnJoin < 0) {
             throw new IllegalArgumentException("max-topic-chars must be positive, history-size and history-on-join not negative");
         }
+        if (maxOpenJournals < 1 || historyMemoryBytes < 0) {
+            throw new IllegalArgumentException("max-open-journals must be positive, history-memory not negative");
+        }
         if (quietJoinsAbove < 0 || floodLinesPerSecond < 0 || floodBurst < 0 || floodDisconnectAfter < 0) {
             throw new IllegalArgumentException("quiet-joins-above and the flood settings must not be negative");
         }
@@ -156,6 +171,11 @@ public record ServerConfig(
 
     public Builder toBuilder() {
         return new Builder(this);
+    }
+
+    /** The bytes all rooms' kept messages may take in memory together: the setting, or a quarter of the heap. */
+    public long historyMemoryBudget() {
+        return historyMemoryBytes != HISTORY_MEMORY_AUTO ? historyMemoryBytes : Runtime.getRuntime().maxMemory() / 4;
     }
 
     /** Whether flood control is on: a rate of 0 turns it off. */
@@ -226,6 +246,8 @@ public record ServerConfig(
         private String password;
         private Path operatorsFile;
         private Duration defaultSanction = DEFAULT_SANCTION;
+        private int maxOpenJournals = DEFAULT_MAX_OPEN_JOURNALS;
+        private long historyMemoryBytes = HISTORY_MEMORY_AUTO;
 
         public Builder() {
         }
@@ -245,6 +267,7 @@ public record ServerConfig(
             maxNickChars = c.maxNickChars; maxTopicChars = c.maxTopicChars;
             historySize = c.historySize; historyOnJoin = c.historyOnJoin; dataDir = c.dataDir; fsync = c.fsync;
             password = c.password; operatorsFile = c.operatorsFile; defaultSanction = c.defaultSanction;
+            maxOpenJournals = c.maxOpenJournals; historyMemoryBytes = c.historyMemoryBytes;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -278,6 +301,9 @@ public record ServerConfig(
         public Builder password(String v) { password = v; return this; }
         public Builder operatorsFile(Path v) { operatorsFile = v; return this; }
         public Builder defaultSanction(Duration v) { defaultSanction = v; return this; }
+        public Builder maxOpenJournals(int v) { maxOpenJournals = v; return this; }
+        /** Bytes of kept messages in memory, all rooms together; 0 for a quarter of the heap. */
+        public Builder historyMemoryBytes(long v) { historyMemoryBytes = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes, writeTimeout,
@@ -286,7 +312,7 @@ public record ServerConfig(
                     pingInterval, pingTimeout,
                     floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort,
                     maxNickChars, maxTopicChars, historySize, historyOnJoin, dataDir, fsync,
-                    password, operatorsFile, defaultSanction);
+                    password, operatorsFile, defaultSanction, maxOpenJournals, historyMemoryBytes);
         }
     }
 }

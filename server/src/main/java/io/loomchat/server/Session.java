@@ -83,8 +83,8 @@ final class Session {
     private boolean modeDecided; // read loop only
     final Map<String, Room> rooms = new LinkedHashMap<>(); // read loop only; the last one is the current room
 
-    private final long connectedNanos = System.nanoTime();
-    private volatile long lastLineNanos = connectedNanos;
+    private final long connectedNanos;
+    private volatile long lastLineNanos;
     private volatile long pingSentNanos; // 0 unless a keep-alive ping awaits an answer
 
     Session(long id, Socket socket, ChatServer server) {
@@ -93,7 +93,9 @@ final class Session {
         // The numeric address: a name lookup here would block the accept path on DNS.
         this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
         this.server = server;
-        this.outbox = new Outbox(server.config().maxOutboxBytes(), server.metrics());
+        this.connectedNanos = server.ticker().nanoTime();
+        this.lastLineNanos = connectedNanos;
+        this.outbox = new Outbox(server.config().maxOutboxBytes(), server.metrics(), server.ticker());
     }
 
     long id() {
@@ -283,24 +285,48 @@ final class Session {
         }
     }
 
+    /**
+     * Lines handled, or bytes read, after which the read loop lets other virtual threads run. Virtual
+     * threads are not time-sliced: a client whose input is always ready would otherwise keep its carrier
+     * for as long as it sends, and two such clients on two cores would stop the whole server.
+     */
+    static final int LINES_PER_TURN = 64;
+    static final int BYTES_PER_TURN = 64 * 1024;
+    /** What a closing connection may still send before the server stops reading it (for a clean close). */
+    static final int DRAIN_AFTER_BYE_BYTES = 64 * 1024;
+
     private void readLoop(Commands commands, FloodControl flood) {
         try {
-            BoundedLineReader lines = new BoundedLineReader(socket.getInputStream(), server.config().maxLineBytes(),
-                    wakeups::settle);
+            FairInput input = new FairInput(socket.getInputStream(), BYTES_PER_TURN);
+            BoundedLineReader lines = new BoundedLineReader(input, server.config().maxLineBytes(), wakeups::settle);
+            int linesThisTurn = 0;
+            long drainedFrom = -1; // bytes read when the bye was queued; -1 while open
             while (true) {
                 int length = lines.next();
                 if (length == BoundedLineReader.EOF) {
                     disconnect(CloseReason.CLIENT_CLOSED, "");
                     return;
                 }
-                if (outbox.isClosing()) {
-                    continue; // said bye: read on only so that the close is clean, ignore what comes
+                if (++linesThisTurn >= LINES_PER_TURN) {
+                    linesThisTurn = 0;
+                    input.yieldTurn();
                 }
-                lastLineNanos = System.nanoTime();
+                if (outbox.isClosing()) {
+                    // Said bye: read on briefly so that closing does not reset what the client has in
+                    // flight (a reset can destroy the bye before the client reads it), then stop reading.
+                    drainedFrom = drainedFrom < 0 ? input.total() : drainedFrom;
+                    if (input.total() - drainedFrom > DRAIN_AFTER_BYE_BYTES) {
+                        return;
+                    }
+                    continue;
+                }
+                lastLineNanos = server.ticker().nanoTime();
                 pingSentNanos = 0; // any line shows the client is alive
                 server.metrics().linesIn.increment();
                 server.metrics().bytesIn.add(length < 0 ? lines.maxLineBytes() : length + 1L);
-                if (length != 0 && flood != null && !flood.allow()) {
+                // Every line counts, empty or too long, registered or not: otherwise a stream of bare
+                // newlines is never slowed down.
+                if (flood != null && !flood.allow()) {
                     refuseFlood(flood, lines, length);
                     continue;
                 }
@@ -463,7 +489,7 @@ final class Session {
         }
         String text = TEXT.render(event, nick == null ? "" : nick, currentRoom);
         if (text != null) {
-            deliver((text + "\n").getBytes(StandardCharsets.UTF_8), actor);
+            deliver((TextRenderer.wrap(text, TextRenderer.TEXT_MODE_WIDTH) + "\n").getBytes(StandardCharsets.UTF_8), actor);
         }
     }
 

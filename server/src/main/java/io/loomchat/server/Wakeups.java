@@ -40,7 +40,7 @@ final class Wakeups {
         long deadline = now + MAX_STALL_NANOS;
         try {
             for (Outbox outbox : backlogged) {
-                if (outbox.isDraining(now)) {
+                if (outbox.isDraining()) {
                     outbox.awaitBacklogBelowHalf(deadline);
                 }
             }

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Enforces the deadlines a blocking socket cannot enforce by itself: the handshake, a write stuck on a
  * peer that stopped reading (sockets have no write timeout), and the linger of a connection that said bye.
- * One thread for the whole server, checking every session a few times a second.
+ * One thread for the whole server, checking every session ten times a second.
  */
 final class Watchdog {
 
@@ -15,12 +15,18 @@ final class Watchdog {
     private static final Duration PERIOD = Duration.ofMillis(100);
 
     private final ChatServer server;
+    private final Ticker ticker;
     private final Thread thread;
     private volatile boolean stopped;
 
-    Watchdog(ChatServer server) {
+    /**
+     * A platform thread: the deadlines it enforces are the defence against clients that keep virtual
+     * threads busy, so it must not wait for a carrier those clients hold.
+     */
+    Watchdog(ChatServer server, Ticker ticker) {
         this.server = server;
-        this.thread = Thread.ofVirtual().name("loomchat-watchdog").unstarted(this::loop);
+        this.ticker = ticker;
+        this.thread = Thread.ofPlatform().daemon().name("loomchat-watchdog").unstarted(this::loop);
     }
 
     void start() {
@@ -40,7 +46,7 @@ final class Watchdog {
                 return;
             }
             try {
-                check(System.nanoTime());
+                check(ticker.nanoTime());
             } catch (RuntimeException e) {
                 LOG.error("watchdog check failed", e);
             }
