@@ -4,7 +4,6 @@ import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.ChatMessage;
 import io.loomchat.protocol.ProtocolException;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,48 +134,58 @@ final class RoomFile {
         long offset = 0;
         long lineNumber = 0;
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 64 * 1024)) {
-            for (int b; (b = in.read()) != -1; ) {
-                offset++;
-                if (b != '\n') {
-                    if (line.size() < MAX_JOURNAL_LINE_BYTES) {
-                        line.write(b);
+        byte[] chunk = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(path)) {
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] != '\n') {
+                        continue;
                     }
-                    continue;
-                }
-                goodEnd = offset;
-                lineNumber++;
-                byte[] bytes = line.toByteArray();
-                line.reset();
-                if (bytes.length == 0) {
-                    continue;
-                }
-                Event event = decodeSalvaging(bytes);
-                switch (event) {
-                    case ChatMessage m -> {
-                        check(path, lineNumber, room, m.room());
-                        if (m.id() <= lastId || m.id() > MAX_ID) {
-                            throw new CorruptJournalException("journal " + path + " line " + lineNumber + ": message id "
-                                    + m.id() + (m.id() > MAX_ID ? " is out of range (at most " + MAX_ID + ")"
-                                    : " does not follow id " + lastId) + "; ids must increase");
+                    offset += i + 1 - start;
+                    goodEnd = offset;
+                    lineNumber++;
+                    byte[] bytes;
+                    if (line.size() == 0) {
+                        bytes = java.util.Arrays.copyOfRange(chunk, start, i);
+                    } else {
+                        append(line, chunk, start, i - start);
+                        bytes = line.toByteArray();
+                        line.reset();
+                    }
+                    start = i + 1;
+                    if (bytes.length == 0) {
+                        continue;
+                    }
+                    Event event = decodeSalvaging(bytes);
+                    switch (event) {
+                        case ChatMessage m -> {
+                            check(path, lineNumber, room, m.room());
+                            if (m.id() <= lastId || m.id() > MAX_ID) {
+                                throw new CorruptJournalException("journal " + path + " line " + lineNumber + ": message id "
+                                        + m.id() + (m.id() > MAX_ID ? " is out of range (at most " + MAX_ID + ")"
+                                        : " does not follow id " + lastId) + "; ids must increase");
+                            }
+                            messages++;
+                            lastId = m.id();
+                            tail.addLast(m);
+                            // At least the last one, even with no history kept: compaction must keep the last id.
+                            if (tail.size() > Math.max(keep, 1)) {
+                                tail.removeFirst();
+                            }
                         }
-                        messages++;
-                        lastId = m.id();
-                        tail.addLast(m);
-                        // At least the last one, even with no history kept: compaction must keep the last id.
-                        if (tail.size() > Math.max(keep, 1)) {
-                            tail.removeFirst();
+                        case Event.Topic t -> {
+                            check(path, lineNumber, room, t.room());
+                            topic = t;
+                        }
+                        case null, default -> {
+                            skipped++;
+                            LOG.warn("journal {}: skipped an unreadable line {} ending at byte {}", path, lineNumber, offset);
                         }
                     }
-                    case Event.Topic t -> {
-                        check(path, lineNumber, room, t.room());
-                        topic = t;
-                    }
-                    case null, default -> {
-                        skipped++;
-                        LOG.warn("journal {}: skipped an unreadable line {} ending at byte {}", path, lineNumber, offset);
-                    }
                 }
+                append(line, chunk, start, n - start);
+                offset += n - start;
             }
         }
         long torn = offset - goodEnd;
@@ -188,6 +197,11 @@ final class RoomFile {
             }
         }
         return new Recovered(lastId, topic, tail, messages, skipped, torn, goodEnd);
+    }
+
+    /** Keeps up to {@link #MAX_JOURNAL_LINE_BYTES} of a line that spans reads; the rest cannot be a valid event. */
+    private static void append(ByteArrayOutputStream line, byte[] chunk, int from, int length) {
+        line.write(chunk, from, Math.max(0, Math.min(length, MAX_JOURNAL_LINE_BYTES - line.size())));
     }
 
     private static void check(Path path, long lineNumber, String room, String named) throws CorruptJournalException {

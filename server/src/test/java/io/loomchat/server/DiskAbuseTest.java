@@ -1,0 +1,223 @@
+package io.loomchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The journal under disk faults and hostile files: a full disk, the remains of a torn write, journals that
+ * break their rules, a journal too large to open quickly, and one that grows while its room stays open.
+ */
+class DiskAbuseTest extends ServerTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private ServerConfig durable(Path data) {
+        return testConfig().toBuilder().dataDir(data).build();
+    }
+
+    private static JsonNode sayAcked(TestClient client, String text, String ref) throws IOException {
+        client.send("{\"type\":\"say\",\"text\":" + JSON.writeValueAsString(text) + ",\"ref\":\"" + ref + "\"}");
+        return client.awaitMatching("the answer to " + ref, n -> ref.equals(n.path("ref").asText()));
+    }
+
+    private List<String> historyTexts(String nick) throws IOException {
+        TestClient client = connect();
+        client.send("{\"type\":\"hello\",\"nick\":\"" + nick + "\",\"history\":0}"); // no replay on joining
+        client.await("welcome");
+        client.send("{\"type\":\"history\",\"room\":\"lobby\",\"limit\":500,\"ref\":\"h\"}");
+        List<String> texts = new ArrayList<>();
+        while (true) {
+            JsonNode n = client.next();
+            if ("history_end".equals(n.path("type").asText()) && "h".equals(n.path("ref").asText())) {
+                return texts;
+            }
+            if ("message".equals(n.path("type").asText()) && n.path("history").asBoolean() && texts.size() < 500) {
+                texts.add(n.get("text").asText());
+            }
+        }
+    }
+
+    @Test
+    void aFullDiskRefusesALineAndLeavesNoPartOfItBehindSoTheNextAcknowledgedLineSurvives() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI runs as root so that this test can mount a small tmpfs");
+        }
+        Assumptions.assumeTrue(root, "mounting a small tmpfs needs root");
+        Path disk = dir.resolve("disk");
+        Files.createDirectories(disk);
+        run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", disk.toString());
+        try {
+            Path data = disk.resolve("data");
+            start(durable(data));
+            TestClient alice = register("alice");
+            assertEquals("message", sayAcked(alice, "before", "b").get("type").asText());
+            // Fill the disk, then give back 8 KiB: a 15,000-byte line gets half written, then ENOSPC.
+            Path filler = disk.resolve("filler");
+            try (FileChannel out = FileChannel.open(filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ByteBuffer block = ByteBuffer.allocate(4096);
+                try {
+                    while (true) {
+                        block.clear();
+                        out.write(block);
+                    }
+                } catch (IOException full) {
+                    out.truncate(Math.max(0, out.size() - 8192));
+                }
+            }
+            JsonNode refused = sayAcked(alice, "x".repeat(15_000), "big");
+            assertEquals("error", refused.get("type").asText(), refused.toString());
+            assertEquals("storage_failed", refused.get("code").asText());
+            Files.delete(filler); // space is back
+            JsonNode after = sayAcked(alice, "after", "a");
+            assertEquals("message", after.get("type").asText(), after.toString());
+            for (String line : Files.readAllLines(RoomFile.pathOf(data, "lobby"))) {
+                JSON.readTree(line); // every line whole: no half of the refused one
+            }
+            server.close();
+
+            start(durable(data));
+            assertEquals(List.of("before", "after"), historyTexts("bob"));
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            run("umount", disk.toString());
+        }
+    }
+
+    @Test
+    void aWholeLineGluedBehindTheRemainsOfATornWriteIsRecovered() throws Exception {
+        Path data = dir.resolve("data");
+        start(durable(data));
+        TestClient alice = register("alice");
+        sayAcked(alice, "first", "1");
+        server.close();
+        // What an older server left after a failed append: half a line, then the next line right after it.
+        Path journal = RoomFile.pathOf(data, "lobby");
+        Files.writeString(journal, "{\"type\":\"message\",\"id\":2,\"room\":\"lobby\",\"from\":\"alice\",\"text\":\"xxxx"
+                + "{\"type\":\"message\",\"id\":3,\"room\":\"lobby\",\"from\":\"alice\",\"text\":\"third\","
+                + "\"ts\":\"2026-01-01T00:00:00Z\"}\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        start(durable(data));
+        assertEquals(List.of("first", "third"), historyTexts("bob"));
+    }
+
+    @Test
+    void aJournalThatBreaksItsRulesStopsTheServerFromStartingWithAClearMessage() throws Exception {
+        String ts = ",\"from\":\"a\",\"text\":\"t\",\"ts\":\"2026-01-01T00:00:00Z\"}\n";
+        record Case(String lines, String says) {
+        }
+        List<Case> cases = List.of(
+                new Case("{\"type\":\"message\",\"id\":1,\"room\":\"other\"" + ts, "in the journal of 'lobby'"),
+                new Case("{\"type\":\"message\",\"id\":" + Long.MAX_VALUE + ",\"room\":\"lobby\"" + ts, "out of range"),
+                new Case("{\"type\":\"message\",\"id\":5,\"room\":\"lobby\"" + ts
+                        + "{\"type\":\"message\",\"id\":5,\"room\":\"lobby\"" + ts, "ids must increase"));
+        for (Case c : cases) {
+            Path data = Files.createTempDirectory(dir, "data");
+            Files.writeString(RoomFile.pathOf(data, "lobby"), c.lines());
+            IOException refused = assertThrows(IOException.class, () -> ChatServer.start(durable(data)));
+            assertTrue(refused.getMessage().contains(c.says()), refused.getMessage());
+        }
+        // And from the command line: one line, no stack trace, exit status 2.
+        Path data = Files.createTempDirectory(dir, "data");
+        Files.writeString(RoomFile.pathOf(data, "lobby"), cases.get(0).lines());
+        Process process = ChildServer.start(dir, 0, List.of(), "--data-dir", data.toString());
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue());
+    }
+
+    @Test
+    void roomsWhereNobodySpokeLeaveNoJournalFile() throws Exception {
+        Path data = dir.resolve("data");
+        start(durable(data));
+        TestClient alice = register("alice");
+        for (int i = 0; i < 5; i++) {
+            alice.send("{\"type\":\"join\",\"room\":\"quiet" + i + "\",\"ref\":\"j" + i + "\"}");
+            String ref = "j" + i;
+            alice.awaitMatching("join " + i, n -> ref.equals(n.path("ref").asText()));
+        }
+        alice.close();
+        server.close();
+        try (var files = Files.list(data)) {
+            assertEquals(List.of("epoch"), files.map(f -> f.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void aJournalThatGrowsWhileItsRoomStaysOpenIsCompactedInTheBackgroundAndLosesNothingKept() throws Exception {
+        Path data = dir.resolve("data");
+        ServerConfig small = durable(data).toBuilder().historySize(10).build();
+        start(small);
+        TestClient alice = register("alice");
+        List<Long> ids = new ArrayList<>();
+        for (int i = 1; i <= 200; i++) {
+            ids.add(sayAcked(alice, "m" + i, "r" + i).get("id").asLong());
+        }
+        Path journal = RoomFile.pathOf(data, "lobby");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                Files.readAllLines(journal).size() <= RoomFile.COMPACT_WHILE_OPEN_FACTOR * 10);
+        sayAcked(alice, "m201", "r201");
+        server.close();
+        start(small);
+        List<String> history = historyTexts("bob");
+        assertEquals(10, history.size());
+        assertEquals("m201", history.getLast());
+        TestClient carol = register("carol");
+        carol.await("history_end");
+        assertEquals(ids.getLast() + 2, sayAcked(carol, "next", "n").get("id").asLong(), "ids continue");
+    }
+
+    @Test
+    void openingAHugeJournalDelaysOnlyItsOwnRoom() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        // About 60 MB of valid history for one room.
+        try (var out = Files.newBufferedWriter(RoomFile.pathOf(data, "huge"))) {
+            String pad = "y".repeat(100);
+            for (int id = 1; id <= 400_000; id++) {
+                out.write("{\"type\":\"message\",\"id\":" + id + ",\"room\":\"huge\",\"from\":\"a\",\"text\":\"" + pad
+                        + "\",\"ts\":\"2026-01-01T00:00:00Z\"}\n");
+            }
+        }
+        start(durable(data));
+        TestClient alice = register("alice");
+        TestClient bob = register("bob");
+        alice.send("{\"type\":\"join\",\"room\":\"huge\",\"ref\":\"huge\"}");
+        long started = System.nanoTime();
+        bob.send("{\"type\":\"join\",\"room\":\"other\",\"ref\":\"other\"}");
+        bob.awaitMatching("joined other", n -> "other".equals(n.path("ref").asText()));
+        long otherMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        alice.awaitMatching("joined huge", n -> "huge".equals(n.path("ref").asText()));
+        long hugeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(otherMillis < hugeMillis, "another room opened in " + otherMillis + " ms, the huge one in " + hugeMillis);
+        assertTrue(otherMillis < 500, "another room waited " + otherMillis + " ms");
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", command) + ": " + out);
+    }
+}
