@@ -169,6 +169,16 @@ final class Room {
         }
     }
 
+    /** How many messages this room keeps now. */
+    int keptCount() {
+        lock.lock();
+        try {
+            return backlog.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Drops the oldest kept messages worth {@code bytes}; returns how many went. */
     int dropOldestKept(long bytes) {
         lock.lock();
