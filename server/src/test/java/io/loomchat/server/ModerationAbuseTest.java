@@ -78,8 +78,10 @@ class ModerationAbuseTest extends ServerTestSupport {
     void liftingANickBanLeavesASeparateAddressBanAlone() throws Exception {
         startWithOperator();
         TestClient alice = op("alice");
-        answer(alice, "{\"type\":\"ban\",\"address\":\"127.0.0.2\",\"seconds\":0,\"ref\":\"a\"}", "a");
-        answer(alice, "{\"type\":\"ban\",\"nick\":\"troll\",\"seconds\":60,\"ref\":\"n\"}", "n");
+        TestClient troll = fromOtherAddress("troll");
+        answer(alice, "{\"type\":\"ban\",\"nick\":\"troll\",\"seconds\":60,\"ref\":\"n\"}", "n"); // the nick and its address
+        assertEquals("banned", troll.awaitClose().get("code").asText());
+        answer(alice, "{\"type\":\"ban\",\"address\":\"127.0.0.2\",\"seconds\":0,\"ref\":\"a\"}", "a"); // until restart
         answer(alice, "{\"type\":\"unban\",\"nick\":\"troll\",\"ref\":\"u\"}", "u");
         Socket probe = new Socket();
         probe.bind(new InetSocketAddress("127.0.0.2", 0));
