@@ -352,6 +352,24 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Accepts what is still waiting in the listener's backlog, so that those clients get a bye
+     * ({@code shutdown}) instead of a reset when the listener closes.
+     */
+    private void refuseBacklog() {
+        try {
+            listener.setSoTimeout(BACKLOG_DRAIN_MILLIS);
+            for (int i = 0; i < 1_024; i++) {
+                admit(listener.accept()); // stopping: refused with a bye
+            }
+        } catch (IOException e) {
+            // timed out: the backlog is empty (or the listener is gone)
+        }
+    }
+
+    /** How long shutdown waits for one more connection in the backlog. */
+    private static final int BACKLOG_DRAIN_MILLIS = 20;
+
     /** Called by a session's read loop once it has cleaned up. */
     void forget(Session session) {
         releaseAddress(session.address());
@@ -374,6 +392,7 @@ public final class ChatServer implements AutoCloseable {
             return;
         }
         stopping = true;
+        refuseBacklog();
         try {
             listener.close();
         } catch (IOException e) {

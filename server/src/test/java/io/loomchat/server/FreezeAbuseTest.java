@@ -65,6 +65,8 @@ class FreezeAbuseTest extends ServerTestSupport {
         for (Thread t : threads) {
             t.join(Duration.ofSeconds(10));
         }
+        System.out.printf("flood control %s: %d lines during the flood, the slowest took %d ms%n",
+                floodControl ? "on" : "off", lines, worst);
         assertTrue(lines >= 10, "the people chatted during the flood: " + lines + " lines");
         assertTrue(worst < MAX_DELAY_MILLIS, "a line took " + worst + " ms to arrive during the flood");
         // The registration deadline (or flood control) still cut the flooders off: the watchdog was not starved.
