@@ -9,7 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # The modules the server and the client need (jdeps --print-module-deps on the jars), plus TLS, logging
 # and the HTTP server behind --metrics-port.
-MODULES="java.base,java.desktop,java.sql,java.management,java.logging,java.naming,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.httpserver"
+MODULES="java.base,java.desktop,java.sql,java.management,jdk.management,java.logging,java.naming,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.httpserver"
 # The tag names the module set, so that a changed set makes a new image instead of reusing a stale one.
 TAG="${1:-loomchat/jre-base:$(printf '%s' "$MODULES" | sha256sum | cut -c1-12)}"
 

@@ -15,18 +15,17 @@ record DescriptorBudget(long limit, int connections, int journals) {
     /** Smallest number of journals kept open however tight the limit. */
     static final int MIN_JOURNALS = 8;
 
-    /** The process's descriptor limit, or -1 when the platform does not tell. */
+    /**
+     * The process's descriptor limit, or -1 when the platform does not tell (not Unix, or a runtime
+     * without the jdk.management module): then max-connections is taken as given.
+     */
     static long processLimit() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-            return unix.getMaxFileDescriptorCount();
-        }
-        return -1;
-    }
-
-    /** Descriptors open in this process now, or -1 when unknown. */
-    static long openNow() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-            return unix.getOpenFileDescriptorCount();
+        try {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+                return unix.getMaxFileDescriptorCount();
+            }
+        } catch (LinkageError e) {
+            // a trimmed runtime without jdk.management
         }
         return -1;
     }
