@@ -27,12 +27,12 @@ public class OutboxBenchmark {
     private final byte[] line = new byte[130];
     private Outbox outbox;
     private Thread writer;
-    private Wakeups wakeups;
+    private DeliveryBatch wakeups;
 
     @Setup(Level.Trial)
     public void start() {
         outbox = new Outbox(256 * 1024, new Metrics());
-        wakeups = new Wakeups();
+        wakeups = new DeliveryBatch();
         writer = Thread.ofVirtual().start(() -> {
             try {
                 outbox.drainTo(OutputStream.nullOutputStream());

@@ -1,6 +1,7 @@
 package io.loomchat.cli;
 
 import io.loomchat.protocol.BoundedLineReader;
+import io.loomchat.protocol.CloseCode;
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
@@ -67,7 +68,8 @@ final class ChatClient {
     /** How long a reconnect waits for the server's welcome before trying again. */
     private static final Duration REREGISTER_WAIT = Duration.ofSeconds(10);
     /** Close codes after which coming back would be wrong: we quit, another connection took over, or we flooded. */
-    private static final Set<String> FINAL_BYE_CODES = Set.of("quit", "replaced", "flood");
+    private static final Set<String> FINAL_BYE_CODES = Set.of(CloseCode.QUIT.wireName(), CloseCode.REPLACED.wireName(),
+            CloseCode.FLOOD.wireName());
     /** The largest page of missed messages asked for at once when catching up. */
     private static final int CATCH_UP_PAGE = 500;
 

@@ -414,6 +414,38 @@ public final class Codec {
         return bytes;
     }
 
+    /**
+     * {@code line} (an encoded message without a ref, as {@link #encode} wrote it) with {@code ref} added:
+     * the same bytes {@code encode} would give for the message with that ref, which it writes last. For the
+     * sender's copy of a broadcast: one small encode of the ref instead of a second of the whole message.
+     */
+    public static byte[] withRef(byte[] line, String ref) {
+        if (ref == null) {
+            return line;
+        }
+        ByteArrayOutputStream quoted = new ByteArrayOutputStream(ref.length() + 16);
+        try (JsonGenerator g = FACTORY.createGenerator(quoted)) {
+            g.writeString(ref);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a byte array cannot fail", e);
+        }
+        byte[] value = quoted.toByteArray();
+        int close = line.length - 2; // the closing brace, before the newline
+        if (close < 1 || line[close] != '}' || line[line.length - 1] != '\n') {
+            throw new IllegalArgumentException("not an encoded line");
+        }
+        byte[] field = ",\"ref\":".getBytes(StandardCharsets.US_ASCII);
+        boolean empty = line[close - 1] == '{';
+        int fieldStart = empty ? 1 : 0; // an empty object takes the field without its comma
+        byte[] out = new byte[close + field.length - fieldStart + value.length + 2];
+        System.arraycopy(line, 0, out, 0, close);
+        System.arraycopy(field, fieldStart, out, close, field.length - fieldStart);
+        System.arraycopy(value, 0, out, close + field.length - fieldStart, value.length);
+        out[out.length - 2] = '}';
+        out[out.length - 1] = '\n';
+        return out;
+    }
+
     public static byte[] encode(Message message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {

@@ -253,4 +253,33 @@ class CodecTest {
         String line = Codec.encodeToString(new Say(null, "héllo 世界 🙂", false, null));
         assertTrue(line.contains("héllo 世界 🙂"), line);
     }
+
+    @org.junit.jupiter.api.Test
+    void addingARefToEncodedBytesGivesWhatEncodingWithTheRefGives() {
+        java.util.List<Event> events = java.util.List.of(
+                new Event.ChatMessage(7, "lobby", "alice", "hi \u202e\u0007 \"there\"", false, TS, null),
+                new Event.Joined("lobby", "bob", TS, null),
+                new Event.Left("lobby", "bob", "quit: bye", TS, null),
+                new Event.Topic("lobby", "news", "alice", TS, null),
+                new Event.Pong(null));
+        for (Event event : events) {
+            for (String ref : new String[] {"r1", "\u202e\"quoted\"\n", ""}) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(Codec.encode(withRef(event, ref)),
+                        Codec.withRef(Codec.encode(event), ref), event + " with ref " + ref);
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(Codec.encode(event).length,
+                    Codec.withRef(Codec.encode(event), null).length);
+        }
+    }
+
+    private static Event withRef(Event event, String ref) {
+        return switch (event) {
+            case Event.ChatMessage m -> m.withRef(ref);
+            case Event.Joined j -> new Event.Joined(j.room(), j.nick(), j.ts(), ref);
+            case Event.Left l -> new Event.Left(l.room(), l.nick(), l.reason(), l.ts(), ref);
+            case Event.Topic t -> new Event.Topic(t.room(), t.topic(), t.by(), t.ts(), ref);
+            case Event.Pong p -> new Event.Pong(ref);
+            default -> throw new IllegalArgumentException();
+        };
+    }
 }

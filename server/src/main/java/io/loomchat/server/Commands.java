@@ -202,7 +202,7 @@ final class Commands {
             throw new Refusal(ErrorCode.INVALID_TEXT, "the text takes " + stored + " bytes once escaped, more than "
                     + "twice max-line-bytes=" + server.config().maxLineBytes() + " (mostly control characters?)");
         }
-        ChatMessage said = room.say(session, r.text(), r.action(), r.ref());
+        ChatMessage said = room.say(session, session.batch(), r.text(), r.action(), r.ref());
         if (said == null) {
             throw new Refusal(ErrorCode.STORAGE_FAILED, "the server could not store the message; it was not said");
         }
@@ -227,7 +227,7 @@ final class Commands {
             session.send(new Event.Away(target.nick(), away, null)); // as IRC's RPL_AWAY: they may not answer soon
         }
         if (target != session) {
-            target.deliver(message, target.textMode() ? null : Codec.encode(message), session);
+            target.deliver(message, target.textMode() ? null : Codec.encode(message), session.batch());
         }
         PrivateMessage echo = new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
                 message.ts(), r.ref());
@@ -257,7 +257,7 @@ final class Commands {
         Room room = memberRoom(r.room());
         session.rooms.remove(room.name());
         session.roomsChanged();
-        server.rooms().leave(room, session, "leave", r.ref(), true);
+        server.rooms().leave(room, session, session.batch(), "leave", r.ref(), true);
     }
 
     private void nick(Nick r) throws Refusal {
@@ -276,15 +276,15 @@ final class Commands {
         session.setNick(r.nick());
         server.moderation().renamed(old, r.nick()); // a mute follows the person, not the name
         // Everyone who shares a room hears it once, however many rooms they share.
-        Set<Session> audience = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Member> audience = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Room room : session.rooms.values()) {
             audience.addAll(room.members());
         }
         audience.remove(session);
         Renamed renamed = new Renamed(old, r.nick(), server.clock().instant(), null);
         byte[] line = Codec.encode(renamed);
-        for (Session member : audience) {
-            member.deliver(renamed, line, session);
+        for (Member member : audience) {
+            member.deliver(renamed, line, session.batch());
         }
         session.send(new Renamed(old, r.nick(), renamed.ts(), r.ref()));
     }
@@ -292,7 +292,7 @@ final class Commands {
     private Room joinRoom(String name, String ref, Request.Replay replay) throws Refusal {
         session.joining(name);
         try {
-            Room joined = server.rooms().join(name, session, ref, replay);
+            Room joined = server.rooms().join(name, session, session.batch(), ref, replay);
             if (joined == null) {
                 session.roomsChanged(); // not joined after all: the current room stays what it was
             }
@@ -309,14 +309,14 @@ final class Commands {
         if (room == null) {
             throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no room called " + name);
         }
-        List<Session> members = new ArrayList<>(room.members());
+        List<Member> members = new ArrayList<>(room.members());
         members.sort(java.util.Comparator.comparing(m -> m.nick().toLowerCase(java.util.Locale.ROOT)));
         String after = r.after() == null ? null : r.after().toLowerCase(java.util.Locale.ROOT);
         long budget = replyBudget() - 64 - Codec.jsonStringBytes(name);
         List<String> nicks = new ArrayList<>();
         Map<String, String> away = new TreeMap<>();
         boolean more = false;
-        for (Session member : members) {
+        for (Member member : members) {
             String nick = member.nick();
             if (after != null && nick.toLowerCase(java.util.Locale.ROOT).compareTo(after) <= 0) {
                 continue;
@@ -376,7 +376,7 @@ final class Commands {
         if (r.text().indexOf('\n') >= 0 || r.text().indexOf('\r') >= 0) {
             throw new Refusal(ErrorCode.INVALID_TOPIC, "a topic is one line");
         }
-        if (!room.setTopic(session, r.text().strip(), r.ref())) {
+        if (!room.setTopic(session, session.batch(), r.text().strip(), r.ref())) {
             throw new Refusal(ErrorCode.STORAGE_FAILED, "the server could not store the topic; it is unchanged");
         }
     }
@@ -399,7 +399,7 @@ final class Commands {
             throw new Refusal(ErrorCode.BAD_FIELD, "give 'before' or 'after', not both");
         }
         int limit = r.limit() == null ? server.config().historyOnJoin() : Math.min(r.limit(), MAX_HISTORY_PAGE);
-        room.history(session, r.before(), r.after(), limit, r.ref());
+        room.history(session, session.batch(), r.before(), r.after(), limit, r.ref());
     }
 
     /** A quit reason is shown to a whole room: a sentence, not a payload. */
@@ -419,7 +419,7 @@ final class Commands {
         session.rooms.clear();
         session.roomsChanged();
         for (Room room : joined) {
-            server.rooms().leave(room, session, reason, null, false);
+            server.rooms().leave(room, session, session.batch(), reason, null, false);
         }
         if (session.registered()) {
             server.nicknames().release(session.nick(), session);
@@ -454,7 +454,7 @@ final class Commands {
         Session target = memberOf(room, r.nick());
         String reason = "kicked by " + session.nick() + (r.reason() == null || r.reason().isBlank() ? "" : ": " + cut(r.reason()));
         target.kickedFrom(room);
-        server.rooms().remove(room, target, session, reason);
+        server.rooms().remove(room, target, session.batch(), reason);
         LOG.info("{} kicked {} from {}", session.nick(), target.nick(), room.name());
         session.send(new Event.Notice("kicked " + target.nick() + " from " + room.name(), r.ref()));
     }
@@ -514,7 +514,7 @@ final class Commands {
         Moderation.Sanction sanction = server.moderation().sanction(length(r.seconds()), null, session.nick());
         server.moderation().mute(room.name(), target.nick(), sanction);
         String left = server.moderation().left(sanction);
-        target.deliver(new Event.Notice(session.nick() + " muted you in " + room.name() + " " + left, null), null, session);
+        target.deliver(new Event.Notice(session.nick() + " muted you in " + room.name() + " " + left, null), null, session.batch());
         session.send(new Event.Notice("muted " + target.nick() + " in " + room.name() + " " + left, r.ref()));
     }
 
@@ -524,7 +524,7 @@ final class Commands {
         boolean lifted = server.moderation().unmute(room.name(), r.nick());
         Session target = server.nicknames().find(r.nick());
         if (lifted && target != null) {
-            target.deliver(new Event.Notice("you may speak in " + room.name() + " again", null), null, session);
+            target.deliver(new Event.Notice("you may speak in " + room.name() + " again", null), null, session.batch());
         }
         session.send(new Event.Notice(lifted ? "unmuted " + r.nick() + " in " + room.name()
                 : r.nick() + " was not muted in " + room.name(), r.ref()));

@@ -67,7 +67,7 @@ final class Outbox {
      * {@code wakeups} is given, once the caller's read loop has handled all the input it has: a burst of
      * lines then costs one wake-up and one write per recipient, not one per line (NATS's flushClients).
      */
-    Offer offer(byte[] line, Wakeups wakeups) {
+    Offer offer(byte[] line, DeliveryBatch wakeups) {
         lock.lock();
         try {
             if (closing) {

@@ -36,7 +36,7 @@ final class Room {
     private final String name;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<Session> members = new ArrayList<>(); // guarded by lock
+    private final List<Member> members = new ArrayList<>(); // guarded by lock
     private long lastId; // guarded by lock
     private boolean closed; // guarded by lock: emptied and removed from the directory
     private final Backlog backlog; // guarded by lock
@@ -78,7 +78,7 @@ final class Room {
      * history {@code replay} asks for. All under the lock, so the joiner's history ends exactly where the
      * live messages begin: no gap, no duplicate. CLOSED if the room has closed meanwhile.
      */
-    JoinResult join(Session session, String ref, int maxMembers, Replay replay, int replayDefault) {
+    JoinResult join(Member session, DeliveryBatch batch, String ref, int maxMembers, Replay replay, int replayDefault) {
         lock.lock();
         try {
             if (closed) {
@@ -90,19 +90,19 @@ final class Room {
             members.add(session);
             Joined joined = new Joined(name, session.nick(), clock.instant(), null);
             if (members.size() > quietJoinsAbove) {
-                Joined own = withRef(joined, ref);
-                session.deliver(own, null, session); // a big room: only the joiner hears it
+                // a big room: only the joiner hears it
+                session.deliver(withRef(joined, ref), Codec.withRef(Codec.encode(joined), ref), batch);
             } else {
-                fanOut(joined, session, session, ref);
+                fanOut(joined, Codec.encode(joined), batch, session, ref);
             }
             if (topic != null) {
-                session.deliver(topic, null, session);
+                session.deliver(topic, null, batch);
             }
             boolean asked = replay.last() != null || replay.after() != null;
             int last = replay.last() != null ? replay.last() : replay.after() != null ? Integer.MAX_VALUE : replayDefault;
             if (last > 0 && (asked || backlog.size() > 0)) {
                 // An explicit request always gets its history_end; the default replay of an empty room says nothing.
-                replay(session, null, replay.after(), last, null);
+                replay(session, batch, null, replay.after(), last, null);
             }
             return JoinResult.JOINED;
         } finally {
@@ -115,7 +115,7 @@ final class Room {
      * if that left the room empty: it is then closed and the caller drops it from the directory. {@code actor}
      * is the session whose read loop runs: the leaver itself, or an operator kicking it.
      */
-    boolean leave(Session session, Session actor, String reason, String ref, boolean tellLeaver) {
+    boolean leave(Member session, DeliveryBatch batch, String reason, String ref, boolean tellLeaver) {
         lock.lock();
         try {
             if (!members.remove(session)) {
@@ -123,9 +123,12 @@ final class Room {
             }
             Left left = new Left(name, session.nick(), reason, clock.instant(), null);
             boolean quiet = members.size() + 1 > quietJoinsAbove; // the size it had with the leaver
-            byte[] shared = quiet ? Codec.encode(left) : fanOut(left, actor, null, null);
+            byte[] shared = Codec.encode(left);
+            if (!quiet) {
+                fanOut(left, shared, batch, null, null);
+            }
             if (tellLeaver) {
-                session.deliver(left, ref == null ? shared : Codec.encode(withRef(left, ref)), actor);
+                session.deliver(withRef(left, ref), Codec.withRef(shared, ref), batch);
             }
             if (members.isEmpty()) {
                 closed = true;
@@ -142,7 +145,7 @@ final class Room {
      * the sender's copy carries its ref as the ack. Returns the message, or null if the journal refused it
      * (then nobody receives it, and its id is not reused).
      */
-    ChatMessage say(Session sender, String text, boolean action, String ref) {
+    ChatMessage say(Member sender, DeliveryBatch batch, String text, boolean action, String ref) {
         lock.lock();
         try {
             ChatMessage message = new ChatMessage(++lastId, name, sender.nick(), text, action, clock.instant(), null);
@@ -151,7 +154,7 @@ final class Room {
                 return null;
             }
             backlog.add(message);
-            fanOut(message, shared, sender, sender, ref);
+            fanOut(message, shared, batch, sender, ref);
             return message;
         } finally {
             lock.unlock();
@@ -190,7 +193,7 @@ final class Room {
     }
 
     /** Sets the topic ("" clears it) and tells every member; false if the journal refused it. */
-    boolean setTopic(Session setter, String text, String ref) {
+    boolean setTopic(Member setter, DeliveryBatch batch, String text, String ref) {
         lock.lock();
         try {
             Topic changed = new Topic(name, text, setter.nick(), clock.instant(), null);
@@ -199,7 +202,7 @@ final class Room {
                 return false;
             }
             topic = changed;
-            fanOut(changed, shared, setter, setter, ref);
+            fanOut(changed, shared, batch, setter, ref);
             return true;
         } finally {
             lock.unlock();
@@ -228,21 +231,21 @@ final class Room {
     }
 
     /** Sends {@code session} one page of the kept messages, then a {@code history_end} that carries the ref. */
-    void history(Session session, Long before, Long after, int limit, String ref) {
+    void history(Member session, DeliveryBatch batch, Long before, Long after, int limit, String ref) {
         lock.lock();
         try {
-            replay(session, before, after, limit, ref);
+            replay(session, batch, before, after, limit, ref);
         } finally {
             lock.unlock();
         }
     }
 
-    private void replay(Session session, Long before, Long after, int limit, String ref) {
+    private void replay(Member session, DeliveryBatch batch, Long before, Long after, int limit, String ref) {
         Backlog.Page page = backlog.page(before, after, limit, session.replayBudget());
         for (int i = 0; i < page.messages().size(); i++) {
-            session.deliver(page.messages().get(i), page.lines().get(i), session);
+            session.deliver(page.messages().get(i), page.lines().get(i), batch);
         }
-        session.deliver(new HistoryEnd(name, page.messages().size(), page.more(), lastId, ref), null, session);
+        session.deliver(new HistoryEnd(name, page.messages().size(), page.more(), lastId, ref), null, batch);
     }
 
     private boolean journal(Event event, byte[] line) {
@@ -274,25 +277,25 @@ final class Room {
     }
 
     /**
-     * Queues the same bytes to every member, and a copy with the ref to {@code requester}. {@code actor}'s
-     * read loop is the one running.
+     * Queues the same bytes to every member, and to {@code requester} a copy with its ref added to those
+     * bytes (no second encoding), as part of {@code batch}.
      */
-    private byte[] fanOut(Event event, Session actor, Session requester, String ref) {
-        return fanOut(event, Codec.encode(event), actor, requester, ref);
-    }
-
-    private byte[] fanOut(Event event, byte[] shared, Session actor, Session requester, String ref) {
-        byte[] own = ref == null ? shared : Codec.encode(withRef(event, ref));
+    private void fanOut(Event event, byte[] shared, DeliveryBatch batch, Member requester, String ref) {
+        byte[] own = ref == null ? shared : Codec.withRef(shared, ref);
+        Event ownEvent = ref == null ? event : withRef(event, ref); // only text-mode members render it
         for (int i = 0; i < members.size(); i++) {
-            Session member = members.get(i);
-            member.deliver(event, member == requester ? own : shared, actor);
+            Member member = members.get(i);
+            if (member == requester) {
+                member.deliver(ownEvent, own, batch);
+            } else {
+                member.deliver(event, shared, batch);
+            }
         }
-        return shared;
     }
 
     @SuppressWarnings("unchecked")
     private static <E extends Event> E withRef(E event, String ref) {
-        return (E) withRefAny(event, ref);
+        return ref == null ? event : (E) withRefAny(event, ref);
     }
 
     private static Event withRefAny(Event event, String ref) {
@@ -305,7 +308,7 @@ final class Room {
         };
     }
 
-    List<Session> members() {
+    List<Member> members() {
         lock.lock();
         try {
             return List.copyOf(members);
@@ -316,7 +319,7 @@ final class Room {
 
     List<String> nicks() {
         List<String> nicks = new ArrayList<>();
-        for (Session member : members()) {
+        for (Member member : members()) {
             nicks.add(member.nick());
         }
         nicks.sort(Comparator.comparing(String::toLowerCase));

@@ -56,7 +56,7 @@ final class Rooms {
      *
      * @throws UncheckedIOException if the room's journal cannot be opened
      */
-    Room join(String name, Session session, String ref, Replay replay) {
+    Room join(String name, Member session, DeliveryBatch batch, String ref, Replay replay) {
         while (true) {
             Slot slot = slots.computeIfAbsent(name, n -> new Slot());
             Room room = slot.room;
@@ -66,7 +66,7 @@ final class Rooms {
                     continue; // the slot was retired meanwhile: take the current one
                 }
             }
-            Room.JoinResult result = room.join(session, ref, config.maxMembersPerRoom(), replay, config.historyOnJoin());
+            Room.JoinResult result = room.join(session, batch, ref, config.maxMembersPerRoom(), replay, config.historyOnJoin());
             if (result == Room.JoinResult.JOINED) {
                 return room;
             }
@@ -117,17 +117,18 @@ final class Rooms {
         }
     }
 
-    void leave(Room room, Session session, String reason, String ref, boolean tellLeaver) {
-        depart(room, session, session, reason, ref, tellLeaver);
+    /** {@code session} leaves {@code room}; {@code batch} is that of the read loop running (the leaver's own). */
+    void leave(Room room, Member session, DeliveryBatch batch, String reason, String ref, boolean tellLeaver) {
+        depart(room, session, batch, reason, ref, tellLeaver);
     }
 
-    /** Removes {@code session} on {@code actor}'s behalf (a kick); the leaver hears it too. */
-    void remove(Room room, Session session, Session actor, String reason) {
-        depart(room, session, actor, reason, null, true);
+    /** Removes {@code session} from {@code room} as part of an operator's {@code batch} (a kick); the leaver hears it too. */
+    void remove(Room room, Member session, DeliveryBatch batch, String reason) {
+        depart(room, session, batch, reason, null, true);
     }
 
-    private void depart(Room room, Session session, Session actor, String reason, String ref, boolean tellLeaver) {
-        if (room.leave(session, actor, reason, ref, tellLeaver)) {
+    private void depart(Room room, Member session, DeliveryBatch batch, String reason, String ref, boolean tellLeaver) {
+        if (room.leave(session, batch, reason, ref, tellLeaver)) {
             forget(room);
         }
     }

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * connection's writer thread. Whoever ends the connection first sets the {@link CloseReason}; the read
  * loop's {@code finally} cleans up and logs it, once.
  */
-final class Session {
+final class Session implements Member {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** Text-mode lines show times in the server's time zone. */
@@ -55,7 +55,7 @@ final class Session {
     private final String peer;
     private final ChatServer server;
     private final Outbox outbox;
-    private final Wakeups wakeups = new Wakeups(); // read loop only
+    private final DeliveryBatch batch = new DeliveryBatch(); // read loop only
     private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
     private volatile String closeDetail = "";
     private Thread writer;
@@ -102,7 +102,8 @@ final class Session {
         return id;
     }
 
-    String nick() {
+    @Override
+    public String nick() {
         return nick;
     }
 
@@ -110,7 +111,8 @@ final class Session {
         nick = newNick;
     }
 
-    String away() {
+    @Override
+    public String away() {
         return away;
     }
 
@@ -208,7 +210,8 @@ final class Session {
     }
 
     /** How many bytes of history may be queued for this client at once without making it a slow consumer. */
-    long replayBudget() {
+    @Override
+    public long replayBudget() {
         return outbox.headroom();
     }
 
@@ -298,7 +301,7 @@ final class Session {
     private void readLoop(Commands commands, FloodControl flood) {
         try {
             FairInput input = new FairInput(socket.getInputStream(), BYTES_PER_TURN);
-            BoundedLineReader lines = new BoundedLineReader(input, server.config().maxLineBytes(), wakeups::settle);
+            BoundedLineReader lines = new BoundedLineReader(input, server.config().maxLineBytes(), batch::settle);
             int linesThisTurn = 0;
             long drainedFrom = -1; // bytes read when the bye was queued; -1 while open
             while (true) {
@@ -406,7 +409,7 @@ final class Session {
         if (flood.refusedInARow() > FLOOD_REFS_ECHOED) {
             // Told often enough: stop reading from this client until its next line could be accepted
             // (ergo's "fakelag"). TCP then slows the flooder down, and refusing costs the server nothing.
-            wakeups.settle();
+            batch.settle();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(retryMillis, 1_000)));
         }
     }
@@ -435,7 +438,7 @@ final class Session {
         }
         commands.leaveAll(reason == CloseReason.QUIT ? "quit" : reason.code());
         released.countDown();
-        wakeups.settle();
+        batch.settle();
         try {
             writer.join(server.config().closeLinger());
         } catch (InterruptedException e) {
@@ -455,15 +458,20 @@ final class Session {
         server.forget(this); // last: shutdown waits for this, and its own log line should come after ours
     }
 
+    /** The deliveries of this session's read loop; for that read loop only. */
+    DeliveryBatch batch() {
+        return batch;
+    }
+
     /**
-     * Queues one encoded line for this client on behalf of {@code actor}, the session whose read loop is
+     * Queues one encoded line for this client as part of {@code batch}, the batch of the read loop that is
      * running; its writer is woken when that read loop next waits for input. A client that cannot keep up
      * is disconnected, never waited for.
      */
-    void deliver(byte[] line, Session actor) {
-        Outbox.Offer offer = outbox.offer(line, actor.wakeups);
+    void deliver(byte[] line, DeliveryBatch batch) {
+        Outbox.Offer offer = outbox.offer(line, batch);
         if (offer == Outbox.Offer.ACCEPTED_BACKLOGGED) {
-            actor.wakeups.backlogged(outbox);
+            batch.backlogged(outbox);
         } else if (offer == Outbox.Offer.OVERFLOW) {
             disconnect(CloseReason.SLOW_CONSUMER,
                     "more than max-outbox-bytes=" + server.config().maxOutboxBytes() + " unsent");
@@ -475,27 +483,28 @@ final class Session {
         if (event instanceof ErrorReply error) {
             server.metrics().error(error.code());
         }
-        deliver(event, textMode ? null : Codec.encode(event), this);
+        deliver(event, textMode ? null : Codec.encode(event), batch);
     }
 
     /**
      * Queues an event already encoded as JSON ({@code json}, shared by every recipient) or, for a text-mode
      * client, rendered for this client as a human-readable line.
      */
-    void deliver(Event event, byte[] json, Session actor) {
+    @Override
+    public void deliver(Event event, byte[] json, DeliveryBatch batch) {
         if (!textMode) {
-            deliver(json != null ? json : Codec.encode(event), actor);
+            deliver(json != null ? json : Codec.encode(event), batch);
             return;
         }
         String text = TEXT.render(event, nick == null ? "" : nick, currentRoom);
         if (text != null) {
-            deliver((TextRenderer.wrap(text, TextRenderer.TEXT_MODE_WIDTH) + "\n").getBytes(StandardCharsets.UTF_8), actor);
+            deliver((TextRenderer.wrap(text, TextRenderer.TEXT_MODE_WIDTH) + "\n").getBytes(StandardCharsets.UTF_8), batch);
         }
     }
 
     /** A line for a text-mode client from its own read loop (help, problems). */
     void sendText(String line) {
-        deliver((line + "\n").getBytes(StandardCharsets.UTF_8), this);
+        deliver((line + "\n").getBytes(StandardCharsets.UTF_8), batch);
     }
 
     /**

@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What one read loop owes the outboxes it queued lines to, settled each time it has handled all the input
- * of one read: wake their writers (once per read, not once per line), then, if some of them are more than
- * half full but still draining, give them a moment to catch up before reading more. Owned by that read
- * loop alone.
+ * The deliveries of one read loop's batch: what that read loop owes the outboxes it queued lines to,
+ * settled each time it has handled all the input of one read. Settling wakes their writers (once per
+ * read, not once per line), then, if some of them are more than half full but still draining, gives them
+ * a moment to catch up before reading more (and so slows down the sender). Owned by that read loop alone;
+ * whoever queues a line on its behalf (a room broadcasting a message it said) is handed its batch.
  */
-final class Wakeups {
+final class DeliveryBatch {
 
     /** The most a read loop waits for backlogged readers per read (NATS: 10 ms per read-loop pass). */
     static final long MAX_STALL_NANOS = 10_000_000L;

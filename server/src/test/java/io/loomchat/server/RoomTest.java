@@ -1,0 +1,149 @@
+package io.loomchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.ChatMessage;
+import io.loomchat.protocol.Request.Replay;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A room on its own: members are plain objects that collect what they are handed; no sockets, no threads. */
+class RoomTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private final DeliveryBatch batch = new DeliveryBatch();
+
+    /** A member that keeps every event and its bytes. */
+    static final class Listener implements Member {
+        final String nick;
+        final List<Event> events = new ArrayList<>();
+        final List<byte[]> lines = new ArrayList<>();
+        long budget = Long.MAX_VALUE;
+
+        Listener(String nick) {
+            this.nick = nick;
+        }
+
+        @Override
+        public String nick() {
+            return nick;
+        }
+
+        @Override
+        public String away() {
+            return null;
+        }
+
+        @Override
+        public void deliver(Event event, byte[] json, DeliveryBatch batch) {
+            events.add(event);
+            lines.add(json);
+        }
+
+        @Override
+        public long replayBudget() {
+            return budget;
+        }
+
+        <E extends Event> List<E> of(Class<E> type) {
+            return events.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+    }
+
+    private static Room room(ServerConfig config, Room.Start start) {
+        return new Room("lobby", start, CLOCK, config, null, false, new HistoryBudget(Long.MAX_VALUE));
+    }
+
+    private static Room room() {
+        return room(ServerConfig.defaults(), Room.Start.empty(0));
+    }
+
+    @Test
+    void everyMemberGetsTheSameBytesInTheSameOrderAndTheSenderItsRefOnTheSameBytes() {
+        Room room = room();
+        Listener alice = new Listener("alice");
+        Listener bob = new Listener("bob");
+        room.join(alice, batch, null, 100, Replay.DEFAULT, 20);
+        room.join(bob, batch, null, 100, Replay.DEFAULT, 20);
+        for (int i = 1; i <= 5; i++) {
+            room.say(i % 2 == 0 ? alice : bob, batch, "line " + i, false, "r" + i);
+        }
+        List<ChatMessage> seenByAlice = alice.of(ChatMessage.class);
+        List<ChatMessage> seenByBob = bob.of(ChatMessage.class);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seenByAlice.stream().map(ChatMessage::id).toList());
+        assertEquals(seenByAlice.stream().map(ChatMessage::id).toList(), seenByBob.stream().map(ChatMessage::id).toList());
+        // Bob said line 1: his copy carries his ref, Alice's does not; the bytes are the encoding of each.
+        int first = bob.events.indexOf(seenByBob.get(0));
+        assertEquals("r1", seenByBob.get(0).ref());
+        assertArrayEquals(Codec.encode(seenByBob.get(0)), bob.lines.get(first));
+        int aliceFirst = alice.events.indexOf(seenByAlice.get(0));
+        assertEquals(null, seenByAlice.get(0).ref());
+        assertArrayEquals(Codec.encode(seenByAlice.get(0)), alice.lines.get(aliceFirst));
+    }
+
+    @Test
+    void aboveTheQuietLimitOnlyTheJoinerHearsItsJoin() {
+        Room room = room(ServerConfig.defaults().withQuietJoinsAbove(1), Room.Start.empty(0));
+        Listener alice = new Listener("alice");
+        Listener bob = new Listener("bob");
+        room.join(alice, batch, null, 100, Replay.DEFAULT, 20);
+        room.join(bob, batch, "j", 100, Replay.DEFAULT, 20);
+        assertEquals(1, alice.of(Event.Joined.class).size(), "alice heard only her own join");
+        assertEquals("j", bob.of(Event.Joined.class).getFirst().ref());
+        assertFalse(room.leave(bob, batch, "leave", null, false));
+        assertTrue(alice.of(Event.Left.class).isEmpty(), "nor a leave");
+    }
+
+    @Test
+    void aJoinerGetsTheKeptHistoryAfterItsJoinAndAReplayNeverExceedsItsBudget() {
+        Room room = room();
+        Listener alice = new Listener("alice");
+        room.join(alice, batch, null, 100, Replay.DEFAULT, 20);
+        for (int i = 1; i <= 30; i++) {
+            room.say(alice, batch, "m" + i, false, null);
+        }
+        Listener bob = new Listener("bob");
+        room.join(bob, batch, null, 100, new Replay(null, 25L), 20); // after id 25
+        List<ChatMessage> replayed = bob.of(ChatMessage.class);
+        assertEquals(List.of(26L, 27L, 28L, 29L, 30L), replayed.stream().map(ChatMessage::id).toList());
+        assertTrue(replayed.stream().allMatch(ChatMessage::history));
+        assertTrue(bob.events.getFirst() instanceof Event.Joined, "the join comes first");
+        Event.HistoryEnd end = bob.of(Event.HistoryEnd.class).getFirst();
+        assertFalse(end.more());
+
+        Listener carol = new Listener("carol");
+        carol.budget = 300; // room for about two encoded messages
+        room.join(carol, batch, null, 100, new Replay(30, null), 20);
+        Event.HistoryEnd cut = carol.of(Event.HistoryEnd.class).getFirst();
+        assertTrue(cut.more(), "the replay was cut by the budget and says so");
+        assertTrue(carol.of(ChatMessage.class).size() < 30);
+        assertEquals(30L, carol.of(ChatMessage.class).getLast().id(), "what fits is the newest");
+    }
+
+    @Test
+    void theLastToLeaveClosesTheRoomAndAClosedRoomTakesNoJoin() {
+        Room room = room(ServerConfig.defaults(), Room.Start.empty(41));
+        Listener alice = new Listener("alice");
+        room.join(alice, batch, null, 100, Replay.DEFAULT, 20);
+        assertEquals(42L, room.say(alice, batch, "hi", false, null).id(), "ids continue from the start");
+        assertTrue(room.leave(alice, batch, "leave", "bye", true));
+        assertEquals("bye", alice.of(Event.Left.class).getFirst().ref());
+        assertEquals(Room.JoinResult.CLOSED, room.join(new Listener("bob"), batch, null, 100, Replay.DEFAULT, 20));
+    }
+
+    @Test
+    void aFullRoomRefusesAJoiner() {
+        Room room = room();
+        room.join(new Listener("a"), batch, null, 1, Replay.DEFAULT, 20);
+        assertEquals(Room.JoinResult.FULL, room.join(new Listener("b"), batch, null, 1, Replay.DEFAULT, 20));
+    }
+}
