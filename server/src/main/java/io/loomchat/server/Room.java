@@ -41,10 +41,9 @@ final class Room {
     private boolean closed; // guarded by lock: emptied and removed from the directory
     private final Backlog backlog; // guarded by lock
     private Topic topic; // guarded by lock; null when never set
-    private final RoomFile file; // null without --data-dir; appended under lock
+    private final HistoryStore store; // appended under lock, before anyone receives the event
 
     private final int quietJoinsAbove;
-    private final boolean forceEachAppend;
     private final HistoryBudget budget;
 
     /** The state a room starts from: left behind by its previous incarnation, or recovered from its journal. */
@@ -54,8 +53,7 @@ final class Room {
         }
     }
 
-    Room(String name, Start start, Clock clock, ServerConfig config, RoomFile file, boolean forceEachAppend,
-         HistoryBudget budget) {
+    Room(String name, Start start, Clock clock, ServerConfig config, HistoryStore store, HistoryBudget budget) {
         this.name = name;
         this.lastId = start.lastId();
         this.topic = start.topic();
@@ -63,8 +61,7 @@ final class Room {
         this.backlog = new Backlog(config.historySize(), start.kept(), budget);
         this.clock = clock;
         this.quietJoinsAbove = config.quietJoinsAbove();
-        this.file = file;
-        this.forceEachAppend = forceEachAppend;
+        this.store = store;
     }
 
     String name() {
@@ -150,7 +147,7 @@ final class Room {
         try {
             ChatMessage message = new ChatMessage(++lastId, name, sender.nick(), text, action, clock.instant(), null);
             byte[] shared = Codec.encode(message); // the journal's line and every member's, encoded once
-            if (!journal(message, shared)) {
+            if (!store(message, shared)) {
                 return null;
             }
             backlog.add(message);
@@ -198,7 +195,7 @@ final class Room {
         try {
             Topic changed = new Topic(name, text, setter.nick(), clock.instant(), null);
             byte[] shared = Codec.encode(changed);
-            if (!journal(changed, shared)) {
+            if (!store(changed, shared)) {
                 return false;
             }
             topic = changed;
@@ -248,22 +245,19 @@ final class Room {
         session.deliver(new HistoryEnd(name, page.messages().size(), page.more(), lastId, ref), null, batch);
     }
 
-    private boolean journal(Event event, byte[] line) {
-        if (file == null) {
-            return true;
-        }
+    private boolean store(Event event, byte[] line) {
         try {
-            file.append(line, forceEachAppend);
+            store.append(event, line);
             return true;
         } catch (java.io.IOException e) {
-            LOG.error("journal of room {}: write failed, {} not said: {}", name, event.getClass().getSimpleName(), e.toString());
+            LOG.error("history of room {}: write failed, {} not said: {}", name, event.getClass().getSimpleName(), e.toString());
             return false;
         }
     }
 
-    /** The journal to close once the room is closed and gone from the directory. */
-    RoomFile file() {
-        return file;
+    /** Where this room's history lives; the directory closes it once the room is closed and gone. */
+    HistoryStore store() {
+        return store;
     }
 
     /** What a later incarnation of this room starts from, once it has closed. */

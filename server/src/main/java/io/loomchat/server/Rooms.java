@@ -105,13 +105,13 @@ final class Rooms {
     private Room create(String name) {
         long lastId = closedLastId(name);
         if (journal == null) {
-            return new Room(name, Room.Start.empty(lastId), clock, config, null, false, budget);
+            return new Room(name, Room.Start.empty(lastId), clock, config, HistoryStore.MEMORY_ONLY, budget);
         }
         try {
             Room.Start[] start = new Room.Start[1];
             RoomFile file = journal.openRoom(name, config.historySize(), recovered -> start[0] =
                     new Room.Start(Math.max(lastId, recovered.lastId()), recovered.topic(), recovered.tail()));
-            return new Room(name, start[0], clock, config, file, journal.forceEveryAppend(), budget);
+            return new Room(name, start[0], clock, config, new JournalStore(file, journal.forceEveryAppend()), budget);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the journal of room " + name + ": " + e.getMessage(), e);
         }
@@ -146,9 +146,8 @@ final class Rooms {
             }
             budget.unregister(room);
             long lastId = room.leftover().lastId();
-            if (room.file() != null) {
-                room.file().close(); // its last id stays in the file
-            } else if (lastId > 0) { // a room that never had a message costs nothing once closed
+            room.store().close();
+            if (!room.store().keepsIds() && lastId > 0) { // a room that never had a message costs nothing once closed
                 rememberClosed(room.name(), lastId);
             }
             slot.room = null;

@@ -60,7 +60,7 @@ class RoomTest {
     }
 
     private static Room room(ServerConfig config, Room.Start start) {
-        return new Room("lobby", start, CLOCK, config, null, false, new HistoryBudget(Long.MAX_VALUE));
+        return new Room("lobby", start, CLOCK, config, HistoryStore.MEMORY_ONLY, new HistoryBudget(Long.MAX_VALUE));
     }
 
     private static Room room() {
@@ -145,5 +145,44 @@ class RoomTest {
         Room room = room();
         room.join(new Listener("a"), batch, null, 1, Replay.DEFAULT, 20);
         assertEquals(Room.JoinResult.FULL, room.join(new Listener("b"), batch, null, 1, Replay.DEFAULT, 20));
+    }
+
+    @Test
+    void whatTheStoreRefusesNobodyReceivesAndItsIdIsNotReused() {
+        List<byte[]> stored = new ArrayList<>();
+        boolean[] failing = {false};
+        HistoryStore store = new HistoryStore() {
+            @Override
+            public void append(Event event, byte[] line) throws java.io.IOException {
+                if (failing[0]) {
+                    throw new java.io.IOException("disk full");
+                }
+                stored.add(line);
+            }
+
+            @Override
+            public void close() {
+            }
+
+            @Override
+            public boolean keepsIds() {
+                return true;
+            }
+        };
+        Room room = new Room("lobby", Room.Start.empty(0), CLOCK, ServerConfig.defaults(), store,
+                new HistoryBudget(Long.MAX_VALUE));
+        Listener alice = new Listener("alice");
+        Listener bob = new Listener("bob");
+        room.join(alice, batch, null, 100, Replay.DEFAULT, 20);
+        room.join(bob, batch, null, 100, Replay.DEFAULT, 20);
+        room.say(alice, batch, "one", false, null);
+        failing[0] = true;
+        assertEquals(null, room.say(alice, batch, "lost", false, "x"));
+        failing[0] = false;
+        assertEquals(3L, room.say(alice, batch, "three", false, null).id(), "the refused line's id is skipped");
+        assertEquals(List.of("one", "three"), bob.of(ChatMessage.class).stream().map(ChatMessage::text).toList());
+        assertEquals(2, stored.size());
+        assertArrayEquals(bob.lines.get(bob.events.indexOf(bob.of(ChatMessage.class).get(1))), stored.get(1),
+                "the store holds exactly the bytes the members received");
     }
 }
