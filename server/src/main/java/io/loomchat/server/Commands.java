@@ -23,9 +23,6 @@ import io.loomchat.protocol.Request.Ping;
 import io.loomchat.protocol.Request.Quit;
 import io.loomchat.protocol.Request.Say;
 import io.loomchat.protocol.Request.Who;
-import io.loomchat.protocol.SafeText;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,7 +35,8 @@ import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.ChatMessage;
 
 /**
- * The chat commands, one method per request type, run by a session's read loop. Preconditions (registered,
+ * The chat commands, one method per request type, run by a session's read loop (the operators' own are in
+ * {@link OperatorCommands}). Preconditions (registered,
  * member of the room) are checked once, in {@link #handle}; a refused request gets an {@code error} that
  * echoes its ref, and nothing else happens.
  */
@@ -48,10 +46,12 @@ final class Commands {
 
     private final Session session;
     private final ChatServer server;
+    private final OperatorCommands operators;
 
     Commands(Session session) {
         this.session = session;
         this.server = session.server();
+        this.operators = new OperatorCommands(session, this);
     }
 
     void handle(Request request) {
@@ -79,12 +79,12 @@ final class Commands {
                     // the answer to our keep-alive ping: receiving it was the point
                 }
                 case Quit r -> quit(r);
-                case Request.Oper r -> oper(r);
-                case Request.Kick r -> kick(r);
-                case Request.Ban r -> ban(r);
-                case Request.Unban r -> unban(r);
-                case Request.Mute r -> mute(r);
-                case Request.Unmute r -> unmute(r);
+                case Request.Oper r -> operators.oper(r);
+                case Request.Kick r -> operators.kick(r);
+                case Request.Ban r -> operators.ban(r);
+                case Request.Unban r -> operators.unban(r);
+                case Request.Mute r -> operators.mute(r);
+                case Request.Unmute r -> operators.unmute(r);
             }
         } catch (Refusal refusal) {
             session.send(new ErrorReply(refusal.code, refusal.getMessage(), request.ref()));
@@ -167,14 +167,14 @@ final class Commands {
         Session ghost = server.nicknames().find(nick);
         if (ghost == null) {
             // Gone before the client came back: what it left behind, if the token is its own.
-            session.inheritAcks(server.resumptions().take(token, nick));
+            session.resume().inherit(server.resumptions().take(token, nick));
             return;
         }
         if (ghost == session || !ghost.resumableWith(token)) {
             return;
         }
         try {
-            session.inheritAcks(ghost.handOver(RESUME_WAIT));
+            session.resume().inherit(ghost.handOver(RESUME_WAIT));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw nickTaken(nick);
@@ -184,7 +184,7 @@ final class Commands {
     private void say(Say r) throws Refusal {
         requireText(r.text());
         Room room = memberRoom(r.room());
-        Acked earlier = session.resentLine(r.ref());
+        Acked earlier = session.resume().resentLine(r.ref());
         if (earlier != null && earlier.isSay()) {
             // Said on a connection that died before the ack arrived: acknowledge it again, say it once.
             session.send(earlier.message(r.text(), r.action(), r.ref()));
@@ -206,12 +206,12 @@ final class Commands {
         if (said == null) {
             throw new Refusal(ErrorCode.STORAGE_FAILED, "the server could not store the message; it was not said");
         }
-        session.acknowledged(r.ref(), Acked.of(said));
+        session.resume().acknowledged(r.ref(), Acked.of(said));
     }
 
     private void msg(Msg r) throws Refusal {
         requireText(r.text());
-        Acked earlier = session.resentLine(r.ref());
+        Acked earlier = session.resume().resentLine(r.ref());
         if (earlier != null && !earlier.isSay()) {
             session.send(earlier.privateMessage(r.text(), r.action(), r.ref())); // echo again, deliver once
             return;
@@ -232,7 +232,7 @@ final class Commands {
         PrivateMessage echo = new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
                 message.ts(), r.ref());
         session.send(echo);
-        session.acknowledged(r.ref(), Acked.of(echo));
+        session.resume().acknowledged(r.ref(), Acked.of(echo));
     }
 
     private void join(Join r) throws Refusal {
@@ -406,8 +406,7 @@ final class Commands {
     static final int MAX_REASON_CHARS = 200;
 
     private void quit(Quit r) {
-        String said = r.reason() == null ? null
-                : r.reason().length() > MAX_REASON_CHARS ? r.reason().substring(0, MAX_REASON_CHARS) : r.reason();
+        String said = r.reason() == null ? null : cut(r.reason());
         String reason = said == null || said.isBlank() ? "quit" : "quit: " + said;
         leaveAll(reason);
         session.disconnect(CloseReason.QUIT, said);
@@ -426,173 +425,18 @@ final class Commands {
         }
     }
 
-    // ---- operators --------------------------------------------------------------------------------
-
-    /** Failed operator logins after which a connection is closed: PBKDF2 makes each guess cost the server. */
-    static final int MAX_OPER_FAILURES = 3;
-
-    private void oper(Request.Oper r) throws Refusal {
-        if (!server.hasOperators()) {
-            throw new Refusal(ErrorCode.OPER_FAILED, "this server has no operators (no --operators-file)");
-        }
-        if (!server.verifyOperator(r.name(), r.password())) {
-            LOG.warn("failed operator login as {} from {}", SafeText.neutralize(r.name()), session.peer());
-            if (session.operFailed() >= MAX_OPER_FAILURES) {
-                session.disconnect(CloseReason.OPER_FAILED, MAX_OPER_FAILURES + " failed operator logins");
-                return;
-            }
-            throw new Refusal(ErrorCode.OPER_FAILED, "wrong operator name or password");
-        }
-        session.setOperator(r.name());
-        LOG.info("operator login: {} is operator {} from {}", session.nick(), SafeText.neutralize(r.name()), session.peer());
-        session.send(new Event.Notice("you are now an operator (" + r.name() + "): /kick, /ban, /mute", r.ref()));
-    }
-
-    private void kick(Request.Kick r) throws Refusal {
-        requireOperator();
-        Room room = existingRoom(r.room());
-        Session target = memberOf(room, r.nick());
-        String reason = "kicked by " + session.nick() + (r.reason() == null || r.reason().isBlank() ? "" : ": " + cut(r.reason()));
-        target.kickedFrom(room);
-        server.rooms().remove(room, target, session.batch(), reason);
-        LOG.info("{} kicked {} from {}", session.nick(), target.nick(), room.name());
-        session.send(new Event.Notice("kicked " + target.nick() + " from " + room.name(), r.ref()));
-    }
-
-    private void ban(Request.Ban r) throws Refusal {
-        requireOperator();
-        if ((r.nick() == null) == (r.address() == null)) {
-            throw new Refusal(ErrorCode.BAD_FIELD, "give 'nick' or 'address', one of them");
-        }
-        Moderation.Sanction sanction = server.moderation().sanction(length(r.seconds()),
-                r.reason() == null || r.reason().isBlank() ? null : cut(r.reason()), session.nick());
-        InetAddress address;
-        String what;
-        if (r.nick() != null) {
-            checkNick(r.nick());
-            Session target = server.nicknames().find(r.nick());
-            address = target == null ? null : target.address();
-            server.moderation().ban(r.nick(), address, sanction);
-            what = r.nick() + (address == null ? "" : " and " + address.getHostAddress());
-        } else {
-            address = ipLiteral(r.address());
-            server.moderation().ban(address, sanction);
-            what = address.getHostAddress();
-        }
-        String why = "by " + session.nick() + " " + server.moderation().left(sanction)
-                + (sanction.reason() == null ? "" : ": " + sanction.reason());
-        int disconnected = 0;
-        for (Session other : server.sessions()) {
-            // A nick ban reaches whoever holds the nick; an address ban spares operators (PROTOCOL.md).
-            boolean byNick = r.nick() != null && other.registered() && Names.skeleton(other.nick()).equals(Names.skeleton(r.nick()));
-            boolean byAddress = address != null && other.address().equals(address) && other.operator() == null;
-            if ((byNick || byAddress) && other != session) {
-                other.disconnect(CloseReason.BANNED, why);
-                disconnected++;
-            }
-        }
-        LOG.info("{} banned {} {}", session.nick(), what, why);
-        session.send(new Event.Notice("banned " + what + " " + server.moderation().left(sanction) + "; "
-                + disconnected + " connection(s) closed", r.ref()));
-    }
-
-    private void unban(Request.Unban r) throws Refusal {
-        requireOperator();
-        if ((r.nick() == null) == (r.address() == null)) {
-            throw new Refusal(ErrorCode.BAD_FIELD, "give 'nick' or 'address', one of them");
-        }
-        boolean lifted = r.nick() != null ? server.moderation().unban(r.nick())
-                : server.moderation().unban(ipLiteral(r.address()));
-        String what = r.nick() != null ? r.nick() : r.address();
-        session.send(new Event.Notice(lifted ? "lifted the ban on " + what : what + " was not banned", r.ref()));
-    }
-
-    private void mute(Request.Mute r) throws Refusal {
-        requireOperator();
-        Room room = existingRoom(r.room());
-        Session target = memberOf(room, r.nick());
-        Moderation.Sanction sanction = server.moderation().sanction(length(r.seconds()), null, session.nick());
-        server.moderation().mute(room.name(), target.nick(), sanction);
-        String left = server.moderation().left(sanction);
-        target.deliver(new Event.Notice(session.nick() + " muted you in " + room.name() + " " + left, null), null, session.batch());
-        session.send(new Event.Notice("muted " + target.nick() + " in " + room.name() + " " + left, r.ref()));
-    }
-
-    private void unmute(Request.Unmute r) throws Refusal {
-        requireOperator();
-        Room room = existingRoom(r.room());
-        boolean lifted = server.moderation().unmute(room.name(), r.nick());
-        Session target = server.nicknames().find(r.nick());
-        if (lifted && target != null) {
-            target.deliver(new Event.Notice("you may speak in " + room.name() + " again", null), null, session.batch());
-        }
-        session.send(new Event.Notice(lifted ? "unmuted " + r.nick() + " in " + room.name()
-                : r.nick() + " was not muted in " + room.name(), r.ref()));
-    }
-
-    private void requireOperator() throws Refusal {
-        if (session.operator() == null) {
-            throw new Refusal(ErrorCode.NOT_OPERATOR, "operators only; log in with /oper NAME PASSWORD");
-        }
-    }
-
-    private Room existingRoom(String requested) throws Refusal {
-        String name = requested == null ? currentRoom().name() : room(requested);
-        Room room = server.rooms().find(name);
-        if (room == null) {
-            throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no room called " + name);
-        }
-        return room;
-    }
-
-    private Session memberOf(Room room, String nick) throws Refusal {
-        Session target = server.nicknames().find(nick);
-        if (target == null) {
-            throw new Refusal(ErrorCode.NO_SUCH_NICK, "no one is called " + nick);
-        }
-        if (!room.members().contains(target)) {
-            throw new Refusal(ErrorCode.NOT_IN_ROOM, target.nick() + " is not in " + room.name());
-        }
-        return target;
-    }
-
-    /** Absent: the server's default; 0: until the server restarts. */
-    private java.time.Duration length(Long seconds) {
-        return seconds == null ? server.config().defaultSanction() : java.time.Duration.ofSeconds(seconds);
-    }
-
-    /** An IP address written out, never a name: resolving names here would block on DNS. */
-    private static InetAddress ipLiteral(String address) throws Refusal {
-        String a = address.strip();
-        boolean literal = a.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (a.contains(":") && a.matches("[0-9A-Fa-f:.]+"));
-        if (!literal) {
-            throw new Refusal(ErrorCode.BAD_FIELD, "'address' must be an IPv4 or IPv6 address, not " + SafeText.neutralize(a));
-        }
-        try {
-            return InetAddress.getByName(a); // a literal: parsed, never looked up
-        } catch (java.net.UnknownHostException e) {
-            throw new Refusal(ErrorCode.BAD_FIELD, "'address' is not a valid IP address: " + SafeText.neutralize(a));
-        }
-    }
-
     private boolean passwordMatches(String given) {
         String expected = server.config().password();
         if (expected == null) {
             return true;
         }
         // Hashing both first gives equal lengths, so the comparison's time says nothing about the password.
-        return given != null && MessageDigest.isEqual(sha256(given), sha256(expected));
+        return given != null && MessageDigest.isEqual(Digest.sha256(given), Digest.sha256(expected));
     }
 
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
 
-    private static String cut(String reason) {
+    /** A reason given by a client, as others will see it: one line, at most {@link #MAX_REASON_CHARS}. */
+    static String cut(String reason) {
         String line = reason.replace('\n', ' ').replace('\r', ' ').strip();
         return line.length() > MAX_REASON_CHARS ? line.substring(0, MAX_REASON_CHARS) : line;
     }
@@ -611,7 +455,7 @@ final class Commands {
         return room;
     }
 
-    private Room currentRoom() throws Refusal {
+    Room currentRoom() throws Refusal {
         Room current = null;
         for (Room room : session.rooms.values()) {
             current = room; // the most recently joined
@@ -622,7 +466,7 @@ final class Commands {
         return current;
     }
 
-    private static String room(String requested) throws Refusal {
+    static String room(String requested) throws Refusal {
         String name = Names.canonicalRoom(requested);
         String problem = Names.roomProblem(name);
         if (problem != null) {
@@ -631,7 +475,7 @@ final class Commands {
         return name;
     }
 
-    private void checkNick(String nick) throws Refusal {
+    void checkNick(String nick) throws Refusal {
         String problem = Names.nickProblem(nick, server.config().maxNickChars());
         if (problem != null) {
             throw new Refusal(ErrorCode.INVALID_NICK, problem);
@@ -651,15 +495,5 @@ final class Commands {
 
     private static Refusal nickTaken(String nick) {
         return new Refusal(ErrorCode.NICK_TAKEN, "nick " + nick + " is taken; choose another");
-    }
-
-    /** A request that cannot be carried out; it becomes an error reply. Cheap: no stack trace. */
-    private static final class Refusal extends Exception {
-        private final ErrorCode code;
-
-        Refusal(ErrorCode code, String message) {
-            super(message, null, false, false);
-            this.code = code;
-        }
     }
 }

@@ -15,12 +15,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,9 +40,6 @@ final class Session implements Member {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** Text-mode lines show times in the server's time zone. */
     private static final TextRenderer TEXT = new TextRenderer(ZoneId.systemDefault());
-    /** Acknowledged refs remembered per connection for deduplicating resent lines after a resume. */
-    static final int ACKS_KEPT = 64;
-    private static final SecureRandom TOKENS = newTokenSource();
     /** Refused lines in a row whose ref is still echoed in the rate_limited error. */
     private static final int FLOOD_REFS_ECHOED = 10;
 
@@ -66,18 +59,8 @@ final class Session implements Member {
     private int operFailures; // read loop only
     // Rooms an operator removed this client from: its read loop drops them from `rooms` before its next request.
     private final java.util.concurrent.ConcurrentLinkedQueue<Room> kickedFrom = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private volatile byte[] resumeToken; // set by hello; lets the same client replace this session later
-    private volatile boolean handedOver; // a successor took its acknowledgements
+    private final ResumeState resume = new ResumeState(); // read loop; a successor reads it after `released`
     private final CountDownLatch released = new CountDownLatch(1); // rooms left and nick freed
-    // Refs of lines said on this connection and their messages, so that a successor can tell a resent line
-    // from a new one. Read loop only; a successor reads it after `released`.
-    private final Map<String, Acked> acks = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Acked> eldest) {
-            return size() > ACKS_KEPT;
-        }
-    };
-    private Map<String, Acked> inheritedAcks = Map.of(); // read loop only
     private volatile String currentRoom; // the last room joined, for rendering text-mode lines
     private volatile boolean textMode; // decided by the first line: anything but a JSON object
     private boolean modeDecided; // read loop only
@@ -151,17 +134,12 @@ final class Session implements Member {
 
     /** A fresh resume token for this session, sent to the client in its welcome. */
     String newResumeToken() {
-        byte[] token = new byte[18];
-        TOKENS.nextBytes(token);
-        String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
-        resumeToken = encoded.getBytes(StandardCharsets.US_ASCII);
-        return encoded;
+        return resume.newToken();
     }
 
     /** Whether {@code token} is this session's resume token; compared in constant time. */
     boolean resumableWith(String token) {
-        byte[] mine = resumeToken;
-        return mine != null && MessageDigest.isEqual(mine, token.getBytes(StandardCharsets.US_ASCII));
+        return resume.matches(token);
     }
 
     /**
@@ -170,43 +148,18 @@ final class Session implements Member {
      * recognize resent lines; empty if it did not finish in time.
      */
     Map<String, Acked> handOver(Duration wait) throws InterruptedException {
-        handedOver = true; // before it ends: its acknowledgements go to the successor, not to Resumptions
+        resume.handOver(); // before it ends: its acknowledgements go to the successor, not to Resumptions
         disconnect(CloseReason.REPLACED, "");
         closeSocket(); // unblocks its read loop: the old connection is most likely dead already
         if (!released.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
             return Map.of();
         }
-        return allAcks();
+        return resume.allAcks();
     }
 
-    /**
-     * The latest {@link #ACKS_KEPT} acknowledgements, its own after those it inherited, so that a client
-     * that reconnects again and again does not pile them up. Read loop, or after {@code released}.
-     */
-    private Map<String, Acked> allAcks() {
-        Map<String, Acked> all = new LinkedHashMap<>(inheritedAcks);
-        all.putAll(acks);
-        var oldest = all.keySet().iterator();
-        for (int surplus = all.size() - ACKS_KEPT; surplus > 0; surplus--) {
-            oldest.next();
-            oldest.remove();
-        }
-        return all;
-    }
-
-    void inheritAcks(Map<String, Acked> fromPredecessor) {
-        inheritedAcks = fromPredecessor;
-    }
-
-    /** The message or private message a predecessor sent for {@code ref}, if this line is resent after a resume. */
-    Acked resentLine(String ref) {
-        return ref == null ? null : inheritedAcks.get(ref);
-    }
-
-    void acknowledged(String ref, Acked message) {
-        if (ref != null) {
-            acks.put(ref, message);
-        }
+    /** What this session's resume needs of its read loop: acknowledged and inherited refs. */
+    ResumeState resume() {
+        return resume;
     }
 
     /** How many bytes of history may be queued for this client at once without making it a slow consumer. */
@@ -269,7 +222,7 @@ final class Session implements Member {
     void ping(long nowNanos) {
         pingSentNanos = nowNanos;
         Event ping = new Event.Ping(null);
-        byte[] line = textMode ? (TEXT.render(ping, "", null) + "\n").getBytes(StandardCharsets.UTF_8) : Codec.encode(ping);
+        byte[] line = ownLine(ping);
         if (outbox.offer(line, null) == Outbox.Offer.OVERFLOW) {
             disconnect(CloseReason.SLOW_CONSUMER, "more than max-outbox-bytes=" + server.config().maxOutboxBytes() + " unsent");
         }
@@ -430,11 +383,11 @@ final class Session implements Member {
     private void end(Commands commands) {
         disconnect(CloseReason.READ_ERROR, "read loop ended"); // a no-op unless something unforeseen got here
         CloseReason reason = closeReason.get();
-        byte[] token = resumeToken;
-        if (token != null && !handedOver && reason != CloseReason.QUIT) {
+        String token = resume.token();
+        if (token != null && !resume.handedOver() && reason != CloseReason.QUIT) {
             // The client may come back after we noticed it was gone: leave it what it was acknowledged.
             // Before the nick is freed, so that a returning client finds it either held or left here.
-            server.resumptions().keep(new String(token, StandardCharsets.US_ASCII), nick, allAcks());
+            server.resumptions().keep(token, nick, resume.allAcks());
         }
         commands.leaveAll(reason == CloseReason.QUIT ? "quit" : reason.code());
         released.countDown();
@@ -478,6 +431,11 @@ final class Session implements Member {
         }
     }
 
+    /** An event of the server's own for this client (a ping, its bye), as a text or a JSON line. */
+    private byte[] ownLine(Event event) {
+        return textMode ? (TEXT.render(event, "", null) + "\n").getBytes(StandardCharsets.UTF_8) : Codec.encode(event);
+    }
+
     /** Sends this client a reply from its own read loop. */
     void send(Event event) {
         if (event instanceof ErrorReply error) {
@@ -518,7 +476,7 @@ final class Session implements Member {
         closeDetail = detail == null ? "" : detail;
         String text = closeDetail.isEmpty() ? reason.summary() : reason.summary() + ": " + closeDetail;
         Bye bye = new Bye(reason.code(), text);
-        byte[] last = textMode ? (TEXT.render(bye, "", null) + "\n").getBytes(StandardCharsets.UTF_8) : Codec.encode(bye);
+        byte[] last = ownLine(bye);
         outbox.close(last, reason.dropsPending());
     }
 
@@ -532,15 +490,6 @@ final class Session implements Member {
             socket.close();
         } catch (IOException e) {
             LOG.debug("closing #{}: {}", id, e.toString());
-        }
-    }
-
-    /** DRBG: CPU only, so drawing a token never waits on a device while holding the generator's lock. */
-    private static SecureRandom newTokenSource() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
         }
     }
 

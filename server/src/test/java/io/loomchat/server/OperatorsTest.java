@@ -73,7 +73,7 @@ class OperatorsTest extends ServerTestSupport {
         TestClient bob = register("bob");
         bob.send("{\"type\":\"kick\",\"nick\":\"alice\",\"ref\":\"k\"}");
         assertEquals("not_operator", bob.expect("error").get("code").asText());
-        for (int i = 1; i < Commands.MAX_OPER_FAILURES; i++) {
+        for (int i = 1; i < OperatorCommands.MAX_OPER_FAILURES; i++) {
             bob.send("{\"type\":\"oper\",\"name\":\"root\",\"password\":\"wrong\"}");
             assertEquals("oper_failed", bob.expect("error").get("code").asText());
         }
