@@ -1,5 +1,22 @@
 package io.loomchat.server;
 
+import io.loomchat.server.chat.Nicknames;
+import io.loomchat.server.chat.Rooms;
+import io.loomchat.server.connection.Acceptor;
+import io.loomchat.server.connection.CloseReason;
+import io.loomchat.server.connection.DescriptorBudget;
+import io.loomchat.server.connection.Resumptions;
+import io.loomchat.server.connection.Session;
+import io.loomchat.server.connection.Ticker;
+import io.loomchat.server.connection.Watchdog;
+import io.loomchat.server.guard.ConnectThrottle;
+import io.loomchat.server.guard.Moderation;
+import io.loomchat.server.guard.Operators;
+import io.loomchat.server.history.HistoryBudget;
+import io.loomchat.server.history.Journal;
+import io.loomchat.server.ops.Metrics;
+import io.loomchat.server.ops.MetricsEndpoint;
+
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.SafeText;
 import io.loomchat.protocol.Event.Bye;
@@ -138,23 +155,23 @@ public final class ChatServer implements AutoCloseable {
         return metricsEndpoint == null ? -1 : metricsEndpoint.port();
     }
 
-    String metricsText() {
+    public String metricsText() {
         return metrics.render(sessions.size(), rooms.list().size(), connectionThreads.get());
     }
 
-    Metrics metrics() {
+    public Metrics metrics() {
         return metrics;
     }
 
-    ServerConfig config() {
+    public ServerConfig config() {
         return config;
     }
 
-    Clock clock() {
+    public Clock clock() {
         return clock;
     }
 
-    Ticker ticker() {
+    public Ticker ticker() {
         return ticker;
     }
 
@@ -171,24 +188,24 @@ public final class ChatServer implements AutoCloseable {
         return acceptor.failures();
     }
 
-    Nicknames nicknames() {
+    public Nicknames nicknames() {
         return nicknames;
     }
 
-    Rooms rooms() {
+    public Rooms rooms() {
         return rooms;
     }
 
-    Resumptions resumptions() {
+    public Resumptions resumptions() {
         return resumptions;
     }
 
-    Moderation moderation() {
+    public Moderation moderation() {
         return moderation;
     }
 
     /** Whether {@code password} is operator {@code name}'s; one check at a time, each taking the same work. */
-    boolean verifyOperator(String name, String password) {
+    public boolean verifyOperator(String name, String password) {
         operatorChecks.lock();
         try {
             return operators.verify(name, password);
@@ -197,16 +214,16 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
-    boolean hasOperators() {
+    public boolean hasOperators() {
         return operators.size() > 0;
     }
 
     /** Names this server's message history, announced in welcome. */
-    String epoch() {
+    public String epoch() {
         return epoch;
     }
 
-    Set<Session> sessions() {
+    public Set<Session> sessions() {
         return sessions;
     }
 
@@ -253,7 +270,7 @@ public final class ChatServer implements AutoCloseable {
     }
 
     /** A virtual thread working for one connection, counted, so that a leak of them shows. */
-    Thread startConnectionThread(String name, Runnable task) {
+    public Thread startConnectionThread(String name, Runnable task) {
         connectionThreads.incrementAndGet();
         return Thread.ofVirtual().name(name).start(() -> {
             try {
@@ -371,7 +388,7 @@ public final class ChatServer implements AutoCloseable {
     private static final int BACKLOG_DRAIN_MILLIS = 20;
 
     /** Called by a session's read loop once it has cleaned up. */
-    void forget(Session session) {
+    public void forget(Session session) {
         releaseAddress(session.address());
         sessionsLock.lock();
         try {

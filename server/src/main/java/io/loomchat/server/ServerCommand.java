@@ -1,5 +1,11 @@
 package io.loomchat.server;
 
+import io.loomchat.server.chat.Rooms;
+import io.loomchat.server.connection.TlsSetup;
+import io.loomchat.server.guard.Operators;
+import io.loomchat.server.history.RoomFile;
+import io.loomchat.server.ops.Metrics;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

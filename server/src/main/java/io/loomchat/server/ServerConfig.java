@@ -1,5 +1,8 @@
 package io.loomchat.server;
 
+import io.loomchat.server.chat.Rooms;
+import io.loomchat.server.history.Journal;
+
 import java.nio.file.Path;
 import java.time.Duration;
 

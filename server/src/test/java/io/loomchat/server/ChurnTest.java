@@ -1,5 +1,7 @@
 package io.loomchat.server;
 
+import io.loomchat.server.connection.Session;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,5 +1,7 @@
 package io.loomchat.server;
 
+import io.loomchat.server.history.RoomFile;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

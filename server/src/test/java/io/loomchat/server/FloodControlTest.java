@@ -1,5 +1,7 @@
 package io.loomchat.server;
 
+import io.loomchat.server.guard.FloodControl;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package io.loomchat.server;
 
+import io.loomchat.server.chat.Commands;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,9 @@
 package io.loomchat.server;
 
+import io.loomchat.server.connection.DeliveryBatch;
+import io.loomchat.server.connection.Outbox;
+import io.loomchat.server.ops.Metrics;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,11 @@
 package io.loomchat.server;
 
+import io.loomchat.server.chat.Member;
+import io.loomchat.server.chat.Room;
+import io.loomchat.server.connection.DeliveryBatch;
+import io.loomchat.server.history.HistoryBudget;
+import io.loomchat.server.history.HistoryStore;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,0 +1,30 @@
+package io.loomchat.server.chat;
+
+import io.loomchat.server.connection.DeliveryBatch;
+import io.loomchat.server.connection.Session;
+
+import io.loomchat.protocol.Event;
+
+/**
+ * What a room needs of a member: a name and presence to show, a way to hand it an event, and how much
+ * history it can take at once. A connection's {@link Session} is one; a room knows nothing else of it, so rooms can be
+ * tested without sockets, and members that are not sockets (another node's, a web client's) can join.
+ */
+public interface Member {
+
+    /** The nick shown to the others. */
+    String nick();
+
+    /** Why this member is away, shown by {@code who}; null while present. */
+    String away();
+
+    /**
+     * Queues {@code event} for this member, as part of {@code batch} (the deliveries of the read loop that
+     * is running). {@code json} is the event already encoded, shared by every recipient; a member that
+     * shows text renders the event itself. Never blocks: a member that cannot keep up is cut off.
+     */
+    void deliver(Event event, byte[] json, DeliveryBatch batch);
+
+    /** How many bytes of history may be queued for this member at once. */
+    long replayBudget();
+}

@@ -1,0 +1,179 @@
+package io.loomchat.server.chat;
+
+import io.loomchat.server.ChatServer;
+import io.loomchat.server.connection.CloseReason;
+import io.loomchat.server.connection.Session;
+import io.loomchat.server.guard.Moderation;
+
+import io.loomchat.protocol.ErrorCode;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Names;
+import io.loomchat.protocol.Request;
+import io.loomchat.protocol.SafeText;
+import java.net.InetAddress;
+
+/**
+ * The operators' commands (oper, kick, ban, unban, mute, unmute), run by an operator's read loop. Each
+ * checks that its session is an operator first; what they decide is kept in {@link Moderation}.
+ */
+public final class OperatorCommands {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OperatorCommands.class);
+
+    private final Session session;
+    private final ChatServer server;
+    private final Commands commands; // the shared preconditions: current room, room and nick rules
+
+    public OperatorCommands(Session session, Commands commands) {
+        this.session = session;
+        this.server = session.server();
+        this.commands = commands;
+    }
+
+    /** Failed operator logins after which a connection is closed: PBKDF2 makes each guess cost the server. */
+    public static final int MAX_OPER_FAILURES = 3;
+
+    void oper(Request.Oper r) throws Refusal {
+        if (!server.hasOperators()) {
+            throw new Refusal(ErrorCode.OPER_FAILED, "this server has no operators (no --operators-file)");
+        }
+        if (!server.verifyOperator(r.name(), r.password())) {
+            LOG.warn("failed operator login as {} from {}", SafeText.neutralize(r.name()), session.peer());
+            if (session.operFailed() >= MAX_OPER_FAILURES) {
+                session.disconnect(CloseReason.OPER_FAILED, MAX_OPER_FAILURES + " failed operator logins");
+                return;
+            }
+            throw new Refusal(ErrorCode.OPER_FAILED, "wrong operator name or password");
+        }
+        session.setOperator(r.name());
+        LOG.info("operator login: {} is operator {} from {}", session.nick(), SafeText.neutralize(r.name()), session.peer());
+        session.send(new Event.Notice("you are now an operator (" + r.name() + "): /kick, /ban, /mute", r.ref()));
+    }
+
+    void kick(Request.Kick r) throws Refusal {
+        requireOperator();
+        Room room = existingRoom(r.room());
+        Session target = memberOf(room, r.nick());
+        String reason = "kicked by " + session.nick() + (r.reason() == null || r.reason().isBlank() ? "" : ": " + Commands.cut(r.reason()));
+        target.kickedFrom(room);
+        server.rooms().remove(room, target, session.batch(), reason);
+        LOG.info("{} kicked {} from {}", session.nick(), target.nick(), room.name());
+        session.send(new Event.Notice("kicked " + target.nick() + " from " + room.name(), r.ref()));
+    }
+
+    void ban(Request.Ban r) throws Refusal {
+        requireOperator();
+        if ((r.nick() == null) == (r.address() == null)) {
+            throw new Refusal(ErrorCode.BAD_FIELD, "give 'nick' or 'address', one of them");
+        }
+        Moderation.Sanction sanction = server.moderation().sanction(length(r.seconds()),
+                r.reason() == null || r.reason().isBlank() ? null : Commands.cut(r.reason()), session.nick());
+        InetAddress address;
+        String what;
+        if (r.nick() != null) {
+            commands.checkNick(r.nick());
+            Session target = server.nicknames().find(r.nick());
+            address = target == null ? null : target.address();
+            server.moderation().ban(r.nick(), address, sanction);
+            what = r.nick() + (address == null ? "" : " and " + address.getHostAddress());
+        } else {
+            address = ipLiteral(r.address());
+            server.moderation().ban(address, sanction);
+            what = address.getHostAddress();
+        }
+        String why = "by " + session.nick() + " " + server.moderation().left(sanction)
+                + (sanction.reason() == null ? "" : ": " + sanction.reason());
+        int disconnected = 0;
+        for (Session other : server.sessions()) {
+            // A nick ban reaches whoever holds the nick; an address ban spares operators (PROTOCOL.md).
+            boolean byNick = r.nick() != null && other.registered() && Names.skeleton(other.nick()).equals(Names.skeleton(r.nick()));
+            boolean byAddress = address != null && other.address().equals(address) && other.operator() == null;
+            if ((byNick || byAddress) && other != session) {
+                other.disconnect(CloseReason.BANNED, why);
+                disconnected++;
+            }
+        }
+        LOG.info("{} banned {} {}", session.nick(), what, why);
+        session.send(new Event.Notice("banned " + what + " " + server.moderation().left(sanction) + "; "
+                + disconnected + " connection(s) closed", r.ref()));
+    }
+
+    void unban(Request.Unban r) throws Refusal {
+        requireOperator();
+        if ((r.nick() == null) == (r.address() == null)) {
+            throw new Refusal(ErrorCode.BAD_FIELD, "give 'nick' or 'address', one of them");
+        }
+        boolean lifted = r.nick() != null ? server.moderation().unban(r.nick())
+                : server.moderation().unban(ipLiteral(r.address()));
+        String what = r.nick() != null ? r.nick() : r.address();
+        session.send(new Event.Notice(lifted ? "lifted the ban on " + what : what + " was not banned", r.ref()));
+    }
+
+    void mute(Request.Mute r) throws Refusal {
+        requireOperator();
+        Room room = existingRoom(r.room());
+        Session target = memberOf(room, r.nick());
+        Moderation.Sanction sanction = server.moderation().sanction(length(r.seconds()), null, session.nick());
+        server.moderation().mute(room.name(), target.nick(), sanction);
+        String left = server.moderation().left(sanction);
+        target.deliver(new Event.Notice(session.nick() + " muted you in " + room.name() + " " + left, null), null, session.batch());
+        session.send(new Event.Notice("muted " + target.nick() + " in " + room.name() + " " + left, r.ref()));
+    }
+
+    void unmute(Request.Unmute r) throws Refusal {
+        requireOperator();
+        Room room = existingRoom(r.room());
+        boolean lifted = server.moderation().unmute(room.name(), r.nick());
+        Session target = server.nicknames().find(r.nick());
+        if (lifted && target != null) {
+            target.deliver(new Event.Notice("you may speak in " + room.name() + " again", null), null, session.batch());
+        }
+        session.send(new Event.Notice(lifted ? "unmuted " + r.nick() + " in " + room.name()
+                : r.nick() + " was not muted in " + room.name(), r.ref()));
+    }
+
+    private void requireOperator() throws Refusal {
+        if (session.operator() == null) {
+            throw new Refusal(ErrorCode.NOT_OPERATOR, "operators only; log in with /oper NAME PASSWORD");
+        }
+    }
+
+    private Room existingRoom(String requested) throws Refusal {
+        String name = requested == null ? commands.currentRoom().name() : Commands.room(requested);
+        Room room = server.rooms().find(name);
+        if (room == null) {
+            throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no room called " + name);
+        }
+        return room;
+    }
+
+    private Session memberOf(Room room, String nick) throws Refusal {
+        Session target = server.nicknames().find(nick);
+        if (target == null) {
+            throw new Refusal(ErrorCode.NO_SUCH_NICK, "no one is called " + nick);
+        }
+        if (!room.members().contains(target)) {
+            throw new Refusal(ErrorCode.NOT_IN_ROOM, target.nick() + " is not in " + room.name());
+        }
+        return target;
+    }
+
+    /** Absent: the server's default; 0: until the server restarts. */
+    private java.time.Duration length(Long seconds) {
+        return seconds == null ? server.config().defaultSanction() : java.time.Duration.ofSeconds(seconds);
+    }
+
+    /** An IP address written out, never a name: resolving names here would block on DNS. */
+    private static InetAddress ipLiteral(String address) throws Refusal {
+        String a = address.strip();
+        boolean literal = a.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (a.contains(":") && a.matches("[0-9A-Fa-f:.]+"));
+        if (!literal) {
+            throw new Refusal(ErrorCode.BAD_FIELD, "'address' must be an IPv4 or IPv6 address, not " + SafeText.neutralize(a));
+        }
+        try {
+            return InetAddress.getByName(a); // a literal: parsed, never looked up
+        } catch (java.net.UnknownHostException e) {
+            throw new Refusal(ErrorCode.BAD_FIELD, "'address' is not a valid IP address: " + SafeText.neutralize(a));
+        }
+    }
+}

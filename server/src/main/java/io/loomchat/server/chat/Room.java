@@ -1,0 +1,346 @@
+package io.loomchat.server.chat;
+
+import io.loomchat.server.ServerConfig;
+import io.loomchat.server.connection.DeliveryBatch;
+import io.loomchat.server.history.Backlog;
+import io.loomchat.server.history.HistoryBudget;
+import io.loomchat.server.history.HistoryStore;
+
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.ChatMessage;
+import io.loomchat.protocol.Event.Joined;
+import io.loomchat.protocol.Event.Left;
+import io.loomchat.protocol.Event.HistoryEnd;
+import io.loomchat.protocol.Event.Topic;
+import io.loomchat.protocol.Request.Replay;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A chat room: its members and its message sequence.
+ *
+ * <p>Everything that reaches the members (messages, joins, leaves) is numbered and queued under one lock,
+ * so every member receives the room's events in the same order, and message ids arrive increasing. The
+ * lock is held while encoding once and queueing the same bytes to each member's outbox, which never
+ * blocks: a member that cannot keep up is cut off by its outbox, never waited for.
+ *
+ * <p>With a data dir the lock also covers the journal append, on purpose: the journal then holds the
+ * room's messages in exactly the order members received them, and a message is on disk (or in the page
+ * cache, per --fsync) before anyone sees it. The cost: this room's lines wait for its own disk writes
+ * (a page-cache copy, or a flush per line with --fsync always); no other room does. Opening, compacting
+ * and closing a journal happen outside it.
+ */
+public final class Room {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Room.class);
+
+    private final String name;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Member> members = new ArrayList<>(); // guarded by lock
+    private long lastId; // guarded by lock
+    private boolean closed; // guarded by lock: emptied and removed from the directory
+    private final Backlog backlog; // guarded by lock
+    private Topic topic; // guarded by lock; null when never set
+    private final HistoryStore store; // appended under lock, before anyone receives the event
+
+    private final int quietJoinsAbove;
+    private final HistoryBudget budget;
+
+    /** The state a room starts from: left behind by its previous incarnation, or recovered from its journal. */
+    public record Start(long lastId, Topic topic, ArrayDeque<ChatMessage> kept) {
+        public static Start empty(long lastId) {
+            return new Start(lastId, null, new ArrayDeque<>());
+        }
+    }
+
+    public Room(String name, Start start, Clock clock, ServerConfig config, HistoryStore store, HistoryBudget budget) {
+        this.name = name;
+        this.lastId = start.lastId();
+        this.topic = start.topic();
+        this.budget = budget;
+        this.backlog = new Backlog(config.historySize(), start.kept(), budget);
+        this.clock = clock;
+        this.quietJoinsAbove = config.quietJoinsAbove();
+        this.store = store;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public enum JoinResult { JOINED, CLOSED, FULL }
+
+    /**
+     * Adds a member and tells everyone, the joiner included; then gives the joiner the topic and the
+     * history {@code replay} asks for. All under the lock, so the joiner's history ends exactly where the
+     * live messages begin: no gap, no duplicate. CLOSED if the room has closed meanwhile.
+     */
+    public JoinResult join(Member session, DeliveryBatch batch, String ref, int maxMembers, Replay replay, int replayDefault) {
+        lock.lock();
+        try {
+            if (closed) {
+                return JoinResult.CLOSED;
+            }
+            if (members.size() >= maxMembers) {
+                return JoinResult.FULL;
+            }
+            members.add(session);
+            Joined joined = new Joined(name, session.nick(), clock.instant(), null);
+            if (members.size() > quietJoinsAbove) {
+                // a big room: only the joiner hears it
+                session.deliver(withRef(joined, ref), Codec.withRef(Codec.encode(joined), ref), batch);
+            } else {
+                fanOut(joined, Codec.encode(joined), batch, session, ref);
+            }
+            if (topic != null) {
+                session.deliver(topic, null, batch);
+            }
+            boolean asked = replay.last() != null || replay.after() != null;
+            int last = replay.last() != null ? replay.last() : replay.after() != null ? Integer.MAX_VALUE : replayDefault;
+            if (last > 0 && (asked || backlog.size() > 0)) {
+                // An explicit request always gets its history_end; the default replay of an empty room says nothing.
+                replay(session, batch, null, replay.after(), last, null);
+            }
+            return JoinResult.JOINED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes a member and tells the rest, and the leaver when it asked ({@code ref} or not). Returns true
+     * if that left the room empty: it is then closed and the caller drops it from the directory. {@code actor}
+     * is the session whose read loop runs: the leaver itself, or an operator kicking it.
+     */
+    public boolean leave(Member session, DeliveryBatch batch, String reason, String ref, boolean tellLeaver) {
+        lock.lock();
+        try {
+            if (!members.remove(session)) {
+                return false;
+            }
+            Left left = new Left(name, session.nick(), reason, clock.instant(), null);
+            boolean quiet = members.size() + 1 > quietJoinsAbove; // the size it had with the leaver
+            byte[] shared = Codec.encode(left);
+            if (!quiet) {
+                fanOut(left, shared, batch, null, null);
+            }
+            if (tellLeaver) {
+                session.deliver(withRef(left, ref), Codec.withRef(shared, ref), batch);
+            }
+            if (members.isEmpty()) {
+                closed = true;
+                backlog.release(); // without a journal the history goes with the room; with one it stays on disk
+            }
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Numbers a message, writes it to the journal if there is one, keeps it, and queues it to every member;
+     * the sender's copy carries its ref as the ack. Returns the message, or null if the journal refused it
+     * (then nobody receives it, and its id is not reused).
+     */
+    public ChatMessage say(Member sender, DeliveryBatch batch, String text, boolean action, String ref) {
+        lock.lock();
+        try {
+            ChatMessage message = new ChatMessage(++lastId, name, sender.nick(), text, action, clock.instant(), null);
+            byte[] shared = Codec.encode(message); // the journal's line and every member's, encoded once
+            if (!store(message, shared)) {
+                return null;
+            }
+            backlog.add(message);
+            fanOut(message, shared, batch, sender, ref);
+            return message;
+        } finally {
+            lock.unlock();
+            budget.trimIfOver(); // outside the lock: it takes the largest rooms' locks, one at a time
+        }
+    }
+
+    /** What this room's kept messages count for in the history budget. */
+    public long keptBytes() {
+        lock.lock();
+        try {
+            return backlog.bytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many messages this room keeps now. */
+    public int keptCount() {
+        lock.lock();
+        try {
+            return backlog.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops the oldest kept messages worth {@code bytes}; returns how many went. */
+    public int dropOldestKept(long bytes) {
+        lock.lock();
+        try {
+            return backlog.dropOldest(bytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sets the topic ("" clears it) and tells every member; false if the journal refused it. */
+    boolean setTopic(Member setter, DeliveryBatch batch, String text, String ref) {
+        lock.lock();
+        try {
+            Topic changed = new Topic(name, text, setter.nick(), clock.instant(), null);
+            byte[] shared = Codec.encode(changed);
+            if (!store(changed, shared)) {
+                return false;
+            }
+            topic = changed;
+            fanOut(changed, shared, batch, setter, ref);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The topic as an answer to {@code ref}: {@code ""} with no setter when there is none. */
+    Topic topic(String ref) {
+        lock.lock();
+        try {
+            return topic == null ? new Topic(name, "", null, null, ref)
+                    : new Topic(name, topic.topic(), topic.by(), topic.ts(), ref);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The topic text for the room list; null when there is none. */
+    String topicText() {
+        lock.lock();
+        try {
+            return topic == null || topic.topic().isEmpty() ? null : topic.topic();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends {@code session} one page of the kept messages, then a {@code history_end} that carries the ref. */
+    void history(Member session, DeliveryBatch batch, Long before, Long after, int limit, String ref) {
+        lock.lock();
+        try {
+            replay(session, batch, before, after, limit, ref);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void replay(Member session, DeliveryBatch batch, Long before, Long after, int limit, String ref) {
+        Backlog.Page page = backlog.page(before, after, limit, session.replayBudget());
+        for (int i = 0; i < page.messages().size(); i++) {
+            session.deliver(page.messages().get(i), page.lines().get(i), batch);
+        }
+        session.deliver(new HistoryEnd(name, page.messages().size(), page.more(), lastId, ref), null, batch);
+    }
+
+    private boolean store(Event event, byte[] line) {
+        try {
+            store.append(event, line);
+            return true;
+        } catch (java.io.IOException e) {
+            LOG.error("history of room {}: write failed, {} not said: {}", name, event.getClass().getSimpleName(), e.toString());
+            return false;
+        }
+    }
+
+    /** Where this room's history lives; the directory closes it once the room is closed and gone. */
+    HistoryStore store() {
+        return store;
+    }
+
+    /** What a later incarnation of this room starts from, once it has closed. */
+    Start leftover() {
+        lock.lock();
+        try {
+            return Start.empty(lastId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues the same bytes to every member, and to {@code requester} a copy with its ref added to those
+     * bytes (no second encoding), as part of {@code batch}.
+     */
+    private void fanOut(Event event, byte[] shared, DeliveryBatch batch, Member requester, String ref) {
+        byte[] own = ref == null ? shared : Codec.withRef(shared, ref);
+        Event ownEvent = ref == null ? event : withRef(event, ref); // only text-mode members render it
+        for (int i = 0; i < members.size(); i++) {
+            Member member = members.get(i);
+            if (member == requester) {
+                member.deliver(ownEvent, own, batch);
+            } else {
+                member.deliver(event, shared, batch);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Event> E withRef(E event, String ref) {
+        return ref == null ? event : (E) withRefAny(event, ref);
+    }
+
+    private static Event withRefAny(Event event, String ref) {
+        return switch (event) {
+            case ChatMessage m -> m.withRef(ref);
+            case Joined j -> new Joined(j.room(), j.nick(), j.ts(), ref);
+            case Left l -> new Left(l.room(), l.nick(), l.reason(), l.ts(), ref);
+            case Topic t -> new Topic(t.room(), t.topic(), t.by(), t.ts(), ref);
+            default -> throw new IllegalArgumentException("not a room event: " + event);
+        };
+    }
+
+    List<Member> members() {
+        lock.lock();
+        try {
+            return List.copyOf(members);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public List<String> nicks() {
+        List<String> nicks = new ArrayList<>();
+        for (Member member : members()) {
+            nicks.add(member.nick());
+        }
+        nicks.sort(Comparator.comparing(String::toLowerCase));
+        return nicks;
+    }
+
+    int size() {
+        lock.lock();
+        try {
+            return members.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long lastId() {
+        lock.lock();
+        try {
+            return lastId;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.loomchat.server.connection;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The deliveries of one read loop's batch: what that read loop owes the outboxes it queued lines to,
+ * settled each time it has handled all the input of one read. Settling wakes their writers (once per
+ * read, not once per line), then, if some of them are more than half full but still draining, gives them
+ * a moment to catch up before reading more (and so slows down the sender). Owned by that read loop alone;
+ * whoever queues a line on its behalf (a room broadcasting a message it said) is handed its batch.
+ */
+public final class DeliveryBatch {
+
+    /** The most a read loop waits for backlogged readers per read (NATS: 10 ms per read-loop pass). */
+    static final long MAX_STALL_NANOS = 10_000_000L;
+
+    private final List<Outbox> toWake = new ArrayList<>(); // kept duplicate-free by Outbox.wakeupPending
+    private final Set<Outbox> backlogged = new HashSet<>(); // a set: a busy read may back one member up often
+
+    void add(Outbox outbox) {
+        toWake.add(outbox);
+    }
+
+    public void backlogged(Outbox outbox) {
+        backlogged.add(outbox);
+    }
+
+    /** Wakes every writer owed a wake-up, then waits (bounded) for backlogged but draining ones. */
+    public void settle() {
+        for (int i = 0; i < toWake.size(); i++) {
+            toWake.get(i).wake();
+        }
+        toWake.clear();
+        if (backlogged.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long deadline = now + MAX_STALL_NANOS;
+        try {
+            for (Outbox outbox : backlogged) {
+                if (outbox.isDraining()) {
+                    outbox.awaitBacklogBelowHalf(deadline);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            backlogged.clear();
+        }
+    }
+}

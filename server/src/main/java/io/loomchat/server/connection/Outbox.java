@@ -1,0 +1,279 @@
+package io.loomchat.server.connection;
+
+import io.loomchat.server.ops.Metrics;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The write path of one connection: a byte-bounded queue of encoded lines and the single writer that drains
+ * it into the socket.
+ *
+ * <p>{@link #offer} is called by any thread that has something for this client (its own read loop, a room
+ * broadcasting, a private message). It:
+ * <ul>
+ *   <li>MUST NOT block: it only queues, under a lock held for a few instructions, never during I/O;</li>
+ *   <li>MUST NOT reorder: lines are written in the order their offers returned;</li>
+ *   <li>MUST give mutual exclusion: only the writer loop ({@link #drainTo}) touches the stream.</li>
+ * </ul>
+ * A client that lets more than {@code maxBytes} pile up (counting the batch being written) is a slow
+ * consumer: the offer is refused and the caller ends the connection.
+ *
+ * <p>The writer takes everything queued at once and writes it with as few system calls as the batch
+ * needs, flushing once per batch instead of once per line.
+ */
+public final class Outbox {
+
+    /** ACCEPTED_BACKLOGGED: queued, but more than half the limit is now waiting. */
+    public enum Offer { ACCEPTED, ACCEPTED_BACKLOGGED, CLOSED, OVERFLOW }
+
+    /** A writer whose current write has lasted this long is not draining: it is stuck, not just behind. */
+    private static final long STUCK_NANOS = 50_000_000L;
+
+    /** Big enough that a burst of chat lines goes out in one write. */
+    private static final int COALESCE_BYTES = 16 * 1024;
+
+    private final int maxBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readyOrClosing = lock.newCondition();
+    private final Condition drained = lock.newCondition();
+    private ArrayDeque<byte[]> queue = new ArrayDeque<>(); // guarded by lock
+    private ArrayDeque<byte[]> spare = new ArrayDeque<>(); // writer only, swapped with queue
+    private long pendingBytes; // guarded by lock: queued plus being written
+    private boolean closing; // guarded by lock
+    private boolean wakeupPending; // guarded by lock: a read loop will call wake()
+    private byte[] finalLine; // guarded by lock
+
+    private volatile long writeStartedNanos; // 0 while the writer is not inside a write
+    private volatile long closingSinceNanos; // 0 while open
+
+    private final Metrics metrics;
+
+    private final Ticker ticker; // stamps the write and close times the watchdog compares
+
+    public Outbox(int maxBytes, Metrics metrics) {
+        this(maxBytes, metrics, Ticker.system());
+    }
+
+    public Outbox(int maxBytes, Metrics metrics, Ticker ticker) {
+        this.maxBytes = maxBytes;
+        this.metrics = metrics;
+        this.ticker = ticker;
+    }
+
+    /**
+     * Queues a line. The writer, which waits only on an empty queue, is woken at once, or, when
+     * {@code wakeups} is given, once the caller's read loop has handled all the input it has: a burst of
+     * lines then costs one wake-up and one write per recipient, not one per line (NATS's flushClients).
+     */
+    public Offer offer(byte[] line, DeliveryBatch wakeups) {
+        lock.lock();
+        try {
+            if (closing) {
+                return Offer.CLOSED;
+            }
+            if (pendingBytes + line.length > maxBytes) {
+                return Offer.OVERFLOW;
+            }
+            boolean wasEmpty = queue.isEmpty();
+            queue.addLast(line);
+            pendingBytes += line.length;
+            if (wasEmpty) {
+                if (wakeups == null) {
+                    readyOrClosing.signal();
+                } else if (!wakeupPending) {
+                    wakeupPending = true;
+                    wakeups.add(this);
+                }
+            }
+            return pendingBytes > maxBytes / 2 ? Offer.ACCEPTED_BACKLOGGED : Offer.ACCEPTED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the writer for lines queued with a deferred wake-up. */
+    void wake() {
+        lock.lock();
+        try {
+            wakeupPending = false;
+            readyOrClosing.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops taking lines. The writer writes what is queued (unless {@code dropPending}), then
+     * {@code lastLine}, and returns. Returns false if the outbox was already closing.
+     */
+    public boolean close(byte[] lastLine, boolean dropPending) {
+        lock.lock();
+        try {
+            if (closing) {
+                return false;
+            }
+            closing = true;
+            closingSinceNanos = ticker.nanoTime();
+            finalLine = lastLine;
+            if (dropPending) {
+                pendingBytes -= queuedBytes();
+                queue.clear();
+            }
+            readyOrClosing.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until at most half the limit is pending, the outbox closes, or {@code deadlineNanos} passes.
+     * Used to slow a fast producer to the pace of a reader that is behind but draining (NATS stalls fast
+     * producers the same way), instead of dropping that reader as slow.
+     */
+    void awaitBacklogBelowHalf(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left;
+            while (pendingBytes > maxBytes / 2 && !closing && (left = deadlineNanos - System.nanoTime()) > 0) {
+                drained.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** False while the writer is stuck in one write: waiting for it would only pass its stall on. */
+    public boolean isDraining() {
+        long started = writeStartedNanos;
+        return started == 0 || ticker.nanoTime() - started < STUCK_NANOS;
+    }
+
+    public boolean isClosing() {
+        return closingSinceNanos != 0;
+    }
+
+    /** When the writer entered the write it is still in, by the ticker; 0 if none. */
+    long writeStartedNanos() {
+        return writeStartedNanos;
+    }
+
+    /** When {@link #close} was called, by the ticker; 0 while open. */
+    long closingSinceNanos() {
+        return closingSinceNanos;
+    }
+
+    /** The writer loop. Runs on the connection's writer thread until the outbox is closed and drained. */
+    public void drainTo(OutputStream out) throws IOException, InterruptedException {
+        while (true) {
+            ArrayDeque<byte[]> batch;
+            byte[] last = null;
+            boolean done;
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !closing) {
+                    readyOrClosing.await();
+                }
+                batch = queue;
+                queue = spare;
+                done = closing;
+                if (done) {
+                    last = finalLine;
+                }
+            } finally {
+                lock.unlock();
+            }
+            long written = write(out, batch, last);
+            spare = batch;
+            lock.lock();
+            try {
+                pendingBytes -= written;
+                if (pendingBytes <= maxBytes / 2) {
+                    drained.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (done) {
+                return;
+            }
+        }
+    }
+
+    private long write(OutputStream out, ArrayDeque<byte[]> batch, byte[] last) throws IOException {
+        if (last != null) {
+            batch.addLast(last);
+        }
+        long total = 0;
+        int lines = batch.size();
+        writeStartedNanos = ticker.nanoTime();
+        try {
+            if (batch.size() == 1) {
+                byte[] only = batch.pollFirst();
+                out.write(only);
+                total = only.length;
+            } else {
+                total = writeCoalesced(out, batch);
+            }
+            out.flush();
+        } finally {
+            writeStartedNanos = 0;
+        }
+        batch.clear();
+        metrics.linesOut.add(lines);
+        metrics.bytesOut.add(total);
+        return last == null ? total : total - last.length;
+    }
+
+    private long writeCoalesced(OutputStream out, ArrayDeque<byte[]> batch) throws IOException {
+        long batchBytes = 0;
+        for (byte[] line : batch) {
+            batchBytes += line.length;
+        }
+        // A short-lived buffer per batch: an idle connection keeps no write buffer at all.
+        byte[] coalesce = new byte[(int) Math.min(batchBytes, COALESCE_BYTES)];
+        long total = 0;
+        int filled = 0;
+        for (byte[] line; (line = batch.pollFirst()) != null; ) {
+            total += line.length;
+            if (line.length > coalesce.length - filled) {
+                if (filled > 0) {
+                    out.write(coalesce, 0, filled);
+                    filled = 0;
+                }
+                if (line.length > coalesce.length) {
+                    out.write(line);
+                    continue;
+                }
+            }
+            System.arraycopy(line, 0, coalesce, filled, line.length);
+            filled += line.length;
+        }
+        if (filled > 0) {
+            out.write(coalesce, 0, filled);
+        }
+        return total;
+    }
+
+    /** Bytes that may still be queued before the outbox counts as backlogged (half its limit). */
+    long headroom() {
+        lock.lock();
+        try {
+            return Math.max(0, maxBytes / 2 - pendingBytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long queuedBytes() {
+        long sum = 0;
+        for (byte[] line : queue) {
+            sum += line.length;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,31 @@
+package io.loomchat.server.history;
+
+import io.loomchat.protocol.Event;
+import java.io.IOException;
+
+/** A room's history in its journal under --data-dir (see {@link RoomFile}). */
+public final class JournalStore implements HistoryStore {
+
+    private final RoomFile file;
+    private final boolean forceEachAppend;
+
+    public JournalStore(RoomFile file, boolean forceEachAppend) {
+        this.file = file;
+        this.forceEachAppend = forceEachAppend;
+    }
+
+    @Override
+    public void append(Event event, byte[] line) throws IOException {
+        file.append(line, forceEachAppend);
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+
+    @Override
+    public boolean keepsIds() {
+        return true; // the journal keeps at least the last message, so ids continue after a restart
+    }
+}

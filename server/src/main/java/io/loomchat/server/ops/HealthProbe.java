@@ -1,0 +1,50 @@
+package io.loomchat.server.ops;
+
+import io.loomchat.server.ServerConfig;
+
+import io.loomchat.protocol.BoundedLineReader;
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.ProtocolException;
+import io.loomchat.protocol.Request.Ping;
+import io.loomchat.protocol.Request.Quit;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/**
+ * A container health check that speaks the protocol: connects, sends a ping and expects its pong within
+ * two seconds. Exit status 0 when healthy, 1 otherwise. Usage: {@code HealthProbe [HOST [PORT]]}.
+ */
+public final class HealthProbe {
+
+    private static final int TIMEOUT_MILLIS = 2000;
+
+    private HealthProbe() {
+    }
+
+    public static void main(String[] args) {
+        String host = args.length > 0 ? args[0] : "127.0.0.1";
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : ServerConfig.DEFAULT_PORT;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            OutputStream out = socket.getOutputStream();
+            out.write(Codec.encode(new Ping("health")));
+            out.flush();
+            BoundedLineReader lines = new BoundedLineReader(socket.getInputStream(), 4096);
+            int n = lines.next();
+            Event reply = n > 0 ? Codec.decodeEvent(lines.line(), 0, n) : null;
+            out.write(Codec.encode(new Quit("health check", null)));
+            out.flush();
+            if (reply instanceof Event.Pong pong && "health".equals(pong.ref())) {
+                System.exit(0);
+            }
+            System.err.println("unhealthy: expected a pong, got " + reply);
+        } catch (IOException | ProtocolException | RuntimeException e) {
+            System.err.println("unhealthy: " + e);
+        }
+        System.exit(1);
+    }
+}

@@ -1,0 +1,52 @@
+package io.loomchat.server.ops;
+
+import io.loomchat.server.ChatServer;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** {@code GET /metrics} in Prometheus's text format, on its own port, served by the JDK's HTTP server. */
+public final class MetricsEndpoint implements AutoCloseable {
+
+    private final HttpServer http;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    public MetricsEndpoint(String host, int port, ChatServer server) throws IOException {
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
+        http.setExecutor(executor);
+        http.createContext("/metrics", exchange -> respond(exchange, server));
+        http.start();
+    }
+
+    private static void respond(HttpExchange exchange, ChatServer server) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] body = server.metricsText().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        executor.shutdown();
+    }
+}
