@@ -276,7 +276,7 @@ class ChatCommandTest {
         io.loomchat.server.TestCertificates certs = io.loomchat.server.TestCertificates.create(dir, "dns:localhost");
         server.close();
         server = ChatServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0), java.time.Clock.systemUTC(),
-                io.loomchat.server.TlsSetup.fromPem(certs.certPem(), certs.keyPem()));
+                io.loomchat.server.connection.TlsSetup.fromPem(certs.certPem(), certs.keyPem()));
         String port = String.valueOf(server.port());
         CliProcess good = CliProcess.start("--host", "localhost", "--port", port, "--nick", "secure",
                 "--tls", "--trust", certs.certPem().toString());
