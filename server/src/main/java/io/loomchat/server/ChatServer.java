@@ -1,5 +1,7 @@
 package io.loomchat.server;
 
+import io.loomchat.server.connection.OutboxBudget;
+
 import io.loomchat.server.chat.Nicknames;
 import io.loomchat.server.chat.Rooms;
 import io.loomchat.server.connection.Acceptor;
@@ -74,6 +76,7 @@ public final class ChatServer implements AutoCloseable {
     private final Ticker ticker;
     private final DescriptorBudget descriptors;
     private final HistoryBudget historyBudget;
+    private final OutboxBudget outboxBudget;
     // Refusals in flight each hold a descriptor for up to the close linger: bounded, so that a connect
     // storm beyond max-connections cannot spend the descriptors kept in reserve.
     private final java.util.concurrent.Semaphore refusals = new java.util.concurrent.Semaphore(MAX_REFUSALS_IN_FLIGHT);
@@ -92,6 +95,7 @@ public final class ChatServer implements AutoCloseable {
                     descriptors.limit());
         }
         this.historyBudget = new HistoryBudget(config.historyMemoryBudget());
+        this.outboxBudget = new OutboxBudget(config.outboxMemoryBudget());
         this.throttle = new ConnectThrottle(clock, config.connectsPerAddressPerMinute());
         this.journal = config.dataDir() == null ? null
                 : Journal.open(config.dataDir(), config.fsync(), descriptors.journals(), config.historySize());
@@ -182,6 +186,11 @@ public final class ChatServer implements AutoCloseable {
 
     HistoryBudget historyBudget() {
         return historyBudget;
+    }
+
+    /** What all clients' unsent lines may take together, and take now. */
+    public OutboxBudget outboxBudget() {
+        return outboxBudget;
     }
 
     long acceptFailures() {

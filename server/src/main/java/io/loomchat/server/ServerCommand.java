@@ -159,6 +159,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + "(default: a quarter of the heap).")
     long historyMemory = ServerConfig.HISTORY_MEMORY_AUTO;
 
+    @Option(names = "--outbox-memory", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Memory all clients' unsent lines may take together, e.g. 256m; past it, clients that "
+                    + "are behind are cut off as slow consumers (default: a quarter of the heap).")
+    long outboxMemory = ServerConfig.OUTBOX_MEMORY_AUTO;
+
     @Option(names = "--max-open-journals", paramLabel = "N",
             description = "With --data-dir, journal files held open at once; quiet rooms' are closed anyway "
                     + "(default: ${DEFAULT-VALUE}, fewer if the descriptor limit is tight).")
@@ -193,7 +198,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .historySize(historySize).historyOnJoin(historyOnJoin)
                 .dataDir(dataDir).fsync(fsyncPolicy())
                 .password(serverPassword()).operatorsFile(operatorsFile).defaultSanction(banTime)
-                .historyMemoryBytes(historyMemory).maxOpenJournals(maxOpenJournals)
+                .historyMemoryBytes(historyMemory).outboxMemoryBytes(outboxMemory).maxOpenJournals(maxOpenJournals)
                 .build();
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets a stop end in exit status 0,

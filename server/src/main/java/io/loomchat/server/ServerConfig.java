@@ -45,7 +45,8 @@ public record ServerConfig(
         Path operatorsFile,
         Duration defaultSanction,
         int maxOpenJournals,
-        long historyMemoryBytes) {
+        long historyMemoryBytes,
+        long outboxMemoryBytes) {
 
     /** When the journal under data-dir is forced to the disk. */
     public enum Fsync {
@@ -125,6 +126,8 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_OPEN_JOURNALS = 128;
     /** History memory: 0 means a quarter of the heap (-Xmx). */
     public static final long HISTORY_MEMORY_AUTO = 0;
+    /** Outbox memory, all clients' unsent lines together: 0 means a quarter of the heap (-Xmx). */
+    public static final long OUTBOX_MEMORY_AUTO = 0;
     /** The longest time a ban or mute may be given: ten years (longer ones are refused, not wrapped). */
     public static final Duration MAX_SANCTION = Duration.ofDays(3_650);
     /** How long a ban or mute lasts when the operator names no time. */
@@ -154,8 +157,8 @@ public record ServerConfig(
         if (maxTopicChars < 1 || historySize < 0 || historyOnJoin < 0) {
             throw new IllegalArgumentException("max-topic-chars must be positive, history-size and history-on-join not negative");
         }
-        if (maxOpenJournals < 1 || historyMemoryBytes < 0) {
-            throw new IllegalArgumentException("max-open-journals must be positive, history-memory not negative");
+        if (maxOpenJournals < 1 || historyMemoryBytes < 0 || outboxMemoryBytes < 0) {
+            throw new IllegalArgumentException("max-open-journals must be positive, history-memory and outbox-memory not negative");
         }
         if (quietJoinsAbove < 0 || floodLinesPerSecond < 0 || floodBurst < 0 || floodDisconnectAfter < 0) {
             throw new IllegalArgumentException("quiet-joins-above and the flood settings must not be negative");
@@ -179,6 +182,11 @@ public record ServerConfig(
     /** The bytes all rooms' kept messages may take in memory together: the setting, or a quarter of the heap. */
     public long historyMemoryBudget() {
         return historyMemoryBytes != HISTORY_MEMORY_AUTO ? historyMemoryBytes : Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /** The bytes all clients' outboxes may hold together: the setting, or a quarter of the heap. */
+    public long outboxMemoryBudget() {
+        return outboxMemoryBytes != OUTBOX_MEMORY_AUTO ? outboxMemoryBytes : Runtime.getRuntime().maxMemory() / 4;
     }
 
     /** Whether flood control is on: a rate of 0 turns it off. */
@@ -251,6 +259,7 @@ public record ServerConfig(
         private Duration defaultSanction = DEFAULT_SANCTION;
         private int maxOpenJournals = DEFAULT_MAX_OPEN_JOURNALS;
         private long historyMemoryBytes = HISTORY_MEMORY_AUTO;
+        private long outboxMemoryBytes = OUTBOX_MEMORY_AUTO;
 
         public Builder() {
         }
@@ -271,6 +280,7 @@ public record ServerConfig(
             historySize = c.historySize; historyOnJoin = c.historyOnJoin; dataDir = c.dataDir; fsync = c.fsync;
             password = c.password; operatorsFile = c.operatorsFile; defaultSanction = c.defaultSanction;
             maxOpenJournals = c.maxOpenJournals; historyMemoryBytes = c.historyMemoryBytes;
+            outboxMemoryBytes = c.outboxMemoryBytes;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -307,6 +317,8 @@ public record ServerConfig(
         public Builder maxOpenJournals(int v) { maxOpenJournals = v; return this; }
         /** Bytes of kept messages in memory, all rooms together; 0 for a quarter of the heap. */
         public Builder historyMemoryBytes(long v) { historyMemoryBytes = v; return this; }
+        /** Bytes of unsent lines in all outboxes together; 0 for a quarter of the heap. */
+        public Builder outboxMemoryBytes(long v) { outboxMemoryBytes = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, serverName, defaultRoom, maxLineBytes, maxOutboxBytes, writeTimeout,
@@ -315,7 +327,8 @@ public record ServerConfig(
                     pingInterval, pingTimeout,
                     floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort,
                     maxNickChars, maxTopicChars, historySize, historyOnJoin, dataDir, fsync,
-                    password, operatorsFile, defaultSanction, maxOpenJournals, historyMemoryBytes);
+                    password, operatorsFile, defaultSanction, maxOpenJournals, historyMemoryBytes,
+                    outboxMemoryBytes);
         }
     }
 }

@@ -47,6 +47,39 @@ class MemoryAbuseTest extends ServerTestSupport {
         assertEquals(big.get(300 - keptBig), first.getFirst(), "the oldest kept is the first of the newest " + keptBig);
     }
 
+    @Test
+    void readersThatStopReadingCannotHoldMoreThanTheOutboxMemoryBetweenThem() throws Exception {
+        long budget = 512 * 1024;
+        start(testConfig().toBuilder().outboxMemoryBytes(budget).build());
+        List<TestClient> readers = registerQuietly("alice", "bob");
+        List<java.net.Socket> stalled = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            stalled.add(track(TestClient.stalled(server.port(), "stuck" + i)));
+            for (TestClient reader : readers) {
+                String nick = "stuck" + i;
+                reader.awaitMatching(nick + "'s join", n -> nick.equals(n.path("nick").asText()));
+            }
+        }
+        // 8 stalled readers could hold 8 x 256 KiB = 2 MiB on their own limits; the budget is 512 KiB. 6 MB
+        // each: more than the kernel's socket buffers (up to 4 MiB) take before the outboxes fill.
+        List<Long> said = HistoryTest.sayAll(readers.get(0), "lobby", 1_500, "x".repeat(4_000) + " ");
+        List<Long> heard = new ArrayList<>();
+        while (heard.size() < said.size()) {
+            JsonNode n = readers.get(1).next();
+            if ("message".equals(n.path("type").asText())) {
+                heard.add(n.get("id").asLong());
+            }
+        }
+        assertEquals(said, heard, "a reader that keeps up gets everything");
+        long peak = server.outboxBudget().peak();
+        System.out.printf("outbox memory peaked at %d KiB with a budget of %d KiB%n", peak / 1024, budget / 1024);
+        // Soft: the budget plus half an outbox per stalled reader (1.5 MiB), where 8 full outboxes are 2 MiB.
+        assertTrue(peak <= budget + 8L * ServerConfig.DEFAULT_MAX_OUTBOX_BYTES / 2, "all outboxes together peaked at " + peak);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 2);
+        assertTrue(server.outboxBudget().queued() <= budget, "what the cut-off clients held is released: "
+                + server.outboxBudget().queued());
+    }
+
     private static List<Long> ids(TestClient client, String room) {
         List<Long> ids = new ArrayList<>();
         while (true) {

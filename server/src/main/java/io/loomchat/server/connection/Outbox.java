@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Outbox {
 
     /** ACCEPTED_BACKLOGGED: queued, but more than half the limit is now waiting. */
-    public enum Offer { ACCEPTED, ACCEPTED_BACKLOGGED, CLOSED, OVERFLOW }
+    public enum Offer { ACCEPTED, ACCEPTED_BACKLOGGED, CLOSED, OVERFLOW, SHED }
 
     /** A writer whose current write has lasted this long is not draining: it is stuck, not just behind. */
     private static final long STUCK_NANOS = 50_000_000L;
@@ -58,10 +58,17 @@ public final class Outbox {
         this(maxBytes, metrics, Ticker.system());
     }
 
+    private final OutboxBudget budget;
+
     public Outbox(int maxBytes, Metrics metrics, Ticker ticker) {
+        this(maxBytes, metrics, ticker, OutboxBudget.unlimited());
+    }
+
+    public Outbox(int maxBytes, Metrics metrics, Ticker ticker, OutboxBudget budget) {
         this.maxBytes = maxBytes;
         this.metrics = metrics;
         this.ticker = ticker;
+        this.budget = budget;
     }
 
     /**
@@ -78,9 +85,13 @@ public final class Outbox {
             if (pendingBytes + line.length > maxBytes) {
                 return Offer.OVERFLOW;
             }
+            if (pendingBytes > maxBytes / 4 && budget.spent() && (pendingBytes > maxBytes / 2 || !isDraining())) {
+                return Offer.SHED;
+            }
             boolean wasEmpty = queue.isEmpty();
             queue.addLast(line);
             pendingBytes += line.length;
+            budget.add(line.length);
             if (wasEmpty) {
                 if (wakeups == null) {
                     readyOrClosing.signal();
@@ -120,11 +131,30 @@ public final class Outbox {
             closingSinceNanos = ticker.nanoTime();
             finalLine = lastLine;
             if (dropPending) {
-                pendingBytes -= queuedBytes();
+                long dropped = queuedBytes();
+                pendingBytes -= dropped;
+                budget.release(dropped);
                 queue.clear();
             }
             readyOrClosing.signal();
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The writer has ended (the connection is gone): whatever is still pending will never be written, and
+     * no longer counts against the budget; nothing more is taken.
+     */
+    void abandon() {
+        lock.lock();
+        try {
+            closing = true;
+            budget.release(pendingBytes);
+            pendingBytes = 0;
+            queue.clear();
+            spare.clear();
         } finally {
             lock.unlock();
         }
@@ -192,6 +222,7 @@ public final class Outbox {
             lock.lock();
             try {
                 pendingBytes -= written;
+                budget.release(written);
                 if (pendingBytes <= maxBytes / 2) {
                     drained.signalAll();
                 }

@@ -86,7 +86,7 @@ public final class Session implements Member {
         this.server = server;
         this.connectedNanos = server.ticker().nanoTime();
         this.lastLineNanos = connectedNanos;
-        this.outbox = new Outbox(server.config().maxOutboxBytes(), server.metrics(), server.ticker());
+        this.outbox = new Outbox(server.config().maxOutboxBytes(), server.metrics(), server.ticker(), server.outboxBudget());
     }
 
     long id() {
@@ -231,9 +231,7 @@ public final class Session implements Member {
         pingSentNanos = nowNanos;
         Event ping = new Event.Ping(null);
         byte[] line = ownLine(ping);
-        if (outbox.offer(line, null) == Outbox.Offer.OVERFLOW) {
-            disconnect(CloseReason.SLOW_CONSUMER, "more than max-outbox-bytes=" + server.config().maxOutboxBytes() + " unsent");
-        }
+        refused(outbox.offer(line, null));
     }
 
     /** Starts the writer and runs the read loop on the calling (virtual) thread until the connection ends. */
@@ -384,6 +382,8 @@ public final class Session implements Member {
             closeSocket();
         } catch (InterruptedException e) {
             closeSocket();
+        } finally {
+            outbox.abandon(); // what was not written no longer counts against the server's outbox memory
         }
     }
 
@@ -433,9 +433,19 @@ public final class Session implements Member {
         Outbox.Offer offer = outbox.offer(line, batch);
         if (offer == Outbox.Offer.ACCEPTED_BACKLOGGED) {
             batch.backlogged(outbox);
-        } else if (offer == Outbox.Offer.OVERFLOW) {
+        } else {
+            refused(offer);
+        }
+    }
+
+    /** A client whose outbox refused a line cannot keep up: it is cut off, never waited for. */
+    private void refused(Outbox.Offer offer) {
+        if (offer == Outbox.Offer.OVERFLOW) {
             disconnect(CloseReason.SLOW_CONSUMER,
                     "more than max-outbox-bytes=" + server.config().maxOutboxBytes() + " unsent");
+        } else if (offer == Outbox.Offer.SHED) {
+            disconnect(CloseReason.SLOW_CONSUMER, "behind while all clients' unsent lines fill outbox-memory="
+                    + server.outboxBudget().limit());
         }
     }
 
