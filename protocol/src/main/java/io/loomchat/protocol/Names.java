@@ -86,17 +86,21 @@ public final class Names {
      */
     public static String skeleton(String nick) {
         String lower = nick.toLowerCase(Locale.ROOT);
-        StringBuilder out = new StringBuilder(lower.length());
+        StringBuilder out = new StringBuilder(lower.length() + 4);
         for (int i = 0; i < lower.length(); i++) {
             char c = lower.charAt(i);
+            // Each look-alike goes to one form; the pairs to their two letters, so that the result does not
+            // depend on where a pair starts ("vvv", "vw" and "wv" all become "vvv").
             switch (c) {
                 case '0' -> out.append('o');
                 case '1', 'i' -> out.append('l');
+                case 'm' -> out.append("rn");
+                case 'w' -> out.append("vv");
+                case 'd' -> out.append("cl");
                 default -> out.append(c);
             }
         }
-        // Pairs last, on the folded letters: "rn" and "m", "vv" and "w", "cl" and "d".
-        return out.toString().replace("rn", "m").replace("vv", "w").replace("cl", "d");
+        return out.toString();
     }
 
     private static boolean isAsciiLetter(char c) {

@@ -30,4 +30,17 @@ class NamesTest {
         assertNotNull(Names.roomProblem(Names.canonicalRoom("a b")));
         assertNotNull(Names.roomProblem(Names.canonicalRoom("#")));
     }
+
+    @org.junit.jupiter.api.Test
+    void lookAlikeNicksShareASkeletonWhereverTheirPairsStart() {
+        for (String[] same : new String[][] {
+                {"alice", "aIice", "a1ice", "ALICE", "aiice"}, {"vvv", "vw", "wv", "VVV"}, {"mom", "rnom", "rnorn"},
+                {"dan", "clan"}, {"b0b", "bob"}}) {
+            for (String nick : same) {
+                org.junit.jupiter.api.Assertions.assertEquals(Names.skeleton(same[0]), Names.skeleton(nick), nick);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertNotEquals(Names.skeleton("bob"), Names.skeleton("rob"));
+        org.junit.jupiter.api.Assertions.assertNotEquals(Names.skeleton("ann"), Names.skeleton("anne"));
+    }
 }

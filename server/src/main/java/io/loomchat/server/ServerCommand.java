@@ -210,9 +210,9 @@ public final class ServerCommand implements Callable<Integer> {
         ChatServer started;
         try {
             started = ChatServer.start(config, Clock.systemUTC(), tls);
-        } catch (IllegalArgumentException | RoomFile.CorruptJournalException | java.net.BindException e) {
-            // A setting that does not fit this machine, a journal that must not be served, a port in use:
-            // the operator's to fix, said in one line.
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            // A setting that does not fit this machine, a journal that must not be served, a port in use, a
+            // data dir that cannot be written: the operator's to fix, said in one line.
             System.err.println("loomchat-server: cannot start: " + e.getMessage());
             return 2;
         }

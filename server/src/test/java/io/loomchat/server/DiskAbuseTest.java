@@ -111,6 +111,52 @@ class DiskAbuseTest extends ServerTestSupport {
     }
 
     @Test
+    void onAFullDiskARoomStillOpensOnAJournalItCannotCompact() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI runs as root so that this test can mount a small tmpfs");
+        }
+        Assumptions.assumeTrue(root, "mounting a small tmpfs needs root");
+        Path disk = dir.resolve("full");
+        Files.createDirectories(disk);
+        run("mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", disk.toString());
+        try {
+            Path data = disk.resolve("data");
+            Files.createDirectories(data);
+            StringBuilder journal = new StringBuilder();
+            for (int id = 1; id <= 30; id++) {
+                journal.append("{\"type\":\"message\",\"id\":").append(id)
+                        .append(",\"room\":\"lobby\",\"from\":\"a\",\"text\":\"m").append(id)
+                        .append("\",\"ts\":\"2026-01-01T00:00:00Z\"}\n");
+            }
+            Files.writeString(RoomFile.pathOf(data, "lobby"), journal);
+            Files.writeString(data.resolve("epoch"), "a-restart\n"); // a data dir that was in use before
+            Path filler = disk.resolve("filler");
+            try (FileChannel out = FileChannel.open(filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ByteBuffer block = ByteBuffer.allocate(1024);
+                try {
+                    while (true) {
+                        block.clear();
+                        out.write(block);
+                    }
+                } catch (IOException full) {
+                    // the disk is full now
+                }
+            }
+            start(durable(data).toBuilder().historySize(2).build()); // 30 messages, 2 kept: it would compact
+            TestClient alice = register("alice"); // joins lobby: the room opens although compaction cannot
+            alice.send("{\"type\":\"history\",\"room\":\"lobby\",\"limit\":10,\"ref\":\"h\"}");
+            JsonNode end = alice.awaitMatching("history_end", n -> "h".equals(n.path("ref").asText()));
+            assertEquals(30, end.get("last").asLong(), end.toString());
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            run("umount", disk.toString());
+        }
+    }
+
+    @Test
     void aWholeLineGluedBehindTheRemainsOfATornWriteIsRecovered() throws Exception {
         Path data = dir.resolve("data");
         start(durable(data));

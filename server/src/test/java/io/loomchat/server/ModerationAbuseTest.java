@@ -59,9 +59,12 @@ class ModerationAbuseTest extends ServerTestSupport {
         assertEquals("renamed", renamed.get("type").asText(), renamed.toString());
         JsonNode said = answer(loud, "{\"type\":\"say\",\"text\":\"free!\",\"ref\":\"s\"}", "s");
         assertEquals("muted", said.path("code").asText(), said.toString());
-        // And the old name is free of it: someone else who takes it may speak.
-        TestClient other = register("loud");
-        assertEquals("message", answer(other, "{\"type\":\"say\",\"text\":\"hi\",\"ref\":\"o\"}", "o").get("type").asText());
+        // Nor is coming back under the old nick, and a muted person may not set the topic either.
+        loud.close();
+        TestClient back = register("loud");
+        assertEquals("muted", answer(back, "{\"type\":\"say\",\"text\":\"back\",\"ref\":\"b\"}", "b").path("code").asText());
+        assertEquals("muted", answer(back, "{\"type\":\"topic\",\"text\":\"still talking\",\"ref\":\"t\"}", "t")
+                .path("code").asText());
     }
 
     @Test

@@ -306,6 +306,7 @@ public final class Commands {
             }
             return joined;
         } catch (java.io.UncheckedIOException e) {
+            LOG.error("cannot open room {} for {}: {}", name, session.nick(), e.getMessage());
             session.roomsChanged();
             throw new Refusal(ErrorCode.STORAGE_FAILED, "the server cannot open the history of " + name);
         }
@@ -376,6 +377,11 @@ public final class Commands {
         if (r.text() == null) {
             session.send(room.topic(r.ref()));
             return;
+        }
+        Moderation.Sanction muted = server.moderation().muteOf(room.name(), session.nick());
+        if (muted != null) {
+            throw new Refusal(ErrorCode.MUTED, "you are muted in " + room.name() + " " + server.moderation().left(muted)
+                    + "; the topic is for those who may speak");
         }
         int max = server.config().maxTopicChars();
         if (r.text().length() > max) {

@@ -88,7 +88,10 @@ public final class Moderation {
         return mutes.isEmpty() ? null : live(mutes, muteKey(room, nick));
     }
 
-    /** Someone changed nick: their mutes go with them, so a rename is no way out of one. */
+    /**
+     * Someone changed nick: their mutes go with them, so a rename is no way out of one. The old nick stays
+     * muted too, so that renaming, leaving and coming back under the old nick is no way out either.
+     */
     public void renamed(String oldNick, String newNick) {
         if (mutes.isEmpty()) {
             return;
@@ -98,8 +101,8 @@ public final class Moderation {
             String key = entry.getKey();
             if (key.endsWith(oldSuffix)) {
                 String room = key.substring(0, key.length() - oldSuffix.length());
-                mutes.put(muteKey(room, newNick), entry.getValue());
-                mutes.remove(key, entry.getValue());
+                mutes.merge(muteKey(room, newNick), entry.getValue(),
+                        (existing, carried) -> existing.until().isAfter(carried.until()) ? existing : carried);
             }
         }
     }

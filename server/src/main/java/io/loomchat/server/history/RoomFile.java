@@ -109,10 +109,16 @@ public final class RoomFile {
             throws IOException {
         Recovered recovered = Files.exists(path) ? recover(path, room, keep) : Recovered.empty();
         if (recovered.messages() > (long) COMPACT_ABOVE_FACTOR * Math.max(keep, 1)) {
-            long compacted = compact(path, recovered.topic(), recovered.tail());
-            LOG.info("journal {}: compacted from {} to {} message(s)", path, recovered.messages(), recovered.tail().size());
-            recovered = new Recovered(recovered.lastId(), recovered.topic(), recovered.tail(), recovered.tail().size(),
-                    recovered.skipped(), recovered.tornBytes(), compacted);
+            try {
+                long compacted = compact(path, recovered.topic(), recovered.tail());
+                LOG.info("journal {}: compacted from {} to {} message(s)", path, recovered.messages(), recovered.tail().size());
+                recovered = new Recovered(recovered.lastId(), recovered.topic(), recovered.tail(), recovered.tail().size(),
+                        recovered.skipped(), recovered.tornBytes(), compacted);
+            } catch (IOException e) {
+                // A full disk, most likely: reading needs no space, so the room opens on the file as it is.
+                Files.deleteIfExists(path.resolveSibling(path.getFileName() + ".compacting"));
+                LOG.warn("journal {}: not compacted ({}); the room opens on the whole file", path, e.toString());
+            }
         }
         sink.accept(recovered);
         return new RoomFile(path, room, keep, journal, recovered);
