@@ -21,6 +21,11 @@ public final class BoundedLineReader {
     public static final int EOF = -1;
     /** {@link #next()} result: a line crossed the cap and is being discarded. */
     public static final int TOO_LONG = -2;
+    /**
+     * {@link #next()} result: the line being discarded has gone on for another max-line-bytes. So a line
+     * that never ends still shows up, once per cap's worth, for whoever counts lines (flood control).
+     */
+    public static final int STILL_TOO_LONG = -3;
 
     private static final int CHUNK_BYTES = 2048;
     private static final int FIRST_LINE_BYTES = 256;
@@ -34,6 +39,8 @@ public final class BoundedLineReader {
     private byte[] line = new byte[0];
     private int lineLen;
     private boolean skipping;
+    private long skippedSinceReport;
+    private final boolean reportEveryCap;
 
     public BoundedLineReader(InputStream in, int maxLineBytes) {
         this(in, maxLineBytes, () -> { });
@@ -44,6 +51,16 @@ public final class BoundedLineReader {
      * about to wait for more: the moment to flush work batched over the lines of one read.
      */
     public BoundedLineReader(InputStream in, int maxLineBytes, Runnable beforeBlocking) {
+        this(in, maxLineBytes, beforeBlocking, false);
+    }
+
+    /**
+     * With {@code reportEveryCap}, a line being discarded is also reported as {@link #STILL_TOO_LONG} for
+     * every further max-line-bytes of it, so that a line that never ends still counts, for whoever counts
+     * lines; without it, an over-long line is reported once however long it is.
+     */
+    public BoundedLineReader(InputStream in, int maxLineBytes, Runnable beforeBlocking, boolean reportEveryCap) {
+        this.reportEveryCap = reportEveryCap;
         this.beforeBlocking = beforeBlocking;
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("maxLineBytes must be positive: " + maxLineBytes);
@@ -71,15 +88,21 @@ public final class BoundedLineReader {
             int newline = indexOfNewline();
             int end = newline < 0 ? chunkEnd : newline;
             if (skipping) {
+                skippedSinceReport += end - chunkPos;
                 chunkPos = newline < 0 ? chunkEnd : newline + 1;
                 if (newline >= 0) {
                     skipping = false;
+                    skippedSinceReport = 0;
+                } else if (reportEveryCap && skippedSinceReport >= maxLineBytes) {
+                    skippedSinceReport = 0;
+                    return STILL_TOO_LONG;
                 }
                 continue;
             }
             int take = end - chunkPos;
             if (lineLen + take > maxLineBytes && !endsInCarriageReturnJustOverCap(take, end)) {
                 skipping = true;
+                skippedSinceReport = 0;
                 chunkPos = end;
                 lineLen = 0;
                 return TOO_LONG;

@@ -101,4 +101,25 @@ class BoundedLineReaderTest {
     void endOfStreamInsideAnOverLongLineIsJustTheEnd() throws IOException {
         assertEquals(List.of("<too long>"), readAll(bytes("z".repeat(50)), 10));
     }
+
+    @org.junit.jupiter.api.Test
+    void aLineThatNeverEndsIsReportedAgainForEveryCapsWorth() throws java.io.IOException {
+        byte[] endless = new byte[10 * 100 + 50];
+        java.util.Arrays.fill(endless, (byte) 'A');
+        byte[] stream = new byte[endless.length + 3];
+        System.arraycopy(endless, 0, stream, 0, endless.length);
+        stream[endless.length] = '\n';
+        stream[endless.length + 1] = 'x';
+        stream[endless.length + 2] = '\n';
+        BoundedLineReader reader = new BoundedLineReader(new java.io.ByteArrayInputStream(stream), 100, () -> { }, true);
+        org.junit.jupiter.api.Assertions.assertEquals(BoundedLineReader.TOO_LONG, reader.next());
+        int again = 0;
+        int n;
+        while ((n = reader.next()) == BoundedLineReader.STILL_TOO_LONG) {
+            again++;
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(9, again, "1,050 bytes past a 100-byte cap: 9 more caps' worth");
+        org.junit.jupiter.api.Assertions.assertEquals(1, n, "the next line comes through");
+        org.junit.jupiter.api.Assertions.assertEquals('x', reader.line()[0]);
+    }
 }

@@ -95,4 +95,30 @@ class FreezeAbuseTest extends ServerTestSupport {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aLineThatNeverEndsCountsAgainstFloodControlAndEndsInAFloodBye() throws Exception {
+        start(testConfig().toBuilder().floodLinesPerSecond(5).build());
+        TestClient alice = register("alice");
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write("{\"type\":\"hello\",\"nick\":\"endless\"}\n".getBytes());
+            byte[] chunk = new byte[64 * 1024];
+            Arrays.fill(chunk, (byte) 'A');
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long sent = 0;
+            try {
+                while (System.nanoTime() < until) {
+                    out.write(chunk); // no newline, ever
+                    sent += chunk.length;
+                }
+                throw new AssertionError("still connected after 20 s and " + sent + " bytes");
+            } catch (IOException cut) {
+                // cut off: by the flood bye and the close after it
+            }
+            // A line of 16 KiB per count: 100 refusals within a minute come well before 20 s at this pace.
+            assertTrue(sent < 200L * 1024 * 1024, "cut off after " + sent + " bytes");
+        }
+        alice.awaitMatching("endless's leave", n -> "left".equals(n.path("type").asText()) && "endless".equals(n.path("nick").asText()));
+    }
 }

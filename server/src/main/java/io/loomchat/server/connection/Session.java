@@ -260,7 +260,8 @@ public final class Session implements Member {
     private void readLoop(Commands commands, FloodControl flood) {
         try {
             FairInput input = new FairInput(socket.getInputStream(), BYTES_PER_TURN);
-            BoundedLineReader lines = new BoundedLineReader(input, server.config().maxLineBytes(), batch::settle);
+            // Every further max-line-bytes of a line that does not end counts as a line, for flood control.
+            BoundedLineReader lines = new BoundedLineReader(input, server.config().maxLineBytes(), batch::settle, true);
             int linesThisTurn = 0;
             long drainedFrom = -1; // bytes read when the bye was queued; -1 while open
             while (true) {
@@ -291,6 +292,9 @@ public final class Session implements Member {
                 if (flood != null && !flood.allow()) {
                     refuseFlood(flood, lines, length);
                     continue;
+                }
+                if (length == BoundedLineReader.STILL_TOO_LONG) {
+                    continue; // counted above; its error went out when it first crossed the cap
                 }
                 if (length == BoundedLineReader.TOO_LONG) {
                     send(new ErrorReply(ErrorCode.LINE_TOO_LONG, "line exceeds max-line-bytes="
