@@ -101,11 +101,12 @@ public final class Codec {
 
     private static ObjectNode parseObject(byte[] buf, int off, int len) throws ProtocolException {
         // Valid UTF-8 JSON never holds a raw NUL byte, and Jackson would take leading NULs as a sign of
-        // UTF-16 or UTF-32: the protocol is UTF-8 only. (Found by fuzzing.)
-        for (int i = off; i < off + len; i++) {
-            if (buf[i] == 0) {
-                throw new ProtocolException(ErrorCode.MALFORMED, "NUL byte at column " + (i - off + 1));
-            }
+        // UTF-16 or UTF-32: the protocol is UTF-8 only. (Found by fuzzing.) Jackson also reads overlong and
+        // out-of-range sequences without complaint, so the bytes are checked here, strictly (RFC 3629).
+        int bad = Utf8.firstInvalid(buf, off, len);
+        if (bad >= 0) {
+            throw new ProtocolException(ErrorCode.MALFORMED, (buf[bad] == 0 ? "NUL byte" : "invalid UTF-8")
+                    + " at column " + (bad - off + 1));
         }
         JsonNode node;
         try {
@@ -246,7 +247,14 @@ public final class Codec {
             if (!v.isTextual()) {
                 throw badType(name, "a string", v);
             }
-            return v.textValue();
+            String text = v.textValue();
+            int lone = unpairedSurrogate(text);
+            if (lone >= 0) {
+                // Legal in a JSON escape, but no Unicode text: stricter readers of the relayed line would fail.
+                throw new ProtocolException(ErrorCode.BAD_FIELD, "field '" + name + "' holds an unpaired surrogate \\u"
+                        + String.format("%04x", (int) text.charAt(lone)), ref);
+            }
+            return text;
         }
 
         boolean optBool(String name) throws ProtocolException {
@@ -446,13 +454,26 @@ public final class Codec {
         return out;
     }
 
+    /** The index of the first unpaired surrogate in {@code text}, or -1. */
+    static int unpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public static byte[] encode(Message message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             write(g, message);
             if (message.ref() != null) {
-                g.writeStringField("ref", message.ref());
+                string(g, "ref", message.ref());
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -472,7 +493,7 @@ public final class Codec {
         switch (message) {
             case Hello m -> {
                 type(g, "hello");
-                g.writeStringField("nick", m.nick());
+                string(g, "nick", m.nick());
                 optional(g, "room", m.room());
                 replay(g, m.replay());
                 optional(g, "resume", m.resume());
@@ -481,29 +502,29 @@ public final class Codec {
             case Say m -> {
                 type(g, "say");
                 optional(g, "room", m.room());
-                g.writeStringField("text", m.text());
+                string(g, "text", m.text());
                 flag(g, "action", m.action());
             }
             case Msg m -> {
                 type(g, "msg");
-                g.writeStringField("to", m.to());
-                g.writeStringField("text", m.text());
+                string(g, "to", m.to());
+                string(g, "text", m.text());
                 flag(g, "action", m.action());
             }
             case Join m -> {
                 type(g, "join");
-                g.writeStringField("room", m.room());
+                string(g, "room", m.room());
                 replay(g, m.replay());
             }
             case Request.Oper m -> {
                 type(g, "oper");
-                g.writeStringField("name", m.name());
-                g.writeStringField("password", m.password());
+                string(g, "name", m.name());
+                string(g, "password", m.password());
             }
             case Request.Kick m -> {
                 type(g, "kick");
                 optional(g, "room", m.room());
-                g.writeStringField("nick", m.nick());
+                string(g, "nick", m.nick());
                 optional(g, "reason", m.reason());
             }
             case Request.Ban m -> {
@@ -521,17 +542,17 @@ public final class Codec {
             case Request.Mute m -> {
                 type(g, "mute");
                 optional(g, "room", m.room());
-                g.writeStringField("nick", m.nick());
+                string(g, "nick", m.nick());
                 optionalNumber(g, "seconds", m.seconds());
             }
             case Request.Unmute m -> {
                 type(g, "unmute");
                 optional(g, "room", m.room());
-                g.writeStringField("nick", m.nick());
+                string(g, "nick", m.nick());
             }
             case Event.Notice m -> {
                 type(g, "notice");
-                g.writeStringField("text", m.text());
+                string(g, "text", m.text());
             }
             case Request.Topic m -> {
                 type(g, "topic");
@@ -551,21 +572,21 @@ public final class Codec {
             }
             case Event.Topic m -> {
                 type(g, "topic");
-                g.writeStringField("room", m.room());
-                g.writeStringField("topic", m.topic());
+                string(g, "room", m.room());
+                string(g, "topic", m.topic());
                 optional(g, "by", m.by());
                 if (m.ts() != null) {
-                    g.writeStringField("ts", Timestamps.format(m.ts()));
+                    string(g, "ts", Timestamps.format(m.ts()));
                 }
             }
             case Event.Away m -> {
                 type(g, "away");
-                g.writeStringField("nick", m.nick());
+                string(g, "nick", m.nick());
                 optional(g, "reason", m.reason());
             }
             case Event.HistoryEnd m -> {
                 type(g, "history_end");
-                g.writeStringField("room", m.room());
+                string(g, "room", m.room());
                 g.writeNumberField("count", m.count());
                 g.writeBooleanField("more", m.more());
                 g.writeNumberField("last", m.last());
@@ -576,7 +597,7 @@ public final class Codec {
             }
             case Nick m -> {
                 type(g, "nick");
-                g.writeStringField("nick", m.nick());
+                string(g, "nick", m.nick());
             }
             case Who m -> {
                 type(g, "who");
@@ -596,7 +617,7 @@ public final class Codec {
             }
             case Welcome m -> {
                 type(g, "welcome");
-                g.writeStringField("nick", m.nick());
+                string(g, "nick", m.nick());
                 g.writeNumberField("version", m.version());
                 optional(g, "server", m.server());
                 optional(g, "room", m.room());
@@ -606,43 +627,43 @@ public final class Codec {
             case ChatMessage m -> {
                 type(g, "message");
                 g.writeNumberField("id", m.id());
-                g.writeStringField("room", m.room());
-                g.writeStringField("from", m.from());
-                g.writeStringField("text", m.text());
+                string(g, "room", m.room());
+                string(g, "from", m.from());
+                string(g, "text", m.text());
                 flag(g, "action", m.action());
-                g.writeStringField("ts", Timestamps.format(m.ts()));
+                string(g, "ts", Timestamps.format(m.ts()));
                 flag(g, "history", m.history());
             }
             case PrivateMessage m -> {
                 type(g, "private");
-                g.writeStringField("from", m.from());
-                g.writeStringField("to", m.to());
-                g.writeStringField("text", m.text());
+                string(g, "from", m.from());
+                string(g, "to", m.to());
+                string(g, "text", m.text());
                 flag(g, "action", m.action());
-                g.writeStringField("ts", Timestamps.format(m.ts()));
+                string(g, "ts", Timestamps.format(m.ts()));
             }
             case Joined m -> {
                 type(g, "joined");
-                g.writeStringField("room", m.room());
-                g.writeStringField("nick", m.nick());
-                g.writeStringField("ts", Timestamps.format(m.ts()));
+                string(g, "room", m.room());
+                string(g, "nick", m.nick());
+                string(g, "ts", Timestamps.format(m.ts()));
             }
             case Left m -> {
                 type(g, "left");
-                g.writeStringField("room", m.room());
-                g.writeStringField("nick", m.nick());
+                string(g, "room", m.room());
+                string(g, "nick", m.nick());
                 optional(g, "reason", m.reason());
-                g.writeStringField("ts", Timestamps.format(m.ts()));
+                string(g, "ts", Timestamps.format(m.ts()));
             }
             case Renamed m -> {
                 type(g, "renamed");
-                g.writeStringField("old", m.old());
-                g.writeStringField("nick", m.nick());
-                g.writeStringField("ts", Timestamps.format(m.ts()));
+                string(g, "old", m.old());
+                string(g, "nick", m.nick());
+                string(g, "ts", Timestamps.format(m.ts()));
             }
             case Members m -> {
                 type(g, "members");
-                g.writeStringField("room", m.room());
+                string(g, "room", m.room());
                 g.writeArrayFieldStart("nicks");
                 for (String nick : m.nicks()) {
                     g.writeString(nick);
@@ -651,7 +672,7 @@ public final class Codec {
                 if (!m.away().isEmpty()) {
                     g.writeObjectFieldStart("away");
                     for (Map.Entry<String, String> away : m.away().entrySet()) {
-                        g.writeStringField(away.getKey(), away.getValue());
+                        string(g, away.getKey(), away.getValue());
                     }
                     g.writeEndObject();
                 }
@@ -664,7 +685,7 @@ public final class Codec {
                 g.writeArrayFieldStart("rooms");
                 for (RoomInfo room : m.rooms()) {
                     g.writeStartObject();
-                    g.writeStringField("name", room.name());
+                    string(g, "name", room.name());
                     g.writeNumberField("members", room.members());
                     optional(g, "topic", room.topic());
                     g.writeEndObject();
@@ -677,24 +698,67 @@ public final class Codec {
             case Pong m -> type(g, "pong");
             case ErrorReply m -> {
                 type(g, "error");
-                g.writeStringField("code", m.code());
-                g.writeStringField("message", m.message());
+                string(g, "code", m.code());
+                string(g, "message", m.message());
             }
             case Bye m -> {
                 type(g, "bye");
-                g.writeStringField("code", m.code());
-                g.writeStringField("reason", m.reason());
+                string(g, "code", m.code());
+                string(g, "reason", m.reason());
             }
         }
     }
 
     private static void type(JsonGenerator g, String type) throws IOException {
-        g.writeStringField("type", type);
+        string(g, "type", type);
+    }
+
+    /**
+     * Writes a string field. Jackson consults the custom escapes only for characters of the Basic
+     * Multilingual Plane; the few invisible characters beyond it (tag characters, musical formatting
+     * controls) are escaped here, as surrogate pairs, on the rare strings that hold any.
+     */
+    private static void string(JsonGenerator g, String name, String value) throws IOException {
+        if (!hasInvisibleBeyondBmp(value)) {
+            g.writeStringField(name, value);
+            return;
+        }
+        StringBuilder quoted = new StringBuilder(value.length() + 32).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            int cp = value.codePointAt(i);
+            if (c == '"' || c == '\\') {
+                quoted.append('\\').append(c);
+            } else if (c < 0x20 || WireEscapes.isDangerous(cp) || Character.isSurrogate(c) && cp == c) {
+                if (Character.charCount(cp) == 2) {
+                    quoted.append(String.format("\\u%04X\\u%04X", (int) c, (int) value.charAt(i + 1)));
+                    i++;
+                } else {
+                    quoted.append(String.format("\\u%04X", (int) c));
+                }
+            } else if (Character.charCount(cp) == 2) {
+                quoted.append(c).append(value.charAt(i + 1)); // a pair that is shown: as it is
+                i++;
+            } else {
+                quoted.append(c);
+            }
+        }
+        g.writeFieldName(name);
+        g.writeRawValue(quoted.append('"').toString());
+    }
+
+    private static boolean hasInvisibleBeyondBmp(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isHighSurrogate(value.charAt(i)) && WireEscapes.isDangerous(value.codePointAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void optional(JsonGenerator g, String name, String value) throws IOException {
         if (value != null) {
-            g.writeStringField(name, value);
+            string(g, name, value);
         }
     }
 

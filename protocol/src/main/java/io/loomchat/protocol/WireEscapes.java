@@ -30,13 +30,18 @@ final class WireEscapes extends CharacterEscapes {
 
     /**
      * Characters that take no room on screen and can hide or disguise text: the zero-width space, word
-     * joiner and invisible operators, the byte-order mark, the Mongolian vowel separator, and the
-     * direction marks. The zero-width joiner and non-joiner (U+200C, U+200D) are left alone: emoji
-     * sequences and several scripts need them.
+     * joiner, invisible operators and deprecated format characters, the soft hyphen, the combining
+     * grapheme joiner, the Hangul and Khmer fillers, the byte-order mark, the Mongolian vowel separator,
+     * the direction marks, the interlinear annotation marks, the musical formatting controls, and the tag
+     * characters (U+E0000-U+E007F, which can spell hidden ASCII). Left alone: the zero-width joiner and
+     * non-joiner (U+200C, U+200D) and the variation selectors, which emoji and several scripts need.
      */
     static boolean isInvisible(int ch) {
-        return ch == 0x200B || ch == 0x200E || ch == 0x200F || ch == 0x061C
-                || (ch >= 0x2060 && ch <= 0x2064) || ch == 0xFEFF || ch == 0x180E;
+        return ch == 0x200B || ch == 0x200E || ch == 0x200F || ch == 0x061C || ch == 0x00AD || ch == 0x034F
+                || (ch >= 0x2060 && ch <= 0x2064) || (ch >= 0x206A && ch <= 0x206F) || ch == 0xFEFF || ch == 0x180E
+                || ch == 0x115F || ch == 0x1160 || ch == 0x3164 || ch == 0xFFA0 || ch == 0x17B4 || ch == 0x17B5
+                || (ch >= 0xFFF9 && ch <= 0xFFFB) || (ch >= 0x1D173 && ch <= 0x1D17A)
+                || (ch >= 0xE0000 && ch <= 0xE007F);
     }
 
     @Override

@@ -282,4 +282,30 @@ class CodecTest {
             default -> throw new IllegalArgumentException();
         };
     }
+
+    @org.junit.jupiter.api.Test
+    void overlongOutOfRangeAndSurrogateUtf8AndUnpairedSurrogateEscapesAreRefused() {
+        byte[] prefix = "{\"type\":\"say\",\"text\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] suffix = "\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int[][] bad = {{0xC0, 0xAF}, {0xE0, 0x80, 0xAF}, {0xC0, 0x9B}, {0xF4, 0x90, 0x80, 0x80}, {0xED, 0xA0, 0x80},
+                {0xFF}, {0xE2, 0x82}, {0x80}, {0xF8, 0x88, 0x80, 0x80, 0x80}};
+        for (int[] seq : bad) {
+            byte[] line = new byte[prefix.length + seq.length + suffix.length];
+            System.arraycopy(prefix, 0, line, 0, prefix.length);
+            for (int k = 0; k < seq.length; k++) {
+                line[prefix.length + k] = (byte) seq[k];
+            }
+            System.arraycopy(suffix, 0, line, prefix.length + seq.length, suffix.length);
+            ProtocolException e = org.junit.jupiter.api.Assertions.assertThrows(ProtocolException.class,
+                    () -> Codec.decodeRequest(line, 0, line.length), java.util.Arrays.toString(seq));
+            org.junit.jupiter.api.Assertions.assertEquals(ErrorCode.MALFORMED, e.code());
+        }
+        ProtocolException lone = org.junit.jupiter.api.Assertions.assertThrows(ProtocolException.class,
+                () -> Codec.decodeRequest("{\"type\":\"say\",\"text\":\"a\\ud800b\"}"));
+        org.junit.jupiter.api.Assertions.assertEquals(ErrorCode.BAD_FIELD, lone.code());
+        for (String fine : new String[] {"caf\u00e9", "\u4e2d\u6587", "\ud83d\ude00 emoji", "\u20ac"}) {
+            org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> Codec.decodeRequest(
+                    "{\"type\":\"say\",\"text\":\"" + fine + "\"}"));
+        }
+    }
 }

@@ -32,4 +32,13 @@ class SafeTextTest {
     void newlinesAndCarriageReturnsCannotForgeALine() {
         assertEquals("hi^M^J12:00 <admin> fake", SafeText.neutralize("hi\r\n12:00 <admin> fake"));
     }
+
+    @org.junit.jupiter.api.Test
+    void invisibleCharactersBeyondTheBasicPlaneShowToo() {
+        org.junit.jupiter.api.Assertions.assertEquals("a<U+E0041>b<U+00AD>c\ud83d\ude00",
+                SafeText.neutralize("a\udb40\udc41b\u00adc\ud83d\ude00"));
+        org.junit.jupiter.api.Assertions.assertTrue(new String(Codec.encode(new Event.ChatMessage(1, "r", "a",
+                "x\udb40\udc41\u3164y", false, java.time.Instant.EPOCH, null)), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("x\\uDB40\\uDC41\\u3164y"));
+    }
 }
