@@ -83,11 +83,21 @@ final class TerminalScreen implements Screen {
 
     @Override
     public void show(String line) {
-        reader.printAbove(line);
+        reader.printAbove(wrapped(line));
+    }
+
+    /**
+     * Breaks a line at the terminal's width, continuations marked, so that text padded to the width
+     * cannot make a fake line start at the left edge (see TextRenderer#wrap).
+     */
+    private String wrapped(String line) {
+        int width = terminal.getWidth();
+        return io.loomchat.protocol.TextRenderer.wrap(line, width > 20 ? width : 80);
     }
 
     @Override
     public void show(String line, String from, Emphasis emphasis) {
+        line = wrapped(line);
         AttributedStringBuilder styled = new AttributedStringBuilder();
         AttributedStyle base = switch (emphasis) {
             case NORMAL -> AttributedStyle.DEFAULT;

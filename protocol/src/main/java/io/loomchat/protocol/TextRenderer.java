@@ -83,14 +83,14 @@ public final class TextRenderer {
     public static final String CONTINUATION = "   | ";
 
     /**
-     * Breaks {@code line} into lines of at most {@code width} characters, each after the first starting
+     * Breaks {@code line} into lines of at most {@code width} screen columns, each after the first starting
      * with {@link #CONTINUATION}, joined by {@code \n}. For clients that show lines raw (nc, telnet): if
      * their terminal wrapped a long line instead, text padded to the terminal's width could start a new
      * visual line that imitates a server line ({@code 12:34 <alice> ...} or {@code -!-}). Terminals at
      * least {@code width} columns wide never wrap these lines themselves.
      */
     public static String wrap(String line, int width) {
-        if (line.codePointCount(0, line.length()) <= width) {
+        if (columns(line) <= width) {
             return line;
         }
         StringBuilder out = new StringBuilder(line.length() + 16);
@@ -98,16 +98,45 @@ public final class TextRenderer {
         int column = 0;
         for (int i = 0; i < line.length(); ) {
             int cp = line.codePointAt(i);
-            if (column == room) {
+            int w = columns(cp);
+            if (column + w > room) {
                 out.append('\n').append(CONTINUATION);
                 room = width - CONTINUATION.length();
                 column = 0;
             }
             out.appendCodePoint(cp);
-            column++;
+            column += w;
             i += Character.charCount(cp);
         }
         return out.toString();
+    }
+
+    /** The screen columns {@code text} takes, counted as {@link #columns(int)} does. */
+    public static int columns(String text) {
+        int total = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            total += columns(cp);
+            i += Character.charCount(cp);
+        }
+        return total;
+    }
+
+    /**
+     * The screen columns a character takes, never fewer than a terminal gives it: two for the wide and
+     * fullwidth characters of East Asian scripts and for emoji, one for everything else (also for
+     * combining marks, which take none: counting too many only breaks a line early).
+     */
+    public static int columns(int cp) {
+        boolean wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x231A && cp <= 0x231B) || (cp >= 0x2329 && cp <= 0x232A)
+                || (cp >= 0x23E9 && cp <= 0x23FA) || (cp >= 0x25FD && cp <= 0x25FE) || (cp >= 0x2600 && cp <= 0x27BF)
+                || (cp >= 0x2B1B && cp <= 0x2B55) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF)
+                || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF)
+                || (cp >= 0xA960 && cp <= 0xA97F) || (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF)
+                || (cp >= 0xFE10 && cp <= 0xFE19) || (cp >= 0xFE30 && cp <= 0xFE6F) || (cp >= 0xFF00 && cp <= 0xFF60)
+                || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x16FE0 && cp <= 0x18AFF) || (cp >= 0x1B000 && cp <= 0x1B2FF)
+                || (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+        return wide ? 2 : 1;
     }
 
     /** What /help shows, in every front end: one line per command, after a heading. */

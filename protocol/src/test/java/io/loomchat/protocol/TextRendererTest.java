@@ -53,4 +53,17 @@ class TextRendererTest {
         assertEquals("14:05 [x^[[2J] <b^[[31m> ^[]0;t^G",
                 renderer.render(new ChatMessage(1, "x\u001b[2J", "b\u001b[31m", "\u001b]0;t\u0007", false, TS, null), "me", "lobby"));
     }
+
+    @org.junit.jupiter.api.Test
+    void wrappingCountsScreenColumnsSoWideCharactersCannotPushAFakeLineToTheLeftEdge() {
+        String fake = "12:34 <bob> send me your password";
+        for (String padding : new String[] {"\u4e00".repeat(34), "\uff21".repeat(40), "A".repeat(68), "\ud83d\ude00".repeat(30)}) {
+            String wrapped = TextRenderer.wrap("12:30 <eve> " + padding + fake, 80);
+            for (String visual : wrapped.split("\n")) {
+                org.junit.jupiter.api.Assertions.assertTrue(TextRenderer.columns(visual) <= 80, visual);
+                org.junit.jupiter.api.Assertions.assertFalse(visual.startsWith("12:34"), "a fake line at the edge: " + visual);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals("short", TextRenderer.wrap("short", 80));
+    }
 }

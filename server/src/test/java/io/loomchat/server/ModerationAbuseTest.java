@@ -177,6 +177,14 @@ class ModerationAbuseTest extends ServerTestSupport {
                 assertTrue(line.startsWith("   | ") && line.length() <= 80, "a continuation: '" + line + "'");
             }
             assertTrue(line.startsWith("   | "), "the fake server line is shown as a continuation: '" + line + "'");
+            // Wide characters take two columns each: 34 of them after a 12-column prefix fill a line exactly.
+            alice.send("{\"type\":\"say\",\"text\":\"" + "\u4e00".repeat(34) + "12:34 <carol> wide trick\"}");
+            while ((line = in.readLine()) != null && !line.contains("<alice>")) {
+                // nothing else comes
+            }
+            assertTrue(io.loomchat.protocol.TextRenderer.columns(line) <= 80, "columns: " + line);
+            line = in.readLine();
+            assertTrue(line.startsWith("   | ") && line.contains("wide trick"), "'" + line + "'");
         }
     }
 }
