@@ -118,4 +118,21 @@ class ResumeTest extends ServerTestSupport {
         assertEquals(id + 1, back.expect("message").get("id").asLong());
         assertEquals("new line", bob.expect("message").get("text").asText());
     }
+
+    @Test
+    void aRefReusedForADifferentLineAfterAResumeIsANewLineNotAFalseAcknowledgement() throws Exception {
+        List<TestClient> quiet = registerQuietly("bob");
+        TestClient bob = quiet.get(0);
+        TestClient first = connect();
+        String token = hello(first, "alice", null);
+        bob.await("joined");
+        first.send("{\"type\":\"say\",\"text\":\"one\",\"ref\":\"same\"}");
+        long id = bob.await("message").get("id").asLong();
+        TestClient back = connect();
+        hello(back, "alice", token);
+        back.send("{\"type\":\"say\",\"text\":\"something else\",\"ref\":\"same\"}");
+        JsonNode heard = bob.awaitMatching("the new line", n -> "message".equals(n.path("type").asText()));
+        assertEquals("something else", heard.get("text").asText(), "said, not swallowed as a resend");
+        assertEquals(id + 1, heard.get("id").asLong());
+    }
 }

@@ -193,7 +193,7 @@ public final class Commands {
         requireText(r.text());
         Room room = memberRoom(r.room());
         Acked earlier = session.resume().resentLine(r.ref());
-        if (earlier != null && earlier.isSay()) {
+        if (earlier != null && earlier.isSay() && earlier.sameText(r.text())) {
             // Said on a connection that died before the ack arrived: acknowledge it again, say it once.
             session.send(earlier.message(r.text(), r.action(), r.ref()));
             return;
@@ -220,7 +220,7 @@ public final class Commands {
     private void msg(Msg r) throws Refusal {
         requireText(r.text());
         Acked earlier = session.resume().resentLine(r.ref());
-        if (earlier != null && !earlier.isSay()) {
+        if (earlier != null && !earlier.isSay() && earlier.sameText(r.text())) {
             session.send(earlier.privateMessage(r.text(), r.action(), r.ref())); // echo again, deliver once
             return;
         }
