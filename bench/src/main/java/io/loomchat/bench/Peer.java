@@ -31,6 +31,17 @@ enum Peer {
         };
     }
 
+    /**
+     * As many connections as the server's descriptor limit allows (it inherits this process's): the server
+     * refuses to start with a --max-connections that cannot fit.
+     */
+    private static String maxConnections() {
+        long limit = io.loomchat.server.connection.DescriptorBudget.processLimit();
+        long fits = limit <= 0 ? 10_000 : limit - io.loomchat.server.connection.DescriptorBudget.RESERVE
+                - io.loomchat.server.ServerConfig.DEFAULT_MAX_OPEN_JOURNALS;
+        return String.valueOf(Math.max(100, fits));
+    }
+
     /** The command that serves chat on {@code port} of the loopback address. */
     List<String> command(int port, Path serverJar, List<String> jvmOptions, List<String> loomchatArgs) {
         return switch (this) {
@@ -39,7 +50,7 @@ enum Peer {
                 List<String> cmd = new java.util.ArrayList<>(List.of(java));
                 cmd.addAll(jvmOptions);
                 cmd.addAll(List.of("-jar", serverJar.toString(),
-                        "--host", "127.0.0.1", "--port", String.valueOf(port), "--max-connections", "200000",
+                        "--host", "127.0.0.1", "--port", String.valueOf(port), "--max-connections", maxConnections(),
                         "--max-members-per-room", "200000"));
                 cmd.addAll(loomchatArgs);
                 yield cmd;

@@ -11,7 +11,7 @@ import java.lang.management.ManagementFactory;
 public record DescriptorBudget(long limit, int connections, int journals) {
 
     /** Descriptors kept for the JVM (jars, logs, epoll), listeners, metrics and refusals in flight. */
-    static final int RESERVE = 100;
+    public static final int RESERVE = 100;
     /** Smallest number of journals kept open however tight the limit. */
     static final int MIN_JOURNALS = 8;
 
