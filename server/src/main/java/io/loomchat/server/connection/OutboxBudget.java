@@ -1,6 +1,6 @@
 package io.loomchat.server.connection;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The memory all outboxes may hold together ({@code --outbox-memory}). Each outbox is bounded by
@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OutboxBudget {
 
     private final long limit;
-    private final AtomicLong queued = new AtomicLong();
-    private final AtomicLong peak = new AtomicLong();
+    // A LongAdder, not an AtomicLong: every queued and every written line of every client updates it, and
+    // one contended counter would cost the fan-out path dearly. It is summed only when an outbox is behind.
+    private final LongAdder queued = new LongAdder();
 
     public OutboxBudget(long limit) {
         this.limit = limit;
@@ -27,31 +28,23 @@ public final class OutboxBudget {
     }
 
     boolean spent() {
-        return queued.get() > limit;
+        return queued.sum() > limit;
     }
 
     void add(long bytes) {
-        long now = queued.addAndGet(bytes);
-        if (now > peak.get()) {
-            peak.accumulateAndGet(now, Math::max);
-        }
+        queued.add(bytes);
     }
 
     void release(long bytes) {
-        queued.addAndGet(-bytes);
+        queued.add(-bytes);
     }
 
     public long limit() {
         return limit;
     }
 
-    /** Bytes queued in all outboxes now. */
+    /** Bytes queued in all outboxes now (a sum of counters: exact only when nothing moves). */
     public long queued() {
-        return queued.get();
-    }
-
-    /** The most that was ever queued at once. */
-    public long peak() {
-        return peak.get();
+        return queued.sum();
     }
 }
