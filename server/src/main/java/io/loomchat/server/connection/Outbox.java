@@ -59,6 +59,7 @@ public final class Outbox {
     }
 
     private final OutboxBudget budget;
+    private long counted; // guarded by lock: what this outbox adds to the budget now
 
     public Outbox(int maxBytes, Metrics metrics, Ticker ticker) {
         this(maxBytes, metrics, ticker, OutboxBudget.unlimited());
@@ -91,7 +92,7 @@ public final class Outbox {
             boolean wasEmpty = queue.isEmpty();
             queue.addLast(line);
             pendingBytes += line.length;
-            budget.add(line.length);
+            countInBudget();
             if (wasEmpty) {
                 if (wakeups == null) {
                     readyOrClosing.signal();
@@ -103,6 +104,19 @@ public final class Outbox {
             return pendingBytes > maxBytes / 2 ? Offer.ACCEPTED_BACKLOGGED : Offer.ACCEPTED;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Brings what this outbox counts in the server's budget up to date: only what it holds beyond an
+     * eighth of its limit, so that clients that keep up (whose outboxes hold a few lines) never touch the
+     * shared counter, and the fan-out path pays nothing for it. Under lock.
+     */
+    private void countInBudget() {
+        long now = Math.max(0, pendingBytes - maxBytes / 8);
+        if (now != counted) {
+            budget.add(now - counted);
+            counted = now;
         }
     }
 
@@ -131,9 +145,8 @@ public final class Outbox {
             closingSinceNanos = ticker.nanoTime();
             finalLine = lastLine;
             if (dropPending) {
-                long dropped = queuedBytes();
-                pendingBytes -= dropped;
-                budget.release(dropped);
+                pendingBytes -= queuedBytes();
+                countInBudget();
                 queue.clear();
             }
             readyOrClosing.signal();
@@ -151,8 +164,8 @@ public final class Outbox {
         lock.lock();
         try {
             closing = true;
-            budget.release(pendingBytes);
             pendingBytes = 0;
+            countInBudget();
             queue.clear();
             spare.clear();
         } finally {
@@ -222,7 +235,7 @@ public final class Outbox {
             lock.lock();
             try {
                 pendingBytes -= written;
-                budget.release(written);
+                countInBudget();
                 if (pendingBytes <= maxBytes / 2) {
                     drained.signalAll();
                 }

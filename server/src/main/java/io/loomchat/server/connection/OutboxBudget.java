@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
  * quarter full while its writer has been stuck in one write for a while (the client stopped reading), takes
  * no more: its client is cut off as a slow consumer at once. Clients that keep up, even through a burst,
  * are never touched. The budget is soft: all outboxes together stay below the budget plus half of
- * max-outbox-bytes for each client that is behind, instead of all of it.
+ * max-outbox-bytes for each client that is behind, instead of all of it. An outbox counts only what it holds
+ * beyond an eighth of max-outbox-bytes: a client that keeps up costs the shared counter nothing.
  */
 public final class OutboxBudget {
 
