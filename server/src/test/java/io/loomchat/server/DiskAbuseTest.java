@@ -63,14 +63,7 @@ class DiskAbuseTest extends ServerTestSupport {
 
     @Test
     void aFullDiskRefusesALineAndLeavesNoPartOfItBehindSoTheNextAcknowledgedLineSurvives() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI runs as root so that this test can mount a small tmpfs");
-        }
-        Assumptions.assumeTrue(root, "mounting a small tmpfs needs root");
-        Path disk = dir.resolve("disk");
-        Files.createDirectories(disk);
-        run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", disk.toString());
+        Path disk = smallDisk("disk", "256k");
         try {
             Path data = disk.resolve("data");
             start(durable(data));
@@ -112,14 +105,7 @@ class DiskAbuseTest extends ServerTestSupport {
 
     @Test
     void onAFullDiskARoomStillOpensOnAJournalItCannotCompact() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("CI runs as root so that this test can mount a small tmpfs");
-        }
-        Assumptions.assumeTrue(root, "mounting a small tmpfs needs root");
-        Path disk = dir.resolve("full");
-        Files.createDirectories(disk);
-        run("mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", disk.toString());
+        Path disk = smallDisk("full", "128k");
         try {
             Path data = disk.resolve("data");
             Files.createDirectories(data);
@@ -261,6 +247,19 @@ class DiskAbuseTest extends ServerTestSupport {
         long hugeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertTrue(otherMillis < hugeMillis, "another room opened in " + otherMillis + " ms, the huge one in " + hugeMillis);
         assertTrue(otherMillis < 500, "another room waited " + otherMillis + " ms");
+    }
+
+    /** A tmpfs of {@code size} mounted under the test's folder (root only; CI runs as root); unmount it after. */
+    private Path smallDisk(String name, String size) throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI runs as root so that this test can mount a small tmpfs");
+        }
+        Assumptions.assumeTrue(root, "mounting a small tmpfs needs root");
+        Path disk = dir.resolve(name);
+        Files.createDirectories(disk);
+        run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", disk.toString());
+        return disk;
     }
 
     private static void run(String... command) throws Exception {

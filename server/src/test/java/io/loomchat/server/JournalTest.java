@@ -16,10 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,24 +188,9 @@ class JournalTest extends ServerTestSupport {
         private static final Pattern LISTENING = Pattern.compile("listening on [^ ]*:(\\d+)");
 
         static ServerUnderTest launch(Path dataDir) throws IOException {
-            Path log = Files.createTempFile(dataDir.getParent(), "server", ".log");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    ServerCommand.class.getName(), "--host", "127.0.0.1", "--port", "0",
-                    "--data-dir", dataDir.toString(), "--flood-lines-per-second", "0")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            AtomicReference<Integer> port = new AtomicReference<>();
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-                Matcher m = LISTENING.matcher(Files.readString(log));
-                if (m.find()) {
-                    port.set(Integer.parseInt(m.group(1)));
-                }
-                return port.get() != null || !process.isAlive();
-            });
-            if (port.get() == null) {
-                throw new IOException("the server did not start: " + Files.readString(log));
-            }
-            return new ServerUnderTest(process, port.get());
+            ChildServer child = ChildServer.launch(Files.createTempDirectory(dataDir.getParent(), "server"), 0,
+                    java.util.List.of(), "--data-dir", dataDir.toString(), "--flood-lines-per-second", "0");
+            return new ServerUnderTest(child.process(), child.port());
         }
     }
 }
