@@ -170,7 +170,7 @@ public final class ServerCommand implements Callable<Integer> {
     int maxOpenJournals = ServerConfig.DEFAULT_MAX_OPEN_JOURNALS;
 
     @Option(names = "--hash-password", paramLabel = "NAME",
-            description = "Read a password from the terminal (or stdin), print the operators-file line for NAME, and exit.")
+            description = "Ask for a password on the terminal (twice, without echo; without a terminal, read it from stdin), print the operators-file line for NAME, and exit.")
     String hashPasswordFor;
 
     public static void main(String[] args) {
@@ -244,14 +244,10 @@ public final class ServerCommand implements Callable<Integer> {
         if (hashPasswordFor.isBlank() || hashPasswordFor.contains(":")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "an operator name without ':'");
         }
-        java.io.Console console = System.console();
-        String password;
-        if (console != null && isTerminal(console)) {
-            char[] typed = console.readPassword("password for operator %s: ", hashPasswordFor);
-            password = typed == null ? "" : new String(typed);
-        } else {
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
-            password = line == null ? "" : line;
+        String password = PasswordPrompt.ask("password for operator " + hashPasswordFor);
+        if (password == null) {
+            System.err.println("loomchat-server: the two passwords differ; nothing written");
+            return 1;
         }
         if (password.isEmpty()) {
             System.err.println("loomchat-server: no password given");
@@ -261,14 +257,6 @@ public final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** JDK 22+ returns a Console even for a pipe, and says so with isTerminal(); on JDK 21 a Console is a terminal. */
-    private static boolean isTerminal(java.io.Console console) {
-        try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
-        } catch (ReflectiveOperationException e) {
-            return true;
-        }
-    }
 
     private ServerConfig.Fsync fsyncPolicy() {
         try {
