@@ -193,10 +193,6 @@ public final class ChatServer implements AutoCloseable {
         return outboxBudget;
     }
 
-    long acceptFailures() {
-        return acceptor.failures();
-    }
-
     public Nicknames nicknames() {
         return nicknames;
     }

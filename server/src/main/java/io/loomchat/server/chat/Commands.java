@@ -157,8 +157,7 @@ public final class Commands {
         if (joined == null) {
             throw roomFull(room); // registered all the same; the client may join another room
         }
-        session.rooms.put(room, joined);
-        session.roomsChanged();
+        session.joined(joined);
     }
 
     /** How long a resuming client waits for its ghost session to let go of the nick. */
@@ -246,11 +245,11 @@ public final class Commands {
 
     private void join(Join r) throws Refusal {
         String name = room(r.room());
-        if (session.rooms.containsKey(name)) {
+        if (session.joinedRoom(name) != null) {
             throw new Refusal(ErrorCode.ALREADY_IN_ROOM, "already in " + name);
         }
         int maxRooms = server.config().maxRoomsPerClient();
-        if (session.rooms.size() >= maxRooms) {
+        if (session.joinedRooms().size() >= maxRooms) {
             throw new Refusal(ErrorCode.TOO_MANY_ROOMS,
                     "you are in max-rooms-per-client=" + maxRooms + " rooms; leave one first");
         }
@@ -258,14 +257,12 @@ public final class Commands {
         if (joined == null) {
             throw roomFull(name);
         }
-        session.rooms.put(name, joined);
-        session.roomsChanged();
+        session.joined(joined);
     }
 
     private void leave(Leave r) throws Refusal {
         Room room = memberRoom(r.room());
-        session.rooms.remove(room.name());
-        session.roomsChanged();
+        session.left(room);
         server.rooms().leave(room, session, session.batch(), "leave", r.ref(), true);
     }
 
@@ -286,7 +283,7 @@ public final class Commands {
         server.moderation().renamed(old, r.nick()); // a mute follows the person, not the name
         // Everyone who shares a room hears it once, however many rooms they share.
         Set<Member> audience = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Room room : session.rooms.values()) {
+        for (Room room : session.joinedRooms()) {
             audience.addAll(room.members());
         }
         audience.remove(session);
@@ -303,12 +300,12 @@ public final class Commands {
         try {
             Room joined = server.rooms().join(name, session, session.batch(), ref, replay);
             if (joined == null) {
-                session.roomsChanged(); // not joined after all: the current room stays what it was
+                session.notJoined();
             }
             return joined;
         } catch (java.io.UncheckedIOException e) {
             LOG.error("cannot open room {} for {}: {}", name, session.nick(), e.getMessage());
-            session.roomsChanged();
+            session.notJoined();
             throw new Refusal(ErrorCode.STORAGE_FAILED, "the server cannot open the history of " + name);
         }
     }
@@ -429,10 +426,7 @@ public final class Commands {
 
     /** Leaves every room, telling the others why. Called on quit and when the connection ends. */
     public void leaveAll(String reason) {
-        List<Room> joined = new ArrayList<>(session.rooms.values());
-        session.rooms.clear();
-        session.roomsChanged();
-        for (Room room : joined) {
+        for (Room room : session.leftAll()) {
             server.rooms().leave(room, session, session.batch(), reason, null, false);
         }
         if (session.registered()) {
@@ -463,7 +457,7 @@ public final class Commands {
             return currentRoom();
         }
         String name = room(requested);
-        Room room = session.rooms.get(name);
+        Room room = session.joinedRoom(name);
         if (room == null) {
             throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in " + name + "; join it first");
         }
@@ -471,10 +465,7 @@ public final class Commands {
     }
 
     Room currentRoom() throws Refusal {
-        Room current = null;
-        for (Room room : session.rooms.values()) {
-            current = room; // the most recently joined
-        }
+        Room current = session.currentJoinedRoom();
         if (current == null) {
             throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are in no room; join one first");
         }

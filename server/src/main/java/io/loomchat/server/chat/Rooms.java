@@ -208,13 +208,4 @@ public final class Rooms {
         rooms.sort(Comparator.comparing(RoomInfo::name));
         return rooms;
     }
-
-    /** Rooms open now. */
-    int count() {
-        int n = 0;
-        for (Slot slot : slots.values()) {
-            n += slot.room == null ? 0 : 1;
-        }
-        return n;
-    }
 }

@@ -72,7 +72,7 @@ public final class Session implements Member {
     private volatile String currentRoom; // the last room joined, for rendering text-mode lines
     private volatile boolean textMode; // decided by the first line: anything but a JSON object
     private boolean modeDecided; // read loop only
-    public final Map<String, Room> rooms = new LinkedHashMap<>(); // read loop only; the last one is the current room
+    private final Map<String, Room> rooms = new LinkedHashMap<>(); // read loop only; the last one is the current room
 
     private final long connectedNanos;
     private volatile long lastLineNanos;
@@ -181,13 +181,54 @@ public final class Session implements Member {
         currentRoom = room;
     }
 
-    /** Called by the read loop whenever its rooms change, so other threads can render for this client. */
-    public void roomsChanged() {
-        String last = null;
-        for (String room : rooms.keySet()) {
+    /** Read loop: the join did not happen after all; the current room stays what it was. */
+    public void notJoined() {
+        roomsChanged();
+    }
+
+    /** Read loop: this client is now in {@code room}, its current room. */
+    public void joined(Room room) {
+        rooms.put(room.name(), room);
+        roomsChanged();
+    }
+
+    /** Read loop: this client left {@code room}. */
+    public void left(Room room) {
+        rooms.remove(room.name(), room);
+        roomsChanged();
+    }
+
+    /** Read loop: this client leaves every room; returns them. */
+    public java.util.List<Room> leftAll() {
+        java.util.List<Room> all = new java.util.ArrayList<>(rooms.values());
+        rooms.clear();
+        roomsChanged();
+        return all;
+    }
+
+    /** Read loop: the room this client is in by that name, or null. */
+    public Room joinedRoom(String name) {
+        return rooms.get(name);
+    }
+
+    /** Read loop: the rooms this client is in, the current one last. */
+    public java.util.Collection<Room> joinedRooms() {
+        return java.util.Collections.unmodifiableCollection(rooms.values());
+    }
+
+    /** Read loop: the room lines without a room go to (the one joined last), or null in none. */
+    public Room currentJoinedRoom() {
+        Room last = null;
+        for (Room room : rooms.values()) {
             last = room;
         }
-        currentRoom = last;
+        return last;
+    }
+
+    /** Whenever its rooms change, so that other threads can render for this client. */
+    private void roomsChanged() {
+        Room current = currentJoinedRoom();
+        currentRoom = current == null ? null : current.name();
     }
 
     public boolean textMode() {

@@ -3,6 +3,8 @@ package io.loomchat.server.history;
 import io.loomchat.server.chat.Room;
 
 import io.loomchat.protocol.Event.ChatMessage;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,26 +77,33 @@ public final class HistoryBudget {
         }
         try {
             long target = limit / 10 * 9;
-            while (used.get() > target) {
-                Room largest = null;
-                long largestBytes = 0;
-                for (Room room : rooms) {
-                    long bytes = room.keptBytes();
-                    if (bytes > largestBytes) {
-                        largest = room;
-                        largestBytes = bytes;
-                    }
+            // The rooms' sizes are read once, into a heap, rather than rescanned for every cut: with
+            // thousands of rooms a rescan per cut would keep this thread (a client's read loop) busy for
+            // seconds without ever blocking.
+            record Kept(Room room, long bytes) {
+            }
+            PriorityQueue<Kept> largestFirst = new PriorityQueue<>(Comparator.comparingLong(Kept::bytes).reversed());
+            for (Room room : rooms) {
+                long bytes = room.keptBytes();
+                if (bytes > 0) {
+                    largestFirst.add(new Kept(room, bytes));
                 }
-                if (largest == null) {
-                    return;
-                }
-                // A quarter of the largest at a time, so that the next largest gets its turn soon.
-                long toFree = Math.min(used.get() - target, Math.max(largestBytes / 4, 1));
-                int dropped = largest.dropOldestKept(toFree);
-                if (dropped == 0) {
-                    return;
-                }
+            }
+            for (int cuts = 1; used.get() > target && !largestFirst.isEmpty(); cuts++) {
+                Kept largest = largestFirst.poll();
+                Kept next = largestFirst.peek();
+                // Down to the next largest, or a quarter of it, whichever is more: the next gets its turn soon.
+                long toFree = Math.min(used.get() - target,
+                        Math.max(Math.max(largest.bytes() / 4, 1), next == null ? 0 : largest.bytes() - next.bytes()));
+                int dropped = largest.room().dropOldestKept(toFree);
                 evicted.addAndGet(dropped);
+                long left = largest.room().keptBytes();
+                if (dropped > 0 && left > 0) {
+                    largestFirst.add(new Kept(largest.room(), left));
+                }
+                if (cuts % 256 == 0) {
+                    Thread.yield(); // a long trim takes turns with the other connections
+                }
             }
         } finally {
             evicting.unlock();

@@ -124,11 +124,6 @@ public final class Journal implements AutoCloseable {
         open.remove(file);
     }
 
-    /** Journal files open now. */
-    int openFiles() {
-        return open.size();
-    }
-
     private void maintain() {
         try {
             while (!stop.await(SYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -500,15 +500,6 @@ public final class RoomFile {
         journal.closed(this);
     }
 
-    boolean isOpen() {
-        lock.lock();
-        try {
-            return channel != null;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * The room closed: forces and closes the channel, after an append or compaction in progress, so that
      * a later incarnation of the room never shares the file with this one.
