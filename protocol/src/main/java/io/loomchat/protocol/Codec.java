@@ -405,19 +405,21 @@ public final class Codec {
      */
     public static int jsonStringBytes(String text) {
         int bytes = 2;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || WireEscapes.isDangerous(c)) {
-                bytes += 6;
-            } else if (c == '"' || c == '\\') {
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            int chars = Character.charCount(cp);
+            if (cp < 0x20 || WireEscapes.isDangerous(cp) || (chars == 1 && Character.isSurrogate((char) cp))) {
+                bytes += 6 * chars; // escaped, a pair beyond the Basic Multilingual Plane as two escapes
+            } else if (cp == '"' || cp == '\\') {
                 bytes += 2;
-            } else if (c < 0x80) {
+            } else if (cp < 0x80) {
                 bytes += 1;
-            } else if (c < 0x800 || Character.isSurrogate(c)) {
-                bytes += 2; // a surrogate pair is four bytes, two per half
+            } else if (cp < 0x800) {
+                bytes += 2;
             } else {
-                bytes += 3;
+                bytes += chars == 2 ? 4 : 3;
             }
+            i += chars;
         }
         return bytes;
     }

@@ -308,4 +308,14 @@ class CodecTest {
                     "{\"type\":\"say\",\"text\":\"" + fine + "\"}"));
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theSizeOfAStringOnTheWireIsKnownBeforeEncoding() {
+        for (String text : new String[] {"plain", "caf\u00e9 \u4e2d", "\ud83d\ude00", "\u0001\u001b", "\"q\" \\",
+                "\u202e\u200b", "x\udb40\udc41y"}) {
+            byte[] line = Codec.encode(new Event.Notice(text, null));
+            int empty = Codec.encode(new Event.Notice("", null)).length;
+            org.junit.jupiter.api.Assertions.assertEquals(line.length - empty + 2, Codec.jsonStringBytes(text), text);
+        }
+    }
 }
