@@ -55,7 +55,7 @@ public final class OperatorCommands {
         Room room = existingRoom(r.room());
         Session target = memberOf(room, r.nick());
         String reason = "kicked by " + session.nick() + (r.reason() == null || r.reason().isBlank() ? "" : ": " + Commands.cut(r.reason()));
-        target.kickedFrom(room);
+        target.rooms().kickedFrom(room);
         server.rooms().remove(room, target, session.batch(), reason);
         LOG.info("{} kicked {} from {}", session.nick(), target.nick(), room.name());
         session.send(new Event.Notice("kicked " + target.nick() + " from " + room.name(), r.ref()));

@@ -1,35 +1,25 @@
 package io.loomchat.server.connection;
 
 import io.loomchat.server.ChatServer;
-import io.loomchat.server.ServerConfig;
 import io.loomchat.server.chat.Commands;
 import io.loomchat.server.chat.Member;
-import io.loomchat.server.chat.Room;
-import io.loomchat.server.chat.Rooms;
-import io.loomchat.server.guard.FloodControl;
+import io.loomchat.server.chat.JoinedRooms;
 
-import io.loomchat.protocol.BoundedLineReader;
 import io.loomchat.protocol.Codec;
-import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.Bye;
 import io.loomchat.protocol.Event.ErrorReply;
-import io.loomchat.protocol.ProtocolException;
-import io.loomchat.protocol.Request;
 import io.loomchat.protocol.SafeText;
 import io.loomchat.protocol.TextRenderer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.concurrent.CountDownLatch;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection, from accept to close.
  *
- * <p>Threading: {@link #readLoop} runs on the connection's own virtual thread and is the only code that
- * changes this session's registration and room memberships; the commands it runs live in {@link Commands}.
- * Other threads only read {@link #nick()} and hand lines to {@link #deliver}, which queues them for the
- * connection's writer thread. Whoever ends the connection first sets the {@link CloseReason}; the read
+ * <p>Threading: the {@link ReadLoop} runs on the connection's own virtual thread and is the only code that
+ * changes this session's registration and its {@link JoinedRooms}; the commands it runs live in
+ * {@link Commands}. Other threads only read {@link #nick()} and hand lines to {@link #deliver}, which
+ * queues them in the {@link Outbox} for the connection's writer thread, the only one that writes the socket. Whoever ends the connection first sets the {@link CloseReason}; the read
  * loop's {@code finally} cleans up and logs it, once.
  */
 public final class Session implements Member {
@@ -48,8 +38,6 @@ public final class Session implements Member {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** Text-mode lines show times in the server's time zone. */
     private static final TextRenderer TEXT = new TextRenderer(ZoneId.systemDefault());
-    /** Refused lines in a row whose ref is still echoed in the rate_limited error. */
-    private static final int FLOOD_REFS_ECHOED = 10;
 
     private final long id;
     private final Socket socket;
@@ -65,14 +53,10 @@ public final class Session implements Member {
     private volatile String away; // null unless the client said it is away
     private volatile String operator; // the operator account this client logged in as, or null
     private int operFailures; // read loop only
-    // Rooms an operator removed this client from: its read loop drops them from `rooms` before its next request.
-    private final java.util.concurrent.ConcurrentLinkedQueue<Room> kickedFrom = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ResumeState resume = new ResumeState(); // read loop; a successor reads it after `released`
     private final CountDownLatch released = new CountDownLatch(1); // rooms left and nick freed
-    private volatile String currentRoom; // the last room joined, for rendering text-mode lines
     private volatile boolean textMode; // decided by the first line: anything but a JSON object
-    private boolean modeDecided; // read loop only
-    private final Map<String, Room> rooms = new LinkedHashMap<>(); // read loop only; the last one is the current room
+    private final JoinedRooms rooms = new JoinedRooms(); // changed by the read loop only
 
     private final long connectedNanos;
     private volatile long lastLineNanos;
@@ -120,22 +104,6 @@ public final class Session implements Member {
         return ++operFailures;
     }
 
-    /** From an operator's read loop: this client was kicked from {@code room}. */
-    public void kickedFrom(Room room) {
-        kickedFrom.add(room);
-    }
-
-    /** Read loop: forgets the rooms it was kicked from, before handling its next request. */
-    public void applyKicks() {
-        boolean changed = false;
-        for (Room room; (room = kickedFrom.poll()) != null; ) {
-            changed |= rooms.remove(room.name(), room);
-        }
-        if (changed) {
-            roomsChanged();
-        }
-    }
-
     public void setAway(String reason) {
         away = reason;
     }
@@ -176,59 +144,9 @@ public final class Session implements Member {
         return outbox.headroom();
     }
 
-    /** Read loop, before joining {@code room}: its replay is rendered as the current room's, untagged. */
-    public void joining(String room) {
-        currentRoom = room;
-    }
-
-    /** Read loop: the join did not happen after all; the current room stays what it was. */
-    public void notJoined() {
-        roomsChanged();
-    }
-
-    /** Read loop: this client is now in {@code room}, its current room. */
-    public void joined(Room room) {
-        rooms.put(room.name(), room);
-        roomsChanged();
-    }
-
-    /** Read loop: this client left {@code room}. */
-    public void left(Room room) {
-        rooms.remove(room.name(), room);
-        roomsChanged();
-    }
-
-    /** Read loop: this client leaves every room; returns them. */
-    public java.util.List<Room> leftAll() {
-        java.util.List<Room> all = new java.util.ArrayList<>(rooms.values());
-        rooms.clear();
-        roomsChanged();
-        return all;
-    }
-
-    /** Read loop: the room this client is in by that name, or null. */
-    public Room joinedRoom(String name) {
-        return rooms.get(name);
-    }
-
-    /** Read loop: the rooms this client is in, the current one last. */
-    public java.util.Collection<Room> joinedRooms() {
-        return java.util.Collections.unmodifiableCollection(rooms.values());
-    }
-
-    /** Read loop: the room lines without a room go to (the one joined last), or null in none. */
-    public Room currentJoinedRoom() {
-        Room last = null;
-        for (Room room : rooms.values()) {
-            last = room;
-        }
-        return last;
-    }
-
-    /** Whenever its rooms change, so that other threads can render for this client. */
-    private void roomsChanged() {
-        Room current = currentJoinedRoom();
-        currentRoom = current == null ? null : current.name();
+    /** The rooms this client is in; changed by its own read loop only. */
+    public JoinedRooms rooms() {
+        return rooms;
     }
 
     public boolean textMode() {
@@ -259,6 +177,21 @@ public final class Session implements Member {
         return connectedNanos;
     }
 
+    /** Read loop: a line arrived, so the client is alive (an unanswered ping counts as answered). */
+    void heard(long nowNanos) {
+        lastLineNanos = nowNanos;
+        pingSentNanos = 0;
+    }
+
+    /** Read loop, on the first line: a JSON object means a protocol client, anything else a person. */
+    void decideMode(boolean text) {
+        textMode = text;
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
     long lastLineNanos() {
         return lastLineNanos;
     }
@@ -270,9 +203,7 @@ public final class Session implements Member {
     /** From the watchdog: asks a silent client to show it is still there. */
     void ping(long nowNanos) {
         pingSentNanos = nowNanos;
-        Event ping = new Event.Ping(null);
-        byte[] line = ownLine(ping);
-        refused(outbox.offer(line, null));
+        refused(outbox.offer(lineFor(new Event.Ping(null), null), null));
     }
 
     /** Starts the writer and runs the read loop on the calling (virtual) thread until the connection ends. */
@@ -280,143 +211,10 @@ public final class Session implements Member {
         LOG.info("connect #{} from {}", id, peer);
         writer = server.startConnectionThread("loomchat-writer-" + id, this::writeLoop);
         Commands commands = new Commands(this);
-        FloodControl flood = server.config().floodControl() ? new FloodControl(server.config(), server.clock()) : null;
         try {
-            readLoop(commands, flood);
+            new ReadLoop(this, commands).run();
         } finally {
             end(commands);
-        }
-    }
-
-    /**
-     * Lines handled, or bytes read, after which the read loop lets other virtual threads run. Virtual
-     * threads are not time-sliced: a client whose input is always ready would otherwise keep its carrier
-     * for as long as it sends, and two such clients on two cores would stop the whole server. Not much
-     * more often: every yield lets the writers catch up and park, and waking them again costs the fan-out
-     * path (at 64 lines a turn, full-speed fan-out lost about a sixth of its rate).
-     */
-    static final int LINES_PER_TURN = 1_024;
-    static final int BYTES_PER_TURN = 64 * 1024;
-    /** What a closing connection may still send before the server stops reading it (for a clean close). */
-    static final int DRAIN_AFTER_BYE_BYTES = 64 * 1024;
-
-    private void readLoop(Commands commands, FloodControl flood) {
-        try {
-            FairInput input = new FairInput(socket.getInputStream(), BYTES_PER_TURN);
-            // Every further max-line-bytes of a line that does not end counts as a line, for flood control.
-            BoundedLineReader lines = new BoundedLineReader(input, server.config().maxLineBytes(), batch::settle, true);
-            int linesThisTurn = 0;
-            long drainedFrom = -1; // bytes read when the bye was queued; -1 while open
-            while (true) {
-                int length = lines.next();
-                if (length == BoundedLineReader.EOF) {
-                    disconnect(CloseReason.CLIENT_CLOSED, "");
-                    return;
-                }
-                if (++linesThisTurn >= LINES_PER_TURN) {
-                    linesThisTurn = 0;
-                    input.yieldTurn();
-                }
-                if (outbox.isClosing()) {
-                    // Said bye: read on briefly so that closing does not reset what the client has in
-                    // flight (a reset can destroy the bye before the client reads it), then stop reading.
-                    drainedFrom = drainedFrom < 0 ? input.total() : drainedFrom;
-                    if (input.total() - drainedFrom > DRAIN_AFTER_BYE_BYTES) {
-                        return;
-                    }
-                    continue;
-                }
-                lastLineNanos = server.ticker().nanoTime();
-                pingSentNanos = 0; // any line shows the client is alive
-                server.metrics().linesIn.increment();
-                server.metrics().bytesIn.add(length < 0 ? lines.maxLineBytes() : length + 1L);
-                // Every line counts, empty or too long, registered or not: otherwise a stream of bare
-                // newlines is never slowed down.
-                if (flood != null && !flood.allow()) {
-                    refuseFlood(flood, lines, length);
-                    continue;
-                }
-                if (length == BoundedLineReader.STILL_TOO_LONG) {
-                    continue; // counted above; its error went out when it first crossed the cap
-                }
-                if (length == BoundedLineReader.TOO_LONG) {
-                    send(new ErrorReply(ErrorCode.LINE_TOO_LONG, "line exceeds max-line-bytes="
-                            + lines.maxLineBytes() + "; it was discarded", null));
-                    continue;
-                }
-                if (length == 0) {
-                    continue; // a bare Enter from a person on nc is not an error
-                }
-                if (!modeDecided) {
-                    modeDecided = true;
-                    textMode = !startsLikeJson(lines.line(), length);
-                    if (textMode) {
-                        sendText(TextRenderer.NOTICE + (server.config().password() == null
-                                ? " loomchat text mode: type your nick to start; /help lists the commands"
-                                : " loomchat text mode: type your nick and the server password on one line to start"));
-                    }
-                }
-                if (textMode) {
-                    commands.handleText(new String(lines.line(), 0, length, StandardCharsets.UTF_8));
-                    continue;
-                }
-                Request request;
-                try {
-                    request = Codec.decodeRequest(lines.line(), 0, length);
-                } catch (ProtocolException e) {
-                    send(e.toReply());
-                    continue;
-                }
-                commands.handle(request);
-            }
-        } catch (SocketException e) {
-            // Closed under us: by our own close (reason already set) or by the peer resetting.
-            disconnect(CloseReason.READ_ERROR, e.getMessage());
-        } catch (IOException e) {
-            disconnect(CloseReason.READ_ERROR, e.toString());
-        } catch (RuntimeException e) {
-            LOG.error("bug while serving #{} {}", id, peer, e);
-            disconnect(CloseReason.READ_ERROR, "internal error");
-        }
-    }
-
-    /** A protocol client's first line is a JSON object; anything else (a person on nc) means text mode. */
-    private static boolean startsLikeJson(byte[] line, int length) {
-        for (int i = 0; i < length; i++) {
-            if (line[i] != ' ' && line[i] != '\t') {
-                return line[i] == '{';
-            }
-        }
-        return false;
-    }
-
-    /** Tells a flooding client its line was refused, or, if it keeps on, disconnects it. */
-    private void refuseFlood(FloodControl flood, BoundedLineReader lines, int length) {
-        ServerConfig c = server.config();
-        if (flood.persistent()) {
-            disconnect(CloseReason.FLOOD, c.floodDisconnectAfter() + " lines in a row over flood-lines-per-second="
-                    + c.floodLinesPerSecond());
-            return;
-        }
-        String ref = null;
-        // Echoing the ref means decoding the refused line: worth it for a script that went a little too
-        // fast, not for a flood, which gets the same error without it.
-        if (length > 0 && flood.refusedInARow() <= FLOOD_REFS_ECHOED) {
-            try {
-                ref = Codec.decodeRequest(lines.line(), 0, length).ref();
-            } catch (ProtocolException e) {
-                ref = e.ref();
-            }
-        }
-        long retryMillis = flood.millisUntilNext();
-        send(new ErrorReply(ErrorCode.RATE_LIMITED, "flood control: over flood-lines-per-second="
-                + c.floodLinesPerSecond() + " (flood-burst=" + c.floodBurst() + "); line refused, retry in "
-                + retryMillis + " ms", ref));
-        if (flood.refusedInARow() > FLOOD_REFS_ECHOED) {
-            // Told often enough: stop reading from this client until its next line could be accepted
-            // (ergo's "fakelag"). TCP then slows the flooder down, and refusing costs the server nothing.
-            batch.settle();
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(retryMillis, 1_000)));
         }
     }
 
@@ -496,33 +294,33 @@ public final class Session implements Member {
         }
     }
 
-    /** An event of the server's own for this client (a ping, its bye), as a text or a JSON line. */
-    private byte[] ownLine(Event event) {
-        return textMode ? (TEXT.render(event, "", null) + "\n").getBytes(StandardCharsets.UTF_8) : Codec.encode(event);
-    }
-
     /** Sends this client a reply from its own read loop. */
     public void send(Event event) {
         if (event instanceof ErrorReply error) {
             server.metrics().error(error.code());
         }
-        deliver(event, textMode ? null : Codec.encode(event), batch);
+        deliver(event, null, batch);
     }
 
     /**
-     * Queues an event already encoded as JSON ({@code json}, shared by every recipient) or, for a text-mode
-     * client, rendered for this client as a human-readable line.
+     * Queues {@code event} for this client: as JSON ({@code json} if the caller encoded it once for every
+     * recipient, else encoded here) or, for a text-mode client, rendered as a person reads it.
      */
     @Override
     public void deliver(Event event, byte[] json, DeliveryBatch batch) {
+        byte[] line = lineFor(event, json);
+        if (line != null) {
+            deliver(line, batch);
+        }
+    }
+
+    /** The one place that chooses between a JSON line and a text line; null if a person need not see it. */
+    private byte[] lineFor(Event event, byte[] json) {
         if (!textMode) {
-            deliver(json != null ? json : Codec.encode(event), batch);
-            return;
+            return json != null ? json : Codec.encode(event);
         }
-        String text = TEXT.render(event, nick == null ? "" : nick, currentRoom);
-        if (text != null) {
-            deliver((TextRenderer.wrap(text, TextRenderer.TEXT_MODE_WIDTH) + "\n").getBytes(StandardCharsets.UTF_8), batch);
-        }
+        String text = TEXT.render(event, nick == null ? "" : nick, rooms.currentName());
+        return text == null ? null : (TextRenderer.wrap(text, TextRenderer.TEXT_MODE_WIDTH) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** A line for a text-mode client from its own read loop (help, problems). */
@@ -541,8 +339,7 @@ public final class Session implements Member {
         closeDetail = detail == null ? "" : detail;
         String text = closeDetail.isEmpty() ? reason.summary() : reason.summary() + ": " + closeDetail;
         Bye bye = new Bye(reason.code(), text);
-        byte[] last = ownLine(bye);
-        outbox.close(last, reason.dropsPending());
+        outbox.close(lineFor(bye, null), reason.dropsPending());
     }
 
     boolean isClosing() {

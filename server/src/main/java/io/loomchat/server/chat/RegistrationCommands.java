@@ -1,0 +1,153 @@
+package io.loomchat.server.chat;
+
+import io.loomchat.server.ChatServer;
+import io.loomchat.server.connection.CloseReason;
+import io.loomchat.server.connection.Resumptions;
+import io.loomchat.server.connection.Session;
+import io.loomchat.server.guard.Digest;
+import io.loomchat.server.guard.Moderation;
+
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.ErrorCode;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.Renamed;
+import io.loomchat.protocol.Event.Welcome;
+import io.loomchat.protocol.Request;
+import io.loomchat.protocol.Request.Hello;
+import io.loomchat.protocol.Request.Nick;
+import io.loomchat.protocol.Request.Quit;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * Who a client is: registering with hello (server password, nick rules and bans, resuming an earlier
+ * connection), changing nick, saying it is away, and quitting. Run by the client's own read loop.
+ */
+final class RegistrationCommands {
+
+    /** How long a resuming client waits for its ghost session to let go of the nick. */
+    static final Duration RESUME_WAIT = Duration.ofSeconds(5);
+
+    private final Session session;
+    private final ChatServer server;
+    private final Commands commands; // the shared preconditions
+    private final RoomCommands rooms;
+
+    RegistrationCommands(Session session, Commands commands, RoomCommands rooms) {
+        this.session = session;
+        this.server = session.server();
+        this.commands = commands;
+        this.rooms = rooms;
+    }
+
+    void hello(Hello r) throws Refusal {
+        if (session.registered()) {
+            throw new Refusal(ErrorCode.ALREADY_REGISTERED, "already registered as " + session.nick());
+        }
+        if (!passwordMatches(r.password())) {
+            session.disconnect(CloseReason.BAD_PASSWORD, r.password() == null
+                    ? "this server needs a password in hello" : "the password is wrong");
+            return;
+        }
+        commands.checkNick(r.nick());
+        Moderation.Sanction banned = server.moderation().banOf(r.nick());
+        if (banned != null) {
+            session.disconnect(CloseReason.BANNED, "the nick " + r.nick() + " is banned "
+                    + server.moderation().left(banned) + (banned.reason() == null ? "" : ": " + banned.reason()));
+            return;
+        }
+        String room = r.room() == null ? server.config().defaultRoom() : Commands.room(r.room());
+        if (r.resume() != null) {
+            resume(r.nick(), r.resume());
+        }
+        if (!server.nicknames().claim(r.nick(), session)) {
+            throw Commands.nickTaken(r.nick());
+        }
+        session.setNick(r.nick());
+        session.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, server.config().serverName(), room,
+                session.newResumeToken(), server.epoch(), r.ref()));
+        rooms.enter(room, null, r.replay());
+    }
+
+    /**
+     * A client back on a new connection: if its nick is still held by its own earlier session (the server
+     * has not yet noticed that connection died), that ghost is ended and its acknowledged refs carried
+     * over. If the server noticed first and the session is gone, the acknowledgements it left under the
+     * token are taken instead (see {@link Resumptions}). A wrong or stale token changes nothing: the nick is
+     * then simply taken, or free.
+     */
+    private void resume(String nick, String token) throws Refusal {
+        Session ghost = server.nicknames().find(nick);
+        if (ghost == null) {
+            // Gone before the client came back: what it left behind, if the token is its own.
+            session.resume().inherit(server.resumptions().take(token, nick));
+            return;
+        }
+        if (ghost == session || !ghost.resumableWith(token)) {
+            return;
+        }
+        try {
+            session.resume().inherit(ghost.handOver(RESUME_WAIT));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Commands.nickTaken(nick);
+        }
+    }
+
+    private boolean passwordMatches(String given) {
+        String expected = server.config().password();
+        if (expected == null) {
+            return true;
+        }
+        // Hashing both first gives equal lengths, so the comparison's time says nothing about the password.
+        return given != null && MessageDigest.isEqual(Digest.sha256(given), Digest.sha256(expected));
+    }
+
+    void nick(Nick r) throws Refusal {
+        commands.checkNick(r.nick());
+        String old = session.nick();
+        if (old.equals(r.nick())) {
+            throw new Refusal(ErrorCode.INVALID_NICK, "you are already " + old);
+        }
+        Moderation.Sanction banned = server.moderation().banOf(r.nick());
+        if (banned != null) {
+            throw new Refusal(ErrorCode.NICK_BANNED, "the nick " + r.nick() + " is banned " + server.moderation().left(banned));
+        }
+        if (!server.nicknames().rename(old, r.nick(), session)) {
+            throw Commands.nickTaken(r.nick());
+        }
+        session.setNick(r.nick());
+        server.moderation().renamed(old, r.nick()); // a mute follows the person, not the name
+        // Everyone who shares a room hears it once, however many rooms they share.
+        Set<Member> audience = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Room room : session.rooms().all()) {
+            audience.addAll(room.members());
+        }
+        audience.remove(session);
+        Renamed renamed = new Renamed(old, r.nick(), server.clock().instant(), null);
+        byte[] line = Codec.encode(renamed);
+        for (Member member : audience) {
+            member.deliver(renamed, line, session.batch());
+        }
+        session.send(new Renamed(old, r.nick(), renamed.ts(), r.ref()));
+    }
+
+    void away(Request.Away r) throws Refusal {
+        String reason = r.reason() == null || r.reason().isBlank() ? null : r.reason().strip();
+        if (reason != null && reason.length() > Commands.MAX_REASON_CHARS) {
+            throw new Refusal(ErrorCode.INVALID_TEXT, "an away reason is at most " + Commands.MAX_REASON_CHARS + " characters");
+        }
+        session.setAway(reason);
+        session.send(new Event.Away(session.nick(), reason, r.ref()));
+    }
+
+    void quit(Quit r) {
+        String said = r.reason() == null ? null : Commands.cut(r.reason());
+        String reason = said == null || said.isBlank() ? "quit" : "quit: " + said;
+        commands.leaveAll(reason);
+        session.disconnect(CloseReason.QUIT, said);
+    }
+}
