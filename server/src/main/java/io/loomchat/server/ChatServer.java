@@ -5,13 +5,13 @@ import io.loomchat.server.connection.OutboxBudget;
 import io.loomchat.server.chat.Nicknames;
 import io.loomchat.server.chat.Rooms;
 import io.loomchat.server.connection.Acceptor;
+import io.loomchat.server.connection.Admission;
 import io.loomchat.server.connection.CloseReason;
 import io.loomchat.server.connection.DescriptorBudget;
 import io.loomchat.server.connection.Resumptions;
 import io.loomchat.server.connection.Session;
 import io.loomchat.server.connection.Ticker;
 import io.loomchat.server.connection.Watchdog;
-import io.loomchat.server.guard.ConnectThrottle;
 import io.loomchat.server.guard.Moderation;
 import io.loomchat.server.guard.Operators;
 import io.loomchat.server.history.HistoryBudget;
@@ -19,11 +19,7 @@ import io.loomchat.server.history.Journal;
 import io.loomchat.server.ops.Metrics;
 import io.loomchat.server.ops.MetricsEndpoint;
 
-import io.loomchat.protocol.Codec;
-import io.loomchat.protocol.SafeText;
-import io.loomchat.protocol.Event.Bye;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -64,9 +60,8 @@ public final class ChatServer implements AutoCloseable {
     private final String epoch;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextSessionId = new AtomicLong();
-    private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger connectionThreads = new AtomicInteger();
-    private final ConnectThrottle throttle;
+    private final Admission admission;
     private final ReentrantLock sessionsLock = new ReentrantLock();
     private final Condition sessionGone = sessionsLock.newCondition();
     private final Watchdog watchdog;
@@ -77,10 +72,6 @@ public final class ChatServer implements AutoCloseable {
     private final DescriptorBudget descriptors;
     private final HistoryBudget historyBudget;
     private final OutboxBudget outboxBudget;
-    // Refusals in flight each hold a descriptor for up to the close linger: bounded, so that a connect
-    // storm beyond max-connections cannot spend the descriptors kept in reserve.
-    private final java.util.concurrent.Semaphore refusals = new java.util.concurrent.Semaphore(MAX_REFUSALS_IN_FLIGHT);
-    static final int MAX_REFUSALS_IN_FLIGHT = 32;
     private volatile boolean stopping;
 
     private ChatServer(ServerConfig config, Clock clock, Ticker ticker, SSLContext tls) throws IOException {
@@ -96,7 +87,6 @@ public final class ChatServer implements AutoCloseable {
         }
         this.historyBudget = new HistoryBudget(config.historyMemoryBudget());
         this.outboxBudget = new OutboxBudget(config.outboxMemoryBudget());
-        this.throttle = new ConnectThrottle(clock, config.connectsPerAddressPerMinute());
         this.journal = config.dataDir() == null ? null
                 : Journal.open(config.dataDir(), config.fsync(), descriptors.journals(), config.historySize());
         // Without a journal, ids restart with the server: a fresh epoch tells clients not to trust old ones.
@@ -104,6 +94,7 @@ public final class ChatServer implements AutoCloseable {
         this.rooms = new Rooms(clock, config, journal, historyBudget);
         this.moderation = new Moderation(clock);
         this.resumptions = new Resumptions(clock);
+        this.admission = new Admission(this, descriptors.connections());
         this.operators = config.operatorsFile() == null ? Operators.none() : Operators.load(config.operatorsFile());
         this.listener = tls == null ? new ServerSocket() : tlsListener(tls);
         listener.setReuseAddress(true);
@@ -232,46 +223,18 @@ public final class ChatServer implements AutoCloseable {
         return sessions;
     }
 
-    /** Decides, on the accepting thread, whether a new connection is served or refused. */
+    /** On the accepting thread: serves the new connection on a virtual thread of its own, or refuses it. */
     private void admit(Socket socket) {
         long id = nextSessionId.incrementAndGet();
-        // Counted here, on the one accepting thread, so that the limits are exact.
-        Moderation.Sanction ban = moderation.banOf(socket.getInetAddress());
-        CloseReason refusal = stopping ? CloseReason.SHUTDOWN
-                : ban != null ? CloseReason.BANNED
-                : sessions.size() >= descriptors.connections() ? CloseReason.SERVER_FULL
-                : !withinConnectRate(socket.getInetAddress()) ? CloseReason.THROTTLED
-                : !admitAddress(socket.getInetAddress()) ? CloseReason.TOO_MANY_FROM_ADDRESS
-                : null;
+        CloseReason refusal = admission.check(socket.getInetAddress(), stopping, sessions.size());
         if (refusal != null) {
-            String why = ban == null ? null : moderation.left(ban) + (ban.reason() == null ? "" : ": " + ban.reason());
-            if (refusals.tryAcquire()) {
-                startConnectionThread("loomchat-refuse-" + id, () -> {
-                    try {
-                        refuse(id, socket, refusal, why);
-                    } finally {
-                        refusals.release();
-                    }
-                });
-            } else {
-                refuseAtOnce(socket, refusal); // a storm: no linger, so no descriptor is held for it
-            }
+            admission.refuse(id, socket, refusal);
             return;
         }
         Session session = new Session(id, socket, this);
         sessions.add(session);
         metrics.connectionsAccepted.increment();
         startConnectionThread("loomchat-session-" + id, () -> serve(session, socket));
-    }
-
-    /** Writes the bye into the fresh socket's empty send buffer (which cannot block) and closes. */
-    private void refuseAtOnce(Socket socket, CloseReason reason) {
-        metrics.closed(reason);
-        try (socket) {
-            socket.getOutputStream().write(Codec.encode(new Bye(reason.code(), reason.summary())));
-        } catch (IOException e) {
-            LOG.debug("refusing {}: {}", socket.getInetAddress().getHostAddress(), e.toString());
-        }
     }
 
     /** A virtual thread working for one connection, counted, so that a leak of them shows. */
@@ -305,75 +268,6 @@ public final class ChatServer implements AutoCloseable {
         session.run();
     }
 
-    /** Counts a connection against its address's rate; false if it opens them too fast. */
-    private boolean withinConnectRate(InetAddress address) {
-        return (address.isLoopbackAddress() && !config.limitLoopback()) || throttle.admit(address);
-    }
-
-    /** Counts a connection against its address; false if that address already has its share. */
-    private boolean admitAddress(InetAddress address) {
-        if (address.isLoopbackAddress() && !config.limitLoopback()) {
-            return true;
-        }
-        boolean[] admitted = {false};
-        perAddress.compute(address, (a, n) -> {
-            int count = n == null ? 0 : n;
-            admitted[0] = count < config.maxConnectionsPerAddress();
-            return admitted[0] ? count + 1 : count;
-        });
-        return admitted[0];
-    }
-
-    private void releaseAddress(InetAddress address) {
-        if (address.isLoopbackAddress() && !config.limitLoopback()) {
-            return;
-        }
-        perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
-    }
-
-    private void refuse(long id, Socket socket, CloseReason reason, String banDetail) {
-        String detail = switch (reason) {
-            case SERVER_FULL -> "max-connections=" + descriptors.connections();
-            case TOO_MANY_FROM_ADDRESS -> "max-connections-per-address=" + config.maxConnectionsPerAddress();
-            case THROTTLED -> "connects-per-address-per-minute=" + config.connectsPerAddressPerMinute();
-            case BANNED -> SafeText.neutralize(banDetail);
-            default -> "";
-        };
-        LOG.warn("refused #{} {}: {} {}", id, socket.getInetAddress().getHostAddress(), reason.code(), detail);
-        metrics.closed(reason);
-        try (socket) {
-            OutputStream out = socket.getOutputStream();
-            out.write(Codec.encode(new Bye(reason.code(), reason.summary() + (detail.isEmpty() ? "" : ": " + detail))));
-            out.flush();
-            socket.shutdownOutput();
-            // Read what the client already sent (its hello, say) before closing: closing with unread input
-            // sends a reset, which can destroy the bye before the client reads it.
-            drainBriefly(socket);
-        } catch (IOException e) {
-            LOG.debug("refusing #{}: {}", id, e.toString());
-        }
-    }
-
-    /** Reads and drops input until the peer closes, for at most the close linger and 64 KiB. */
-    private void drainBriefly(Socket socket) throws IOException {
-        // Real time, not the ticker: socket timeouts are real time too.
-        long deadline = System.nanoTime() + config.closeLinger().toNanos();
-        byte[] sink = new byte[4096];
-        int total = 0;
-        while (total < 64 * 1024) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                return;
-            }
-            socket.setSoTimeout((int) left);
-            int n = socket.getInputStream().read(sink);
-            if (n < 0) {
-                return;
-            }
-            total += n;
-        }
-    }
-
     /**
      * Accepts what is still waiting in the listener's backlog, so that those clients get a bye
      * ({@code shutdown}) instead of a reset when the listener closes.
@@ -394,7 +288,7 @@ public final class ChatServer implements AutoCloseable {
 
     /** Called by a session's read loop once it has cleaned up. */
     public void forget(Session session) {
-        releaseAddress(session.address());
+        admission.released(session.address());
         sessionsLock.lock();
         try {
             sessions.remove(session);
