@@ -15,7 +15,7 @@ import io.loomchat.server.connection.Watchdog;
 import io.loomchat.server.guard.Moderation;
 import io.loomchat.server.guard.Operators;
 import io.loomchat.server.history.HistoryBudget;
-import io.loomchat.server.history.Journal;
+import io.loomchat.server.history.JournalDirectory;
 import io.loomchat.server.ops.Metrics;
 import io.loomchat.server.ops.MetricsEndpoint;
 
@@ -51,7 +51,7 @@ public final class ChatServer implements AutoCloseable {
     private final ServerSocket listener;
     private final Nicknames nicknames = new Nicknames();
     private final Rooms rooms;
-    private final Journal journal; // null without --data-dir
+    private final JournalDirectory journal; // null without --data-dir
     private final Moderation moderation;
     private final Resumptions resumptions;
     private final Operators operators;
@@ -88,7 +88,7 @@ public final class ChatServer implements AutoCloseable {
         this.historyBudget = new HistoryBudget(config.historyMemoryBudget());
         this.outboxBudget = new OutboxBudget(config.outboxMemoryBudget());
         this.journal = config.dataDir() == null ? null
-                : Journal.open(config.dataDir(), config.fsync(), descriptors.journals(), config.historySize());
+                : JournalDirectory.open(config.dataDir(), config.fsync(), descriptors.journals(), config.historySize());
         // Without a journal, ids restart with the server: a fresh epoch tells clients not to trust old ones.
         this.epoch = journal == null ? java.util.UUID.randomUUID().toString() : journal.epoch();
         this.rooms = new Rooms(clock, config, journal, historyBudget);

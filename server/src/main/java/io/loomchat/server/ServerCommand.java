@@ -3,7 +3,7 @@ package io.loomchat.server;
 import io.loomchat.server.chat.Rooms;
 import io.loomchat.server.connection.TlsSetup;
 import io.loomchat.server.guard.Operators;
-import io.loomchat.server.history.RoomFile;
+import io.loomchat.server.history.RoomJournal;
 import io.loomchat.server.ops.Metrics;
 
 import java.nio.file.Path;

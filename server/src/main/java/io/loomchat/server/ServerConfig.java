@@ -1,7 +1,7 @@
 package io.loomchat.server;
 
 import io.loomchat.server.chat.Rooms;
-import io.loomchat.server.history.Journal;
+import io.loomchat.server.history.JournalDirectory;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.loomchat.server;
 
-import io.loomchat.server.history.RoomFile;
+import io.loomchat.server.history.JournalFile;
+import io.loomchat.server.history.RoomJournal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -88,7 +89,7 @@ class DiskAbuseTest extends ServerTestSupport {
             Files.delete(filler); // space is back
             JsonNode after = sayAcked(alice, "after", "a");
             assertEquals("message", after.get("type").asText(), after.toString());
-            for (String line : Files.readAllLines(RoomFile.pathOf(data, "lobby"))) {
+            for (String line : Files.readAllLines(JournalFile.pathOf(data, "lobby"))) {
                 JSON.readTree(line); // every line whole: no half of the refused one
             }
             server.close();
@@ -115,7 +116,7 @@ class DiskAbuseTest extends ServerTestSupport {
                         .append(",\"room\":\"lobby\",\"from\":\"a\",\"text\":\"m").append(id)
                         .append("\",\"ts\":\"2026-01-01T00:00:00Z\"}\n");
             }
-            Files.writeString(RoomFile.pathOf(data, "lobby"), journal);
+            Files.writeString(JournalFile.pathOf(data, "lobby"), journal);
             Files.writeString(data.resolve("epoch"), "a-restart\n"); // a data dir that was in use before
             Path filler = disk.resolve("filler");
             try (FileChannel out = FileChannel.open(filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -150,7 +151,7 @@ class DiskAbuseTest extends ServerTestSupport {
         sayAcked(alice, "first", "1");
         server.close();
         // What an older server left after a failed append: half a line, then the next line right after it.
-        Path journal = RoomFile.pathOf(data, "lobby");
+        Path journal = JournalFile.pathOf(data, "lobby");
         Files.writeString(journal, "{\"type\":\"message\",\"id\":2,\"room\":\"lobby\",\"from\":\"alice\",\"text\":\"xxxx"
                 + "{\"type\":\"message\",\"id\":3,\"room\":\"lobby\",\"from\":\"alice\",\"text\":\"third\","
                 + "\"ts\":\"2026-01-01T00:00:00Z\"}\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
@@ -170,13 +171,13 @@ class DiskAbuseTest extends ServerTestSupport {
                         + "{\"type\":\"message\",\"id\":5,\"room\":\"lobby\"" + ts, "ids must increase"));
         for (Case c : cases) {
             Path data = Files.createTempDirectory(dir, "data");
-            Files.writeString(RoomFile.pathOf(data, "lobby"), c.lines());
+            Files.writeString(JournalFile.pathOf(data, "lobby"), c.lines());
             IOException refused = assertThrows(IOException.class, () -> ChatServer.start(durable(data)));
             assertTrue(refused.getMessage().contains(c.says()), refused.getMessage());
         }
         // And from the command line: one line, no stack trace, exit status 2.
         Path data = Files.createTempDirectory(dir, "data");
-        Files.writeString(RoomFile.pathOf(data, "lobby"), cases.get(0).lines());
+        Files.writeString(JournalFile.pathOf(data, "lobby"), cases.get(0).lines());
         Process process = ChildServer.start(dir, 0, List.of(), "--data-dir", data.toString());
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, process.exitValue());
@@ -209,9 +210,9 @@ class DiskAbuseTest extends ServerTestSupport {
         for (int i = 1; i <= 200; i++) {
             ids.add(sayAcked(alice, "m" + i, "r" + i).get("id").asLong());
         }
-        Path journal = RoomFile.pathOf(data, "lobby");
+        Path journal = JournalFile.pathOf(data, "lobby");
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                Files.readAllLines(journal).size() <= RoomFile.COMPACT_WHILE_OPEN_FACTOR * 10);
+                Files.readAllLines(journal).size() <= RoomJournal.COMPACT_WHILE_OPEN_FACTOR * 10);
         sayAcked(alice, "m201", "r201");
         server.close();
         start(small);
@@ -228,7 +229,7 @@ class DiskAbuseTest extends ServerTestSupport {
         Path data = dir.resolve("data");
         Files.createDirectories(data);
         // About 60 MB of valid history for one room.
-        try (var out = Files.newBufferedWriter(RoomFile.pathOf(data, "huge"))) {
+        try (var out = Files.newBufferedWriter(JournalFile.pathOf(data, "huge"))) {
             String pad = "y".repeat(100);
             for (int id = 1; id <= 400_000; id++) {
                 out.write("{\"type\":\"message\",\"id\":" + id + ",\"room\":\"huge\",\"from\":\"a\",\"text\":\"" + pad

@@ -1,6 +1,7 @@
 package io.loomchat.server;
 
-import io.loomchat.server.history.RoomFile;
+import io.loomchat.server.history.JournalFile;
+import io.loomchat.server.history.RoomJournal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +74,7 @@ class JournalTest extends ServerTestSupport {
         TestClient alice = register("alice");
         HistoryTest.sayAll(alice, "lobby", 3, "whole ");
         server.close();
-        Path journal = RoomFile.pathOf(dataDir, "lobby");
+        Path journal = JournalFile.pathOf(dataDir, "lobby");
         long whole = Files.size(journal);
         // What a SIGKILL in the middle of a write leaves behind: the start of a line, no terminator.
         Files.writeString(journal, "{\"type\":\"message\",\"id\":4,\"room\":\"lob", StandardCharsets.UTF_8,
@@ -97,7 +98,7 @@ class JournalTest extends ServerTestSupport {
         alice.await("topic");
         List<Long> said = HistoryTest.sayAll(alice, "lobby", 60, "m");
         server.close();
-        Path journal = RoomFile.pathOf(dataDir, "lobby");
+        Path journal = JournalFile.pathOf(dataDir, "lobby");
         assertEquals(61, Files.readAllLines(journal).size());
 
         start(small);
@@ -117,12 +118,12 @@ class JournalTest extends ServerTestSupport {
         start(none);
         TestClient alice = register("alice");
         // Fewer lines than start a compaction while the room is open, more than opening compacts.
-        int count = RoomFile.COMPACT_WHILE_OPEN_FACTOR - 2;
+        int count = RoomJournal.COMPACT_WHILE_OPEN_FACTOR - 2;
         List<Long> said = HistoryTest.sayAll(alice, "lobby", count, "m");
         server.close();
         start(none);
         TestClient bob = register("bob"); // opening the room compacts its journal: six messages, none kept
-        assertEquals(1, Files.readAllLines(RoomFile.pathOf(dataDir, "lobby")).size(), "only the last, for its id");
+        assertEquals(1, Files.readAllLines(JournalFile.pathOf(dataDir, "lobby")).size(), "only the last, for its id");
         bob.send("{\"type\":\"say\",\"text\":\"next\",\"ref\":\"n\"}");
         assertEquals(said.get(count - 1) + 1, bob.awaitMatching("ack", n -> "n".equals(n.path("ref").asText())).get("id").asLong());
     }

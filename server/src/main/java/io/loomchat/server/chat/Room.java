@@ -2,7 +2,7 @@ package io.loomchat.server.chat;
 
 import io.loomchat.server.ServerConfig;
 import io.loomchat.server.connection.DeliveryBatch;
-import io.loomchat.server.history.Backlog;
+import io.loomchat.server.history.RecentMessages;
 import io.loomchat.server.history.HistoryBudget;
 import io.loomchat.server.history.HistoryStore;
 
@@ -45,7 +45,7 @@ public final class Room {
     private final List<Member> members = new ArrayList<>(); // guarded by lock
     private long lastId; // guarded by lock
     private boolean closed; // guarded by lock: emptied and removed from the directory
-    private final Backlog backlog; // guarded by lock
+    private final RecentMessages recent; // guarded by lock
     private Topic topic; // guarded by lock; null when never set
     private final HistoryStore store; // appended under lock, before anyone receives the event
 
@@ -64,7 +64,7 @@ public final class Room {
         this.lastId = start.lastId();
         this.topic = start.topic();
         this.budget = budget;
-        this.backlog = new Backlog(config.historySize(), start.kept(), budget);
+        this.recent = new RecentMessages(config.historySize(), start.kept(), budget);
         this.clock = clock;
         this.quietJoinsAbove = config.quietJoinsAbove();
         this.store = store;
@@ -103,7 +103,7 @@ public final class Room {
             }
             boolean asked = replay.last() != null || replay.after() != null;
             int last = replay.last() != null ? replay.last() : replay.after() != null ? Integer.MAX_VALUE : replayDefault;
-            if (last > 0 && (asked || backlog.size() > 0)) {
+            if (last > 0 && (asked || recent.size() > 0)) {
                 // An explicit request always gets its history_end; the default replay of an empty room says nothing.
                 replay(session, batch, null, replay.after(), last, null);
             }
@@ -135,7 +135,7 @@ public final class Room {
             }
             if (members.isEmpty()) {
                 closed = true;
-                backlog.release(); // without a journal the history goes with the room; with one it stays on disk
+                recent.release(); // without a journal the history goes with the room; with one it stays on disk
             }
             return closed;
         } finally {
@@ -156,7 +156,7 @@ public final class Room {
             if (!store(message, shared)) {
                 return null;
             }
-            backlog.add(message);
+            recent.add(message);
             fanOut(message, shared, batch, sender, ref);
             return message;
         } finally {
@@ -169,7 +169,7 @@ public final class Room {
     public long keptBytes() {
         lock.lock();
         try {
-            return backlog.bytes();
+            return recent.bytes();
         } finally {
             lock.unlock();
         }
@@ -179,7 +179,7 @@ public final class Room {
     public int keptCount() {
         lock.lock();
         try {
-            return backlog.size();
+            return recent.size();
         } finally {
             lock.unlock();
         }
@@ -189,7 +189,7 @@ public final class Room {
     public int dropOldestKept(long bytes) {
         lock.lock();
         try {
-            return backlog.dropOldest(bytes);
+            return recent.dropOldest(bytes);
         } finally {
             lock.unlock();
         }
@@ -244,7 +244,7 @@ public final class Room {
     }
 
     private void replay(Member session, DeliveryBatch batch, Long before, Long after, int limit, String ref) {
-        Backlog.Page page = backlog.page(before, after, limit, session.replayBudget());
+        RecentMessages.Page page = recent.page(before, after, limit, session.replayBudget());
         for (int i = 0; i < page.messages().size(); i++) {
             session.deliver(page.messages().get(i), page.lines().get(i), batch);
         }

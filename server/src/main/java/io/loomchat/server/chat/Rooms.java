@@ -4,9 +4,9 @@ import io.loomchat.server.ServerConfig;
 import io.loomchat.server.connection.DeliveryBatch;
 import io.loomchat.server.history.HistoryBudget;
 import io.loomchat.server.history.HistoryStore;
-import io.loomchat.server.history.Journal;
+import io.loomchat.server.history.JournalDirectory;
 import io.loomchat.server.history.JournalStore;
-import io.loomchat.server.history.RoomFile;
+import io.loomchat.server.history.RoomJournal;
 
 import io.loomchat.protocol.Event.RoomInfo;
 import io.loomchat.protocol.Request.Replay;
@@ -49,10 +49,10 @@ public final class Rooms {
     private long forgottenIdFloor; // guarded by closedIdsLock
     private final Clock clock;
     private final ServerConfig config;
-    private final Journal journal; // null without --data-dir
+    private final JournalDirectory journal; // null without --data-dir
     private final HistoryBudget budget;
 
-    public Rooms(Clock clock, ServerConfig config, Journal journal, HistoryBudget budget) {
+    public Rooms(Clock clock, ServerConfig config, JournalDirectory journal, HistoryBudget budget) {
         this.clock = clock;
         this.config = config;
         this.journal = journal;
@@ -117,7 +117,7 @@ public final class Rooms {
         }
         try {
             Room.Start[] start = new Room.Start[1];
-            RoomFile file = journal.openRoom(name, config.historySize(), recovered -> start[0] =
+            RoomJournal file = journal.openRoom(name, config.historySize(), recovered -> start[0] =
                     new Room.Start(Math.max(lastId, recovered.lastId()), recovered.topic(), recovered.tail()));
             return new Room(name, start[0], clock, config, new JournalStore(file, journal.forceEveryAppend()), budget);
         } catch (IOException e) {

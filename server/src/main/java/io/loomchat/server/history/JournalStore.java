@@ -3,13 +3,13 @@ package io.loomchat.server.history;
 import io.loomchat.protocol.Event;
 import java.io.IOException;
 
-/** A room's history in its journal under --data-dir (see {@link RoomFile}). */
+/** A room's history in its journal under --data-dir (see {@link RoomJournal}). */
 public final class JournalStore implements HistoryStore {
 
-    private final RoomFile file;
+    private final RoomJournal file;
     private final boolean forceEachAppend;
 
-    public JournalStore(RoomFile file, boolean forceEachAppend) {
+    public JournalStore(RoomJournal file, boolean forceEachAppend) {
         this.file = file;
         this.forceEachAppend = forceEachAppend;
     }

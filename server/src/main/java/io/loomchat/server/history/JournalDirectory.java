@@ -18,16 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's data directory ({@code --data-dir}): one {@link RoomFile} per room that has ever had a
+ * The server's data directory ({@code --data-dir}): one {@link RoomJournal} per room that has ever had a
  * message, and the epoch file that names this history.
  *
  * <p>It keeps the open journal files within a budget of descriptors: a maintenance thread closes those
  * not written for {@link #IDLE_CLOSE}, and opening one more than {@code maxOpen} closes the least recently
  * written. With {@link ServerConfig.Fsync#INTERVAL} the same thread forces written journals once a second.
  */
-public final class Journal implements AutoCloseable {
+public final class JournalDirectory implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JournalDirectory.class);
     static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
     /** A journal not written for this long gives its descriptor back. */
     static final Duration IDLE_CLOSE = Duration.ofSeconds(5);
@@ -36,11 +36,11 @@ public final class Journal implements AutoCloseable {
     private final ServerConfig.Fsync fsync;
     private final String epoch;
     private final int maxOpen;
-    private final Set<RoomFile> open = ConcurrentHashMap.newKeySet();
+    private final Set<RoomJournal> open = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread maintenance;
 
-    private Journal(Path dir, ServerConfig.Fsync fsync, String epoch, int maxOpen) {
+    private JournalDirectory(Path dir, ServerConfig.Fsync fsync, String epoch, int maxOpen) {
         this.dir = dir;
         this.fsync = fsync;
         this.epoch = epoch;
@@ -52,9 +52,9 @@ public final class Journal implements AutoCloseable {
      * Opens the directory, creating it and its epoch on first use, and checks every room's journal (cutting
      * torn tails, removing empty files).
      *
-     * @throws RoomFile.CorruptJournalException if a journal breaks its rules: the server must not serve it
+     * @throws JournalFile.CorruptJournalException if a journal breaks its rules: the server must not serve it
      */
-    public static Journal open(Path dir, ServerConfig.Fsync fsync, int maxOpen, int keep) throws IOException {
+    public static JournalDirectory open(Path dir, ServerConfig.Fsync fsync, int maxOpen, int keep) throws IOException {
         Files.createDirectories(dir);
         Path epochFile = dir.resolve("epoch");
         if (!Files.exists(epochFile)) {
@@ -65,7 +65,7 @@ public final class Journal implements AutoCloseable {
         String epoch = Files.readString(epochFile, StandardCharsets.US_ASCII).strip();
         List<Path> journals = new ArrayList<>();
         try (var files = Files.list(dir)) {
-            files.filter(f -> RoomFile.roomOf(f) != null).forEach(journals::add);
+            files.filter(f -> JournalFile.roomOf(f) != null).forEach(journals::add);
         }
         int rooms = 0;
         for (Path file : journals) {
@@ -73,12 +73,12 @@ public final class Journal implements AutoCloseable {
                 Files.delete(file); // left by an older server for a room where nobody spoke
                 continue;
             }
-            RoomFile.recover(file, RoomFile.roomOf(file), keep);
+            JournalFile.recover(file, JournalFile.roomOf(file), keep);
             rooms++;
         }
         LOG.info("journal in {}: {} room(s) checked, fsync {}, at most {} open at once", dir, rooms,
                 fsync.name().toLowerCase(), maxOpen);
-        return new Journal(dir, fsync, epoch, maxOpen);
+        return new JournalDirectory(dir, fsync, epoch, maxOpen);
     }
 
     /** Names this history: ids from one epoch mean nothing in another. */
@@ -91,8 +91,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Recovers a room's journal; the room closes it when it empties. */
-    public RoomFile openRoom(String room, int keep, java.util.function.Consumer<RoomFile.Recovered> sink) throws IOException {
-        return RoomFile.open(RoomFile.pathOf(dir, room), room, keep, this, recovered -> {
+    public RoomJournal openRoom(String room, int keep, java.util.function.Consumer<JournalFile.Recovered> sink) throws IOException {
+        return RoomJournal.open(JournalFile.pathOf(dir, room), room, keep, this, recovered -> {
             if (recovered.tornBytes() > 0 || recovered.skipped() > 0) {
                 LOG.warn("journal of room {} recovered: {} message(s), last id {}, {} unreadable line(s) skipped, "
                         + "{} torn byte(s) dropped", room, recovered.messages(), recovered.lastId(),
@@ -103,11 +103,11 @@ public final class Journal implements AutoCloseable {
     }
 
     /** A journal's channel was opened: past the budget, the least recently written other one is closed. */
-    void opened(RoomFile file) {
+    void opened(RoomJournal file) {
         open.add(file);
         while (open.size() > maxOpen) {
-            RoomFile oldest = null;
-            for (RoomFile candidate : open) {
+            RoomJournal oldest = null;
+            for (RoomJournal candidate : open) {
                 if (candidate != file && (oldest == null || candidate.lastWriteNanos() < oldest.lastWriteNanos())) {
                     oldest = candidate;
                 }
@@ -120,7 +120,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /** A journal's channel was closed. */
-    void closed(RoomFile file) {
+    void closed(RoomJournal file) {
         open.remove(file);
     }
 
@@ -128,7 +128,7 @@ public final class Journal implements AutoCloseable {
         try {
             while (!stop.await(SYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
                 long now = System.nanoTime();
-                for (RoomFile file : open) {
+                for (RoomJournal file : open) {
                     try {
                         if (now - file.lastWriteNanos() > IDLE_CLOSE.toNanos()) {
                             file.tryCloseChannel();
@@ -153,7 +153,7 @@ public final class Journal implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (RoomFile file : open) {
+        for (RoomJournal file : open) {
             file.close();
         }
     }

@@ -11,7 +11,7 @@ import java.util.List;
  * The messages a room keeps (the last {@code capacity}, oldest first) and the pages a client may ask of
  * them. Not thread-safe: the room's lock guards it.
  */
-public final class Backlog {
+public final class RecentMessages {
 
     /** One page of history, oldest first, each message marked as history and encoded once. */
     public record Page(List<ChatMessage> messages, List<byte[]> lines, boolean more) {
@@ -22,7 +22,7 @@ public final class Backlog {
     private final HistoryBudget budget;
     private long bytes; // what the kept messages are counted for in the budget
 
-    public Backlog(int capacity, ArrayDeque<ChatMessage> recovered, HistoryBudget budget) {
+    public RecentMessages(int capacity, ArrayDeque<ChatMessage> recovered, HistoryBudget budget) {
         this.capacity = capacity;
         this.kept = recovered;
         this.budget = budget;

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * line each, exactly as the protocol encodes them.
  *
  * <p>The file is created by the first line written to it (a room where nobody spoke leaves nothing
- * behind), and its descriptor is held only while the room is being written to: the {@link Journal} closes
+ * behind), and its descriptor is held only while the room is being written to: the {@link JournalDirectory} closes
  * the channels of quiet rooms, and the least recently written one when too many are open, so open rooms
  * never exhaust the process's descriptors. An append that fails (a full disk) is cut back off, so the file
  * always ends with the last complete line and a later line is never glued to a broken one.
@@ -37,24 +37,16 @@ import org.slf4j.LoggerFactory;
  * room) guards the channel, which the journal's maintenance thread may force or close and a background
  * compaction may swap.
  */
-public final class RoomFile {
+public final class RoomJournal {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RoomFile.class);
-    /** A journal line is one encoded event: at most a max-length text with every character escaped. */
-    private static final int MAX_JOURNAL_LINE_BYTES = 1 << 20;
-    /**
-     * The largest message id: 2^53 - 1, the largest integer every JSON reader (JavaScript's included)
-     * holds exactly. A journal claiming more is corrupt; a room will not reach it in any lifetime.
-     */
-    static final long MAX_ID = (1L << 53) - 1;
+    private static final Logger LOG = LoggerFactory.getLogger(RoomJournal.class);
     /** Lines written after which a compaction is started while the room is open, in kept messages. */
     public static final int COMPACT_WHILE_OPEN_FACTOR = 8;
-    private static final byte[] LINE_START = "{\"type\":".getBytes(StandardCharsets.US_ASCII);
 
     private final Path path;
     private final String room;
     private final int keep;
-    private final Journal journal;
+    private final JournalDirectory journal;
     private final ReentrantLock lock = new ReentrantLock();
     private final java.util.concurrent.locks.Condition compacted = lock.newCondition();
     private FileChannel channel; // guarded by lock; null while closed
@@ -65,22 +57,7 @@ public final class RoomFile {
     private boolean compacting; // guarded by lock
     private volatile long lastWriteNanos;
 
-    /** A journal that breaks its own rules: the server refuses to serve it. */
-    public static final class CorruptJournalException extends IOException {
-        public CorruptJournalException(String message) {
-            super(message);
-        }
-    }
-
-    /** What the file held when opened. */
-    public record Recovered(long lastId, Event.Topic topic, ArrayDeque<ChatMessage> tail, long messages, int skipped,
-                     long tornBytes, long size) {
-        static Recovered empty() {
-            return new Recovered(0, null, new ArrayDeque<>(), 0, 0, 0, 0);
-        }
-    }
-
-    private RoomFile(Path path, String room, int keep, Journal journal, Recovered recovered) {
+    private RoomJournal(Path path, String room, int keep, JournalDirectory journal, JournalFile.Recovered recovered) {
         this.path = path;
         this.room = room;
         this.keep = keep;
@@ -89,30 +66,25 @@ public final class RoomFile {
         this.lines = recovered.messages() + (recovered.topic() == null ? 0 : 1);
     }
 
-    /** The journal file of {@code room} in {@code dir}; the name is safe because room names cannot hold '/'. */
-    public static Path pathOf(Path dir, String room) {
-        return dir.resolve("room-" + room + ".jsonl");
-    }
-
-    /** The room a journal file belongs to, or null if the name is not a journal's. */
-    static String roomOf(Path file) {
-        String name = file.getFileName().toString();
-        return name.startsWith("room-") && name.endsWith(".jsonl") ? name.substring(5, name.length() - 6) : null;
-    }
+    /**
+     * A journal holding more than this many times the kept messages is rewritten, on opening, to just the
+     * kept ones and the topic: nothing a client can still page to is dropped, and the disk stays bounded.
+     */
+    static final int COMPACT_ABOVE_FACTOR = 4;
 
     /**
      * Recovers a room's journal, keeping the last {@code keep} messages; compacts it first if it is far
      * longer than that. {@code sink} receives what was recovered. The file is opened for writing later,
      * by the first append.
      */
-    static RoomFile open(Path path, String room, int keep, Journal journal, java.util.function.Consumer<Recovered> sink)
+    static RoomJournal open(Path path, String room, int keep, JournalDirectory journal, java.util.function.Consumer<JournalFile.Recovered> sink)
             throws IOException {
-        Recovered recovered = Files.exists(path) ? recover(path, room, keep) : Recovered.empty();
+        JournalFile.Recovered recovered = Files.exists(path) ? JournalFile.recover(path, room, keep) : JournalFile.Recovered.empty();
         if (recovered.messages() > (long) COMPACT_ABOVE_FACTOR * Math.max(keep, 1)) {
             try {
-                long compacted = compact(path, recovered.topic(), recovered.tail());
+                long compacted = JournalFile.compact(path, recovered.topic(), recovered.tail());
                 LOG.info("journal {}: compacted from {} to {} message(s)", path, recovered.messages(), recovered.tail().size());
-                recovered = new Recovered(recovered.lastId(), recovered.topic(), recovered.tail(), recovered.tail().size(),
+                recovered = new JournalFile.Recovered(recovered.lastId(), recovered.topic(), recovered.tail(), recovered.tail().size(),
                         recovered.skipped(), recovered.tornBytes(), compacted);
             } catch (IOException e) {
                 // A full disk, most likely: reading needs no space, so the room opens on the file as it is.
@@ -121,171 +93,7 @@ public final class RoomFile {
             }
         }
         sink.accept(recovered);
-        return new RoomFile(path, room, keep, journal, recovered);
-    }
-
-    /**
-     * Reads every complete line; truncates the file after the last one if a torn line follows it. A
-     * complete line glued behind the remains of a torn one is still read.
-     *
-     * @throws CorruptJournalException if a line names another room, or ids do not increase within range
-     */
-    static Recovered recover(Path path, String room, int keep) throws IOException {
-        ArrayDeque<ChatMessage> tail = new ArrayDeque<>();
-        long lastId = 0;
-        long messages = 0;
-        int skipped = 0;
-        Event.Topic topic = null;
-        long goodEnd = 0; // offset just after the last complete line
-        long offset = 0;
-        long lineNumber = 0;
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        byte[] chunk = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(path)) {
-            for (int n; (n = in.read(chunk)) > 0; ) {
-                int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (chunk[i] != '\n') {
-                        continue;
-                    }
-                    offset += i + 1 - start;
-                    goodEnd = offset;
-                    lineNumber++;
-                    byte[] bytes;
-                    if (line.size() == 0) {
-                        bytes = java.util.Arrays.copyOfRange(chunk, start, i);
-                    } else {
-                        append(line, chunk, start, i - start);
-                        bytes = line.toByteArray();
-                        line.reset();
-                    }
-                    start = i + 1;
-                    if (bytes.length == 0) {
-                        continue;
-                    }
-                    Event event = decodeSalvaging(bytes);
-                    switch (event) {
-                        case ChatMessage m -> {
-                            check(path, lineNumber, room, m.room());
-                            if (m.id() <= lastId || m.id() > MAX_ID) {
-                                throw new CorruptJournalException("journal " + path + " line " + lineNumber + ": message id "
-                                        + m.id() + (m.id() > MAX_ID ? " is out of range (at most " + MAX_ID + ")"
-                                        : " does not follow id " + lastId) + "; ids must increase");
-                            }
-                            messages++;
-                            lastId = m.id();
-                            tail.addLast(m);
-                            // At least the last one, even with no history kept: compaction must keep the last id.
-                            if (tail.size() > Math.max(keep, 1)) {
-                                tail.removeFirst();
-                            }
-                        }
-                        case Event.Topic t -> {
-                            check(path, lineNumber, room, t.room());
-                            topic = t;
-                        }
-                        case null, default -> {
-                            skipped++;
-                            LOG.warn("journal {}: skipped an unreadable line {} ending at byte {}", path, lineNumber, offset);
-                        }
-                    }
-                }
-                append(line, chunk, start, n - start);
-                offset += n - start;
-            }
-        }
-        long torn = offset - goodEnd;
-        if (torn > 0) {
-            LOG.warn("journal {}: dropped a torn last line of {} bytes (the server stopped while writing it)", path, torn);
-            try (FileChannel repair = FileChannel.open(path, StandardOpenOption.WRITE)) {
-                repair.truncate(goodEnd);
-                repair.force(true);
-            }
-        }
-        return new Recovered(lastId, topic, tail, messages, skipped, torn, goodEnd);
-    }
-
-    /** Keeps up to {@link #MAX_JOURNAL_LINE_BYTES} of a line that spans reads; the rest cannot be a valid event. */
-    private static void append(ByteArrayOutputStream line, byte[] chunk, int from, int length) {
-        line.write(chunk, from, Math.max(0, Math.min(length, MAX_JOURNAL_LINE_BYTES - line.size())));
-    }
-
-    private static void check(Path path, long lineNumber, String room, String named) throws CorruptJournalException {
-        if (!room.equals(named)) {
-            throw new CorruptJournalException("journal " + path + " line " + lineNumber + ": an event of room '"
-                    + io.loomchat.protocol.SafeText.neutralize(String.valueOf(named)) + "' in the journal of '" + room + "'");
-        }
-    }
-
-    /**
-     * Decodes a journal line; if it does not decode, tries what follows the first later start of an event
-     * in it: the bytes of a torn write with a whole line glued behind them (written by a server that did
-     * not cut a failed append off). An unescaped {@code {"type":} can only start an event, never sit inside
-     * a JSON string, where its quotes would be escaped.
-     */
-    private static Event decodeSalvaging(byte[] bytes) {
-        try {
-            return Codec.decodeEvent(bytes, 0, bytes.length);
-        } catch (ProtocolException e) {
-            for (int start = indexOf(bytes, LINE_START, 1); start > 0; start = indexOf(bytes, LINE_START, start + 1)) {
-                try {
-                    return Codec.decodeEvent(bytes, start, bytes.length - start);
-                } catch (ProtocolException again) {
-                    // not this one
-                }
-            }
-            return null;
-        }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    /**
-     * A journal holding more than this many times the kept messages is rewritten, on opening, to just the
-     * kept ones and the topic: nothing a client can still page to is dropped, and the disk stays bounded.
-     */
-    static final int COMPACT_ABOVE_FACTOR = 4;
-
-    /** Writes the topic and the kept messages to a new file beside {@code path}; returns its path. */
-    private static Path writeCompacted(Path path, Event.Topic topic, Iterable<ChatMessage> kept) throws IOException {
-        Path fresh = path.resolveSibling(path.getFileName() + ".compacting");
-        try (FileChannel out = FileChannel.open(fresh, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            if (topic != null) {
-                writeFully(out, Codec.encode(topic));
-            }
-            for (ChatMessage m : kept) {
-                writeFully(out, Codec.encode(m));
-            }
-            out.force(true);
-        }
-        return fresh;
-    }
-
-    /** Rewrites the journal as the topic and the kept messages, atomically: a crash leaves the old or the new. */
-    private static long compact(Path path, Event.Topic topic, Iterable<ChatMessage> kept) throws IOException {
-        Path fresh = writeCompacted(path, topic, kept);
-        long size = Files.size(fresh);
-        Files.move(fresh, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return size;
-    }
-
-    private static void writeFully(FileChannel out, byte[] line) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(line);
-        while (buffer.hasRemaining()) {
-            out.write(buffer);
-        }
+        return new RoomJournal(path, room, keep, journal, recovered);
     }
 
     /**
@@ -364,8 +172,8 @@ public final class RoomFile {
             } finally {
                 lock.unlock();
             }
-            Recovered snapshot = recoverPrefix(end);
-            fresh = writeCompacted(path, snapshot.topic(), snapshot.tail());
+            JournalFile.Recovered snapshot = recoverPrefix(end);
+            fresh = JournalFile.writeCompacted(path, snapshot.topic(), snapshot.tail());
             lock.lock();
             try {
                 long copied = copyTail(end, fresh);
@@ -400,7 +208,7 @@ public final class RoomFile {
     }
 
     /** What the first {@code end} bytes of the file hold (all complete lines). */
-    private Recovered recoverPrefix(long end) throws IOException {
+    private JournalFile.Recovered recoverPrefix(long end) throws IOException {
         Path prefix = Files.createTempFile(path.getParent(), "compact-", ".part");
         try {
             try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ);
@@ -409,7 +217,7 @@ public final class RoomFile {
                     done += in.transferTo(done, end - done, out);
                 }
             }
-            return recover(prefix, room, keep);
+            return JournalFile.recover(prefix, room, keep);
         } finally {
             Files.deleteIfExists(prefix);
         }
