@@ -1,20 +1,12 @@
 package io.loomchat.server.history;
 
-import io.loomchat.protocol.Codec;
-import io.loomchat.protocol.Event;
-import io.loomchat.protocol.Event.ChatMessage;
-import io.loomchat.protocol.ProtocolException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
