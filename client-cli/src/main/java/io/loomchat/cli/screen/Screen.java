@@ -1,10 +1,10 @@
-package io.loomchat.cli;
+package io.loomchat.cli.screen;
 
 /**
  * Where the client's lines go. Implementations are safe to call from the socket thread and the input
  * thread at once, and never split or interleave two lines.
  */
-interface Screen extends AutoCloseable {
+public interface Screen extends AutoCloseable {
 
     /** How a chat line stands out, where the screen can show it. */
     enum Emphasis {
