@@ -1,5 +1,6 @@
 package io.loomchat.cli.screen;
 
+import io.loomchat.cli.chat.Emphasis;
 import io.loomchat.protocol.Input;
 import java.io.IOException;
 import java.io.UncheckedIOException;
