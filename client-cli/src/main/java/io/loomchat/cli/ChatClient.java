@@ -1,702 +1,276 @@
 package io.loomchat.cli;
 
-import io.loomchat.protocol.BoundedLineReader;
+import io.loomchat.cli.chat.ChatState;
+import io.loomchat.cli.chat.Emphasis;
+import io.loomchat.cli.chat.Reaction;
+import io.loomchat.cli.chat.Shown;
+import io.loomchat.cli.connection.Backoff;
+import io.loomchat.cli.connection.Connector;
+import io.loomchat.cli.connection.Link;
+import io.loomchat.cli.connection.Redial;
+import io.loomchat.cli.screen.Screen;
+import io.loomchat.cli.screen.TerminalScreen;
 import io.loomchat.protocol.CloseCode;
 import io.loomchat.protocol.Codec;
-import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.Bye;
-import io.loomchat.protocol.Event.ChatMessage;
-import io.loomchat.protocol.Event.ErrorReply;
-import io.loomchat.protocol.Event.HistoryEnd;
-import io.loomchat.protocol.Event.Joined;
-import io.loomchat.protocol.Event.Left;
-import io.loomchat.protocol.Event.Members;
-import io.loomchat.protocol.Event.PrivateMessage;
-import io.loomchat.protocol.Event.Renamed;
-import io.loomchat.protocol.Event.Welcome;
-import io.loomchat.protocol.Input;
-import io.loomchat.protocol.Names;
 import io.loomchat.protocol.ProtocolException;
 import io.loomchat.protocol.Request;
-import io.loomchat.protocol.Request.Hello;
-import io.loomchat.protocol.Request.Join;
 import io.loomchat.protocol.Request.Msg;
-import io.loomchat.protocol.Request.Nick;
 import io.loomchat.protocol.Request.Quit;
-import io.loomchat.protocol.Request.Replay;
 import io.loomchat.protocol.Request.Say;
 import io.loomchat.protocol.SafeText;
 import io.loomchat.protocol.TextRenderer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 /**
- * The client side of a chat, full duplex: a virtual thread reads the socket and shows what arrives, while
- * the caller's thread submits typed lines. Tracks what the person needs to know (nick, rooms, the current
- * room) from the server's events, and which requests still await their reply.
+ * The client side of a chat, full duplex: wires each link's reader thread to the {@link ChatState} and the
+ * state's answers to the screen and the link's writer, while the caller's thread submits typed lines.
+ * When the connection drops it reconnects by itself ({@link Redial}), and the state says what to send on
+ * the new link: the hello with the resume token, the rejoins after the last ids seen, the lines to re-send.
  *
- * <p>When the connection drops, the client reconnects by itself (with {@link Backoff}), takes its nick back
- * with the server's resume token, rejoins its rooms asking for what it missed after the last message id
- * it saw in each, and re-sends the lines the server had not acknowledged, with their original refs, which
- * the server recognizes. A message is shown once: a line acknowledged again after a resend is not repeated.
+ * <p>The state and which link is current sit behind {@link LockedChat}'s lock, which is never held while
+ * writing to a socket (links queue their writes): however stalled the network, the reader gets it soon.
  */
-final class ChatClient {
+final class ChatClient implements Link.Inbound, Redial.Resumable {
 
-    /** Big enough for any room listing a server sends; a server is trusted more than a peer, not blindly. */
-    private static final int MAX_SERVER_LINE_BYTES = 4 * 1024 * 1024;
     /** How long a reconnect waits for the server's welcome before trying again. */
     private static final Duration REREGISTER_WAIT = Duration.ofSeconds(10);
     /** Close codes after which coming back would be wrong: we quit, another connection took over, or we flooded. */
     private static final Set<String> FINAL_BYE_CODES = Set.of(CloseCode.QUIT.wireName(), CloseCode.REPLACED.wireName(),
             CloseCode.FLOOD.wireName());
-    /** The largest page of missed messages asked for at once when catching up. */
-    private static final int CATCH_UP_PAGE = 500;
-
-    /** A line awaiting its acknowledgement, and the connection it went out on (null: not sent yet). */
-    private record Sent(Request request, Link on) {
-    }
-
-    /** One connection to the server; a reconnect makes a new one. */
-    private static final class Link {
-        final Socket socket;
-        final OutputStream out;
-        boolean ended; // guarded by stateLock
-        boolean adopted; // guarded by stateLock: registered and live, so losing it means reconnecting
-
-        Link(Socket socket) throws IOException {
-            this.socket = socket;
-            this.out = socket.getOutputStream();
-        }
-    }
 
     private final Connector connector;
     private final Backoff backoff;
-    private final ReentrantLock sendLock = new ReentrantLock();
     private final Screen screen;
-    private final TextRenderer renderer;
     private final boolean json;
     private final AtomicLong nextRef = new AtomicLong();
     private final String refPrefix = Long.toString(System.nanoTime() & 0xffffff, 36) + "-";
-
-    private final ReentrantLock stateLock = new ReentrantLock();
-    private final Condition changed = stateLock.newCondition();
-    private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
-    private volatile Link link;
-    private final List<String> rooms = new ArrayList<>(); // guarded by stateLock; the last is current
-    private String nick; // guarded by stateLock
-    private boolean registered; // guarded by stateLock: on the current link
-    private boolean everRegistered; // guarded by stateLock
-    private String helloRef; // guarded by stateLock
-    private String registrationError; // guarded by stateLock
-    private String registrationErrorCode; // guarded by stateLock
-    private String resumeToken; // guarded by stateLock
-    private String epoch; // guarded by stateLock
-    private final Map<String, Long> lastSeen = new HashMap<>(); // guarded by stateLock; room -> last message id shown
-    private final Map<String, Long> historyCursor = new HashMap<>(); // guarded by stateLock; room -> last replayed id
-    private final Map<String, Long> oldestShown = new HashMap<>(); // guarded by stateLock; room -> where /history pages back from
-    private final Map<String, Long> catchUpUntil = new HashMap<>(); // guarded by stateLock; room -> end of a gap being paged
-    private final Set<String> catchUpRefs = new HashSet<>(); // guarded by stateLock
-    private final Set<String> quietRefs = new HashSet<>(); // guarded by stateLock: replies not for the screen
-    private final Map<String, Sent> pending = new LinkedHashMap<>(); // guarded by stateLock: says and msgs not yet acknowledged
-    private final Map<String, Set<String>> members = new HashMap<>(); // guarded by stateLock; room -> nick keys
-    private final Map<String, String> memberNames = new HashMap<>(); // guarded by stateLock; nick key -> nick as written
-    private int messagesFromOthers; // guarded by stateLock
-    private volatile boolean quitting;
-    private volatile Bye bye;
-    private volatile boolean seedMembers;
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final LockedChat chat;
+    private Link link; // guarded by chat's lock: where requests go
+    private Link live; // guarded by chat's lock: registered and live, so losing it means reconnecting
     private Runnable onClosed = () -> { };
-    private volatile String password; // the server's, when it asks for one
+
+    /** What to send and the link it goes out on, decided together under the lock. */
+    private record On<T>(T what, Link link) {
+    }
 
     ChatClient(Connector connector, Screen screen, boolean json, ZoneId zone, Backoff backoff) {
         this.connector = connector;
         this.screen = screen;
         this.json = json;
-        this.renderer = new TextRenderer(zone);
         this.backoff = backoff;
+        this.chat = new LockedChat(new ChatState(zone, this::newRef, json, screen instanceof TerminalScreen));
     }
 
-    /** Connects, starts reading and says hello. {@code onClosed} runs once the chat has ended for good. */
+    /** Connects, starts reading and says hello. {@code whenClosed} runs once the chat has ended for good. */
     void start(String wantedNick, String room, Runnable whenClosed) throws IOException {
         this.onClosed = whenClosed;
         Link first = new Link(connector.connect());
-        stateLock.lock();
-        try {
-            first.adopted = true; // losing it before registering ends the chat; after, it reconnects
+        Request hello = chat.update(s -> {
             link = first;
-        } finally {
-            stateLock.unlock();
-        }
-        startReader(first);
-        hello(first, wantedNick, room, firstReplay, null);
+            live = first; // losing it before registering ends the chat; after, it reconnects
+            return s.hello(wantedNick, room);
+        });
+        first.start(this);
+        first.send(hello);
     }
-
-    private volatile Replay firstReplay = Replay.DEFAULT;
 
     /** How much of the first room's history to ask for on connecting (the server's default otherwise). */
     void askHistoryOnJoin(int messages) {
-        firstReplay = Replay.last(messages);
+        chat.change(s -> s.askHistoryOnJoin(messages));
     }
 
     /** The server password to send with every hello, reconnects included. */
     void usePassword(String serverPassword) {
-        this.password = serverPassword;
+        chat.change(s -> s.usePassword(serverPassword));
     }
 
     /** Asks for everyone's nick in each joined room, so that tab completion knows them. */
     void seedMembersForCompletion() {
-        seedMembers = true;
+        chat.change(ChatState::seedMembersForCompletion);
     }
 
-    private void startReader(Link l) {
-        Thread.ofVirtual().name("loomchat-cli-reader").start(() -> {
-            try {
-                readLoop(l);
-            } finally {
-                linkEnded(l);
+    // ---- what the server says, on a link's reader thread ------------------------------------------------
+
+    @Override
+    public void line(Link from, byte[] line, int length) {
+        if (json) {
+            screen.show(SafeText.neutralize(new String(line, 0, length, StandardCharsets.UTF_8)));
+        }
+        Event event;
+        try {
+            event = Codec.decodeEvent(line, 0, length);
+        } catch (ProtocolException e) {
+            if (!json) {
+                screen.show(TextRenderer.ERROR + " unreadable line from the server: " + SafeText.neutralize(e.getMessage()));
             }
+            return;
+        }
+        Reaction reaction = chat.update(s -> {
+            Reaction r = s.received(event);
+            if (!(event instanceof Event.Ping)) {
+                screen.prompt(s.prompt()); // before anyone waiting reads it
+            }
+            return r;
         });
-    }
-
-    private void hello(Link l, String wantedNick, String room, Replay replay, String resume) throws IOException {
-        String ref = newRef();
-        stateLock.lock();
-        try {
-            helloRef = ref;
-            registrationError = null;
-            registrationErrorCode = null;
-        } finally {
-            stateLock.unlock();
-        }
-        send(l, new Hello(wantedNick, room, replay, resume, password, ref));
-    }
-
-    private void readLoop(Link l) {
-        try {
-            BoundedLineReader lines = new BoundedLineReader(l.socket.getInputStream(), MAX_SERVER_LINE_BYTES);
-            for (int n; (n = lines.next()) != BoundedLineReader.EOF; ) {
-                if (n == BoundedLineReader.TOO_LONG) {
-                    screen.show(TextRenderer.ERROR + " skipped a line from the server longer than "
-                            + MAX_SERVER_LINE_BYTES + " bytes");
-                    continue;
-                }
-                if (json) {
-                    screen.show(SafeText.neutralize(new String(lines.line(), 0, n, StandardCharsets.UTF_8)));
-                }
-                Event event;
-                try {
-                    event = Codec.decodeEvent(lines.line(), 0, n);
-                } catch (ProtocolException e) {
-                    if (!json) {
-                        screen.show(TextRenderer.ERROR + " unreadable line from the server: " + SafeText.neutralize(e.getMessage()));
-                    }
-                    continue;
-                }
-                handle(l, event);
-            }
-        } catch (IOException e) {
-            // the connection is gone; linkEnded decides what happens next
-        }
-    }
-
-    private void handle(Link l, Event event) {
-        if (event instanceof Event.Ping) {
+        for (Request request : reaction.send()) {
             try {
-                send(l, new Request.Pong(null)); // the server checks we are alive; not for the screen
-            } catch (IOException e) {
-                // the read loop sees the end of the connection
-            }
-            return;
-        }
-        String shownRoom;
-        String me;
-        boolean show;
-        List<Request> followUps = new ArrayList<>();
-        stateLock.lock();
-        try {
-            trackMembers(event);
-            show = track(event, followUps);
-            if (event.ref() != null) {
-                unanswered.remove(event.ref());
-                if (!(event instanceof ErrorReply e && ErrorCode.RATE_LIMITED.wireName().equals(e.code()))) {
-                    pending.remove(event.ref());
-                }
-                show &= !quietRefs.remove(event.ref());
-            }
-            me = nick;
-            shownRoom = currentRoomLocked();
-            screen.prompt(shownRoom == null ? "> " : "[" + shownRoom + "] > "); // before anyone waiting reads it
-            changed.signalAll();
-        } finally {
-            stateLock.unlock();
-        }
-        for (Request followUp : followUps) {
-            try {
-                send(l, followUp);
+                from.send(request);
             } catch (IOException e) {
                 // the read loop sees the end of the connection
             }
         }
-        if (json || !show || (event instanceof Bye && quitting)) {
-            return;
-        }
-        String line = renderer.render(event, me == null ? "" : me, shownRoom);
-        if (line == null) {
-            return;
-        }
-        switch (event) {
-            case ChatMessage m -> screen.show(line, m.from(), m.history() ? Screen.Emphasis.HISTORY
-                    : mentions(m.text(), me) && !m.from().equalsIgnoreCase(me) ? Screen.Emphasis.MENTION : Screen.Emphasis.NORMAL);
-            case PrivateMessage m -> screen.show(line, m.from(),
-                    m.from().equalsIgnoreCase(me) ? Screen.Emphasis.NORMAL : Screen.Emphasis.MENTION);
-            default -> screen.show(line);
-        }
-        if (screen instanceof TerminalScreen && event instanceof ErrorReply && !isRegistered()) {
-            screen.show(TextRenderer.NOTICE + " choose another nick with /nick NAME");
-        }
+        show(reaction.show());
     }
 
-    /** Updates what we know from one event; false if it is not worth showing. Under stateLock. */
-    private boolean track(Event event, List<Request> followUps) {
-        switch (event) {
-            case Welcome w -> {
-                boolean again = everRegistered;
-                registered = true;
-                everRegistered = true;
-                nick = w.nick();
-                if (epoch != null && w.epoch() != null && !epoch.equals(w.epoch())) {
-                    lastSeen.clear(); // a server that kept no history restarted: its ids began again
-                    screen.show(TextRenderer.NOTICE + " the server restarted without keeping history; "
-                            + "what was said meanwhile is lost");
-                }
-                epoch = w.epoch();
-                resumeToken = w.resume();
-                return !again; // after a reconnect, "-!- reconnected" says it
-            }
-            case Joined j when j.nick().equalsIgnoreCase(nick) -> {
-                rooms.remove(j.room());
-                rooms.add(j.room());
-                if (seedMembers) {
-                    String ref = newRef();
-                    quietRefs.add(ref);
-                    followUps.add(new Request.Who(j.room(), ref));
-                }
-            }
-            case Left l when l.nick().equalsIgnoreCase(nick) -> rooms.remove(l.room());
-            case Renamed r when r.old().equalsIgnoreCase(nick) -> nick = r.nick();
-            case ChatMessage m -> {
-                oldestShown.merge(m.room(), m.id(), Math::min);
-                long seen = lastSeen.getOrDefault(m.room(), 0L);
-                if (m.history()) {
-                    Long gapEnd = catchUpUntil.get(m.room());
-                    if (gapEnd != null && m.id() > gapEnd) {
-                        return false; // paged past the gap: shown live already
-                    }
-                    historyCursor.put(m.room(), m.id());
-                    if (gapEnd == null && m.id() > seen) {
-                        lastSeen.put(m.room(), m.id()); // a join's replay: live lines continue from here
-                    }
-                    return true;
-                }
-                if (m.id() <= seen) {
-                    return false; // the acknowledgement of a resent line we saw replayed: shown once
-                }
-                lastSeen.put(m.room(), m.id());
-                if (!m.from().equalsIgnoreCase(nick)) {
-                    messagesFromOthers++;
-                }
-            }
-            case PrivateMessage m when !m.from().equalsIgnoreCase(nick) -> messagesFromOthers++;
-            case HistoryEnd h when h.ref() == null || catchUpRefs.remove(h.ref()) -> {
-                // The replay of a join, or a page of what it could not hold: fetch on until caught up.
-                long cursor = historyCursor.getOrDefault(h.room(), 0L);
-                long gapEnd = h.ref() == null ? h.last() : catchUpUntil.getOrDefault(h.room(), h.last());
-                if (h.more() && cursor < gapEnd) {
-                    catchUpUntil.put(h.room(), gapEnd);
-                    String ref = newRef();
-                    catchUpRefs.add(ref);
-                    followUps.add(new Request.History(h.room(), null, cursor, CATCH_UP_PAGE, ref));
-                    return false;
-                }
-                catchUpUntil.remove(h.room());
-                if (h.ref() == null) {
-                    lastSeen.merge(h.room(), h.last(), Math::max);
-                }
-                return h.ref() == null && h.count() > 0;
-            }
-            case ErrorReply e when !registered && e.ref() != null && e.ref().equals(helloRef) -> {
-                registrationError = e.code() + ": " + e.message();
-                registrationErrorCode = e.code();
-            }
-            case Bye b -> bye = b;
-            default -> {
-            }
-        }
-        return true;
+    @Override
+    public void tooLong(Link from) {
+        screen.show(TextRenderer.ERROR + " skipped a line from the server longer than " + Link.MAX_SERVER_LINE_BYTES + " bytes");
     }
 
-    /** Keeps who-is-where current from the server's notices, for scripts that wait for company. */
-    private void trackMembers(Event event) {
-        switch (event) {
-            case Members m -> {
-                Set<String> nicks = new HashSet<>();
-                m.nicks().forEach(n -> nicks.add(remember(n)));
-                members.put(m.room(), nicks);
-            }
-            case Joined j -> members.computeIfAbsent(j.room(), r -> new HashSet<>()).add(remember(j.nick()));
-            case Left l -> members.computeIfAbsent(l.room(), r -> new HashSet<>()).remove(l.nick().toLowerCase(Locale.ROOT));
-            case Renamed r -> members.values().forEach(set -> {
-                if (set.remove(r.old().toLowerCase(Locale.ROOT))) {
-                    set.add(remember(r.nick()));
-                }
-            });
-            default -> {
+    private void show(List<Shown> lines) {
+        for (Shown line : lines) {
+            if (line.isChat()) {
+                screen.show(line.text(), line.from(), line.emphasis());
+            } else {
+                screen.show(line.text());
             }
         }
     }
 
-    private String remember(String nickAsWritten) {
-        String key = nickAsWritten.toLowerCase(Locale.ROOT);
-        memberNames.put(key, nickAsWritten);
-        return key;
-    }
+    // ---- losing and regaining the connection ------------------------------------------------------------
 
-    /** Everyone known to share a room with us, as they write their nicks: for tab completion. */
-    Set<String> knownNicks() {
-        stateLock.lock();
-        try {
-            Set<String> nicks = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-            for (Set<String> room : members.values()) {
-                for (String key : room) {
-                    nicks.add(memberNames.getOrDefault(key, key));
-                }
-            }
-            if (nick != null) {
-                nicks.remove(nick);
-            }
-            return nicks;
-        } finally {
-            stateLock.unlock();
-        }
-    }
-
-    /** Whether {@code text} names {@code me} as a word, as IRC clients highlight a line. */
-    static boolean mentions(String text, String me) {
-        if (me == null || me.isEmpty()) {
-            return false;
-        }
-        return Pattern.compile("(?<![A-Za-z0-9_-])" + Pattern.quote(me) + "(?![A-Za-z0-9_-])", Pattern.CASE_INSENSITIVE)
-                .matcher(text).find();
-    }
-
-    // ---- losing and regaining the connection ---------------------------------------------------------
-
-    private void linkEnded(Link l) {
-        boolean adopted;
-        stateLock.lock();
-        try {
-            l.ended = true;
-            adopted = l.adopted;
-            changed.signalAll();
-        } finally {
-            stateLock.unlock();
-        }
-        if (!adopted) {
+    @Override
+    public void ended(Link from) {
+        if (!chat.update(s -> from == live)) { // the update also wakes whoever waits on this link
             return; // a connection still being set up by the reconnect loop, which sees it end
         }
-        closeQuietly(l.socket);
-        Bye last = bye;
-        if (quitting || backoff.attempts() == 0 || !wasEverRegistered()
+        from.close();
+        Bye last = chat.read(ChatState::bye);
+        if (chat.read(s -> s.isQuitting() || backoff.attempts() == 0 || !s.wasEverRegistered())
                 || (last != null && FINAL_BYE_CODES.contains(last.code()))) {
             finish();
             return;
         }
-        reconnect(last);
-    }
-
-    private void reconnect(Bye last) {
         screen.show(TextRenderer.NOTICE + " connection lost" + (last == null ? "" : " (" + SafeText.neutralize(last.reason()) + ")")
                 + "; reconnecting...");
-        stateLock.lock();
-        try {
-            registered = false;
-            bye = null;
-            members.clear();
-        } finally {
-            stateLock.unlock();
+        chat.change(ChatState::connectionLost);
+        if (Redial.redial(connector, backoff, this)) {
+            screen.show(TextRenderer.NOTICE + " reconnected");
+        } else {
+            finish();
         }
-        for (int attempt = 1; attempt <= backoff.attempts() && !quitting; attempt++) {
-            if (sleepUnlessQuitting(backoff.before(attempt))) {
-                break;
-            }
-            Link next;
-            try {
-                next = new Link(connector.connect());
-            } catch (IOException e) {
-                if (attempt == 1 || attempt % 5 == 0) {
-                    screen.show(TextRenderer.NOTICE + " reconnect attempt " + attempt + " failed: " + SafeText.neutralize(String.valueOf(e.getMessage())));
-                }
-                continue;
-            }
-            if (rejoin(next)) {
-                screen.show(TextRenderer.NOTICE + " reconnected");
-                return;
-            }
-        }
-        finish();
     }
 
-    /**
-     * Registers on a fresh connection as before, rejoins every room asking for what was missed, re-sends
-     * what was not acknowledged. True once the connection is live; false to try again later.
-     */
-    private boolean rejoin(Link next) {
-        List<String> toRejoin;
-        String wantedNick;
-        String token;
-        Map<String, Long> seen;
-        stateLock.lock();
-        try {
+    /** Registers on a fresh link as before, rejoins every room asking for what was missed, re-sends what was not acknowledged. */
+    @Override
+    public boolean resumeOn(Link next) {
+        Request hello = chat.update(s -> {
             link = next;
-            toRejoin = new ArrayList<>(rooms);
-            wantedNick = nick;
-            token = resumeToken;
-            seen = new HashMap<>(lastSeen);
-        } finally {
-            stateLock.unlock();
-        }
-        startReader(next);
+            return s.resumeHello();
+        });
+        next.start(this);
         try {
-            String first = toRejoin.isEmpty() ? null : toRejoin.get(0);
-            hello(next, wantedNick, first, replayFor(first, seen), token);
-            if (!awaitRegisteredOn(next) && takenNick()) {
-                String other = wantedNick.length() < Names.MAX_NICK_CHARS ? wantedNick + "_" : wantedNick.substring(0, wantedNick.length() - 1) + "_";
-                screen.show(TextRenderer.NOTICE + " " + wantedNick + " is taken now; trying " + other);
-                hello(next, other, first, replayFor(first, seen), null);
+            next.send(hello);
+            if (!awaitRegisteredOn(next) && chat.read(ChatState::nickTaken)) {
+                Reaction other = chat.update(ChatState::helloAsAnother);
+                show(other.show());
+                for (Request request : other.send()) {
+                    next.send(request);
+                }
                 awaitRegisteredOn(next);
             }
-            List<Request> resend;
-            stateLock.lock();
-            try {
-                if (!registered || next.ended) {
-                    closeQuietly(next.socket);
-                    return false;
+            List<Request> rejoin = chat.update(s -> s.isRegistered() && !next.ended() ? s.rejoinAndResend() : null);
+            if (rejoin == null) {
+                next.close();
+                return false;
+            }
+            for (Request request : rejoin) {
+                next.send(request); // a re-sent line keeps its ref: the server acknowledges what it had instead of repeating it
+            }
+            boolean adopted = chat.update(s -> {
+                if (!next.ended()) {
+                    live = next; // from here on, losing it means reconnecting again
                 }
-                seen = new HashMap<>(lastSeen); // cleared if the server's history began anew
-                resend = new ArrayList<>();
-                for (Map.Entry<String, Sent> entry : pending.entrySet()) {
-                    if (entry.getValue().on() != next) { // typed since the welcome: already sent on this link
-                        resend.add(entry.getValue().request());
-                        pending.put(entry.getKey(), new Sent(entry.getValue().request(), next));
-                        unanswered.add(entry.getKey());
-                    }
-                }
-            } finally {
-                stateLock.unlock();
+                return live == next;
+            });
+            if (!adopted) {
+                next.close(); // it ended while we rejoined: the next attempt starts afresh
             }
-            for (String room : toRejoin.subList(Math.min(1, toRejoin.size()), toRejoin.size())) {
-                send(next, new Join(room, replayFor(room, seen), null));
-            }
-            for (Request request : resend) {
-                send(next, request); // same ref: the server acknowledges what it already had instead of repeating it
-            }
-            stateLock.lock();
-            try {
-                if (next.ended) {
-                    return false;
-                }
-                next.adopted = true; // from here on, losing it means reconnecting again
-                return true;
-            } finally {
-                stateLock.unlock();
-            }
+            return adopted;
         } catch (IOException e) {
-            closeQuietly(next.socket);
+            next.close();
             return false;
         }
-    }
-
-    private static Replay replayFor(String room, Map<String, Long> seen) {
-        Long id = room == null ? null : seen.get(room);
-        return id == null ? Replay.DEFAULT : Replay.after(id);
     }
 
     private boolean awaitRegisteredOn(Link l) {
         try {
-            return awaitState(REREGISTER_WAIT, () -> registered || registrationError != null || l.ended) && registered;
+            return chat.await(REREGISTER_WAIT, s -> s.isRegistered() || s.registrationError() != null || l.ended())
+                    && isRegistered();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
     }
 
-    private boolean takenNick() {
-        stateLock.lock();
-        try {
-            return ErrorCode.NICK_TAKEN.wireName().equals(registrationErrorCode);
-        } finally {
-            stateLock.unlock();
-        }
+    @Override
+    public boolean quitsWithin(Duration wait) {
+        return chat.quitsWithin(wait);
     }
 
-    /** Waits, unless the person quits meanwhile; true if they did. */
-    private boolean sleepUnlessQuitting(Duration wait) {
-        try {
-            return awaitQuitting(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
-    }
-
-    private boolean awaitQuitting(Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        stateLock.lock();
-        try {
-            while (!quitting) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                changed.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            stateLock.unlock();
-        }
+    @Override
+    public void failed(int attempt, IOException e) {
+        screen.show(TextRenderer.NOTICE + " reconnect attempt " + attempt + " failed: " + SafeText.neutralize(String.valueOf(e.getMessage())));
     }
 
     private void finish() {
-        if (closed.getCount() == 0) {
-            return;
-        }
-        closed.countDown();
-        signal();
-        onClosed.run();
-    }
-
-    boolean wasEverRegistered() {
-        stateLock.lock();
-        try {
-            return everRegistered;
-        } finally {
-            stateLock.unlock();
+        if (chat.end()) {
+            onClosed.run();
         }
     }
 
-    // ---- what the person does ------------------------------------------------------------------------
+    // ---- what the person does -----------------------------------------------------------------------
+
+    /** Handles one typed line. Returns false once the person has asked to quit. */
+    boolean submit(String line) throws IOException {
+        On<Reaction> typed = chat.update(s -> new On<>(s.typed(line), link)); // the update wakes the reconnect loop on /quit
+        show(typed.what().show());
+        boolean quit = false;
+        for (Request request : typed.what().send()) {
+            quit |= request instanceof Quit;
+            try {
+                typed.link().send(request);
+            } catch (IOException e) {
+                switch (request) {
+                    case Say say -> { } // the connection dropped under us: the line stays kept, re-sent after the reconnect
+                    case Msg msg -> { } // likewise
+                    case Quit q -> finish(); // nothing to say goodbye to
+                    default -> throw e;
+                }
+            }
+        }
+        return !quit;
+    }
 
     /** Waits until the current room has at least {@code count} members (this client included). */
     boolean awaitMembers(int count, Duration timeout) throws IOException, InterruptedException {
-        String room = currentRoom();
-        send(new Request.Who(null, newRef())); // the answer seeds the list; notices keep it current
-        return awaitState(timeout, () -> members.getOrDefault(room, Set.of()).size() >= count);
+        String room = chat.read(s -> s.rooms().current());
+        On<Request> who = chat.update(s -> new On<>(s.askWho(), link));
+        who.link().send(who.what()); // the answer seeds the list; notices keep it current
+        return chat.await(timeout, s -> s.membersIn(room) >= count);
     }
 
     /** Waits until {@code count} chat or private messages from others have arrived. */
     boolean awaitMessagesFromOthers(int count, Duration timeout) throws InterruptedException {
-        return awaitState(timeout, () -> messagesFromOthers >= count);
-    }
-
-    /** Handles one typed line. Returns false once the person has asked to quit. */
-    boolean submit(String line) throws IOException {
-        // No explicit room: the server resolves "the current room" in request order, so a script's
-        // "/join dev" followed by a line says that line in dev even before the join's notice arrives here.
-        Input.Action action = Input.parse(line, null, newRef());
-        switch (action) {
-            case Input.Nothing n -> {
-            }
-            case Input.ShowHelp h -> showHelp();
-            case Input.Problem p -> screen.show(TextRenderer.ERROR + " " + p.message());
-            case Input.Send s when s.request() instanceof Nick n && !wasEverRegistered() -> hello(link, n.nick(), null, Replay.DEFAULT, null);
-            case Input.Send s when s.request() instanceof Quit -> {
-                quitting = true;
-                signal();
-                try {
-                    send(s.request());
-                } catch (IOException e) {
-                    finish(); // nothing to say goodbye to
-                }
-                return false;
-            }
-            case Input.Send s when !wasEverRegistered() ->
-                    screen.show(TextRenderer.ERROR + " not connected as anyone yet; choose a nick with /nick NAME");
-            case Input.Send s when s.request() instanceof Say || s.request() instanceof Msg -> sendKept(s.request(), line);
-            case Input.Send s when s.request() instanceof Request.History h && h.limit() == null && isRegistered() -> {
-                Request older = olderPage(h);
-                unanswered.add(older.ref());
-                send(older);
-            }
-            case Input.Send s when !isRegistered() ->
-                    screen.show(TextRenderer.ERROR + " not connected right now; reconnecting, try again in a moment");
-            case Input.Send s -> {
-                unanswered.add(s.request().ref());
-                send(s.request());
-            }
-        }
-        return true;
-    }
-
-    /**
-     * A line said or sent privately is kept until the server acknowledges it; while the connection is
-     * down it waits, and it is re-sent after a reconnect.
-     */
-    private void sendKept(Request request, String typed) throws IOException {
-        boolean live;
-        stateLock.lock();
-        try {
-            live = registered;
-            pending.put(request.ref(), new Sent(request, live ? link : null));
-            unanswered.add(request.ref());
-        } finally {
-            stateLock.unlock();
-        }
-        if (!live) {
-            screen.show(TextRenderer.NOTICE + " not connected; will send when reconnected: " + SafeText.neutralize(typed));
-            return;
-        }
-        try {
-            send(request);
-        } catch (IOException e) {
-            // the connection dropped under us: the line stays pending and goes out after the reconnect
-        }
-    }
-
-    /** "/history" without a number: the 20 messages before the oldest this screen has shown of the room. */
-    private Request olderPage(Request.History asked) {
-        stateLock.lock();
-        try {
-            String room = asked.room() != null ? asked.room() : currentRoomLocked();
-            return new Request.History(room, room == null ? null : oldestShown.get(room), null, Input.DEFAULT_HISTORY,
-                    asked.ref());
-        } finally {
-            stateLock.unlock();
-        }
-    }
-
-    private void showHelp() {
-        TextRenderer.help().forEach(screen::show);
+        return chat.await(timeout, s -> s.messagesFromOthers() >= count);
     }
 
     /**
@@ -704,139 +278,76 @@ final class ChatClient {
      * follows its welcome), false on refusal, close or timeout.
      */
     boolean awaitRegistration(Duration timeout) throws InterruptedException {
-        return awaitState(timeout, () -> (registered && !rooms.isEmpty()) || registrationError != null)
-                && isRegistered();
+        return chat.await(timeout, s -> s.isSettled() || s.registrationError() != null) && isRegistered();
     }
 
     /** Waits until every request sent has had its reply (the server's acknowledgement or error). */
     boolean awaitReplies(Duration timeout) throws InterruptedException {
-        return awaitState(timeout, unanswered::isEmpty) && unanswered.isEmpty();
+        return chat.await(timeout, ChatState::allAnswered) && chat.read(ChatState::allAnswered);
     }
 
     /** Sends quit (unless already sent) and waits for the server to close the connection. */
     void quit(Duration timeout) throws InterruptedException {
-        if (!quitting && !isClosed()) {
-            quitting = true;
-            signal();
+        On<Request> quit = chat.update(s -> s.isQuitting() || chat.isEnded() ? null : new On<>(s.farewell(), link));
+        if (quit != null) {
             try {
-                send(new Quit(null, newRef()));
+                quit.link().send(quit.what());
             } catch (IOException e) {
                 finish(); // already gone
                 return;
             }
         }
-        if (!closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!chat.awaitEnd(timeout)) {
             close();
         }
     }
 
-    private boolean awaitState(Duration timeout, java.util.function.BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        stateLock.lock();
-        try {
-            while (!condition.getAsBoolean() && closed.getCount() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                changed.awaitNanos(left);
-            }
-            return condition.getAsBoolean();
-        } finally {
-            stateLock.unlock();
-        }
-    }
-
-    private void signal() {
-        stateLock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            stateLock.unlock();
-        }
-    }
-
-    void send(Request request) throws IOException {
-        send(link, request);
-    }
-
-    private void send(Link l, Request request) throws IOException {
-        byte[] line = Codec.encode(request);
-        sendLock.lock();
-        try {
-            l.out.write(line);
-            l.out.flush();
-        } finally {
-            sendLock.unlock();
-        }
-    }
+    // ---- what the command asks ----------------------------------------------------------------------
 
     boolean isRegistered() {
-        stateLock.lock();
-        try {
-            return registered;
-        } finally {
-            stateLock.unlock();
-        }
+        return chat.read(ChatState::isRegistered);
+    }
+
+    boolean wasEverRegistered() {
+        return chat.read(ChatState::wasEverRegistered);
     }
 
     String registrationError() {
-        stateLock.lock();
-        try {
-            return registrationError;
-        } finally {
-            stateLock.unlock();
-        }
+        return chat.read(ChatState::registrationError);
     }
 
-    String currentRoom() {
-        stateLock.lock();
-        try {
-            return currentRoomLocked();
-        } finally {
-            stateLock.unlock();
-        }
-    }
-
-    private String currentRoomLocked() {
-        return rooms.isEmpty() ? null : rooms.get(rooms.size() - 1);
+    /** Everyone known to share a room with us, as they write their nicks: for tab completion. */
+    Set<String> knownNicks() {
+        return chat.read(ChatState::knownNicks);
     }
 
     boolean isQuitting() {
-        return quitting;
-    }
-
-    boolean isClosed() {
-        return closed.getCount() == 0;
+        return chat.read(ChatState::isQuitting);
     }
 
     /** The server's last word, if it sent one before closing. */
     Bye bye() {
-        return bye;
+        return chat.read(ChatState::bye);
     }
 
     /** Gives up without saying quit (e.g. after a refused hello); not reported as a lost connection. */
     void abandon() {
-        quitting = true;
         close();
     }
 
     void close() {
-        quitting = true;
-        signal();
-        Link l = link;
+        Link l = chat.update(s -> {
+            s.leaving();
+            return link;
+        });
         if (l != null) {
-            closeQuietly(l.socket);
+            l.close();
         }
     }
 
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
+    /** Whether {@code text} names {@code me} as a word; the chat state decides highlighting with it. */
+    static boolean mentions(String text, String me) {
+        return Emphasis.mentions(text, me);
     }
 
     private String newRef() {

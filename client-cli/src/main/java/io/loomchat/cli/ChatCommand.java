@@ -1,5 +1,11 @@
 package io.loomchat.cli;
 
+import io.loomchat.cli.connection.Backoff;
+import io.loomchat.cli.connection.Connector;
+import io.loomchat.cli.connection.TlsConnect;
+import io.loomchat.cli.screen.PlainScreen;
+import io.loomchat.cli.screen.Screen;
+import io.loomchat.cli.screen.TerminalScreen;
 import io.loomchat.protocol.Event.Bye;
 import io.loomchat.protocol.Names;
 import java.io.BufferedReader;
@@ -17,9 +23,9 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code java -jar loomchat-cli.jar}: the terminal client. */
 @Command(name = "loomchat-cli", mixinStandardHelpOptions = true, version = "loomchat-cli 0.1.0",

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loomchat.cli.connection.Backoff;
+import io.loomchat.cli.screen.TerminalScreen;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,9 @@ package io.loomchat.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loomchat.cli.connection.Backoff;
+import io.loomchat.cli.connection.Connector;
+import io.loomchat.cli.screen.Screen;
 import io.loomchat.server.ChatServer;
 import io.loomchat.server.ServerConfig;
 import java.io.IOException;

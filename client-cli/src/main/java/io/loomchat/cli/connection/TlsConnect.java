@@ -1,4 +1,4 @@
-package io.loomchat.cli;
+package io.loomchat.cli.connection;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,12 +15,12 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Layers TLS over a connected socket, with the server's certificate and host name verified. */
-final class TlsConnect {
+public final class TlsConnect {
 
     private TlsConnect() {
     }
 
-    static Socket wrap(Socket plain, String host, int port, Path trust) throws IOException, GeneralSecurityException {
+    public static Socket wrap(Socket plain, String host, int port, Path trust) throws IOException, GeneralSecurityException {
         SSLContext context = trust == null ? SSLContext.getDefault() : trusting(trust);
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
         SSLParameters params = socket.getSSLParameters();

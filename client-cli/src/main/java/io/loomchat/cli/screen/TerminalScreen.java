@@ -1,5 +1,6 @@
-package io.loomchat.cli;
+package io.loomchat.cli.screen;
 
+import io.loomchat.cli.chat.Emphasis;
 import io.loomchat.protocol.Input;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +26,7 @@ import org.jline.utils.InfoCmp;
  * Nicks get a stable color each, lines that mention us are highlighted and ring the bell, history is dimmed,
  * and Tab completes commands and the nicks of the people in our rooms.
  */
-final class TerminalScreen implements Screen {
+public final class TerminalScreen implements Screen {
 
     private static final String REDRAW_PROMPT = "loomchat-redraw-prompt";
     /** Readable on dark and light backgrounds alike: no black, white or dark blue. */
@@ -35,7 +36,7 @@ final class TerminalScreen implements Screen {
     private final LineReader reader;
     private volatile String prompt = "> ";
 
-    TerminalScreen(Supplier<Collection<String>> nicks) {
+    public TerminalScreen(Supplier<Collection<String>> nicks) {
         try {
             this.terminal = TerminalBuilder.builder().system(true).build();
         } catch (IOException e) {
@@ -73,7 +74,7 @@ final class TerminalScreen implements Screen {
     }
 
     /** The next typed line, or null at end of input (Ctrl-D) or on Ctrl-C. */
-    String readLine() {
+    public String readLine() {
         try {
             return reader.readLine(prompt);
         } catch (EndOfFileException | UserInterruptException e) {
@@ -120,7 +121,7 @@ final class TerminalScreen implements Screen {
     }
 
     /** The same nick always gets the same color, in every client: a hash of its lower-case form. */
-    static int colorOf(String nick) {
+    public static int colorOf(String nick) {
         return NICK_COLORS[Math.floorMod(nick.toLowerCase(java.util.Locale.ROOT).hashCode(), NICK_COLORS.length)];
     }
 

@@ -1,19 +1,12 @@
-package io.loomchat.cli;
+package io.loomchat.cli.screen;
+
+import io.loomchat.cli.chat.Emphasis;
 
 /**
  * Where the client's lines go. Implementations are safe to call from the socket thread and the input
  * thread at once, and never split or interleave two lines.
  */
-interface Screen extends AutoCloseable {
-
-    /** How a chat line stands out, where the screen can show it. */
-    enum Emphasis {
-        NORMAL,
-        /** Said before we came: shown dimmed. */
-        HISTORY,
-        /** Names us, or is private to us: highlighted, with the terminal bell. */
-        MENTION
-    }
+public interface Screen extends AutoCloseable {
 
     void show(String line);
 

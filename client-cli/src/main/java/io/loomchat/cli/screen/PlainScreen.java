@@ -1,15 +1,15 @@
-package io.loomchat.cli;
+package io.loomchat.cli.screen;
 
 import java.io.PrintStream;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** Lines to a stream, for pipes and scripts: one line per write, whole, in the order shown. */
-final class PlainScreen implements Screen {
+public final class PlainScreen implements Screen {
 
     private final PrintStream out;
     private final ReentrantLock lock = new ReentrantLock();
 
-    PlainScreen(PrintStream out) {
+    public PlainScreen(PrintStream out) {
         this.out = out;
     }
 

@@ -1,4 +1,4 @@
-package io.loomchat.cli;
+package io.loomchat.cli.connection;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -8,19 +8,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * each wait drawn between half and all of its step ("equal jitter"), so that a whole LAN of clients cut off
  * by one server restart does not come back in lockstep.
  */
-record Backoff(Duration first, Duration max, int attempts) {
+public record Backoff(Duration first, Duration max, int attempts) {
 
-    static final Duration FIRST = Duration.ofMillis(250);
-    static final Duration MAX = Duration.ofSeconds(15);
+    public static final Duration FIRST = Duration.ofMillis(250);
+    public static final Duration MAX = Duration.ofSeconds(15);
     /** About four minutes of trying with the defaults above. */
-    static final int DEFAULT_ATTEMPTS = 20;
+    public static final int DEFAULT_ATTEMPTS = 20;
 
-    static Backoff standard(int attempts) {
+    public static Backoff standard(int attempts) {
         return new Backoff(FIRST, MAX, attempts);
     }
 
     /** The wait before attempt {@code n} (1-based). */
-    Duration before(int n) {
+    public Duration before(int n) {
         long step = first.toMillis() << Math.min(n - 1, 20);
         long capped = Math.min(step, max.toMillis());
         long half = capped / 2;

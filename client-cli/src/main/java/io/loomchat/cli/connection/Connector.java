@@ -1,11 +1,11 @@
-package io.loomchat.cli;
+package io.loomchat.cli.connection;
 
 import java.io.IOException;
 import java.net.Socket;
 
 /** Opens a new connection to the server (plain or TLS); the client calls it again to reconnect. */
 @FunctionalInterface
-interface Connector {
+public interface Connector {
 
     Socket connect() throws IOException;
 }

@@ -1,0 +1,356 @@
+package io.loomchat.cli.chat;
+
+import io.loomchat.protocol.ErrorCode;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.Bye;
+import io.loomchat.protocol.Event.ChatMessage;
+import io.loomchat.protocol.Event.ErrorReply;
+import io.loomchat.protocol.Event.HistoryEnd;
+import io.loomchat.protocol.Event.Joined;
+import io.loomchat.protocol.Event.Left;
+import io.loomchat.protocol.Event.PrivateMessage;
+import io.loomchat.protocol.Event.Renamed;
+import io.loomchat.protocol.Event.Welcome;
+import io.loomchat.protocol.Input;
+import io.loomchat.protocol.Names;
+import io.loomchat.protocol.Request;
+import io.loomchat.protocol.Request.Hello;
+import io.loomchat.protocol.Request.Join;
+import io.loomchat.protocol.Request.Msg;
+import io.loomchat.protocol.Request.Nick;
+import io.loomchat.protocol.Request.Quit;
+import io.loomchat.protocol.Request.Replay;
+import io.loomchat.protocol.Request.Say;
+import io.loomchat.protocol.SafeText;
+import io.loomchat.protocol.TextRenderer;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * One person's chat as this client knows it: nick, registration, rooms and the current room, what each room
+ * has shown, who is where, and which requests still await their reply. Fed the server's events and the
+ * person's typed lines, it answers what to show and what to send, and after a lost connection what to send
+ * on the next one. No sockets, threads or clocks: the caller serializes every call (one lock) and carries
+ * the requests and lines where they go.
+ */
+public final class ChatState {
+
+    private final TextRenderer renderer;
+    private final Supplier<String> refs;
+    private final boolean json; // the screen prints the raw protocol lines instead of ours
+    private final boolean atTerminal; // a person who can pick another nick after a refusal
+    private final Rooms rooms = new Rooms();
+    private final Timeline timeline = new Timeline();
+    private final Roster roster = new Roster();
+    private final Outstanding outstanding = new Outstanding();
+
+    private Replay firstReplay = Replay.DEFAULT;
+    private String password; // the server's, sent with every hello
+    private boolean seedMembers;
+    private String nick;
+    private boolean registered; // on the current connection
+    private boolean everRegistered;
+    private String helloRef;
+    private String registrationError;
+    private String registrationErrorCode;
+    private String resumeToken;
+    private String epoch;
+    private Bye bye;
+    private boolean quitting;
+    private int connection; // numbers the connections, so a kept line knows whether it went out on this one
+    private List<String> rejoining = List.of(); // the rooms to rejoin, snapshot taken when resuming
+    private int messagesFromOthers;
+
+    /** {@code refs} makes a fresh ref for each request. */
+    public ChatState(ZoneId zone, Supplier<String> refs, boolean json, boolean atTerminal) {
+        this.renderer = new TextRenderer(zone);
+        this.refs = refs;
+        this.json = json;
+        this.atTerminal = atTerminal;
+    }
+
+    /** How much of the first room's history to ask for on connecting (the server's default otherwise). */
+    public void askHistoryOnJoin(int messages) {
+        firstReplay = Replay.last(messages);
+    }
+
+    public void usePassword(String serverPassword) {
+        password = serverPassword;
+    }
+
+    /** After each of our joins, ask quietly who is there, so that tab completion knows them. */
+    public void seedMembersForCompletion() {
+        seedMembers = true;
+    }
+
+    /** The first hello, on the first connection. */
+    public Request hello(String wantedNick, String room) {
+        return hello(wantedNick, room, firstReplay, null);
+    }
+
+    private Request hello(String wantedNick, String room, Replay replay, String resume) {
+        helloRef = refs.get();
+        registrationError = null;
+        registrationErrorCode = null;
+        return new Hello(wantedNick, room, replay, resume, password, helloRef);
+    }
+
+    // ---- what the server says ---------------------------------------------------------------------------
+
+    public Reaction received(Event event) {
+        if (event instanceof Event.Ping) {
+            return Reaction.sending(new Request.Pong(null)); // the server checks we are alive; not for the screen
+        }
+        List<Shown> show = new ArrayList<>();
+        List<Request> send = new ArrayList<>();
+        roster.track(event);
+        boolean worthShowing = track(event, show, send);
+        worthShowing &= outstanding.settle(event);
+        if (json || !worthShowing || (event instanceof Bye && quitting)) {
+            return new Reaction(show, send);
+        }
+        String line = renderer.render(event, nick == null ? "" : nick, rooms.current());
+        if (line == null) {
+            return new Reaction(show, send);
+        }
+        show.add(switch (event) {
+            case ChatMessage m -> Shown.chat(line, m.from(), m.history() ? Emphasis.HISTORY
+                    : Emphasis.mentions(m.text(), nick) && !m.from().equalsIgnoreCase(nick) ? Emphasis.MENTION : Emphasis.NORMAL);
+            case PrivateMessage m -> Shown.chat(line, m.from(), m.from().equalsIgnoreCase(nick) ? Emphasis.NORMAL : Emphasis.MENTION);
+            default -> Shown.plain(line);
+        });
+        if (atTerminal && event instanceof ErrorReply && !registered) {
+            show.add(Shown.plain(TextRenderer.NOTICE + " choose another nick with /nick NAME"));
+        }
+        return new Reaction(show, send);
+    }
+
+    /** Updates what we know from one event; false if it is not worth showing. */
+    private boolean track(Event event, List<Shown> show, List<Request> send) {
+        switch (event) {
+            case Welcome w -> {
+                boolean again = everRegistered;
+                registered = true;
+                everRegistered = true;
+                nick = w.nick();
+                if (epoch != null && w.epoch() != null && !epoch.equals(w.epoch())) {
+                    timeline.forgetIds(); // a server that kept no history restarted: its ids began again
+                    show.add(Shown.plain(TextRenderer.NOTICE + " the server restarted without keeping history; "
+                            + "what was said meanwhile is lost"));
+                }
+                epoch = w.epoch();
+                resumeToken = w.resume();
+                return !again; // after a reconnect, "-!- reconnected" says it
+            }
+            case Joined j when j.nick().equalsIgnoreCase(nick) -> {
+                rooms.joined(j.room());
+                if (seedMembers) {
+                    String ref = refs.get();
+                    outstanding.expectQuietly(ref);
+                    send.add(new Request.Who(j.room(), ref));
+                }
+            }
+            case Left l when l.nick().equalsIgnoreCase(nick) -> rooms.left(l.room());
+            case Renamed r when r.old().equalsIgnoreCase(nick) -> nick = r.nick();
+            case ChatMessage m -> {
+                boolean fresh = timeline.place(m);
+                if (fresh && !m.history() && !m.from().equalsIgnoreCase(nick)) {
+                    messagesFromOthers++;
+                }
+                return fresh;
+            }
+            case PrivateMessage m when !m.from().equalsIgnoreCase(nick) -> messagesFromOthers++;
+            case HistoryEnd h when timeline.isCatchUp(h) -> {
+                // The replay of a join, or a page of what it could not hold: fetch on until caught up.
+                Request.History next = timeline.nextCatchUpPage(h, refs);
+                if (next != null) {
+                    send.add(next);
+                    return false;
+                }
+                return h.ref() == null && h.count() > 0;
+            }
+            case ErrorReply e when !registered && e.ref() != null && e.ref().equals(helloRef) -> {
+                registrationError = e.code() + ": " + e.message();
+                registrationErrorCode = e.code();
+            }
+            case Bye b -> bye = b;
+            default -> {
+            }
+        }
+        return true;
+    }
+
+    // ---- what the person types --------------------------------------------------------------------------
+
+    /** One typed line. A {@link Quit} among the requests to send means the person is leaving. */
+    public Reaction typed(String line) {
+        // No explicit room: the server resolves "the current room" in request order, so a script's
+        // "/join dev" followed by a line says that line in dev even before the join's notice arrives here.
+        return switch (Input.parse(line, null, refs.get())) {
+            case Input.Nothing n -> Reaction.NOTHING;
+            case Input.ShowHelp h -> new Reaction(TextRenderer.help().stream().map(Shown::plain).toList(), List.of());
+            case Input.Problem p -> Reaction.showing(TextRenderer.ERROR + " " + p.message());
+            case Input.Send s when s.request() instanceof Nick n && !everRegistered ->
+                    Reaction.sending(hello(n.nick(), null, Replay.DEFAULT, null));
+            case Input.Send s when s.request() instanceof Quit -> {
+                quitting = true;
+                yield Reaction.sending(s.request());
+            }
+            case Input.Send s when !everRegistered ->
+                    Reaction.showing(TextRenderer.ERROR + " not connected as anyone yet; choose a nick with /nick NAME");
+            case Input.Send s when s.request() instanceof Say || s.request() instanceof Msg -> keep(s.request(), line);
+            case Input.Send s when s.request() instanceof Request.History h && h.limit() == null && registered -> {
+                Request older = olderPage(h);
+                outstanding.expect(older.ref());
+                yield Reaction.sending(older);
+            }
+            case Input.Send s when !registered ->
+                    Reaction.showing(TextRenderer.ERROR + " not connected right now; reconnecting, try again in a moment");
+            case Input.Send s -> {
+                outstanding.expect(s.request().ref());
+                yield Reaction.sending(s.request());
+            }
+        };
+    }
+
+    /** A said or private line is kept until acknowledged; while disconnected it waits for the reconnect. */
+    private Reaction keep(Request line, String typed) {
+        outstanding.keep(line, registered ? connection : Outstanding.NOT_SENT);
+        return registered ? Reaction.sending(line)
+                : Reaction.showing(TextRenderer.NOTICE + " not connected; will send when reconnected: " + SafeText.neutralize(typed));
+    }
+
+    /** "/history" without a number: the 20 messages before the oldest this screen has shown of the room. */
+    private Request olderPage(Request.History asked) {
+        String room = asked.room() != null ? asked.room() : rooms.current();
+        return new Request.History(room, timeline.oldestShown(room), null, Input.DEFAULT_HISTORY, asked.ref());
+    }
+
+    /** The quit to send when the person leaves other than by typing /quit. */
+    public Request farewell() {
+        quitting = true;
+        return new Quit(null, refs.get());
+    }
+
+    /** The person is leaving (or gave up): no reconnecting, and the server's bye is not worth showing. */
+    public void leaving() {
+        quitting = true;
+    }
+
+    /** Asks who is in the current room; the reply (shown) seeds the roster, which notices keep current. */
+    public Request askWho() {
+        return new Request.Who(null, refs.get());
+    }
+
+    // ---- losing and regaining the connection ------------------------------------------------------------
+
+    /** The connection is gone: nothing is registered, and who is where is unknown until we are back. */
+    public void connectionLost() {
+        registered = false;
+        bye = null;
+        roster.clear();
+    }
+
+    /**
+     * The hello for a new connection: the same nick with the resume token (which takes it back even from
+     * our own ghost session), joining the first room with what was missed after its last seen id.
+     */
+    public Request resumeHello() {
+        connection++;
+        rejoining = rooms.all();
+        return hello(nick, firstRejoined(), timeline.catchUp(firstRejoined()), resumeToken);
+    }
+
+    /** Someone took the nick while we were away: try a variant of it, without the token. */
+    public Reaction helloAsAnother() {
+        String other = nick.length() < Names.MAX_NICK_CHARS ? nick + "_" : nick.substring(0, nick.length() - 1) + "_";
+        Request hello = hello(other, firstRejoined(), timeline.catchUp(firstRejoined()), null);
+        return new Reaction(List.of(Shown.plain(TextRenderer.NOTICE + " " + nick + " is taken now; trying " + other)), List.of(hello));
+    }
+
+    private String firstRejoined() {
+        return rejoining.isEmpty() ? null : rejoining.getFirst();
+    }
+
+    /**
+     * Once welcomed back: the joins of the other rooms, each after its last seen id (forgotten if the server's
+     * history began anew), then every line not acknowledged, re-sent with its original ref so that the server
+     * answers what it already had instead of saying it twice.
+     */
+    public List<Request> rejoinAndResend() {
+        List<Request> resend = outstanding.resendOn(connection);
+        List<Request> send = new ArrayList<>();
+        for (String room : rejoining.subList(Math.min(1, rejoining.size()), rejoining.size())) {
+            send.add(new Join(room, timeline.catchUp(room), null));
+        }
+        send.addAll(resend);
+        return send;
+    }
+
+    // ---- what the client asks about ---------------------------------------------------------------------
+
+    public boolean isRegistered() {
+        return registered;
+    }
+
+    public boolean wasEverRegistered() {
+        return everRegistered;
+    }
+
+    /** Registered and in the first room: the server's join notice follows its welcome. */
+    public boolean isSettled() {
+        return registered && !rooms.isEmpty();
+    }
+
+    /** Why the last hello was refused ("code: message"), or null. */
+    public String registrationError() {
+        return registrationError;
+    }
+
+    public boolean nickTaken() {
+        return ErrorCode.NICK_TAKEN.wireName().equals(registrationErrorCode);
+    }
+
+    public String nick() {
+        return nick;
+    }
+
+    public Rooms rooms() {
+        return rooms;
+    }
+
+    public String prompt() {
+        String current = rooms.current();
+        return current == null ? "> " : "[" + current + "] > ";
+    }
+
+    /** The server's last word on this connection, if it sent one. */
+    public Bye bye() {
+        return bye;
+    }
+
+    public boolean isQuitting() {
+        return quitting;
+    }
+
+    public int membersIn(String room) {
+        return roster.count(room);
+    }
+
+    /** Everyone known to share a room with us, as they write their nicks: for tab completion. */
+    public Set<String> knownNicks() {
+        return roster.othersThan(nick);
+    }
+
+    public int messagesFromOthers() {
+        return messagesFromOthers;
+    }
+
+    /** Whether every request sent has had its reply (its acknowledgement or an error). */
+    public boolean allAnswered() {
+        return outstanding.allAnswered();
+    }
+}

@@ -1,0 +1,75 @@
+package io.loomchat.cli.chat;
+
+import io.loomchat.protocol.ErrorCode;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.ErrorReply;
+import io.loomchat.protocol.Request;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Requests still waiting for the server's reply, by ref. Said and private lines are kept whole until
+ * acknowledged, with the connection they last went out on, so that a reconnect re-sends exactly those
+ * the server may not have, with their original refs (the server recognizes a ref it already acknowledged
+ * and answers with the original message instead of saying it twice).
+ */
+final class Outstanding {
+
+    /** A kept line's connection when it has not gone out on any yet. */
+    static final int NOT_SENT = -1;
+
+    private record Kept(Request line, int sentOn) {
+    }
+
+    private final Set<String> unanswered = new HashSet<>();
+    private final Set<String> quiet = new HashSet<>(); // replies not for the screen
+    private final Map<String, Kept> kept = new LinkedHashMap<>(); // in the order typed
+
+    void expect(String ref) {
+        unanswered.add(ref);
+    }
+
+    /** A request of our own making whose reply the person did not ask to see. */
+    void expectQuietly(String ref) {
+        quiet.add(ref);
+    }
+
+    void keep(Request line, int sentOn) {
+        kept.put(line.ref(), new Kept(line, sentOn));
+        unanswered.add(line.ref());
+    }
+
+    /** Settles the request {@code reply} answers; false if that reply is not for the screen. */
+    boolean settle(Event reply) {
+        String ref = reply.ref();
+        if (ref == null) {
+            return true;
+        }
+        unanswered.remove(ref);
+        if (!(reply instanceof ErrorReply e && ErrorCode.RATE_LIMITED.wireName().equals(e.code()))) {
+            kept.remove(ref); // a line refused by flood control stays kept, and goes out again after a reconnect
+        }
+        return !quiet.remove(ref);
+    }
+
+    /** The kept lines that did not go out on {@code connection}, now marked as sent on it; in the order typed. */
+    List<Request> resendOn(int connection) {
+        List<Request> resend = new ArrayList<>();
+        for (Map.Entry<String, Kept> entry : kept.entrySet()) {
+            if (entry.getValue().sentOn() != connection) { // typed since the welcome: already sent on this one
+                resend.add(entry.getValue().line());
+                entry.setValue(new Kept(entry.getValue().line(), connection));
+                unanswered.add(entry.getKey());
+            }
+        }
+        return resend;
+    }
+
+    boolean allAnswered() {
+        return unanswered.isEmpty();
+    }
+}

@@ -1,0 +1,71 @@
+package io.loomchat.cli.chat;
+
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.Joined;
+import io.loomchat.protocol.Event.Left;
+import io.loomchat.protocol.Event.Members;
+import io.loomchat.protocol.Event.Renamed;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who is in each room, kept current from the server's notices: for scripts that wait for company and for
+ * tab completion. Nicks are compared case-insensitively and shown as their owners write them.
+ */
+final class Roster {
+
+    private final Map<String, Set<String>> members = new HashMap<>(); // room -> nick keys
+    private final Map<String, String> written = new HashMap<>(); // nick key -> nick as written
+
+    void track(Event event) {
+        switch (event) {
+            case Members m -> {
+                Set<String> nicks = new HashSet<>();
+                m.nicks().forEach(n -> nicks.add(remember(n)));
+                members.put(m.room(), nicks);
+            }
+            case Joined j -> members.computeIfAbsent(j.room(), r -> new HashSet<>()).add(remember(j.nick()));
+            case Left l -> members.computeIfAbsent(l.room(), r -> new HashSet<>()).remove(l.nick().toLowerCase(Locale.ROOT));
+            case Renamed r -> members.values().forEach(set -> {
+                if (set.remove(r.old().toLowerCase(Locale.ROOT))) {
+                    set.add(remember(r.nick()));
+                }
+            });
+            default -> {
+            }
+        }
+    }
+
+    private String remember(String nickAsWritten) {
+        String key = nickAsWritten.toLowerCase(Locale.ROOT);
+        written.put(key, nickAsWritten);
+        return key;
+    }
+
+    int count(String room) {
+        return members.getOrDefault(room, Set.of()).size();
+    }
+
+    /** Everyone known to share a room with {@code me}, as they write their nicks. */
+    Set<String> othersThan(String me) {
+        Set<String> nicks = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (Set<String> room : members.values()) {
+            for (String key : room) {
+                nicks.add(written.getOrDefault(key, key));
+            }
+        }
+        if (me != null) {
+            nicks.remove(me);
+        }
+        return nicks;
+    }
+
+    /** After a lost connection: the rejoins' notices and who-replies build it again. */
+    void clear() {
+        members.clear();
+    }
+}

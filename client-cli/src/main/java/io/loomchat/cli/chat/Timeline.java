@@ -1,0 +1,98 @@
+package io.loomchat.cli.chat;
+
+import io.loomchat.protocol.Event.ChatMessage;
+import io.loomchat.protocol.Event.HistoryEnd;
+import io.loomchat.protocol.Request;
+import io.loomchat.protocol.Request.Replay;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Where each room's messages stand on this screen, by message id: the newest shown (a reconnect catches up
+ * after it, and a live line at or below it was shown already), the oldest shown ({@code /history} pages back
+ * from it), and a gap too long for one replay that is being fetched page by page.
+ */
+final class Timeline {
+
+    /** The largest page of missed messages asked for at once when catching up. */
+    static final int CATCH_UP_PAGE = 500;
+
+    private final Map<String, Long> lastSeen = new HashMap<>(); // room -> newest message id shown
+    private final Map<String, Long> oldestShown = new HashMap<>(); // room -> where /history pages back from
+    private final Map<String, Long> replayCursor = new HashMap<>(); // room -> newest id replayed so far
+    private final Map<String, Long> catchUpUntil = new HashMap<>(); // room -> end of a gap being paged
+    private final Set<String> catchUpRefs = new HashSet<>(); // refs of our own catch-up pages
+
+    /**
+     * Places one message; false if it must not be shown: a live line at or below the newest shown (the
+     * second acknowledgement of a resent line that the catch-up replay already showed), or a catch-up page
+     * line past the gap (shown live already).
+     */
+    boolean place(ChatMessage m) {
+        oldestShown.merge(m.room(), m.id(), Math::min);
+        long seen = lastSeen.getOrDefault(m.room(), 0L);
+        if (m.history()) {
+            Long gapEnd = catchUpUntil.get(m.room());
+            if (gapEnd != null && m.id() > gapEnd) {
+                return false;
+            }
+            replayCursor.put(m.room(), m.id());
+            if (gapEnd == null && m.id() > seen) {
+                lastSeen.put(m.room(), m.id()); // a join's replay: live lines continue from here
+            }
+            return true;
+        }
+        if (m.id() <= seen) {
+            return false;
+        }
+        lastSeen.put(m.room(), m.id());
+        return true;
+    }
+
+    /**
+     * Whether {@code end} closes a join's replay (no ref) or one of our own catch-up pages, rather than a
+     * page the person asked for with /history.
+     */
+    boolean isCatchUp(HistoryEnd end) {
+        return end.ref() == null || catchUpRefs.remove(end.ref());
+    }
+
+    /**
+     * After a join's replay or a catch-up page: the next page of the gap to ask for (a replay holds at most
+     * what fits half the server's outbox), or null once caught up.
+     */
+    Request.History nextCatchUpPage(HistoryEnd end, Supplier<String> refs) {
+        long cursor = replayCursor.getOrDefault(end.room(), 0L);
+        long gapEnd = end.ref() == null ? end.last() : catchUpUntil.getOrDefault(end.room(), end.last());
+        if (end.more() && cursor < gapEnd) {
+            catchUpUntil.put(end.room(), gapEnd);
+            String ref = refs.get();
+            catchUpRefs.add(ref);
+            return new Request.History(end.room(), null, cursor, CATCH_UP_PAGE, ref);
+        }
+        catchUpUntil.remove(end.room());
+        if (end.ref() == null) {
+            lastSeen.merge(end.room(), end.last(), Math::max);
+        }
+        return null;
+    }
+
+    /** What to ask for when (re)joining {@code room}: everything after the newest shown, else the server's default. */
+    Replay catchUp(String room) {
+        Long id = room == null ? null : lastSeen.get(room);
+        return id == null ? Replay.DEFAULT : Replay.after(id);
+    }
+
+    /** Where "/history" pages back from in {@code room}: its oldest message shown, or null for the latest. */
+    Long oldestShown(String room) {
+        return room == null ? null : oldestShown.get(room);
+    }
+
+    /** The server restarted without its history: its ids began again, so ours mean nothing there. */
+    void forgetIds() {
+        lastSeen.clear();
+    }
+}
