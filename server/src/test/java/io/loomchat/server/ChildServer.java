@@ -1,5 +1,6 @@
 package io.loomchat.server;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,10 @@ record ChildServer(Process process, int port, Path log) implements AutoCloseable
         }
         command.add(java);
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerCommand.class.getName(),
+        // The child runs on the class path: tests run inside the server module, whose jars are on the module path.
+        String modules = System.getProperty("jdk.module.path");
+        String classpath = (modules == null ? "" : modules + File.pathSeparator) + System.getProperty("java.class.path");
+        command.addAll(List.of("-cp", classpath, ServerCommand.class.getName(),
                 "--host", "127.0.0.1", "--port", "0"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

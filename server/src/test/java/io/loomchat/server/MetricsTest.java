@@ -3,10 +3,10 @@ package io.loomchat.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -14,12 +14,16 @@ import org.junit.jupiter.api.Test;
 class MetricsTest extends ServerTestSupport {
 
     private String scrape() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
-        return response.body();
+        // java.base's client: the server module does not read java.net.http, and its tests run inside it.
+        HttpURLConnection http = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")
+                .toURL().openConnection();
+        try (InputStream body = http.getInputStream()) {
+            assertEquals(200, http.getResponseCode());
+            assertTrue(String.valueOf(http.getContentType()).startsWith("text/plain; version=0.0.4"));
+            return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            http.disconnect();
+        }
     }
 
     private static long value(String text, String series) {
