@@ -124,28 +124,28 @@ public final class BenchCommand implements Callable<Integer> {
                     section("Fan-out, open loop at full speed: one sender, S receivers, ~100-byte messages");
                     for (int s : receivers) {
                         int messages = Math.max(1_000, deliveries / s);
-                        FanOut.Setup setup = new FanOut.Setup(s, messages, 0, Math.min(2_000, messages / 2), 0);
+                        FanOutWorkload.Setup setup = new FanOutWorkload.Setup(s, messages, 0, Math.min(2_000, messages / 2), 0);
                         for (Peer peer : chosen) {
-                            measure("fanout", peer, "S=" + s + " msgs=" + messages, server -> FanOut.run(server, setup));
+                            measure("fanout", peer, "S=" + s + " msgs=" + messages, server -> FanOutWorkload.run(server, setup));
                         }
                     }
                 }
                 case "rates" -> {
                     section("Fan-out at fixed rates to 100 receivers: latency below saturation");
                     for (int rate : rates) {
-                        FanOut.Setup setup = new FanOut.Setup(100, Math.max(300, rate * rateSeconds), rate,
+                        FanOutWorkload.Setup setup = new FanOutWorkload.Setup(100, Math.max(300, rate * rateSeconds), rate,
                                 Math.min(1_000, rate), 0);
                         for (Peer peer : chosen) {
-                            measure("rates", peer, rate + " msg/s", server -> FanOut.run(server, setup));
+                            measure("rates", peer, rate + " msg/s", server -> FanOutWorkload.run(server, setup));
                         }
                     }
                 }
                 case "slow" -> {
                     section("Fan-out to 100 receivers while one more receiver has stopped reading");
                     int messages = Math.max(1_000, deliveries / 100);
-                    FanOut.Setup setup = new FanOut.Setup(100, messages, 0, Math.min(2_000, messages / 2), 1);
+                    FanOutWorkload.Setup setup = new FanOutWorkload.Setup(100, messages, 0, Math.min(2_000, messages / 2), 1);
                     for (Peer peer : chosen) {
-                        measure("slow", peer, "S=100+1 stuck", server -> FanOut.run(server, setup));
+                        measure("slow", peer, "S=100+1 stuck", server -> FanOutWorkload.run(server, setup));
                     }
                 }
                 case "scale" -> {
@@ -159,9 +159,9 @@ public final class BenchCommand implements Callable<Integer> {
                 case "chatroom" -> {
                     section("Chat room: " + chatClients + " clients at a human rate (a line per ~2 s), 5 bursty "
                             + "(10 lines per ~5 s), everyone receives everything, " + chatSeconds + " s");
-                    ChatRoom.Setup setup = new ChatRoom.Setup(chatClients, 5, chatSeconds);
+                    ChatRoomWorkload.Setup setup = new ChatRoomWorkload.Setup(chatClients, 5, chatSeconds);
                     for (Peer peer : chosen) {
-                        measure("chatroom", peer, "C=" + chatClients, server -> ChatRoom.run(server, setup));
+                        measure("chatroom", peer, "C=" + chatClients, server -> ChatRoomWorkload.run(server, setup));
                     }
                 }
                 case "soak" -> {

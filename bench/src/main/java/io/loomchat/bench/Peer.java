@@ -79,14 +79,14 @@ enum Peer {
     }
 
     /** Opens a client connection and does what it takes to receive the room's traffic. */
-    ChatClient connect(int port, String name, InetAddress local) throws IOException {
+    LoadClient connect(int port, String name, InetAddress local) throws IOException {
         Socket socket = new Socket();
         socket.setTcpNoDelay(true);
         if (local != null) {
             socket.bind(new InetSocketAddress(local, 0));
         }
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
-        ChatClient client = new ChatClient(this, socket, name);
+        LoadClient client = new LoadClient(this, socket, name);
         client.handshake();
         return client;
     }

@@ -41,7 +41,7 @@ final class Scale {
     static Map<String, Double> run(ServerProcess server, int connections) throws Exception {
         server.collectGarbage();
         long baseline = server.rssKiB();
-        List<ChatClient> clients = new ArrayList<>(connections);
+        List<LoadClient> clients = new ArrayList<>(connections);
         int errors = 0;
         String firstError = null;
         long start = System.nanoTime();
@@ -60,7 +60,7 @@ final class Scale {
 
         // Broadcasts to everyone: a few to warm up (a JIT compiles the path), then the median of several.
         Broadcasts broadcasts = new Broadcasts(clients);
-        ChatClient sender = server.peer.connect(server.port, "announcer", null);
+        LoadClient sender = server.peer.connect(server.port, "announcer", null);
         Thread echo = Thread.ofVirtual().start(sender::drain);
         List<Double> millis = new ArrayList<>();
         long reached = 0;
@@ -97,14 +97,14 @@ final class Scale {
         record Result(long reached, double millis) {
         }
 
-        private final List<ChatClient> clients;
+        private final List<LoadClient> clients;
         private final List<Thread> readers = new ArrayList<>();
         private volatile CountDownLatch arrivals = new CountDownLatch(0);
         private final AtomicLong lastArrival = new AtomicLong();
 
-        Broadcasts(List<ChatClient> clients) {
+        Broadcasts(List<LoadClient> clients) {
             this.clients = clients;
-            for (ChatClient c : clients) {
+            for (LoadClient c : clients) {
                 readers.add(Thread.ofVirtual().start(() -> {
                     long[] p = new long[3];
                     try {
@@ -119,7 +119,7 @@ final class Scale {
             }
         }
 
-        Result send(ChatClient sender, int seq) throws Exception {
+        Result send(LoadClient sender, int seq) throws Exception {
             CountDownLatch latch = new CountDownLatch(clients.size());
             arrivals = latch;
             lastArrival.set(0);
@@ -131,7 +131,7 @@ final class Scale {
         }
 
         void close() throws InterruptedException {
-            clients.forEach(ChatClient::close);
+            clients.forEach(LoadClient::close);
             for (Thread t : readers) {
                 t.join(1000);
             }

@@ -42,7 +42,7 @@ final class Soak {
                 List.of("--metrics-port", String.valueOf(metricsPort)))) {
             server.collectGarbage();
             long rssBefore = server.rssKiB();
-            List<ChatClient> people = new ArrayList<>();
+            List<LoadClient> people = new ArrayList<>();
             for (int i = 0; i < setup.people(); i++) {
                 people.add(Peer.LOOMCHAT.connect(server.port, "p" + i, Scale.localAddress(i)));
             }
@@ -53,7 +53,7 @@ final class Soak {
             java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < people.size(); i++) {
-                ChatClient c = people.get(i);
+                LoadClient c = people.get(i);
                 int me = i;
                 threads.add(Thread.ofVirtual().start(() -> {
                     long[] p = new long[3];
@@ -78,10 +78,10 @@ final class Soak {
             long end = start + TimeUnit.SECONDS.toNanos(setup.seconds());
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < people.size(); i++) {
-                ChatClient c = people.get(i);
+                LoadClient c = people.get(i);
                 int me = i;
                 workers.add(Thread.ofVirtual().start(
-                        () -> ChatRoom.talk(c, me, PERSON_INTERVAL_NANOS, 1, start, end, sent)));
+                        () -> ChatRoomWorkload.talk(c, me, PERSON_INTERVAL_NANOS, 1, start, end, sent)));
             }
             AtomicLong abuserConnections = new AtomicLong();
             for (int i = 0; i < setup.flooders(); i++) {
@@ -112,7 +112,7 @@ final class Soak {
             }
             String metrics = scrape(metricsPort);
             closing.set(true);
-            people.forEach(ChatClient::close);
+            people.forEach(LoadClient::close);
             for (Thread t : threads) {
                 t.join(2000);
             }
@@ -157,7 +157,7 @@ final class Soak {
     /** Sends as fast as it can, reading what comes back; reconnects when cut off. */
     private static void flood(int port, int me, long end, AtomicLong connections) {
         while (System.nanoTime() < end) {
-            try (ChatClient c = Peer.LOOMCHAT.connect(port, "f" + me, null)) {
+            try (LoadClient c = Peer.LOOMCHAT.connect(port, "f" + me, null)) {
                 connections.incrementAndGet();
                 Thread drain = Thread.ofVirtual().start(c::drain);
                 long seq = 0;

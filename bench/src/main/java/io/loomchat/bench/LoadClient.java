@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * One benchmark client of any {@link Peer}: sends chat lines carrying a payload, and reads lines, of which
  * those carrying a payload ({@code ~SEQ NANOS ...}) are deliveries. Speaks each peer's own protocol.
  */
-final class ChatClient implements AutoCloseable {
+final class LoadClient implements AutoCloseable {
 
     private static final byte[] CRLF = {'\r', '\n'};
 
@@ -21,7 +21,7 @@ final class ChatClient implements AutoCloseable {
     private final BoundedLineReader in;
     final String name;
 
-    ChatClient(Peer peer, Socket socket, String name) throws IOException {
+    LoadClient(Peer peer, Socket socket, String name) throws IOException {
         this.peer = peer;
         this.socket = socket;
         this.out = new BufferedOutputStream(socket.getOutputStream(), 4096);

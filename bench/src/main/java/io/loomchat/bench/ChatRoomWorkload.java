@@ -16,7 +16,7 @@ import org.HdrHistogram.Histogram;
  * of them bursty (pasting ten lines at once); everyone receives everything. Reports latency and the
  * server's CPU time per delivered message.
  */
-final class ChatRoom {
+final class ChatRoomWorkload {
 
     record Setup(int clients, int bursty, int seconds) {
     }
@@ -25,11 +25,11 @@ final class ChatRoom {
     private static final long BURST_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int BURST_LINES = 10;
 
-    private ChatRoom() {
+    private ChatRoomWorkload() {
     }
 
     static Map<String, Double> run(ServerProcess server, Setup setup) throws Exception {
-        List<ChatClient> clients = new ArrayList<>();
+        List<LoadClient> clients = new ArrayList<>();
         for (int i = 0; i < setup.clients(); i++) {
             clients.add(server.peer.connect(server.port, "c" + i, Scale.localAddress(i)));
         }
@@ -38,7 +38,7 @@ final class ChatRoom {
         AtomicLong sentCount = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) {
-            ChatClient c = clients.get(i);
+            LoadClient c = clients.get(i);
             int me = i;
             Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
             histograms.add(h);
@@ -62,7 +62,7 @@ final class ChatRoom {
         long end = start + TimeUnit.SECONDS.toNanos(setup.seconds());
         List<Thread> talkers = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) {
-            ChatClient c = clients.get(i);
+            LoadClient c = clients.get(i);
             int me = i;
             boolean bursty = i < setup.bursty();
             talkers.add(Thread.ofVirtual().start(() -> talk(c, me, bursty, start, end, sentCount)));
@@ -78,7 +78,7 @@ final class ChatRoom {
         }
         long cpu = server.cpuNanos() - cpuBefore;
         long delivered = deliveries.get() - deliveriesBefore;
-        clients.forEach(ChatClient::close);
+        clients.forEach(LoadClient::close);
         for (Thread t : threads) {
             t.join(1000);
         }
@@ -97,7 +97,7 @@ final class ChatRoom {
         return result;
     }
 
-    private static void talk(ChatClient c, int me, boolean bursty, long start, long end, AtomicLong sent) {
+    private static void talk(LoadClient c, int me, boolean bursty, long start, long end, AtomicLong sent) {
         talk(c, me, bursty ? BURST_INTERVAL_NANOS : HUMAN_INTERVAL_NANOS, bursty ? BURST_LINES : 1, start, end, sent);
     }
 
@@ -105,7 +105,7 @@ final class ChatRoom {
      * Talks like a person until {@code end}: {@code lines} lines at a time, on average once per
      * {@code interval}, with jitter; the first turn falls anywhere in the first interval.
      */
-    static void talk(ChatClient c, int me, long interval, int lines, long start, long end, AtomicLong sent) {
+    static void talk(LoadClient c, int me, long interval, int lines, long start, long end, AtomicLong sent) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long next = start + random.nextLong(interval); // spread the first lines out
         long seq = 0;

@@ -17,19 +17,19 @@ import org.HdrHistogram.Histogram;
  * ({@code rate == 0}) or at a fixed rate, where latency runs from each message's scheduled send time, so a
  * stall is not hidden by the sender waiting for it (coordinated omission).
  */
-final class FanOut {
+final class FanOutWorkload {
 
     record Setup(int receivers, int messages, int rate, int warmup, int stalled) {
     }
 
-    private FanOut() {
+    private FanOutWorkload() {
     }
 
     static Map<String, Double> run(ServerProcess server, Setup setup) throws Exception {
         List<Receiver> receivers = new ArrayList<>();
         List<Socket> stalled = new ArrayList<>();
         for (int i = 0; i < setup.receivers(); i++) {
-            ChatClient client = server.peer.connect(server.port, "r" + i, Scale.localAddress(i));
+            LoadClient client = server.peer.connect(server.port, "r" + i, Scale.localAddress(i));
             receivers.add(new Receiver(client, setup.warmup()));
         }
         for (int i = 0; i < setup.stalled(); i++) {
@@ -37,11 +37,11 @@ final class FanOut {
             Socket socket = new Socket();
             socket.setReceiveBufferSize(4096);
             socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.port));
-            ChatClient client = new ChatClient(server.peer, socket, "stuck" + i);
+            LoadClient client = new LoadClient(server.peer, socket, "stuck" + i);
             client.handshake();
             stalled.add(socket);
         }
-        ChatClient sender = server.peer.connect(server.port, "sender", null);
+        LoadClient sender = server.peer.connect(server.port, "sender", null);
         Thread echo = Thread.ofVirtual().start(sender::drain); // a Loomchat sender also receives its own lines
         receivers.forEach(Receiver::start);
 
@@ -130,7 +130,7 @@ final class FanOut {
 
     /** One receiving client, read by its own virtual thread. */
     private static final class Receiver {
-        final ChatClient client;
+        final LoadClient client;
         final int warmup;
         final Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         final AtomicLong received = new AtomicLong();
@@ -140,7 +140,7 @@ final class FanOut {
         volatile boolean closedEarly;
         Thread thread;
 
-        Receiver(ChatClient client, int warmup) {
+        Receiver(LoadClient client, int warmup) {
             this.client = client;
             this.warmup = warmup;
         }
