@@ -101,17 +101,16 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
 
     @Override
     public void line(Link from, byte[] line, int length) {
-        if (json) {
-            screen.show(SafeText.neutralize(new String(line, 0, length, StandardCharsets.UTF_8)));
-        }
         Event event;
         try {
             event = Codec.decodeEvent(line, 0, length);
         } catch (ProtocolException e) {
-            if (!json) {
-                screen.show(TextRenderer.ERROR + " unreadable line from the server: " + SafeText.neutralize(e.getMessage()));
-            }
+            screen.show(json ? SafeText.neutralize(new String(line, 0, length, StandardCharsets.UTF_8))
+                    : TextRenderer.ERROR + " unreadable line from the server: " + SafeText.neutralize(e.getMessage()));
             return;
+        }
+        if (json && !chat.read(s -> s.isGreeting(event))) {
+            screen.show(SafeText.neutralize(new String(line, 0, length, StandardCharsets.UTF_8)));
         }
         Reaction reaction = chat.update(s -> {
             Reaction r = s.received(event);

@@ -81,7 +81,7 @@ final class Decoding {
             case "oper" -> new Request.Oper(f.string("name"), f.string("password"), f.ref);
             case "kick" -> new Request.Kick(f.optString("room"), f.string("nick"), f.optString("reason"), f.ref);
             case "ban" -> new Request.Ban(f.optString("nick"), f.optString("address"), f.optSeconds("seconds"),
-                    f.optString("reason"), f.ref);
+                    f.optString("reason"), f.optBool("with_address"), f.ref);
             case "unban" -> new Request.Unban(f.optString("nick"), f.optString("address"), f.ref);
             case "mute" -> new Request.Mute(f.optString("room"), f.string("nick"), f.optSeconds("seconds"), f.ref);
             case "unmute" -> new Request.Unmute(f.optString("room"), f.string("nick"), f.ref);

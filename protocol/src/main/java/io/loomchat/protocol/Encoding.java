@@ -80,6 +80,7 @@ final class Encoding {
                 optional(g, "address", m.address());
                 optionalNumber(g, "seconds", m.seconds());
                 optional(g, "reason", m.reason());
+                flag(g, "with_address", m.withAddress());
             }
             case Request.Unban m -> {
                 type(g, "unban");

@@ -56,7 +56,7 @@ public final class Input {
             new Command("/ping", "check that the server answers"),
             new Command("/oper NAME PASSWORD", "log in as an operator"),
             new Command("/kick NICK [REASON]", "operators: remove someone from the current room"),
-            new Command("/ban WHO [TIME] [REASON]", "operators: ban a nick and its address, or an address (TIME: 30m, 2h, 1d; 0 until restart)"),
+            new Command("/ban WHO [+address] [TIME] [REASON]", "operators: ban a nick (+address: and where it connects from), or an address (TIME: 30m, 2h, 1d; 0 until restart)"),
             new Command("/unban WHO", "operators: lift a ban on a nick or an address"),
             new Command("/mute NICK [TIME]", "operators: silence someone in the current room"),
             new Command("/unmute NICK", "operators: let them speak again"),
@@ -122,15 +122,18 @@ public final class Input {
             }
             case "ban" -> {
                 if (rest.isEmpty()) {
-                    yield usage("/ban NICK|ADDRESS [TIME] [REASON]");
+                    yield usage("/ban NICK [+address]|ADDRESS [TIME] [REASON]");
                 }
                 String[] parts = rest.split("\\s+", 2);
                 String after = parts.length > 1 ? parts[1] : "";
+                // "+address" right after the nick: ban where it connects from too (never by default).
+                boolean withAddress = !isAddress(parts[0]) && firstWord(after).equals("+address");
+                after = withAddress ? after.substring("+address".length()).strip() : after;
                 Long seconds = after.isEmpty() ? null : seconds(firstWord(after));
                 String reason = seconds == null ? after : after.substring(firstWord(after).length()).strip();
                 reason = reason.isEmpty() ? null : reason;
                 yield new Send(isAddress(parts[0]) ? new Request.Ban(null, parts[0], seconds, reason, ref)
-                        : new Request.Ban(parts[0], null, seconds, reason, ref));
+                        : new Request.Ban(parts[0], null, seconds, reason, withAddress, ref));
             }
             case "unban" -> rest.isEmpty() ? usage("/unban NICK|ADDRESS") : new Send(isAddress(firstWord(rest))
                     ? new Request.Unban(null, firstWord(rest), ref) : new Request.Unban(firstWord(rest), null, ref));

@@ -143,10 +143,16 @@ public sealed interface Request extends Message {
     }
 
     /**
-     * Operators only: bans a nick and the address it connects from, or an address, for {@code seconds}
-     * (the server's default when null; 0 until the server restarts). Exactly one of nick and address.
+     * Operators only: bans a nick, or an address, for {@code seconds} (the server's default when null; 0
+     * until the server restarts). Exactly one of nick and address. With {@code withAddress}, a nick's ban
+     * also covers the address its holder connects from: only when asked, since others may share it.
      */
-    record Ban(String nick, String address, Long seconds, String reason, String ref) implements Request {
+    record Ban(String nick, String address, Long seconds, String reason, boolean withAddress, String ref)
+            implements Request {
+        /** A ban of the nick alone, or of an address. */
+        public Ban(String nick, String address, Long seconds, String reason, String ref) {
+            this(nick, address, seconds, reason, false, ref);
+        }
     }
 
     /** Operators only: lifts the ban on a nick (and the address banned with it) or on an address. */

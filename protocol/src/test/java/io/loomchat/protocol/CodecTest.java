@@ -73,6 +73,7 @@ class CodecTest {
                 new Request.Kick(null, "troll", "spam", null),
                 new Request.Ban("troll", null, 3600L, "spam", "r18"),
                 new Request.Ban(null, "192.0.2.7", null, null, null),
+                new Request.Ban("troll", null, 60L, null, true, "r19"),
                 new Request.Unban(null, "192.0.2.7", null),
                 new Request.Mute("dev", "loud", 600L, "r19"),
                 new Request.Unmute(null, "loud", null));

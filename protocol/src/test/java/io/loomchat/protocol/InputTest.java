@@ -55,6 +55,8 @@ class InputTest {
         assertEquals(new Request.Ban("troll", null, 1800L, "spam", "r"), sent("/ban troll 30m spam"));
         assertEquals(new Request.Ban("troll", null, null, "spam links", "r"), sent("/ban troll spam links"));
         assertEquals(new Request.Ban(null, "192.0.2.7", 0L, null, "r"), sent("/ban 192.0.2.7 0"));
+        assertEquals(new Request.Ban("troll", null, 86400L, "spam", true, "r"), sent("/ban troll +address 1d spam"));
+        assertEquals(new Request.Ban("troll", null, null, null, true, "r"), sent("/ban troll +address"));
         assertEquals(new Request.Unban(null, "2001:db8::7", "r"), sent("/unban 2001:db8::7"));
         assertEquals(new Request.Unban("troll", null, "r"), sent("/unban troll"));
         assertEquals(new Request.Mute("lobby", "loud", 86_400L, "r"), sent("/mute loud 1d"));

@@ -19,6 +19,8 @@ import io.loomchat.server.history.JournalDirectory;
 import io.loomchat.server.ops.Metrics;
 import io.loomchat.server.ops.MetricsEndpoint;
 
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -72,6 +74,7 @@ public final class ChatServer implements AutoCloseable {
     private final DescriptorBudget descriptors;
     private final HistoryBudget historyBudget;
     private final OutboxBudget outboxBudget;
+    private final byte[] greeting;
     private volatile boolean stopping;
 
     private ChatServer(ServerConfig config, Clock clock, Ticker ticker, SSLContext tls) throws IOException {
@@ -99,8 +102,22 @@ public final class ChatServer implements AutoCloseable {
         this.listener = tls == null ? new ServerSocket() : tlsListener(tls);
         listener.setReuseAddress(true);
         listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
+        this.greeting = Codec.encode(new Event.Notice(greetingText(config), null));
         this.watchdog = new Watchdog(this, ticker);
         this.acceptor = new Acceptor(listener, config.host() + ":" + listener.getLocalPort(), this::admit);
+    }
+
+    /** What every connection hears first; see docs/PROTOCOL.md#greeting. */
+    static String greetingText(ServerConfig config) {
+        String name = config.serverName().equals("loomchat") ? "loomchat" : config.serverName() + " (loomchat)";
+        return name + ", protocol " + Codec.PROTOCOL_VERSION + ": "
+                + (config.password() == null ? "type your nick to chat" : "type your nick and the server password to chat")
+                + ", /help for commands; programs send a hello first (see docs/PROTOCOL.md)";
+    }
+
+    /** The encoded greeting line, the same for every connection. */
+    public byte[] greeting() {
+        return greeting;
     }
 
     /** Binds and starts serving. With port 0 the system picks a free port; {@link #port()} tells which. */

@@ -169,6 +169,10 @@ public final class ServerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}, fewer if the descriptor limit is tight).")
     int maxOpenJournals = ServerConfig.DEFAULT_MAX_OPEN_JOURNALS;
 
+    @Option(names = "--make-certificate", paramLabel = "DIR",
+            description = "Make a self-signed TLS certificate for this machine's names and addresses in DIR, print the server and client commands that use it, and exit.")
+    Path makeCertificateIn;
+
     @Option(names = "--hash-password", paramLabel = "NAME",
             description = "Ask for a password on the terminal (twice, without echo; without a terminal, read it from stdin), print the operators-file line for NAME, and exit.")
     String hashPasswordFor;
@@ -181,6 +185,15 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (hashPasswordFor != null) {
             return printOperatorLine();
+        }
+        if (makeCertificateIn != null) {
+            try {
+                SelfSignedCertificate.make(makeCertificateIn).forEach(System.out::println);
+                return 0;
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                System.err.println("loomchat-server: cannot make a certificate: " + e.getMessage());
+                return 2;
+            }
         }
         ServerConfig config = new ServerConfig.Builder()
                 .host(host).port(port).serverName(name)
@@ -206,7 +219,14 @@ public final class ServerCommand implements Callable<Integer> {
         for (String signal : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(signal), s -> stop.countDown());
         }
-        SSLContext tls = tls();
+        SSLContext tls;
+        try {
+            tls = tls();
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            // A wrong keystore password, a key in an old format, a missing file: one line, no stack trace.
+            System.err.println("loomchat-server: cannot start: TLS: " + tlsProblem(e));
+            return 2;
+        }
         ChatServer started;
         try {
             started = ChatServer.start(config, Clock.systemUTC(), tls);
@@ -218,7 +238,8 @@ public final class ServerCommand implements Callable<Integer> {
         }
         try (ChatServer server = started) {
             System.out.println("Loomchat server listening on " + server.address() + (tls == null ? "" : " (TLS)")
-                    + " (stop with Ctrl-C; connect with: ./loomchat chat --host HOST --port " + server.port() + ")");
+                    + " (stop with Ctrl-C; connect with: ./loomchat chat " + (tls == null ? "" : "--tls --trust CERT.pem ")
+                    + "--host HOST --port " + server.port() + ")");
             if (server.metricsPort() > 0) {
                 System.out.println("Metrics at http://" + host + ":" + server.metricsPort() + "/metrics");
             }
@@ -267,7 +288,27 @@ public final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    private SSLContext tls() throws Exception {
+    /** What went wrong with the TLS files, in the user's terms. */
+    private static String tlsProblem(Exception e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file: " + message;
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "cannot read " + message;
+        }
+        if (e instanceof java.io.IOException && e.getCause() instanceof java.security.UnrecoverableKeyException
+                || message.contains("password was incorrect") || message.contains("Integrity check failed")) {
+            return "the keystore password is wrong (the first line of --tls-keystore-password-file)";
+        }
+        return message;
+    }
+
+    private SSLContext tls() throws java.io.IOException, java.security.GeneralSecurityException {
         CommandLine cmd = new CommandLine(this);
         if (tlsCert != null || tlsKey != null) {
             if (tlsCert == null || tlsKey == null || tlsKeystore != null) {

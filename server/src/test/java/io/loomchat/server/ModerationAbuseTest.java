@@ -84,7 +84,7 @@ class ModerationAbuseTest extends ServerTestSupport {
         startWithOperator();
         TestClient alice = op("alice");
         TestClient troll = fromOtherAddress("troll");
-        answer(alice, "{\"type\":\"ban\",\"nick\":\"troll\",\"seconds\":60,\"ref\":\"n\"}", "n"); // the nick and its address
+        answer(alice, "{\"type\":\"ban\",\"nick\":\"troll\",\"seconds\":60,\"with_address\":true,\"ref\":\"n\"}", "n"); // the nick and its address
         assertEquals("banned", troll.awaitClose().get("code").asText());
         answer(alice, "{\"type\":\"ban\",\"address\":\"127.0.0.2\",\"seconds\":0,\"ref\":\"a\"}", "a"); // until restart
         answer(alice, "{\"type\":\"unban\",\"nick\":\"troll\",\"ref\":\"u\"}", "u");

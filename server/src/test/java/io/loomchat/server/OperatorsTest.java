@@ -65,6 +65,7 @@ class OperatorsTest extends ServerTestSupport {
         try (Socket nc = new Socket("127.0.0.1", server.port())) {
             nc.getOutputStream().write("dave s3cret pass\n".getBytes());
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(nc.getInputStream()));
+            assertTrue(in.readLine().startsWith("{\"type\":\"notice\""), "the greeting comes first");
             assertTrue(in.readLine().contains("nick and the server password"));
             assertTrue(in.readLine().contains("welcome to loomchat, dave"));
         }
@@ -137,13 +138,34 @@ class OperatorsTest extends ServerTestSupport {
     }
 
     @Test
+    void aNickBanSparesOthersAtTheSameAddressUnlessTheOperatorAsksForTheAddress() throws Exception {
+        startWithOperator();
+        TestClient troll = fromOtherAddress("troll");
+        TestClient neighbour = fromOtherAddress("neighbour"); // the same address: a NAT, a shared machine
+        TestClient alice = op();
+        troll.await("joined");
+        neighbour.await("joined");
+
+        alice.send("{\"type\":\"ban\",\"nick\":\"troll\",\"seconds\":3600,\"ref\":\"b\"}");
+        assertEquals("banned", troll.awaitClose().get("code").asText());
+        String reply = alice.awaitMatching("the ban's reply", n -> "b".equals(n.path("ref").asText())).get("text").asText();
+        assertTrue(reply.contains("the nick troll") && reply.contains("not its address 127.0.0.2"), reply);
+        // The reply comes after every disconnect the ban made: the neighbour was not among them.
+        assertFalse(neighbour.isClosedByServer());
+        neighbour.say("still here");
+        neighbour.awaitMatching("its own line", n -> "still here".equals(n.path("text").asText()));
+        TestClient newcomer = fromOtherAddress("newcomer");
+        assertFalse(newcomer.isClosedByServer(), "the address is not banned");
+    }
+
+    @Test
     void aBanClosesTheNickAndItsAddressAndRefusesThemUntilItExpires() throws Exception {
         startWithOperator();
         TestClient troll = fromOtherAddress("troll");
         TestClient alice = op();
         troll.await("joined");
 
-        alice.send("{\"type\":\"ban\",\"nick\":\"troll\",\"seconds\":3600,\"reason\":\"spam\",\"ref\":\"b\"}");
+        alice.send("{\"type\":\"ban\",\"nick\":\"troll\",\"seconds\":3600,\"reason\":\"spam\",\"with_address\":true,\"ref\":\"b\"}");
         JsonNode bye = troll.awaitClose();
         assertEquals("banned", bye.get("code").asText());
         assertTrue(bye.get("reason").asText().contains("spam"), bye.toString());

@@ -34,6 +34,7 @@ public final class TestClient implements AutoCloseable {
     private final OutputStream out;
     private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     public final String nick;
+    private volatile JsonNode greeting;
 
     private TestClient(Socket socket, String nick) throws IOException {
         this.socket = socket;
@@ -76,17 +77,33 @@ public final class TestClient implements AutoCloseable {
     private void readLoop() {
         try {
             BoundedLineReader lines = new BoundedLineReader(socket.getInputStream(), 1 << 20);
-            for (int n; (n = lines.next()) != BoundedLineReader.EOF; ) {
+            boolean first = true;
+            for (int n; (n = lines.next()) != BoundedLineReader.EOF; first = false) {
                 if (n == BoundedLineReader.TOO_LONG) {
                     received.add(TextNode.valueOf("<too long>"));
+                    continue;
+                }
+                JsonNode node = JSON.readTree(lines.line(), 0, n);
+                if (first && isGreeting(node)) {
+                    greeting = node; // every connection's first line; GreetingTest checks it
                 } else {
-                    received.add(JSON.readTree(lines.line(), 0, n));
+                    received.add(node);
                 }
             }
         } catch (IOException e) {
             // closed: by us or by the server
         }
         received.add(CLOSED);
+    }
+
+    /** The server's greeting: a notice without a ref, before anything else. */
+    static boolean isGreeting(JsonNode node) {
+        return "notice".equals(node.path("type").asText()) && !node.has("ref");
+    }
+
+    /** The greeting this connection received first, or null (a refused connection gets only its bye). */
+    public JsonNode greeting() {
+        return greeting;
     }
 
     public void send(String json) throws IOException {

@@ -4,6 +4,7 @@ import io.loomchat.server.connection.TlsSetup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,5 +88,47 @@ class TlsTest extends ServerTestSupport {
         TestClient alice = track(TestClient.register(tlsClient(server.port(), certs.certPem(), "localhost"), "alice"));
         alice.send("{\"type\":\"ping\",\"ref\":\"ok\"}");
         assertEquals("ok", alice.expect("pong").get("ref").asText());
+    }
+
+    @Test
+    void aMadeCertificateServesTlsToClientsThatTrustItsPemByNameAndByAddress() throws Exception {
+        Path certs = dir.resolve("certs");
+        java.util.List<String> told = SelfSignedCertificate.make(certs);
+        String advice = String.join("\n", told);
+        assertTrue(advice.contains("--tls-keystore " + certs.resolve("server.p12")), advice);
+        assertTrue(advice.contains("./loomchat chat --tls --trust " + certs.resolve("cert.pem")), advice);
+        assertTrue(advice.matches("(?s).*SHA-256 fingerprint: ([0-9A-F]{2}:){31}[0-9A-F]{2}.*"), advice);
+        server = ChatServer.start(testConfig(), Clock.systemUTC(), TlsSetup.fromKeystore(certs.resolve("server.p12"), certs.resolve("server.p12.password")));
+        for (String host : new String[] {"localhost", "127.0.0.1"}) {
+            try (TestClient client = TestClient.register(tlsClient(server.port(), certs.resolve("cert.pem"), host), "via-" + host.charAt(0))) {
+                client.say("hello over tls");
+                client.awaitMatching("its own line", n -> "hello over tls".equals(n.path("text").asText()));
+            }
+        }
+        assertThrows(IOException.class, () -> SelfSignedCertificate.make(certs), "an existing keystore is never overwritten");
+    }
+
+    @Test
+    void aWrongKeystorePasswordOrAnOldKeyStopsTheStartWithOneLine() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir, "dns:localhost");
+        Path wrong = Files.writeString(dir.resolve("wrong"), "not-it\n");
+        assertOneLineTlsRefusal("password is wrong", "--tls-keystore", certs.keystore().toString(),
+                "--tls-keystore-password-file", wrong.toString());
+        Path rsa = Files.writeString(dir.resolve("old.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+        assertOneLineTlsRefusal("openssl pkcs8", "--tls-cert", certs.certPem().toString(), "--tls-key", rsa.toString());
+        assertOneLineTlsRefusal("no such file", "--tls-cert", dir.resolve("missing.pem").toString(), "--tls-key", rsa.toString());
+    }
+
+    private void assertOneLineTlsRefusal(String expected, String... args) throws Exception {
+        Process process = ChildServer.start(dir, 0, java.util.List.of(), args);
+        assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue());
+        String output;
+        try (java.util.stream.Stream<Path> logs = Files.list(dir)) {
+            Path log = logs.filter(p -> p.getFileName().toString().equals("server-" + process.pid() + ".log")).findFirst().orElseThrow();
+            output = Files.readString(log).strip();
+        }
+        assertEquals(1, output.lines().count(), "one line, no stack trace: " + output);
+        assertTrue(output.startsWith("loomchat-server: cannot start: TLS: ") && output.contains(expected), output);
     }
 }

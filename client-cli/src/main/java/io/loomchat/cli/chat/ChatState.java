@@ -100,9 +100,21 @@ public final class ChatState {
 
     // ---- what the server says ---------------------------------------------------------------------------
 
+    /**
+     * The server's greeting on connect (a notice before the welcome, without a ref): for people on nc and
+     * programs that wait to be told what to do. This client has already sent its hello; it shows the
+     * welcome instead, and --json leaves the greeting out too.
+     */
+    public boolean isGreeting(Event event) {
+        return event instanceof Event.Notice n && n.ref() == null && !registered;
+    }
+
     public Reaction received(Event event) {
         if (event instanceof Event.Ping) {
             return Reaction.sending(new Request.Pong(null)); // the server checks we are alive; not for the screen
+        }
+        if (isGreeting(event)) {
+            return Reaction.NOTHING;
         }
         List<Shown> show = new ArrayList<>();
         List<Request> send = new ArrayList<>();

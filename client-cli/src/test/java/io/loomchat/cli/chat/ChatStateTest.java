@@ -76,6 +76,18 @@ class ChatStateTest {
     // ---- what it shows ----
 
     @Test
+    void theServersGreetingBeforeTheWelcomeIsNotShownButANoticeAfterItIs() {
+        chat.hello("alice", null);
+        Event.Notice greeting = new Event.Notice("loomchat, protocol 1: type your nick to chat", null);
+        assertTrue(chat.isGreeting(greeting));
+        assertEquals(List.of(), lines(chat.received(greeting)));
+        chat.received(welcome("alice", "t", "e"));
+        Event.Notice later = new Event.Notice("the server restarts at noon", null);
+        assertFalse(chat.isGreeting(later));
+        assertEquals(List.of("-!- the server restarts at noon"), lines(chat.received(later)));
+    }
+
+    @Test
     void theFirstHelloAsksForWhatWasConfiguredAndTheWelcomeAndJoinAreShown() {
         chat.askHistoryOnJoin(3);
         chat.usePassword("secret");

@@ -73,13 +73,16 @@ public final class OperatorCommands {
         if (r.nick() != null) {
             commands.checkNick(r.nick());
             Session target = server.nicknames().find(r.nick());
-            address = target == null ? null : target.address();
+            // The address only when asked: others may connect from it too (a NAT, a shared machine).
+            address = target == null || !r.withAddress() ? null : target.address();
             server.moderation().ban(r.nick(), address, sanction);
-            what = r.nick() + (address == null ? "" : " and " + address.getHostAddress());
+            what = "the nick " + r.nick() + (address != null ? " and the address " + address.getHostAddress()
+                    : target != null ? " (not its address " + target.address().getHostAddress() + "; add +address for that)"
+                    : r.withAddress() ? " (no one holds it now, so no address)" : "");
         } else {
             address = ipLiteral(r.address());
             server.moderation().ban(address, sanction);
-            what = address.getHostAddress();
+            what = "the address " + address.getHostAddress();
         }
         String why = "by " + session.nick() + " " + server.moderation().left(sanction)
                 + (sanction.reason() == null ? "" : ": " + sanction.reason());

@@ -210,6 +210,9 @@ public final class Session implements Member {
     public void run() {
         LOG.info("connect #{} from {}", id, peer);
         writer = server.startConnectionThread("loomchat-writer-" + id, this::writeLoop);
+        // The first line, before the client says anything, like NATS's INFO: a person on nc, or a program
+        // that waits to be told, learns how to begin instead of hearing nothing until the handshake timeout.
+        outbox.offer(server.greeting(), null);
         Commands commands = new Commands(this);
         try {
             new ReadLoop(this, commands).run();

@@ -116,9 +116,13 @@ public final class Moderation {
         if (sanction.until().equals(Instant.MAX)) {
             return "until the server restarts";
         }
-        long seconds = Math.max(1, Duration.between(clock.instant(), sanction.until()).toSeconds());
-        return seconds < 120 ? "for " + seconds + " s more" : seconds < 7_200 ? "for " + seconds / 60 + " min more"
-                : "for " + seconds / 3_600 + " h more";
+        // Rounded to the nearest unit: a 10-minute mute told a few milliseconds later is "10 min", not "9".
+        long millis = Math.max(1_000, Duration.between(clock.instant(), sanction.until()).toMillis());
+        long seconds = (millis + 500) / 1_000;
+        return seconds < 120 ? "for " + seconds + " s more"
+                : seconds < 7_200 ? "for " + (seconds + 30) / 60 + " min more"
+                : seconds < 172_800 ? "for " + (seconds + 1_800) / 3_600 + " h more"
+                : "for " + (seconds + 43_200) / 86_400 + " d more";
     }
 
     private <K> Sanction live(ConcurrentHashMap<K, Sanction> map, K key) {
