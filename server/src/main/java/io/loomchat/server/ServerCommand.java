@@ -42,11 +42,11 @@ public final class ServerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxOutboxBytes = ServerConfig.DEFAULT_MAX_OUTBOX_BYTES;
 
-    @Option(names = "--write-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--write-timeout", paramLabel = "DURATION", converter = OptionTypes.DurationConverter.class,
             description = "A write blocked this long ends that client (default: 10s).")
     Duration writeTimeout = ServerConfig.DEFAULT_WRITE_TIMEOUT;
 
-    @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = OptionTypes.DurationConverter.class,
             description = "A new connection must send a line this soon (default: 10s).")
     Duration handshakeTimeout = ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT;
 
@@ -79,11 +79,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Members one room may have (default: ${DEFAULT-VALUE}).")
     int maxMembersPerRoom = ServerConfig.DEFAULT_MAX_MEMBERS_PER_ROOM;
 
-    @Option(names = "--ping-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--ping-interval", paramLabel = "DURATION", converter = OptionTypes.DurationConverter.class,
             description = "Ping a client silent this long (default: 90s).")
     Duration pingInterval = ServerConfig.DEFAULT_PING_INTERVAL;
 
-    @Option(names = "--ping-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--ping-timeout", paramLabel = "DURATION", converter = OptionTypes.DurationConverter.class,
             description = "Disconnect a pinged client still silent after this long (default: 60s).")
     Duration pingTimeout = ServerConfig.DEFAULT_PING_TIMEOUT;
 
@@ -149,17 +149,17 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Operator accounts, one 'name:pbkdf2-sha256:...' line each (make one with --hash-password NAME).")
     Path operatorsFile;
 
-    @Option(names = "--ban-time", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--ban-time", paramLabel = "DURATION", converter = OptionTypes.DurationConverter.class,
             description = "How long a ban or mute lasts when the operator names no time (default: 1h).")
     Duration banTime = ServerConfig.DEFAULT_SANCTION;
 
-    @Option(names = "--history-memory", paramLabel = "SIZE", converter = SizeConverter.class,
+    @Option(names = "--history-memory", paramLabel = "SIZE", converter = OptionTypes.SizeConverter.class,
             description = "Memory all rooms' kept messages may take together, e.g. 64m or 1g; past it the oldest "
                     + "messages of the largest rooms are dropped from memory (the journal keeps them) "
                     + "(default: a quarter of the heap).")
     long historyMemory = ServerConfig.HISTORY_MEMORY_AUTO;
 
-    @Option(names = "--outbox-memory", paramLabel = "SIZE", converter = SizeConverter.class,
+    @Option(names = "--outbox-memory", paramLabel = "SIZE", converter = OptionTypes.SizeConverter.class,
             description = "Memory all clients' unsent lines may take together, e.g. 256m; past it, clients that "
                     + "are behind are cut off as slow consumers (default: a quarter of the heap).")
     long outboxMemory = ServerConfig.OUTBOX_MEMORY_AUTO;
@@ -224,7 +224,7 @@ public final class ServerCommand implements Callable<Integer> {
             tls = tls();
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             // A wrong keystore password, a key in an old format, a missing file: one line, no stack trace.
-            System.err.println("loomchat-server: cannot start: TLS: " + tlsProblem(e));
+            System.err.println("loomchat-server: cannot start: TLS: " + TlsSetup.problem(e));
             return 2;
         }
         ChatServer started;
@@ -288,26 +288,6 @@ public final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    /** What went wrong with the TLS files, in the user's terms. */
-    private static String tlsProblem(Exception e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getMessage() == null) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file: " + message;
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "cannot read " + message;
-        }
-        if (e instanceof java.io.IOException && e.getCause() instanceof java.security.UnrecoverableKeyException
-                || message.contains("password was incorrect") || message.contains("Integrity check failed")) {
-            return "the keystore password is wrong (the first line of --tls-keystore-password-file)";
-        }
-        return message;
-    }
-
     private SSLContext tls() throws java.io.IOException, java.security.GeneralSecurityException {
         CommandLine cmd = new CommandLine(this);
         if (tlsCert != null || tlsKey != null) {
@@ -323,45 +303,5 @@ public final class ServerCommand implements Callable<Integer> {
             return TlsSetup.fromKeystore(tlsKeystore, tlsKeystorePasswordFile);
         }
         return null;
-    }
-
-    /** Accepts a number of bytes, or one with k, m or g (powers of 1024): "512k", "64m", "1g". */
-    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-            try {
-                long unit = v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : v.endsWith("g") ? 1L << 30 : 1;
-                long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
-                if (n < 0) {
-                    throw new NumberFormatException();
-                }
-                return Math.multiplyExact(n, unit);
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a size such as 64m or 1g");
-            }
-        }
-    }
-
-    /** Accepts "10s", "500ms", "2m", or an ISO-8601 duration such as "PT10S". */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.trim().toLowerCase();
-            try {
-                if (v.endsWith("ms")) {
-                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                }
-                if (v.endsWith("s")) {
-                    return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-                }
-                if (v.endsWith("m")) {
-                    return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-                }
-                return Duration.parse(value);
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 10s or 500ms");
-            }
-        }
     }
 }

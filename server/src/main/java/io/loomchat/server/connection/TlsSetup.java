@@ -80,4 +80,24 @@ public final class TlsSetup {
         context.init(keys.getKeyManagers(), null, null);
         return context;
     }
+
+    /** What went wrong with the TLS files, in the user's terms. */
+    public static String problem(Exception e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file: " + message;
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "cannot read " + message;
+        }
+        if (e instanceof java.io.IOException && e.getCause() instanceof java.security.UnrecoverableKeyException
+                || message.contains("password was incorrect") || message.contains("Integrity check failed")) {
+            return "the keystore password is wrong (the first line of --tls-keystore-password-file)";
+        }
+        return message;
+    }
 }
