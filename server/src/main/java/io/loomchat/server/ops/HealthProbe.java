@@ -27,6 +27,16 @@ public final class HealthProbe {
     public static void main(String[] args) {
         String host = args.length > 0 ? args[0] : "127.0.0.1";
         int port = args.length > 1 ? Integer.parseInt(args[1]) : ServerConfig.DEFAULT_PORT;
+        String problem = problem(host, port);
+        if (problem == null) {
+            System.exit(0);
+        }
+        System.err.println("unhealthy: " + problem);
+        System.exit(1);
+    }
+
+    /** Null if the server at host:port answers a ping with its pong in time; else what went wrong. */
+    public static String problem(String host, int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
@@ -34,17 +44,20 @@ public final class HealthProbe {
             out.write(Codec.encode(new Ping("health")));
             out.flush();
             BoundedLineReader lines = new BoundedLineReader(socket.getInputStream(), 4096);
-            int n = lines.next();
-            Event reply = n > 0 ? Codec.decodeEvent(lines.line(), 0, n) : null;
+            Event reply = null;
+            // The greeting comes first (a notice without a ref); the pong right after it.
+            for (int line = 0; line < 2 && !(reply instanceof Event.Pong); line++) {
+                int n = lines.next();
+                reply = n > 0 ? Codec.decodeEvent(lines.line(), 0, n) : null;
+            }
             out.write(Codec.encode(new Quit("health check", null)));
             out.flush();
             if (reply instanceof Event.Pong pong && "health".equals(pong.ref())) {
-                System.exit(0);
+                return null;
             }
-            System.err.println("unhealthy: expected a pong, got " + reply);
+            return "expected a pong, got " + reply;
         } catch (IOException | ProtocolException | RuntimeException e) {
-            System.err.println("unhealthy: " + e);
+            return e.toString();
         }
-        System.exit(1);
     }
 }
