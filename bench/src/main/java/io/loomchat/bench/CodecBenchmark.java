@@ -25,9 +25,19 @@ public class CodecBenchmark {
     private final ChatMessage message = new ChatMessage(123_456, "lobby", "alice",
             "hello everyone, this is a line of about the usual size", false, Instant.parse("2026-11-27T09:15:02.041Z"), null);
 
+    // The same line with one field the server does not know: it takes the full (tree) path, so the two
+    // figures side by side show what the streaming path for common lines saves.
+    private final byte[] sayLineWithExtraField = "{\"type\":\"say\",\"text\":\"hello everyone, this is a line of about the usual size\",\"ref\":\"c42\",\"x\":1}"
+            .getBytes(StandardCharsets.UTF_8);
+
     @Benchmark
     public Request decodeSay() throws ProtocolException {
         return Codec.decodeRequest(sayLine, 0, sayLine.length);
+    }
+
+    @Benchmark
+    public Request decodeSayFullPath() throws ProtocolException {
+        return Codec.decodeRequest(sayLineWithExtraField, 0, sayLineWithExtraField.length);
     }
 
     @Benchmark

@@ -50,7 +50,9 @@ public final class Codec {
 
     /** Decodes a client's line (without its terminator) into a request. */
     public static Request decodeRequest(byte[] buf, int off, int len) throws ProtocolException {
-        return Decoding.toRequest(Decoding.parseObject(buf, off, len));
+        Decoding.checkUtf8(buf, off, len);
+        Request hot = HotRequests.decode(buf, off, len); // the common lines, without building a tree
+        return hot != null ? hot : Decoding.toRequest(Decoding.parseObject(buf, off, len));
     }
 
     public static Request decodeRequest(String line) throws ProtocolException {
@@ -60,6 +62,7 @@ public final class Codec {
 
     /** Decodes a server's line (without its terminator) into an event. */
     public static Event decodeEvent(byte[] buf, int off, int len) throws ProtocolException {
+        Decoding.checkUtf8(buf, off, len);
         return Decoding.toEvent(Decoding.parseObject(buf, off, len));
     }
 

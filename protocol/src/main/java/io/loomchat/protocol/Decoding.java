@@ -43,15 +43,21 @@ final class Decoding {
     private Decoding() {
     }
 
-    static ObjectNode parseObject(byte[] buf, int off, int len) throws ProtocolException {
-        // Valid UTF-8 JSON never holds a raw NUL byte, and Jackson would take leading NULs as a sign of
-        // UTF-16 or UTF-32: the protocol is UTF-8 only. (Found by fuzzing.) Jackson also reads overlong and
-        // out-of-range sequences without complaint, so the bytes are checked here, strictly (RFC 3629).
+    /**
+     * Valid UTF-8 JSON never holds a raw NUL byte, and Jackson would take leading NULs as a sign of UTF-16
+     * or UTF-32: the protocol is UTF-8 only. (Found by fuzzing.) Jackson also reads overlong and
+     * out-of-range sequences without complaint, so the bytes are checked first, strictly (RFC 3629).
+     */
+    static void checkUtf8(byte[] buf, int off, int len) throws ProtocolException {
         int bad = Utf8.firstInvalid(buf, off, len);
         if (bad >= 0) {
             throw new ProtocolException(ErrorCode.MALFORMED, (buf[bad] == 0 ? "NUL byte" : "invalid UTF-8")
                     + " at column " + (bad - off + 1));
         }
+    }
+
+    /** The line as a JSON object tree; its bytes must have passed {@link #checkUtf8}. */
+    static ObjectNode parseObject(byte[] buf, int off, int len) throws ProtocolException {
         JsonNode node;
         try {
             node = Codec.TREE.readTree(buf, off, len);
