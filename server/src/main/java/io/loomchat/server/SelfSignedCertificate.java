@@ -83,17 +83,23 @@ final class SelfSignedCertificate {
                 "  (--host may be any of the names and addresses above; check the fingerprint with the person who gave you the file)");
     }
 
-    /** localhost first, then this machine's host name; "localhost" alone where it has none. */
+    /**
+     * localhost first, then this machine's host name; "localhost" alone where it has none. The name is read
+     * from the kernel or /etc/hostname, never resolved: making a certificate sends nothing on the network.
+     */
     private static Set<String> names() {
         Set<String> names = new LinkedHashSet<>();
         names.add("localhost");
-        try {
-            String host = InetAddress.getLocalHost().getHostName(); // this machine's own name, from its configuration
-            if (!host.isBlank() && !host.contains("%")) {
-                names.add(host);
+        for (String source : new String[] {"/proc/sys/kernel/hostname", "/etc/hostname"}) {
+            try {
+                String host = Files.readString(Path.of(source), StandardCharsets.US_ASCII).strip();
+                if (host.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?")) {
+                    names.add(host);
+                    break;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not on Linux, or no name configured: localhost and the addresses still work
             }
-        } catch (IOException e) {
-            // no host name configured: localhost and the addresses still work
         }
         return names;
     }
