@@ -91,7 +91,7 @@ public final class ChatServer implements AutoCloseable {
         this.historyBudget = new HistoryBudget(config.historyMemoryBudget());
         this.outboxBudget = new OutboxBudget(config.outboxMemoryBudget());
         this.journal = config.dataDir() == null ? null
-                : JournalDirectory.open(config.dataDir(), config.fsync(), descriptors.journals(), config.historySize());
+                : JournalDirectory.open(config.dataDir(), config.fsync(), descriptors.journals(), config.historySize(), ticker);
         // Without a journal, ids restart with the server: a fresh epoch tells clients not to trust old ones.
         this.epoch = journal == null ? java.util.UUID.randomUUID().toString() : journal.epoch();
         this.rooms = new Rooms(clock, config, journal, historyBudget);

@@ -118,6 +118,36 @@ class HistoryStoreTest {
         assertEquals(List.of(3L, 4L, 5L), back.get().tail().stream().map(ChatMessage::id).toList(), "the last three kept");
     }
 
+    /** Descriptors this process holds open on {@code file}, read from /proc. */
+    private static long descriptorsOn(Path file) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(file.toAbsolutePath());
+                } catch (java.io.IOException | UnsupportedOperationException e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        }
+    }
+
+    @Test
+    void anIdleJournalGivesItsDescriptorBackAfterFiveSecondsOfTheTicker() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        try (JournalDirectory journals = JournalDirectory.open(dir, ServerConfig.Fsync.INTERVAL, 8, 3, now::get)) {
+            HistoryStore store = new JournalStore(journals.openRoom("lobby", 3, recovered -> { }), false);
+            ChatMessage m = message(1, "m1");
+            store.append(m, Codec.encode(m));
+            Path file = JournalFile.pathOf(dir, "lobby");
+            assertEquals(1, descriptorsOn(file), "open while written");
+            now.addAndGet(java.time.Duration.ofSeconds(4).toNanos());
+            now.addAndGet(java.time.Duration.ofSeconds(2).toNanos()); // six seconds idle, on the ticker only
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
+                    .until(() -> descriptorsOn(file) == 0);
+            store.close();
+        }
+    }
+
     @Test
     void aJournalWithIdsOutOfOrderIsRefused() throws Exception {
         Files.write(JournalFile.pathOf(dir, "lobby"), List.of(Codec.encodeToString(message(2, "b")),

@@ -1,5 +1,7 @@
 package io.loomchat.server.history;
 
+import io.loomchat.server.connection.Ticker;
+
 import io.loomchat.server.ServerConfig;
 
 import java.io.IOException;
@@ -39,8 +41,10 @@ public final class JournalDirectory implements AutoCloseable {
     private final Set<RoomJournal> open = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread maintenance;
+    private final Ticker ticker; // when journals were last written, and whether they have been idle since
 
-    private JournalDirectory(Path dir, ServerConfig.Fsync fsync, String epoch, int maxOpen) {
+    private JournalDirectory(Path dir, ServerConfig.Fsync fsync, String epoch, int maxOpen, Ticker ticker) {
+        this.ticker = ticker;
         this.dir = dir;
         this.fsync = fsync;
         this.epoch = epoch;
@@ -55,6 +59,12 @@ public final class JournalDirectory implements AutoCloseable {
      * @throws JournalFile.CorruptJournalException if a journal breaks its rules: the server must not serve it
      */
     public static JournalDirectory open(Path dir, ServerConfig.Fsync fsync, int maxOpen, int keep) throws IOException {
+        return open(dir, fsync, maxOpen, keep, Ticker.system());
+    }
+
+    /** As above, reading idle times from {@code ticker} (tests run the idle close on virtual time). */
+    public static JournalDirectory open(Path dir, ServerConfig.Fsync fsync, int maxOpen, int keep, Ticker ticker)
+            throws IOException {
         Files.createDirectories(dir);
         Path epochFile = dir.resolve("epoch");
         if (!Files.exists(epochFile)) {
@@ -78,7 +88,7 @@ public final class JournalDirectory implements AutoCloseable {
         }
         LOG.info("journal in {}: {} room(s) checked, fsync {}, at most {} open at once", dir, rooms,
                 fsync.name().toLowerCase(), maxOpen);
-        return new JournalDirectory(dir, fsync, epoch, maxOpen);
+        return new JournalDirectory(dir, fsync, epoch, maxOpen, ticker);
     }
 
     /** Names this history: ids from one epoch mean nothing in another. */
@@ -119,6 +129,10 @@ public final class JournalDirectory implements AutoCloseable {
         }
     }
 
+    long nowNanos() {
+        return ticker.nanoTime();
+    }
+
     /** A journal's channel was closed. */
     void closed(RoomJournal file) {
         open.remove(file);
@@ -127,7 +141,7 @@ public final class JournalDirectory implements AutoCloseable {
     private void maintain() {
         try {
             while (!stop.await(SYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
-                long now = System.nanoTime();
+                long now = ticker.nanoTime();
                 for (RoomJournal file : open) {
                     try {
                         if (now - file.lastWriteNanos() > IDLE_CLOSE.toNanos()) {

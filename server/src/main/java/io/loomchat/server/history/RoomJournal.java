@@ -119,7 +119,7 @@ public final class RoomJournal {
             size = at;
             lines++;
             dirty |= !force;
-            lastWriteNanos = System.nanoTime();
+            lastWriteNanos = journal.nowNanos();
             startCompaction = !compacting && lines > (long) COMPACT_WHILE_OPEN_FACTOR * Math.max(keep, 1);
             compacting |= startCompaction;
         } finally {
@@ -265,7 +265,7 @@ public final class RoomJournal {
         }
     }
 
-    /** When the last line was written, by {@link System#nanoTime()}. */
+    /** When the last line was written, by the journal directory's ticker. */
     long lastWriteNanos() {
         return lastWriteNanos;
     }
