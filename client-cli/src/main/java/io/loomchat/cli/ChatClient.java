@@ -4,6 +4,7 @@ import io.loomchat.cli.chat.ChatState;
 import io.loomchat.cli.chat.Emphasis;
 import io.loomchat.cli.chat.Reaction;
 import io.loomchat.cli.chat.Shown;
+import io.loomchat.cli.chat.StatusBar;
 import io.loomchat.cli.connection.Backoff;
 import io.loomchat.cli.connection.Connector;
 import io.loomchat.cli.connection.Link;
@@ -27,7 +28,10 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The client side of a chat, full duplex: wires each link's reader thread to the {@link ChatState} and the
@@ -56,6 +60,10 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     private Link link; // guarded by chat's lock: where requests go
     private Link live; // guarded by chat's lock: registered and live, so losing it means reconnecting
     private Runnable onClosed = () -> { };
+    private volatile boolean speaksTls; // the server answered in TLS: no plain connection will ever do
+    private final ReentrantLock promptLock = new ReentrantLock();
+    /** Runs the commands of keys pressed (Alt-2, Ctrl-N...) off JLine's thread, one at a time, in order. */
+    private final ExecutorService keys = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("loomchat-keys").factory());
 
     /** What to send and the link it goes out on, decided together under the lock. */
     private record On<T>(T what, Link link) {
@@ -97,10 +105,21 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         chat.change(ChatState::seedMembersForCompletion);
     }
 
+    /** A terminal: each room in a window of its own, switched between with /window and keys. */
+    void showRoomsInWindows() {
+        chat.change(ChatState::showRoomsInWindows);
+    }
+
     // ---- what the server says, on a link's reader thread ------------------------------------------------
 
     @Override
     public void line(Link from, byte[] line, int length) {
+        if (length >= 2 && (line[0] == 0x15 || line[0] == 0x16) && line[1] == 0x03) {
+            // A TLS record (an alert, a handshake) where a JSON line should be: a TLS port spoken to in plain.
+            speaksTls = true;
+            from.close();
+            return;
+        }
         Event event;
         try {
             event = Codec.decodeEvent(line, 0, length);
@@ -112,13 +131,10 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         if (json && !chat.read(s -> s.isGreeting(event))) {
             screen.show(SafeText.neutralize(new String(line, 0, length, StandardCharsets.UTF_8)));
         }
-        Reaction reaction = chat.update(s -> {
-            Reaction r = s.received(event);
-            if (!(event instanceof Event.Ping)) {
-                screen.prompt(s.prompt()); // before anyone waiting reads it
-            }
-            return r;
-        });
+        Reaction reaction = chat.update(s -> s.received(event));
+        if (!(event instanceof Event.Ping)) {
+            refreshPrompt();
+        }
         for (Request request : reaction.send()) {
             try {
                 from.send(request);
@@ -126,7 +142,25 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
                 // the read loop sees the end of the connection
             }
         }
-        show(reaction.show());
+        show(reaction);
+    }
+
+    /**
+     * Shows the state's prompt and status bar. Never under the chat's lock: JLine holds its own lock while
+     * it asks for completions (which read the chat), so taking JLine's under the chat's could deadlock. The
+     * prompt lock keeps two threads from putting an older state on the screen after a newer one.
+     */
+    private void refreshPrompt() {
+        promptLock.lock();
+        try {
+            record Bar(StatusBar status, String prompt) {
+            }
+            Bar bar = chat.read(s -> new Bar(s.statusBar(), s.prompt()));
+            screen.status(bar.status());
+            screen.prompt(bar.prompt());
+        } finally {
+            promptLock.unlock();
+        }
     }
 
     @Override
@@ -134,8 +168,11 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         screen.show(TextRenderer.ERROR + " skipped a line from the server longer than " + Link.MAX_SERVER_LINE_BYTES + " bytes");
     }
 
-    private void show(List<Shown> lines) {
-        for (Shown line : lines) {
+    private void show(Reaction reaction) {
+        if (reaction.redraw()) {
+            screen.clear();
+        }
+        for (Shown line : reaction.show()) {
             if (line.isChat()) {
                 screen.show(line.text(), line.from(), line.emphasis());
             } else {
@@ -153,7 +190,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         }
         from.close();
         Bye last = chat.read(ChatState::bye);
-        if (chat.read(s -> s.isQuitting() || backoff.attempts() == 0 || !s.wasEverRegistered())
+        if (speaksTls || chat.read(s -> s.isQuitting() || backoff.attempts() == 0 || !s.wasEverRegistered() || s.refusal() != null)
                 || (last != null && FINAL_BYE_CODES.contains(last.code()))) {
             finish();
             return;
@@ -161,9 +198,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         screen.show(TextRenderer.NOTICE + " connection lost" + (last == null ? "" : " (" + SafeText.neutralize(last.reason()) + ")")
                 + "; reconnecting...");
         chat.change(ChatState::connectionLost);
-        if (Redial.redial(connector, backoff, this)) {
-            screen.show(TextRenderer.NOTICE + " reconnected");
-        } else {
+        if (!Redial.redial(connector, backoff, this)) { // the welcome back says "reconnected", before the rejoins
             finish();
         }
     }
@@ -180,7 +215,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
             next.send(hello);
             if (!awaitRegisteredOn(next) && chat.read(ChatState::nickTaken)) {
                 Reaction other = chat.update(ChatState::helloAsAnother);
-                show(other.show());
+                show(other);
                 for (Request request : other.send()) {
                     next.send(request);
                 }
@@ -220,9 +255,10 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         }
     }
 
+    /** Also true, at once, after the server refused us for good: no attempt could do better. */
     @Override
     public boolean quitsWithin(Duration wait) {
-        return chat.quitsWithin(wait);
+        return speaksTls || chat.read(s -> s.refusal() != null) || chat.quitsWithin(wait);
     }
 
     @Override
@@ -241,7 +277,8 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     /** Handles one typed line. Returns false once the person has asked to quit. */
     boolean submit(String line) throws IOException {
         On<Reaction> typed = chat.update(s -> new On<>(s.typed(line), link)); // the update wakes the reconnect loop on /quit
-        show(typed.what().show());
+        refreshPrompt();
+        show(typed.what());
         boolean quit = false;
         for (Request request : typed.what().send()) {
             quit |= request instanceof Quit;
@@ -257,6 +294,20 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
             }
         }
         return !quit;
+    }
+
+    /**
+     * A client command a key stands for (such as "/window 2"), from JLine's thread: handled on another,
+     * so that JLine's lock is never held while waiting for the chat's.
+     */
+    void keyCommand(String command) {
+        keys.execute(() -> {
+            try {
+                submit(command);
+            } catch (IOException e) {
+                // moving between rooms sends nothing
+            }
+        });
     }
 
     /** Waits until the current room has at least {@code count} members (this client included). */
@@ -324,6 +375,16 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         return chat.read(ChatState::isQuitting);
     }
 
+    /** Whether the server answered with TLS records: it wants --tls. */
+    boolean speaksTls() {
+        return speaksTls;
+    }
+
+    /** The server's bye that refused this client for good (banned, bad password), or null. */
+    Bye refusal() {
+        return chat.read(ChatState::refusal);
+    }
+
     /** The server's last word, if it sent one before closing. */
     Bye bye() {
         return chat.read(ChatState::bye);
@@ -335,6 +396,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     }
 
     void close() {
+        keys.shutdown();
         Link l = chat.update(s -> {
             s.leaving();
             return link;

@@ -33,13 +33,17 @@ import picocli.CommandLine;
                 "With stdin piped, sends each line, waits for the server to acknowledge the last one, and exits."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:quit normally", "1:bad option or cannot connect", "2:connection to the server lost",
-                "3:could not register (nick refused)", "4:an --await-members or --await-messages wait timed out"},
+                "3:could not register (nick refused)", "4:an --await-members or --await-messages wait timed out",
+                "5:refused by the server: banned, or a wrong or missing server password (no reconnecting)"},
         sortOptions = false)
 public final class ChatCommand implements Callable<Integer> {
 
     static final int EXIT_LOST = 2;
     static final int EXIT_NOT_REGISTERED = 3;
     static final int EXIT_WAIT_TIMED_OUT = 4;
+    /** The server refused us for good: banned, or a wrong or missing server password. Reconnecting cannot help. */
+    static final int EXIT_REFUSED = 5;
+    private final java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
     /** How long a script's last lines may wait for the server's acknowledgement before the client quits anyway. */
     static final Duration REPLY_WAIT = Duration.ofSeconds(10);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -128,7 +132,7 @@ public final class ChatCommand implements Callable<Integer> {
         boolean interactive = !json && !plain && say.isEmpty() && awaitMembers == 0 && awaitMessages == 0
                 && stdinIsTerminal();
         ChatClient[] holder = new ChatClient[1];
-        Screen screen = interactive ? new TerminalScreen(() -> holder[0].knownNicks()) : new PlainScreen(System.out);
+        Screen screen = interactive ? new TerminalScreen(() -> holder[0].knownNicks(), c -> holder[0].keyCommand(c)) : new PlainScreen(System.out);
         ChatClient client = new ChatClient(connector, screen, json, ZoneId.systemDefault(), Backoff.standard(reconnectAttempts));
         holder[0] = client;
         if (history != null) {
@@ -145,18 +149,18 @@ public final class ChatCommand implements Callable<Integer> {
         }
         if (interactive) {
             client.seedMembersForCompletion();
+            client.showRoomsInWindows();
         }
         try {
             client.start(wanted, room, () -> {
                 if (!client.isQuitting()) {
                     Bye bye = client.bye();
                     boolean registered = client.wasEverRegistered();
+                    exitIfHopeless(client, screen, err);
                     String why = bye == null ? "connection to " + host + ":" + port + " lost"
                             : registered ? "disconnected by the server: " + bye.reason()
                             : "could not register: " + bye.reason();
-                    screen.close();
-                    err.println("loomchat: " + why);
-                    System.exit(registered ? EXIT_LOST : EXIT_NOT_REGISTERED);
+                    exitOnce(screen, err, why, registered ? EXIT_LOST : EXIT_NOT_REGISTERED);
                 }
             });
         } catch (TlsFailure e) {
@@ -173,8 +177,9 @@ public final class ChatCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err);
+            return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err, screen);
         } catch (WaitTimedOut e) {
+            exitIfHopeless(client, screen, err);
             err.println("loomchat: " + e.getMessage());
             client.quit(Duration.ofSeconds(5));
             return EXIT_WAIT_TIMED_OUT;
@@ -199,13 +204,14 @@ public final class ChatCommand implements Callable<Integer> {
      * Lines from --say, or from a pipe or file: each is sent; then wait for their replies (and for
      * messages from others, if asked), then quit.
      */
-    private int scripted(ChatClient client, PrintStream err) throws Exception {
+    private int scripted(ChatClient client, PrintStream err, Screen screen) throws Exception {
         if (!client.awaitRegistration(REPLY_WAIT)) {
             String why = client.registrationError();
             Bye bye = client.bye();
-            err.println("loomchat: could not register: " + (why != null ? why : bye != null ? bye.reason()
-                    : "no answer from the server"));
             client.abandon();
+            exitIfHopeless(client, screen, err);
+            exitOnce(screen, err, "could not register: " + (why != null ? why : bye != null ? bye.reason()
+                    : "no answer from the server"), EXIT_NOT_REGISTERED);
             return EXIT_NOT_REGISTERED;
         }
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
@@ -232,8 +238,39 @@ public final class ChatCommand implements Callable<Integer> {
         if (more && awaitMessages > 0 && !client.awaitMessagesFromOthers(awaitMessages, timeout)) {
             throw new WaitTimedOut("fewer than " + awaitMessages + " messages from others after " + timeoutSeconds + "s");
         }
+        exitIfHopeless(client, screen, err);
         client.quit(Duration.ofSeconds(5));
         return 0;
+    }
+
+    /** Ends the client if the server will never take it: refused for good, or a TLS port spoken to in plain text. */
+    private void exitIfHopeless(ChatClient client, Screen screen, PrintStream err) {
+        if (client.speaksTls()) {
+            exitOnce(screen, err, "this server speaks TLS: add --tls", 1);
+        }
+        if (client.refusal() != null) {
+            exitOnce(screen, err, "refused by the server: " + client.refusal().reason(), EXIT_REFUSED);
+        }
+    }
+
+    /**
+     * Says why the client ends and exits with {@code status}, once: the reader thread (the connection
+     * closed) and the main thread (a script's registration failed) may both see the end at the same time.
+     */
+    private void exitOnce(Screen screen, PrintStream err, String why, int status) {
+        if (exiting.compareAndSet(false, true)) {
+            screen.close();
+            err.println("loomchat: " + why);
+            System.exit(status);
+        }
+        while (true) { // the other thread is exiting: its status stands
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** The TLS handshake failed: not a network problem, and worth saying so. */

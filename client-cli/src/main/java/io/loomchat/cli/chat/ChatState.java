@@ -1,5 +1,6 @@
 package io.loomchat.cli.chat;
 
+import io.loomchat.protocol.CloseCode;
 import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.Bye;
@@ -38,6 +39,9 @@ import java.util.function.Supplier;
  */
 public final class ChatState {
 
+    /** Close codes that no reconnect can change: the same nick, address and password get the same answer. */
+    private static final Set<CloseCode> REFUSALS = Set.of(CloseCode.BANNED, CloseCode.BAD_PASSWORD);
+
     private final TextRenderer renderer;
     private final Supplier<String> refs;
     private final boolean json; // the screen prints the raw protocol lines instead of ours
@@ -59,10 +63,13 @@ public final class ChatState {
     private String resumeToken;
     private String epoch;
     private Bye bye;
+    private Bye refusal; // a bye saying that coming back is pointless: banned, or a wrong server password
     private boolean quitting;
     private int connection; // numbers the connections, so a kept line knows whether it went out on this one
     private List<String> rejoining = List.of(); // the rooms to rejoin, snapshot taken when resuming
     private int messagesFromOthers;
+    private boolean away;
+    private boolean showMembers;
 
     /** {@code refs} makes a fresh ref for each request. */
     public ChatState(ZoneId zone, Supplier<String> refs, boolean json, boolean atTerminal) {
@@ -84,6 +91,11 @@ public final class ChatState {
     /** After each of our joins, ask quietly who is there, so that tab completion knows them. */
     public void seedMembersForCompletion() {
         seedMembers = true;
+    }
+
+    /** Show each room in a window of its own: only the current room's lines, the rest counted as unread. */
+    public void showRoomsInWindows() {
+        rooms.showInWindows();
     }
 
     /** The first hello, on the first connection. */
@@ -124,16 +136,21 @@ public final class ChatState {
         if (json || !worthShowing || (event instanceof Bye && quitting)) {
             return new Reaction(show, send);
         }
-        String line = renderer.render(event, nick == null ? "" : nick, rooms.current());
+        String room = rooms.roomOf(event);
+        String line = renderer.render(event, nick == null ? "" : nick, rooms.tagRelativeTo(room));
         if (line == null) {
             return new Reaction(show, send);
         }
-        show.add(switch (event) {
+        Shown shown = switch (event) {
             case ChatMessage m -> Shown.chat(line, m.from(), m.history() ? Emphasis.HISTORY
                     : Emphasis.mentions(m.text(), nick) && !m.from().equalsIgnoreCase(nick) ? Emphasis.MENTION : Emphasis.NORMAL);
             case PrivateMessage m -> Shown.chat(line, m.from(), m.from().equalsIgnoreCase(nick) ? Emphasis.NORMAL : Emphasis.MENTION);
             default -> Shown.plain(line);
-        });
+        };
+        if (event instanceof ChatMessage m && m.history()) {
+            rooms.markMissed(m.room(), show); // above the first line missed while reconnecting
+        }
+        rooms.place(room, shown, event instanceof ChatMessage m && !m.from().equalsIgnoreCase(nick), show);
         if (atTerminal && event instanceof ErrorReply && !registered) {
             show.add(Shown.plain(TextRenderer.NOTICE + " choose another nick with /nick NAME"));
         }
@@ -155,17 +172,26 @@ public final class ChatState {
                 }
                 epoch = w.epoch();
                 resumeToken = w.resume();
-                return !again; // after a reconnect, "-!- reconnected" says it
+                if (again) { // said here, before any rejoin's notice, rather than by the reconnect loop after them
+                    show.add(Shown.plain(TextRenderer.NOTICE + " reconnected"));
+                }
+                return !again;
             }
             case Joined j when j.nick().equalsIgnoreCase(nick) -> {
-                rooms.joined(j.room());
+                rooms.joined(j.room(), j.ref());
                 if (seedMembers) {
                     String ref = refs.get();
                     outstanding.expectQuietly(ref);
                     send.add(new Request.Who(j.room(), ref));
                 }
             }
-            case Left l when l.nick().equalsIgnoreCase(nick) -> rooms.left(l.room());
+            case Left l when l.nick().equalsIgnoreCase(nick) -> {
+                // Left or kicked: a later join of it starts afresh, its history paged back from the newest again.
+                rooms.left(l.room());
+                timeline.forget(l.room());
+                roster.forget(l.room());
+            }
+            case Event.Away a when a.nick().equalsIgnoreCase(nick) -> away = a.reason() != null;
             case Renamed r when r.old().equalsIgnoreCase(nick) -> nick = r.nick();
             case ChatMessage m -> {
                 boolean fresh = timeline.place(m);
@@ -182,13 +208,21 @@ public final class ChatState {
                     send.add(next);
                     return false;
                 }
+                rooms.caughtUp(h.room());
                 return h.ref() == null && h.count() > 0;
+            }
+            case ErrorReply e when rooms.joinRefused(e.ref()) -> {
             }
             case ErrorReply e when !registered && e.ref() != null && e.ref().equals(helloRef) -> {
                 registrationError = e.code() + ": " + e.message();
                 registrationErrorCode = e.code();
             }
-            case Bye b -> bye = b;
+            case Bye b -> {
+                bye = b;
+                if (REFUSALS.contains(CloseCode.fromWire(b.code()))) {
+                    refusal = b;
+                }
+            }
             default -> {
             }
         }
@@ -199,11 +233,21 @@ public final class ChatState {
 
     /** One typed line. A {@link Quit} among the requests to send means the person is leaving. */
     public Reaction typed(String line) {
-        // No explicit room: the server resolves "the current room" in request order, so a script's
-        // "/join dev" followed by a line says that line in dev even before the join's notice arrives here.
-        return switch (Input.parse(line, null, refs.get())) {
+        ClientCommands.Action local = everRegistered ? ClientCommands.parse(line) : null;
+        if (local instanceof ClientCommands.ToggleMembers && rooms.inWindows()) {
+            showMembers = !showMembers; // shown under the status bar; elsewhere /names asks the server, as /who
+            return Reaction.NOTHING;
+        }
+        Reaction moved = local == null || local instanceof ClientCommands.ToggleMembers ? null : rooms.move(local);
+        if (moved != null) {
+            return moved;
+        }
+        // Every request names the client's current room: a typed /join makes its room current at once, so
+        // a script's "/join dev" followed by a line says that line in dev even before the join's notice.
+        return switch (Input.parse(line, rooms.current(), refs.get())) {
             case Input.Nothing n -> Reaction.NOTHING;
-            case Input.ShowHelp h -> new Reaction(TextRenderer.help().stream().map(Shown::plain).toList(), List.of());
+            case Input.ShowHelp h -> new Reaction(java.util.stream.Stream.concat(TextRenderer.help().stream(),
+                    ClientCommands.HELP.stream()).map(Shown::plain).toList(), List.of());
             case Input.Problem p -> Reaction.showing(TextRenderer.ERROR + " " + p.message());
             case Input.Send s when s.request() instanceof Nick n && !everRegistered ->
                     Reaction.sending(hello(n.nick(), null, Replay.DEFAULT, null));
@@ -222,6 +266,9 @@ public final class ChatState {
             case Input.Send s when !registered ->
                     Reaction.showing(TextRenderer.ERROR + " not connected right now; reconnecting, try again in a moment");
             case Input.Send s -> {
+                if (s.request() instanceof Join j) {
+                    rooms.joining(j.room(), j.ref());
+                }
                 outstanding.expect(s.request().ref());
                 yield Reaction.sending(s.request());
             }
@@ -273,6 +320,7 @@ public final class ChatState {
     public Request resumeHello() {
         connection++;
         rejoining = rooms.all();
+        rooms.markMissedFrom(rejoining);
         return hello(nick, firstRejoined(), timeline.catchUp(firstRejoined()), resumeToken);
     }
 
@@ -334,9 +382,19 @@ public final class ChatState {
         return rooms;
     }
 
+    /** What the status bar shows. */
+    public StatusBar statusBar() {
+        return new StatusBar(nick, away, rooms.tabs(), showMembers ? roster.members(rooms.current()) : null);
+    }
+
     public String prompt() {
         String current = rooms.current();
         return current == null ? "> " : "[" + current + "] > ";
+    }
+
+    /** The server's bye that refused this client for good (banned, bad password), or null. */
+    public Bye refusal() {
+        return refusal;
     }
 
     /** The server's last word on this connection, if it sent one. */
