@@ -102,6 +102,16 @@ public final class ChatCommand implements Callable<Integer> {
             description = "How long each --await-* wait may take (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds = 60;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Settings file: host, port, nick, rooms (comma list), tls, trust; options given here win "
+                    + "(default: ~/.config/loomchat/client.properties, if there).")
+    Path config;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private List<String> moreRooms = List.of(); // from the settings file: joined after the first
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ChatCommand()).execute(args));
     }
@@ -109,6 +119,12 @@ public final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        try {
+            applyConfig();
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("loomchat: " + (e instanceof IOException ? "cannot read " + config + ": " : "") + e.getMessage());
+            return 1;
+        }
         String wanted = nick != null ? nick : defaultNick();
         String problem = Names.nickProblem(wanted, Names.NICK_CHARS_CEILING); // the server knows its own limit
         if (problem != null) {
@@ -189,8 +205,10 @@ public final class ChatCommand implements Callable<Integer> {
     }
 
     /** A person at a terminal: a nick refusal is shown and they may pick another with /nick. */
-    private static int interactive(TerminalScreen screen, ChatClient client) throws Exception {
-        client.awaitRegistration(Duration.ofSeconds(3)); // so that the first prompt already names the room
+    private int interactive(TerminalScreen screen, ChatClient client) throws Exception {
+        if (client.awaitRegistration(Duration.ofSeconds(3))) { // so that the first prompt already names the room
+            joinMoreRooms(client);
+        }
         for (String line; (line = screen.readLine()) != null; ) {
             if (!client.submit(line)) {
                 break;
@@ -214,6 +232,7 @@ public final class ChatCommand implements Callable<Integer> {
                     : "no answer from the server"), EXIT_NOT_REGISTERED);
             return EXIT_NOT_REGISTERED;
         }
+        joinMoreRooms(client);
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         if (awaitMembers > 0 && !client.awaitMembers(awaitMembers, timeout)) {
             throw new WaitTimedOut("fewer than " + awaitMembers + " members in the room after " + timeoutSeconds + "s");
@@ -241,6 +260,35 @@ public final class ChatCommand implements Callable<Integer> {
         exitIfHopeless(client, screen, err);
         client.quit(Duration.ofSeconds(5));
         return 0;
+    }
+
+    /** Takes each setting of the settings file that no option on the command line gave. */
+    private void applyConfig() throws IOException {
+        Path file = config != null ? config : ClientConfig.defaultPath(System.getenv(), System.getProperty("user.home"));
+        if (config == null && !java.nio.file.Files.isRegularFile(file)) {
+            return; // no settings file: fine, the options and their defaults say it all
+        }
+        ClientConfig settings = ClientConfig.read(file);
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        host = settings.host() != null && !given.hasMatchedOption("--host") ? settings.host() : host;
+        port = settings.port() != null && !given.hasMatchedOption("--port") ? settings.port() : port;
+        nick = settings.nick() != null && !given.hasMatchedOption("--nick") ? settings.nick() : nick;
+        tls = settings.tls() != null && !given.hasMatchedOption("--tls") ? settings.tls() : tls;
+        trust = settings.trust() != null && !given.hasMatchedOption("--trust") ? settings.trust() : trust;
+        if (!settings.rooms().isEmpty() && !given.hasMatchedOption("--room")) {
+            room = settings.rooms().getFirst();
+            moreRooms = settings.rooms().subList(1, settings.rooms().size());
+        }
+    }
+
+    /** The settings file's other rooms, joined once in the first; then back to the first, as listed. */
+    private void joinMoreRooms(ChatClient client) throws IOException {
+        for (String other : moreRooms) {
+            client.submit("/join " + other);
+        }
+        if (!moreRooms.isEmpty()) {
+            client.submit("/window 1");
+        }
     }
 
     /** Ends the client if the server will never take it: refused for good, or a TLS port spoken to in plain text. */

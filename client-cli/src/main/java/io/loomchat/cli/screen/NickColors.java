@@ -11,10 +11,10 @@ import java.util.Locale;
 public final class NickColors {
 
     /**
-     * 256 colors: fourteen hues around the wheel from the 6x6x6 cube, none too dark for a black background
+     * 256 colors: thirteen hues around the wheel from the 6x6x6 cube, none too dark for a black background
      * nor too light for a white one, in an order that puts neighbouring hues far apart.
      */
-    static final int[] COLORS_256 = {160, 36, 98, 172, 31, 163, 70, 62, 166, 30, 128, 136, 28, 168};
+    static final int[] COLORS_256 = {160, 36, 135, 172, 31, 163, 70, 62, 26, 128, 100, 28, 168};
     /** 16 colors: one of each pair (red, green, yellow, magenta, cyan), and the bright blue that dark blue is not. */
     static final int[] COLORS_16 = {1, 2, 3, 5, 6, 12};
     /** 8 colors: the six that are neither black nor white. */
