@@ -3,8 +3,6 @@ package io.loomchat.cli;
 import io.loomchat.cli.chat.ChatState;
 import io.loomchat.cli.chat.Emphasis;
 import io.loomchat.cli.chat.Reaction;
-import io.loomchat.cli.chat.Shown;
-import io.loomchat.cli.chat.StatusBar;
 import io.loomchat.cli.connection.Backoff;
 import io.loomchat.cli.connection.Connector;
 import io.loomchat.cli.connection.Link;
@@ -31,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The client side of a chat, full duplex: wires each link's reader thread to the {@link ChatState} and the
@@ -57,11 +54,11 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     private final AtomicLong nextRef = new AtomicLong();
     private final String refPrefix = Long.toString(System.nanoTime() & 0xffffff, 36) + "-";
     private final LockedChat chat;
+    private final ChatView view;
     private Link link; // guarded by chat's lock: where requests go
     private Link live; // guarded by chat's lock: registered and live, so losing it means reconnecting
     private Runnable onClosed = () -> { };
     private volatile boolean speaksTls; // the server answered in TLS: no plain connection will ever do
-    private final ReentrantLock promptLock = new ReentrantLock();
     /** Runs the commands of keys pressed (Alt-2, Ctrl-N...) off JLine's thread, one at a time, in order. */
     private final ExecutorService keys = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("loomchat-keys").factory());
 
@@ -75,6 +72,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         this.json = json;
         this.backoff = backoff;
         this.chat = new LockedChat(new ChatState(zone, this::newRef, json, screen instanceof TerminalScreen));
+        this.view = new ChatView(screen, chat);
     }
 
     /** Connects, starts reading and says hello. {@code whenClosed} runs once the chat has ended for good. */
@@ -133,7 +131,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         }
         Reaction reaction = chat.update(s -> s.received(event));
         if (!(event instanceof Event.Ping)) {
-            refreshPrompt();
+            view.refreshPrompt();
         }
         for (Request request : reaction.send()) {
             try {
@@ -142,43 +140,12 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
                 // the read loop sees the end of the connection
             }
         }
-        show(reaction);
-    }
-
-    /**
-     * Shows the state's prompt and status bar. Never under the chat's lock: JLine holds its own lock while
-     * it asks for completions (which read the chat), so taking JLine's under the chat's could deadlock. The
-     * prompt lock keeps two threads from putting an older state on the screen after a newer one.
-     */
-    private void refreshPrompt() {
-        promptLock.lock();
-        try {
-            record Bar(StatusBar status, String prompt) {
-            }
-            Bar bar = chat.read(s -> new Bar(s.statusBar(), s.prompt()));
-            screen.status(bar.status());
-            screen.prompt(bar.prompt());
-        } finally {
-            promptLock.unlock();
-        }
+        view.show(reaction);
     }
 
     @Override
     public void tooLong(Link from) {
         screen.show(TextRenderer.ERROR + " skipped a line from the server longer than " + Link.MAX_SERVER_LINE_BYTES + " bytes");
-    }
-
-    private void show(Reaction reaction) {
-        if (reaction.redraw()) {
-            screen.clear();
-        }
-        for (Shown line : reaction.show()) {
-            if (line.isChat()) {
-                screen.show(line.text(), line.from(), line.emphasis());
-            } else {
-                screen.show(line.text());
-            }
-        }
     }
 
     // ---- losing and regaining the connection ------------------------------------------------------------
@@ -215,7 +182,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
             next.send(hello);
             if (!awaitRegisteredOn(next) && chat.read(ChatState::nickTaken)) {
                 Reaction other = chat.update(ChatState::helloAsAnother);
-                show(other);
+                view.show(other);
                 for (Request request : other.send()) {
                     next.send(request);
                 }
@@ -248,7 +215,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     private boolean awaitRegisteredOn(Link l) {
         try {
             return chat.await(REREGISTER_WAIT, s -> s.isRegistered() || s.registrationError() != null || l.ended())
-                    && isRegistered();
+                    && chat.read(ChatState::isRegistered);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -277,8 +244,8 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     /** Handles one typed line. Returns false once the person has asked to quit. */
     boolean submit(String line) throws IOException {
         On<Reaction> typed = chat.update(s -> new On<>(s.typed(line), link)); // the update wakes the reconnect loop on /quit
-        refreshPrompt();
-        show(typed.what());
+        view.refreshPrompt();
+        view.show(typed.what());
         boolean quit = false;
         for (Request request : typed.what().send()) {
             quit |= request instanceof Quit;
@@ -328,7 +295,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
      * follows its welcome), false on refusal, close or timeout.
      */
     boolean awaitRegistration(Duration timeout) throws InterruptedException {
-        return chat.await(timeout, s -> s.isSettled() || s.registrationError() != null) && isRegistered();
+        return chat.await(timeout, s -> s.isSettled() || s.registrationError() != null) && chat.read(ChatState::isRegistered);
     }
 
     /** Waits until every request sent has had its reply (the server's acknowledgement or error). */
@@ -354,40 +321,14 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
 
     // ---- what the command asks ----------------------------------------------------------------------
 
-    boolean isRegistered() {
-        return chat.read(ChatState::isRegistered);
-    }
-
-    boolean wasEverRegistered() {
-        return chat.read(ChatState::wasEverRegistered);
-    }
-
-    String registrationError() {
-        return chat.read(ChatState::registrationError);
-    }
-
-    /** Everyone known to share a room with us, as they write their nicks: for tab completion. */
-    Set<String> knownNicks() {
-        return chat.read(ChatState::knownNicks);
-    }
-
-    boolean isQuitting() {
-        return chat.read(ChatState::isQuitting);
+    /** What the chat state says now, e.g. {@code client.read(ChatState::refusal)}. */
+    <T> T read(java.util.function.Function<ChatState, T> query) {
+        return chat.read(query);
     }
 
     /** Whether the server answered with TLS records: it wants --tls. */
     boolean speaksTls() {
         return speaksTls;
-    }
-
-    /** The server's bye that refused this client for good (banned, bad password), or null. */
-    Bye refusal() {
-        return chat.read(ChatState::refusal);
-    }
-
-    /** The server's last word, if it sent one before closing. */
-    Bye bye() {
-        return chat.read(ChatState::bye);
     }
 
     /** Gives up without saying quit (e.g. after a refused hello); not reported as a lost connection. */

@@ -1,5 +1,6 @@
 package io.loomchat.cli;
 
+import io.loomchat.cli.chat.ChatState;
 import io.loomchat.cli.connection.Backoff;
 import io.loomchat.cli.connection.Connector;
 import io.loomchat.cli.connection.TlsConnect;
@@ -148,7 +149,7 @@ public final class ChatCommand implements Callable<Integer> {
         boolean interactive = !json && !plain && say.isEmpty() && awaitMembers == 0 && awaitMessages == 0
                 && stdinIsTerminal();
         ChatClient[] holder = new ChatClient[1];
-        Screen screen = interactive ? new TerminalScreen(() -> holder[0].knownNicks(), c -> holder[0].keyCommand(c)) : new PlainScreen(System.out);
+        Screen screen = interactive ? new TerminalScreen(() -> holder[0].read(ChatState::knownNicks), c -> holder[0].keyCommand(c)) : new PlainScreen(System.out);
         ChatClient client = new ChatClient(connector, screen, json, ZoneId.systemDefault(), Backoff.standard(reconnectAttempts));
         holder[0] = client;
         if (history != null) {
@@ -169,9 +170,9 @@ public final class ChatCommand implements Callable<Integer> {
         }
         try {
             client.start(wanted, room, () -> {
-                if (!client.isQuitting()) {
-                    Bye bye = client.bye();
-                    boolean registered = client.wasEverRegistered();
+                if (!client.read(ChatState::isQuitting)) {
+                    Bye bye = client.read(ChatState::bye);
+                    boolean registered = client.read(ChatState::wasEverRegistered);
                     exitIfHopeless(client, screen, err);
                     String why = bye == null ? "connection to " + host + ":" + port + " lost"
                             : registered ? "disconnected by the server: " + bye.reason()
@@ -224,8 +225,8 @@ public final class ChatCommand implements Callable<Integer> {
      */
     private int scripted(ChatClient client, PrintStream err, Screen screen) throws Exception {
         if (!client.awaitRegistration(REPLY_WAIT)) {
-            String why = client.registrationError();
-            Bye bye = client.bye();
+            String why = client.read(ChatState::registrationError);
+            Bye bye = client.read(ChatState::bye);
             client.abandon();
             exitIfHopeless(client, screen, err);
             exitOnce(screen, err, "could not register: " + (why != null ? why : bye != null ? bye.reason()
@@ -296,8 +297,8 @@ public final class ChatCommand implements Callable<Integer> {
         if (client.speaksTls()) {
             exitOnce(screen, err, "this server speaks TLS: add --tls", 1);
         }
-        if (client.refusal() != null) {
-            exitOnce(screen, err, "refused by the server: " + client.refusal().reason(), EXIT_REFUSED);
+        if (client.read(ChatState::refusal) != null) {
+            exitOnce(screen, err, "refused by the server: " + client.read(ChatState::refusal).reason(), EXIT_REFUSED);
         }
     }
 

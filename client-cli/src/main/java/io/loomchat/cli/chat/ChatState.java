@@ -1,7 +1,5 @@
 package io.loomchat.cli.chat;
 
-import io.loomchat.protocol.CloseCode;
-import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.Bye;
 import io.loomchat.protocol.Event.ChatMessage;
@@ -13,9 +11,7 @@ import io.loomchat.protocol.Event.PrivateMessage;
 import io.loomchat.protocol.Event.Renamed;
 import io.loomchat.protocol.Event.Welcome;
 import io.loomchat.protocol.Input;
-import io.loomchat.protocol.Names;
 import io.loomchat.protocol.Request;
-import io.loomchat.protocol.Request.Hello;
 import io.loomchat.protocol.Request.Join;
 import io.loomchat.protocol.Request.Msg;
 import io.loomchat.protocol.Request.Nick;
@@ -39,9 +35,6 @@ import java.util.function.Supplier;
  */
 public final class ChatState {
 
-    /** Close codes that no reconnect can change: the same nick, address and password get the same answer. */
-    private static final Set<CloseCode> REFUSALS = Set.of(CloseCode.BANNED, CloseCode.BAD_PASSWORD);
-
     private final TextRenderer renderer;
     private final Supplier<String> refs;
     private final boolean json; // the screen prints the raw protocol lines instead of ours
@@ -50,26 +43,16 @@ public final class ChatState {
     private final Timeline timeline = new Timeline();
     private final Roster roster = new Roster();
     private final Outstanding outstanding = new Outstanding();
+    private final Resumption resumption = new Resumption(rooms, timeline, outstanding);
 
-    private Replay firstReplay = Replay.DEFAULT;
-    private String password; // the server's, sent with every hello
+    private final Registration registration = new Registration();
     private boolean seedMembers;
     private String nick;
     private boolean registered; // on the current connection
     private boolean everRegistered;
-    private String helloRef;
-    private String registrationError;
-    private String registrationErrorCode;
-    private String resumeToken;
-    private String epoch;
-    private Bye bye;
-    private Bye refusal; // a bye saying that coming back is pointless: banned, or a wrong server password
     private boolean quitting;
-    private int connection; // numbers the connections, so a kept line knows whether it went out on this one
-    private List<String> rejoining = List.of(); // the rooms to rejoin, snapshot taken when resuming
     private int messagesFromOthers;
     private boolean away;
-    private boolean showMembers;
 
     /** {@code refs} makes a fresh ref for each request. */
     public ChatState(ZoneId zone, Supplier<String> refs, boolean json, boolean atTerminal) {
@@ -81,11 +64,11 @@ public final class ChatState {
 
     /** How much of the first room's history to ask for on connecting (the server's default otherwise). */
     public void askHistoryOnJoin(int messages) {
-        firstReplay = Replay.last(messages);
+        registration.askHistoryOnJoin(messages);
     }
 
     public void usePassword(String serverPassword) {
-        password = serverPassword;
+        registration.usePassword(serverPassword);
     }
 
     /** After each of our joins, ask quietly who is there, so that tab completion knows them. */
@@ -100,14 +83,11 @@ public final class ChatState {
 
     /** The first hello, on the first connection. */
     public Request hello(String wantedNick, String room) {
-        return hello(wantedNick, room, firstReplay, null);
+        return hello(wantedNick, room, registration.firstReplay(), null);
     }
 
     private Request hello(String wantedNick, String room, Replay replay, String resume) {
-        helloRef = refs.get();
-        registrationError = null;
-        registrationErrorCode = null;
-        return new Hello(wantedNick, room, replay, resume, password, helloRef);
+        return registration.hello(wantedNick, room, replay, resume, refs.get());
     }
 
     // ---- what the server says ---------------------------------------------------------------------------
@@ -141,12 +121,7 @@ public final class ChatState {
         if (line == null) {
             return new Reaction(show, send);
         }
-        Shown shown = switch (event) {
-            case ChatMessage m -> Shown.chat(line, m.from(), m.history() ? Emphasis.HISTORY
-                    : Emphasis.mentions(m.text(), nick) && !m.from().equalsIgnoreCase(nick) ? Emphasis.MENTION : Emphasis.NORMAL);
-            case PrivateMessage m -> Shown.chat(line, m.from(), m.from().equalsIgnoreCase(nick) ? Emphasis.NORMAL : Emphasis.MENTION);
-            default -> Shown.plain(line);
-        };
+        Shown shown = Shown.of(event, line, nick);
         if (event instanceof ChatMessage m && m.history()) {
             rooms.markMissed(m.room(), show); // above the first line missed while reconnecting
         }
@@ -165,16 +140,7 @@ public final class ChatState {
                 registered = true;
                 everRegistered = true;
                 nick = w.nick();
-                if (epoch != null && w.epoch() != null && !epoch.equals(w.epoch())) {
-                    timeline.forgetIds(); // a server that kept no history restarted: its ids began again
-                    show.add(Shown.plain(TextRenderer.NOTICE + " the server restarted without keeping history; "
-                            + "what was said meanwhile is lost"));
-                }
-                epoch = w.epoch();
-                resumeToken = w.resume();
-                if (again) { // said here, before any rejoin's notice, rather than by the reconnect loop after them
-                    show.add(Shown.plain(TextRenderer.NOTICE + " reconnected"));
-                }
+                resumption.welcomed(w, again, show);
                 return !again;
             }
             case Joined j when j.nick().equalsIgnoreCase(nick) -> {
@@ -213,16 +179,9 @@ public final class ChatState {
             }
             case ErrorReply e when rooms.joinRefused(e.ref()) -> {
             }
-            case ErrorReply e when !registered && e.ref() != null && e.ref().equals(helloRef) -> {
-                registrationError = e.code() + ": " + e.message();
-                registrationErrorCode = e.code();
+            case ErrorReply e when !registered && registration.refusedHello(e) -> {
             }
-            case Bye b -> {
-                bye = b;
-                if (REFUSALS.contains(CloseCode.fromWire(b.code()))) {
-                    refusal = b;
-                }
-            }
+            case Bye b -> registration.closedWith(b);
             default -> {
             }
         }
@@ -234,11 +193,7 @@ public final class ChatState {
     /** One typed line. A {@link Quit} among the requests to send means the person is leaving. */
     public Reaction typed(String line) {
         ClientCommands.Action local = everRegistered ? ClientCommands.parse(line) : null;
-        if (local instanceof ClientCommands.ToggleMembers && rooms.inWindows()) {
-            showMembers = !showMembers; // shown under the status bar; elsewhere /names asks the server, as /who
-            return Reaction.NOTHING;
-        }
-        Reaction moved = local == null || local instanceof ClientCommands.ToggleMembers ? null : rooms.move(local);
+        Reaction moved = local == null ? null : rooms.move(local);
         if (moved != null) {
             return moved;
         }
@@ -246,8 +201,7 @@ public final class ChatState {
         // a script's "/join dev" followed by a line says that line in dev even before the join's notice.
         return switch (Input.parse(line, rooms.current(), refs.get())) {
             case Input.Nothing n -> Reaction.NOTHING;
-            case Input.ShowHelp h -> new Reaction(java.util.stream.Stream.concat(TextRenderer.help().stream(),
-                    ClientCommands.HELP.stream()).map(Shown::plain).toList(), List.of());
+            case Input.ShowHelp h -> new Reaction(ClientCommands.help().stream().map(Shown::plain).toList(), List.of());
             case Input.Problem p -> Reaction.showing(TextRenderer.ERROR + " " + p.message());
             case Input.Send s when s.request() instanceof Nick n && !everRegistered ->
                     Reaction.sending(hello(n.nick(), null, Replay.DEFAULT, null));
@@ -277,7 +231,7 @@ public final class ChatState {
 
     /** A said or private line is kept until acknowledged; while disconnected it waits for the reconnect. */
     private Reaction keep(Request line, String typed) {
-        outstanding.keep(line, registered ? connection : Outstanding.NOT_SENT);
+        outstanding.keep(line, registered ? resumption.connection() : Outstanding.NOT_SENT);
         return registered ? Reaction.sending(line)
                 : Reaction.showing(TextRenderer.NOTICE + " not connected; will send when reconnected: " + SafeText.neutralize(typed));
     }
@@ -309,45 +263,23 @@ public final class ChatState {
     /** The connection is gone: nothing is registered, and who is where is unknown until we are back. */
     public void connectionLost() {
         registered = false;
-        bye = null;
+        registration.connectionLost();
         roster.clear();
     }
 
-    /**
-     * The hello for a new connection: the same nick with the resume token (which takes it back even from
-     * our own ghost session), joining the first room with what was missed after its last seen id.
-     */
+    /** The hello for a new connection: the same nick with the resume token, the first room caught up. */
     public Request resumeHello() {
-        connection++;
-        rejoining = rooms.all();
-        rooms.markMissedFrom(rejoining);
-        return hello(nick, firstRejoined(), timeline.catchUp(firstRejoined()), resumeToken);
+        return resumption.hello(nick, this::hello);
     }
 
     /** Someone took the nick while we were away: try a variant of it, without the token. */
     public Reaction helloAsAnother() {
-        String other = nick.length() < Names.MAX_NICK_CHARS ? nick + "_" : nick.substring(0, nick.length() - 1) + "_";
-        Request hello = hello(other, firstRejoined(), timeline.catchUp(firstRejoined()), null);
-        return new Reaction(List.of(Shown.plain(TextRenderer.NOTICE + " " + nick + " is taken now; trying " + other)), List.of(hello));
+        return resumption.helloAsAnother(nick, this::hello);
     }
 
-    private String firstRejoined() {
-        return rejoining.isEmpty() ? null : rejoining.getFirst();
-    }
-
-    /**
-     * Once welcomed back: the joins of the other rooms, each after its last seen id (forgotten if the server's
-     * history began anew), then every line not acknowledged, re-sent with its original ref so that the server
-     * answers what it already had instead of saying it twice.
-     */
+    /** Once welcomed back: the rejoins after the last ids seen, then the lines to re-send with their refs. */
     public List<Request> rejoinAndResend() {
-        List<Request> resend = outstanding.resendOn(connection);
-        List<Request> send = new ArrayList<>();
-        for (String room : rejoining.subList(Math.min(1, rejoining.size()), rejoining.size())) {
-            send.add(new Join(room, timeline.catchUp(room), null));
-        }
-        send.addAll(resend);
-        return send;
+        return resumption.rejoinAndResend();
     }
 
     // ---- what the client asks about ---------------------------------------------------------------------
@@ -367,11 +299,11 @@ public final class ChatState {
 
     /** Why the last hello was refused ("code: message"), or null. */
     public String registrationError() {
-        return registrationError;
+        return registration.error();
     }
 
     public boolean nickTaken() {
-        return ErrorCode.NICK_TAKEN.wireName().equals(registrationErrorCode);
+        return registration.nickTaken();
     }
 
     public String nick() {
@@ -384,7 +316,7 @@ public final class ChatState {
 
     /** What the status bar shows. */
     public StatusBar statusBar() {
-        return new StatusBar(nick, away, rooms.tabs(), showMembers ? roster.members(rooms.current()) : null);
+        return new StatusBar(nick, away, rooms.tabs(), rooms.showsMembers() ? roster.members(rooms.current()) : null);
     }
 
     public String prompt() {
@@ -394,12 +326,12 @@ public final class ChatState {
 
     /** The server's bye that refused this client for good (banned, bad password), or null. */
     public Bye refusal() {
-        return refusal;
+        return registration.refusal();
     }
 
     /** The server's last word on this connection, if it sent one. */
     public Bye bye() {
-        return bye;
+        return registration.bye();
     }
 
     public boolean isQuitting() {

@@ -45,6 +45,13 @@ final class ClientCommands {
     private ClientCommands() {
     }
 
+    /** What /help shows here: the commands every front end has, then this client's own. */
+    static List<String> help() {
+        List<String> lines = new java.util.ArrayList<>(TextRenderer.help());
+        lines.addAll(HELP);
+        return lines;
+    }
+
     /** The client command {@code line} asks for, or null if the server must handle it. */
     static Action parse(String line) {
         String text = line.strip();

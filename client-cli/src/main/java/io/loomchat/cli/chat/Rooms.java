@@ -27,6 +27,7 @@ public final class Rooms {
     private final Map<String, String> joinsTyped = new HashMap<>(); // ref -> room, until the server answers
     private final Set<String> missedToMark = new HashSet<>(); // rooms whose catch-up gets the unseen marker
     private boolean windowed;
+    private boolean showMembers; // the current room's members after the status bar
     private String current;
     private String beforeJoin; // the current room before a typed join that the server may still refuse
 
@@ -34,8 +35,9 @@ public final class Rooms {
         windowed = true;
     }
 
-    boolean inWindows() {
-        return windowed;
+    /** Whether the status bar lists the current room's members (/names, F2 toggle it). */
+    boolean showsMembers() {
+        return showMembers;
     }
 
     // ---- joining and leaving ------------------------------------------------------------------------
@@ -139,8 +141,12 @@ public final class Rooms {
 
     // ---- moving between rooms -----------------------------------------------------------------------
 
-    /** A client command's reaction, or null for a /join of a room we are not in (the server's to do). */
+    /** A client command's reaction, or null for what the server must do (a /join of a room we are not in). */
     Reaction move(ClientCommands.Action action) {
+        if (action instanceof ClientCommands.ToggleMembers) {
+            showMembers = windowed && !showMembers;
+            return windowed ? Reaction.NOTHING : null; // without a status bar, /names asks the server, as /who
+        }
         String room = switch (action) {
             case ClientCommands.Go go -> go.room();
             case ClientCommands.GoNumber n -> numbered(n.number());

@@ -12,8 +12,8 @@ import java.util.List;
  */
 final class Window {
 
-    /** Lines kept per room for redrawing it; older ones are dropped (the server's /history has them). */
-    static final int KEPT_LINES = 500;
+    /** Lines kept per room for redrawing it (more than a screen holds); older ones are in the server's /history. */
+    static final int KEPT_LINES = 200;
     /** Drawn above the first line the person has not seen, when they come back to a room. */
     static final String UNSEEN_MARKER = "--- new since you were away ---";
 
