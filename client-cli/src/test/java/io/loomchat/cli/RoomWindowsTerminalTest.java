@@ -127,13 +127,19 @@ class RoomWindowsTerminalTest {
     }
 
     @Test
-    void aSentLineAppearsOnceAndNicksHaveTheirColorOfThePalette() throws Exception {
+    void aSentLineAppearsOnceF2ShowsWhoIsThereAndNicksHaveTheirColorOfThePalette() throws Exception {
         awaitScreen("the prompt in lobby", r -> lastRow(r).startsWith("[lobby] >"));
         bob = TestClient.register(server.port(), "bob");
         typeLine("hello everyone");
         List<String> rows = awaitScreen("the server's echo", r -> r.stream().anyMatch(row -> row.matches("\\d\\d:\\d\\d <alice> hello everyone")));
         assertEquals(1, rows.stream().filter(r -> r.contains("hello everyone")).count(), "once, not the typed line too: " + rows);
         assertEquals("[lobby] >", lastRow(rows).strip());
+
+        terminal.press("F2");
+        awaitScreen("the nick list after F2", r -> statusRow(r).equals("[alice] 1:lobby | alice bob"));
+        terminal.type("/names");
+        terminal.pressEnter();
+        awaitScreen("the nick list hidden by /names", r -> statusRow(r).equals("[alice] 1:lobby"));
 
         bob.say("colors?");
         awaitScreen("bob's line", r -> r.stream().anyMatch(row -> row.endsWith("<bob> colors?")));

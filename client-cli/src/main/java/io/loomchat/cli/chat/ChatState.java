@@ -129,7 +129,8 @@ public final class ChatState {
         if (atTerminal && event instanceof ErrorReply && !registered) {
             show.add(Shown.plain(TextRenderer.NOTICE + " choose another nick with /nick NAME"));
         }
-        return new Reaction(show, send);
+        List<Shown> window = event instanceof Left l && l.nick().equalsIgnoreCase(nick) ? rooms.windowAfterLeaving() : null;
+        return window != null ? new Reaction(window, send, true) : new Reaction(show, send);
     }
 
     /** Updates what we know from one event; false if it is not worth showing. */

@@ -28,6 +28,7 @@ public final class Rooms {
     private final Set<String> missedToMark = new HashSet<>(); // rooms whose catch-up gets the unseen marker
     private boolean windowed;
     private boolean showMembers; // the current room's members after the status bar
+    private boolean redrawCurrent; // the room on the screen was left: draw the one now current
     private String current;
     private String beforeJoin; // the current room before a typed join that the server may still refuse
 
@@ -59,7 +60,15 @@ public final class Rooms {
         windows.remove(room);
         if (room.equals(current)) {
             current = windows.isEmpty() ? null : all().get(Math.max(0, at - 1));
+            redrawCurrent = windowed && current != null;
         }
+    }
+
+    /** After leaving the room on the screen: the window that took its place, to draw; else null. */
+    List<Shown> windowAfterLeaving() {
+        boolean redraw = redrawCurrent;
+        redrawCurrent = false;
+        return redraw ? windows.get(current).redraw() : null;
     }
 
     /** The person asked to join {@code room}: it is where their next lines go. */

@@ -29,6 +29,9 @@ final class Window {
             lines.removeFirst();
         }
         if (looking) {
+            // Shown now, but after lines not yet seen (the room became current without being drawn yet):
+            // it belongs below the marker with them.
+            unseen = unseen > 0 ? Math.min(unseen + 1, lines.size()) : 0;
             return;
         }
         unseen = Math.min(unseen + 1, lines.size());

@@ -187,6 +187,17 @@ class ChatStateWindowsTest {
         chat.received(new HistoryEnd("release", 2, false, 9, null));
     }
 
+    @Test
+    void leavingTheRoomOnTheScreenDrawsTheWindowBeforeIt() {
+        inLobbyAndRelease(true);
+        chat.received(live(1, "lobby", "bob", "meanwhile in lobby"));
+        Reaction left = chat.received(new Left("release", "alice", "leave", AT, null));
+        assertTrue(left.redraw());
+        assertEquals(List.of("09:15 -!- you joined lobby", "--- new since you were away ---", "09:15 <bob> meanwhile in lobby",
+                "09:15 -!- you left release"), lines(left));
+        assertFalse(chat.received(live(2, "lobby", "bob", "next")).redraw());
+    }
+
     // ---- leaving forgets ----
 
     @Test
