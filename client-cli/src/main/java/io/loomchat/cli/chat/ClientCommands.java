@@ -40,7 +40,7 @@ final class ClientCommands {
             String.format("    %-26s %s", "/window N", "make your Nth room (in the order joined) the current one; also /win"),
             String.format("    %-26s %s", "/switch ROOM", "make a room you are in the current one; /join ROOM does too"),
             String.format("    %-26s %s", "/next, /prev", "the next or previous of your rooms"),
-            String.format("    %-26s %s", "/names", "show or hide who is in the current room, under the status bar (key: F2)"));
+            String.format("    %-26s %s", "/names", "show or hide who is in the current room (key: F2)"));
 
     private ClientCommands() {
     }

@@ -197,10 +197,6 @@ public final class Rooms {
 
     // ---- what the client asks -----------------------------------------------------------------------
 
-    boolean isJoined(String room) {
-        return room != null && windows.containsKey(room);
-    }
-
     /** The current room, or null when in none. */
     public String current() {
         return current;
