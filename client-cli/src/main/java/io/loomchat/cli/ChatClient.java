@@ -3,7 +3,6 @@ package io.loomchat.cli;
 import io.loomchat.cli.chat.ChatState;
 import io.loomchat.cli.chat.Emphasis;
 import io.loomchat.cli.chat.Reaction;
-import io.loomchat.cli.chat.Shown;
 import io.loomchat.cli.connection.Backoff;
 import io.loomchat.cli.connection.Connector;
 import io.loomchat.cli.connection.Link;
@@ -27,6 +26,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,9 +54,13 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     private final AtomicLong nextRef = new AtomicLong();
     private final String refPrefix = Long.toString(System.nanoTime() & 0xffffff, 36) + "-";
     private final LockedChat chat;
+    private final ChatView view;
     private Link link; // guarded by chat's lock: where requests go
     private Link live; // guarded by chat's lock: registered and live, so losing it means reconnecting
     private Runnable onClosed = () -> { };
+    private volatile boolean speaksTls; // the server answered in TLS: no plain connection will ever do
+    /** Runs the commands of keys pressed (Alt-2, Ctrl-N...) off JLine's thread, one at a time, in order. */
+    private final ExecutorService keys = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("loomchat-keys").factory());
 
     /** What to send and the link it goes out on, decided together under the lock. */
     private record On<T>(T what, Link link) {
@@ -67,6 +72,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         this.json = json;
         this.backoff = backoff;
         this.chat = new LockedChat(new ChatState(zone, this::newRef, json, screen instanceof TerminalScreen));
+        this.view = new ChatView(screen, chat);
     }
 
     /** Connects, starts reading and says hello. {@code whenClosed} runs once the chat has ended for good. */
@@ -97,10 +103,21 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         chat.change(ChatState::seedMembersForCompletion);
     }
 
+    /** A terminal: each room in a window of its own, switched between with /window and keys. */
+    void showRoomsInWindows() {
+        chat.change(ChatState::showRoomsInWindows);
+    }
+
     // ---- what the server says, on a link's reader thread ------------------------------------------------
 
     @Override
     public void line(Link from, byte[] line, int length) {
+        if (length >= 2 && (line[0] == 0x15 || line[0] == 0x16) && line[1] == 0x03) {
+            // A TLS record (an alert, a handshake) where a JSON line should be: a TLS port spoken to in plain.
+            speaksTls = true;
+            from.close();
+            return;
+        }
         Event event;
         try {
             event = Codec.decodeEvent(line, 0, length);
@@ -112,13 +129,10 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         if (json && !chat.read(s -> s.isGreeting(event))) {
             screen.show(SafeText.neutralize(new String(line, 0, length, StandardCharsets.UTF_8)));
         }
-        Reaction reaction = chat.update(s -> {
-            Reaction r = s.received(event);
-            if (!(event instanceof Event.Ping)) {
-                screen.prompt(s.prompt()); // before anyone waiting reads it
-            }
-            return r;
-        });
+        Reaction reaction = chat.update(s -> s.received(event));
+        if (!(event instanceof Event.Ping)) {
+            view.refreshPrompt();
+        }
         for (Request request : reaction.send()) {
             try {
                 from.send(request);
@@ -126,22 +140,12 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
                 // the read loop sees the end of the connection
             }
         }
-        show(reaction.show());
+        view.show(reaction);
     }
 
     @Override
     public void tooLong(Link from) {
         screen.show(TextRenderer.ERROR + " skipped a line from the server longer than " + Link.MAX_SERVER_LINE_BYTES + " bytes");
-    }
-
-    private void show(List<Shown> lines) {
-        for (Shown line : lines) {
-            if (line.isChat()) {
-                screen.show(line.text(), line.from(), line.emphasis());
-            } else {
-                screen.show(line.text());
-            }
-        }
     }
 
     // ---- losing and regaining the connection ------------------------------------------------------------
@@ -153,7 +157,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         }
         from.close();
         Bye last = chat.read(ChatState::bye);
-        if (chat.read(s -> s.isQuitting() || backoff.attempts() == 0 || !s.wasEverRegistered())
+        if (speaksTls || chat.read(s -> s.isQuitting() || backoff.attempts() == 0 || !s.wasEverRegistered() || s.refusal() != null)
                 || (last != null && FINAL_BYE_CODES.contains(last.code()))) {
             finish();
             return;
@@ -161,9 +165,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         screen.show(TextRenderer.NOTICE + " connection lost" + (last == null ? "" : " (" + SafeText.neutralize(last.reason()) + ")")
                 + "; reconnecting...");
         chat.change(ChatState::connectionLost);
-        if (Redial.redial(connector, backoff, this)) {
-            screen.show(TextRenderer.NOTICE + " reconnected");
-        } else {
+        if (!Redial.redial(connector, backoff, this)) { // the welcome back says "reconnected", before the rejoins
             finish();
         }
     }
@@ -180,7 +182,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
             next.send(hello);
             if (!awaitRegisteredOn(next) && chat.read(ChatState::nickTaken)) {
                 Reaction other = chat.update(ChatState::helloAsAnother);
-                show(other.show());
+                view.show(other);
                 for (Request request : other.send()) {
                     next.send(request);
                 }
@@ -213,16 +215,17 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     private boolean awaitRegisteredOn(Link l) {
         try {
             return chat.await(REREGISTER_WAIT, s -> s.isRegistered() || s.registrationError() != null || l.ended())
-                    && isRegistered();
+                    && chat.read(ChatState::isRegistered);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
     }
 
+    /** Also true, at once, after the server refused us for good: no attempt could do better. */
     @Override
     public boolean quitsWithin(Duration wait) {
-        return chat.quitsWithin(wait);
+        return speaksTls || chat.read(s -> s.refusal() != null) || chat.quitsWithin(wait);
     }
 
     @Override
@@ -241,7 +244,8 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     /** Handles one typed line. Returns false once the person has asked to quit. */
     boolean submit(String line) throws IOException {
         On<Reaction> typed = chat.update(s -> new On<>(s.typed(line), link)); // the update wakes the reconnect loop on /quit
-        show(typed.what().show());
+        view.refreshPrompt();
+        view.show(typed.what());
         boolean quit = false;
         for (Request request : typed.what().send()) {
             quit |= request instanceof Quit;
@@ -257,6 +261,20 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
             }
         }
         return !quit;
+    }
+
+    /**
+     * A client command a key stands for (such as "/window 2"), from JLine's thread: handled on another,
+     * so that JLine's lock is never held while waiting for the chat's.
+     */
+    void keyCommand(String command) {
+        keys.execute(() -> {
+            try {
+                submit(command);
+            } catch (IOException e) {
+                // moving between rooms sends nothing
+            }
+        });
     }
 
     /** Waits until the current room has at least {@code count} members (this client included). */
@@ -277,7 +295,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
      * follows its welcome), false on refusal, close or timeout.
      */
     boolean awaitRegistration(Duration timeout) throws InterruptedException {
-        return chat.await(timeout, s -> s.isSettled() || s.registrationError() != null) && isRegistered();
+        return chat.await(timeout, s -> s.isSettled() || s.registrationError() != null) && chat.read(ChatState::isRegistered);
     }
 
     /** Waits until every request sent has had its reply (the server's acknowledgement or error). */
@@ -303,30 +321,14 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
 
     // ---- what the command asks ----------------------------------------------------------------------
 
-    boolean isRegistered() {
-        return chat.read(ChatState::isRegistered);
+    /** What the chat state says now, e.g. {@code client.read(ChatState::refusal)}. */
+    <T> T read(java.util.function.Function<ChatState, T> query) {
+        return chat.read(query);
     }
 
-    boolean wasEverRegistered() {
-        return chat.read(ChatState::wasEverRegistered);
-    }
-
-    String registrationError() {
-        return chat.read(ChatState::registrationError);
-    }
-
-    /** Everyone known to share a room with us, as they write their nicks: for tab completion. */
-    Set<String> knownNicks() {
-        return chat.read(ChatState::knownNicks);
-    }
-
-    boolean isQuitting() {
-        return chat.read(ChatState::isQuitting);
-    }
-
-    /** The server's last word, if it sent one before closing. */
-    Bye bye() {
-        return chat.read(ChatState::bye);
+    /** Whether the server answered with TLS records: it wants --tls. */
+    boolean speaksTls() {
+        return speaksTls;
     }
 
     /** Gives up without saying quit (e.g. after a refused hello); not reported as a lost connection. */
@@ -335,6 +337,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     }
 
     void close() {
+        keys.shutdown();
         Link l = chat.update(s -> {
             s.leaving();
             return link;

@@ -1,5 +1,6 @@
 package io.loomchat.cli;
 
+import io.loomchat.cli.chat.ChatState;
 import io.loomchat.cli.connection.Backoff;
 import io.loomchat.cli.connection.Connector;
 import io.loomchat.cli.connection.TlsConnect;
@@ -33,13 +34,17 @@ import picocli.CommandLine;
                 "With stdin piped, sends each line, waits for the server to acknowledge the last one, and exits."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:quit normally", "1:bad option or cannot connect", "2:connection to the server lost",
-                "3:could not register (nick refused)", "4:an --await-members or --await-messages wait timed out"},
+                "3:could not register (nick refused)", "4:an --await-members or --await-messages wait timed out",
+                "5:refused by the server: banned, or a wrong or missing server password (no reconnecting)"},
         sortOptions = false)
 public final class ChatCommand implements Callable<Integer> {
 
     static final int EXIT_LOST = 2;
     static final int EXIT_NOT_REGISTERED = 3;
     static final int EXIT_WAIT_TIMED_OUT = 4;
+    /** The server refused us for good: banned, or a wrong or missing server password. Reconnecting cannot help. */
+    static final int EXIT_REFUSED = 5;
+    private final java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
     /** How long a script's last lines may wait for the server's acknowledgement before the client quits anyway. */
     static final Duration REPLY_WAIT = Duration.ofSeconds(10);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -98,6 +103,16 @@ public final class ChatCommand implements Callable<Integer> {
             description = "How long each --await-* wait may take (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds = 60;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Settings file: host, port, nick, rooms (comma list), tls, trust; options given here win "
+                    + "(default: ~/.config/loomchat/client.properties, if there).")
+    Path config;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private List<String> moreRooms = List.of(); // from the settings file: joined after the first
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ChatCommand()).execute(args));
     }
@@ -105,6 +120,12 @@ public final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        try {
+            applyConfig();
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("loomchat: " + (e instanceof IOException ? "cannot read " + config + ": " : "") + e.getMessage());
+            return 1;
+        }
         String wanted = nick != null ? nick : defaultNick();
         String problem = Names.nickProblem(wanted, Names.NICK_CHARS_CEILING); // the server knows its own limit
         if (problem != null) {
@@ -128,7 +149,7 @@ public final class ChatCommand implements Callable<Integer> {
         boolean interactive = !json && !plain && say.isEmpty() && awaitMembers == 0 && awaitMessages == 0
                 && stdinIsTerminal();
         ChatClient[] holder = new ChatClient[1];
-        Screen screen = interactive ? new TerminalScreen(() -> holder[0].knownNicks()) : new PlainScreen(System.out);
+        Screen screen = interactive ? new TerminalScreen(() -> holder[0].read(ChatState::knownNicks), c -> holder[0].keyCommand(c)) : new PlainScreen(System.out);
         ChatClient client = new ChatClient(connector, screen, json, ZoneId.systemDefault(), Backoff.standard(reconnectAttempts));
         holder[0] = client;
         if (history != null) {
@@ -145,18 +166,18 @@ public final class ChatCommand implements Callable<Integer> {
         }
         if (interactive) {
             client.seedMembersForCompletion();
+            client.showRoomsInWindows();
         }
         try {
             client.start(wanted, room, () -> {
-                if (!client.isQuitting()) {
-                    Bye bye = client.bye();
-                    boolean registered = client.wasEverRegistered();
+                if (!client.read(ChatState::isQuitting)) {
+                    Bye bye = client.read(ChatState::bye);
+                    boolean registered = client.read(ChatState::wasEverRegistered);
+                    exitIfHopeless(client, screen, err);
                     String why = bye == null ? "connection to " + host + ":" + port + " lost"
                             : registered ? "disconnected by the server: " + bye.reason()
                             : "could not register: " + bye.reason();
-                    screen.close();
-                    err.println("loomchat: " + why);
-                    System.exit(registered ? EXIT_LOST : EXIT_NOT_REGISTERED);
+                    exitOnce(screen, err, why, registered ? EXIT_LOST : EXIT_NOT_REGISTERED);
                 }
             });
         } catch (TlsFailure e) {
@@ -173,8 +194,9 @@ public final class ChatCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err);
+            return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err, screen);
         } catch (WaitTimedOut e) {
+            exitIfHopeless(client, screen, err);
             err.println("loomchat: " + e.getMessage());
             client.quit(Duration.ofSeconds(5));
             return EXIT_WAIT_TIMED_OUT;
@@ -184,8 +206,10 @@ public final class ChatCommand implements Callable<Integer> {
     }
 
     /** A person at a terminal: a nick refusal is shown and they may pick another with /nick. */
-    private static int interactive(TerminalScreen screen, ChatClient client) throws Exception {
-        client.awaitRegistration(Duration.ofSeconds(3)); // so that the first prompt already names the room
+    private int interactive(TerminalScreen screen, ChatClient client) throws Exception {
+        if (client.awaitRegistration(Duration.ofSeconds(3))) { // so that the first prompt already names the room
+            joinMoreRooms(client);
+        }
         for (String line; (line = screen.readLine()) != null; ) {
             if (!client.submit(line)) {
                 break;
@@ -199,15 +223,17 @@ public final class ChatCommand implements Callable<Integer> {
      * Lines from --say, or from a pipe or file: each is sent; then wait for their replies (and for
      * messages from others, if asked), then quit.
      */
-    private int scripted(ChatClient client, PrintStream err) throws Exception {
+    private int scripted(ChatClient client, PrintStream err, Screen screen) throws Exception {
         if (!client.awaitRegistration(REPLY_WAIT)) {
-            String why = client.registrationError();
-            Bye bye = client.bye();
-            err.println("loomchat: could not register: " + (why != null ? why : bye != null ? bye.reason()
-                    : "no answer from the server"));
+            String why = client.read(ChatState::registrationError);
+            Bye bye = client.read(ChatState::bye);
             client.abandon();
+            exitIfHopeless(client, screen, err);
+            exitOnce(screen, err, "could not register: " + (why != null ? why : bye != null ? bye.reason()
+                    : "no answer from the server"), EXIT_NOT_REGISTERED);
             return EXIT_NOT_REGISTERED;
         }
+        joinMoreRooms(client);
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         if (awaitMembers > 0 && !client.awaitMembers(awaitMembers, timeout)) {
             throw new WaitTimedOut("fewer than " + awaitMembers + " members in the room after " + timeoutSeconds + "s");
@@ -232,8 +258,68 @@ public final class ChatCommand implements Callable<Integer> {
         if (more && awaitMessages > 0 && !client.awaitMessagesFromOthers(awaitMessages, timeout)) {
             throw new WaitTimedOut("fewer than " + awaitMessages + " messages from others after " + timeoutSeconds + "s");
         }
+        exitIfHopeless(client, screen, err);
         client.quit(Duration.ofSeconds(5));
         return 0;
+    }
+
+    /** Takes each setting of the settings file that no option on the command line gave. */
+    private void applyConfig() throws IOException {
+        Path file = config != null ? config : ClientConfig.defaultPath(System.getenv(), System.getProperty("user.home"));
+        if (config == null && !java.nio.file.Files.isRegularFile(file)) {
+            return; // no settings file: fine, the options and their defaults say it all
+        }
+        ClientConfig settings = ClientConfig.read(file);
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        host = settings.host() != null && !given.hasMatchedOption("--host") ? settings.host() : host;
+        port = settings.port() != null && !given.hasMatchedOption("--port") ? settings.port() : port;
+        nick = settings.nick() != null && !given.hasMatchedOption("--nick") ? settings.nick() : nick;
+        tls = settings.tls() != null && !given.hasMatchedOption("--tls") ? settings.tls() : tls;
+        trust = settings.trust() != null && !given.hasMatchedOption("--trust") ? settings.trust() : trust;
+        if (!settings.rooms().isEmpty() && !given.hasMatchedOption("--room")) {
+            room = settings.rooms().getFirst();
+            moreRooms = settings.rooms().subList(1, settings.rooms().size());
+        }
+    }
+
+    /** The settings file's other rooms, joined once in the first; then back to the first, as listed. */
+    private void joinMoreRooms(ChatClient client) throws IOException {
+        for (String other : moreRooms) {
+            client.submit("/join " + other);
+        }
+        if (!moreRooms.isEmpty()) {
+            client.submit("/window 1");
+        }
+    }
+
+    /** Ends the client if the server will never take it: refused for good, or a TLS port spoken to in plain text. */
+    private void exitIfHopeless(ChatClient client, Screen screen, PrintStream err) {
+        if (client.speaksTls()) {
+            exitOnce(screen, err, "this server speaks TLS: add --tls", 1);
+        }
+        if (client.read(ChatState::refusal) != null) {
+            exitOnce(screen, err, "refused by the server: " + client.read(ChatState::refusal).reason(), EXIT_REFUSED);
+        }
+    }
+
+    /**
+     * Says why the client ends and exits with {@code status}, once: the reader thread (the connection
+     * closed) and the main thread (a script's registration failed) may both see the end at the same time.
+     */
+    private void exitOnce(Screen screen, PrintStream err, String why, int status) {
+        if (exiting.compareAndSet(false, true)) {
+            screen.close();
+            err.println("loomchat: " + why);
+            System.exit(status);
+        }
+        while (true) { // the other thread is exiting: its status stands
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** The TLS handshake failed: not a network problem, and worth saying so. */

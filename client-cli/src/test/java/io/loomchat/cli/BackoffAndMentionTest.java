@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomchat.cli.connection.Backoff;
-import io.loomchat.cli.screen.TerminalScreen;
+import io.loomchat.cli.screen.NickColors;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +37,6 @@ class BackoffAndMentionTest {
 
     @Test
     void aNickKeepsItsColorWhateverItsCase() {
-        assertEquals(TerminalScreen.colorOf("Bob"), TerminalScreen.colorOf("bob"));
+        assertEquals(NickColors.of("Bob", NickColors.palette(256)), NickColors.of("bob", NickColors.palette(256)));
     }
 }

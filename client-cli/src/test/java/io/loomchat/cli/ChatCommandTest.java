@@ -172,7 +172,7 @@ class ChatCommandTest {
     }
 
     @Test
-    void aServerPasswordComesFromAFileAndAMissingOneEndsWithStatus3(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void aServerPasswordComesFromAFileAndAMissingOneEndsWithStatus5(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         server.close();
         server = ChatServer.start(ServerConfig.defaults().toBuilder().host("127.0.0.1").port(0).password("s3cret").build());
@@ -184,7 +184,7 @@ class ChatCommandTest {
 
         CliProcess stranger = cli("--nick", "stranger");
         stranger.type("let me in");
-        assertEquals(ChatCommand.EXIT_NOT_REGISTERED, stranger.awaitExit());
+        assertEquals(ChatCommand.EXIT_REFUSED, stranger.awaitExit(), "refused for good, not a nick refusal");
         assertTrue(stranger.stderr().contains("wrong server password"), stranger.stderr());
     }
 

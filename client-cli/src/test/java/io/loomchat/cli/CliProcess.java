@@ -44,7 +44,10 @@ final class CliProcess implements AutoCloseable {
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         command.add(ChatCommand.class.getName());
         command.addAll(List.of(args));
-        return new CliProcess(new ProcessBuilder(command).start());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // No settings file of the person running the tests (~/.config/loomchat) changes what a test asks for.
+        builder.environment().put("XDG_CONFIG_HOME", Path.of(System.getProperty("java.io.tmpdir"), "loomchat-tests-no-config").toString());
+        return new CliProcess(builder.start());
     }
 
     private static String javaBinary() {

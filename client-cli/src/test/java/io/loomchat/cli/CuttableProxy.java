@@ -24,11 +24,17 @@ final class CuttableProxy implements AutoCloseable {
     private final int serverPort;
     private final List<Pair> pairs = new CopyOnWriteArrayList<>();
     private final List<Socket> ghosts = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
     CuttableProxy(int serverPort) throws IOException {
         this.serverPort = serverPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("proxy-accept").start(this::acceptLoop);
+    }
+
+    /** How many connections clients have made through the proxy. */
+    int accepted() {
+        return accepted.get();
     }
 
     int port() {
@@ -39,6 +45,7 @@ final class CuttableProxy implements AutoCloseable {
         try {
             while (true) {
                 Socket client = listener.accept();
+                accepted.incrementAndGet();
                 Socket server = new Socket();
                 server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort));
                 Pair pair = new Pair(client, server);

@@ -46,6 +46,11 @@ final class TmuxTerminal implements AutoCloseable {
         tmux("send-keys", "-t", "main", "Tab");
     }
 
+    /** A key by tmux's name for it: "M-1" (Alt-1), "M-Left", "C-n", "F2". */
+    void press(String key) throws IOException, InterruptedException {
+        tmux("send-keys", "-t", "main", key);
+    }
+
     /** Ctrl-U: clears the input line. */
     void clearLine() throws IOException, InterruptedException {
         tmux("send-keys", "-t", "main", "C-u");

@@ -1,6 +1,5 @@
 package io.loomchat.cli.chat;
 
-import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.Bye;
 import io.loomchat.protocol.Event.ChatMessage;
@@ -12,9 +11,7 @@ import io.loomchat.protocol.Event.PrivateMessage;
 import io.loomchat.protocol.Event.Renamed;
 import io.loomchat.protocol.Event.Welcome;
 import io.loomchat.protocol.Input;
-import io.loomchat.protocol.Names;
 import io.loomchat.protocol.Request;
-import io.loomchat.protocol.Request.Hello;
 import io.loomchat.protocol.Request.Join;
 import io.loomchat.protocol.Request.Msg;
 import io.loomchat.protocol.Request.Nick;
@@ -46,23 +43,16 @@ public final class ChatState {
     private final Timeline timeline = new Timeline();
     private final Roster roster = new Roster();
     private final Outstanding outstanding = new Outstanding();
+    private final Resumption resumption = new Resumption(rooms, timeline, outstanding);
 
-    private Replay firstReplay = Replay.DEFAULT;
-    private String password; // the server's, sent with every hello
+    private final Registration registration = new Registration();
     private boolean seedMembers;
     private String nick;
     private boolean registered; // on the current connection
     private boolean everRegistered;
-    private String helloRef;
-    private String registrationError;
-    private String registrationErrorCode;
-    private String resumeToken;
-    private String epoch;
-    private Bye bye;
     private boolean quitting;
-    private int connection; // numbers the connections, so a kept line knows whether it went out on this one
-    private List<String> rejoining = List.of(); // the rooms to rejoin, snapshot taken when resuming
     private int messagesFromOthers;
+    private boolean away;
 
     /** {@code refs} makes a fresh ref for each request. */
     public ChatState(ZoneId zone, Supplier<String> refs, boolean json, boolean atTerminal) {
@@ -74,11 +64,11 @@ public final class ChatState {
 
     /** How much of the first room's history to ask for on connecting (the server's default otherwise). */
     public void askHistoryOnJoin(int messages) {
-        firstReplay = Replay.last(messages);
+        registration.askHistoryOnJoin(messages);
     }
 
     public void usePassword(String serverPassword) {
-        password = serverPassword;
+        registration.usePassword(serverPassword);
     }
 
     /** After each of our joins, ask quietly who is there, so that tab completion knows them. */
@@ -86,16 +76,18 @@ public final class ChatState {
         seedMembers = true;
     }
 
+    /** Show each room in a window of its own: only the current room's lines, the rest counted as unread. */
+    public void showRoomsInWindows() {
+        rooms.showInWindows();
+    }
+
     /** The first hello, on the first connection. */
     public Request hello(String wantedNick, String room) {
-        return hello(wantedNick, room, firstReplay, null);
+        return hello(wantedNick, room, registration.firstReplay(), null);
     }
 
     private Request hello(String wantedNick, String room, Replay replay, String resume) {
-        helloRef = refs.get();
-        registrationError = null;
-        registrationErrorCode = null;
-        return new Hello(wantedNick, room, replay, resume, password, helloRef);
+        return registration.hello(wantedNick, room, replay, resume, refs.get());
     }
 
     // ---- what the server says ---------------------------------------------------------------------------
@@ -124,20 +116,21 @@ public final class ChatState {
         if (json || !worthShowing || (event instanceof Bye && quitting)) {
             return new Reaction(show, send);
         }
-        String line = renderer.render(event, nick == null ? "" : nick, rooms.current());
+        String room = rooms.roomOf(event);
+        String line = renderer.render(event, nick == null ? "" : nick, rooms.tagRelativeTo(room));
         if (line == null) {
             return new Reaction(show, send);
         }
-        show.add(switch (event) {
-            case ChatMessage m -> Shown.chat(line, m.from(), m.history() ? Emphasis.HISTORY
-                    : Emphasis.mentions(m.text(), nick) && !m.from().equalsIgnoreCase(nick) ? Emphasis.MENTION : Emphasis.NORMAL);
-            case PrivateMessage m -> Shown.chat(line, m.from(), m.from().equalsIgnoreCase(nick) ? Emphasis.NORMAL : Emphasis.MENTION);
-            default -> Shown.plain(line);
-        });
+        Shown shown = Shown.of(event, line, nick);
+        if (event instanceof ChatMessage m && m.history()) {
+            rooms.markMissed(m.room(), show); // above the first line missed while reconnecting
+        }
+        rooms.place(room, shown, event instanceof ChatMessage m && !m.from().equalsIgnoreCase(nick), show);
         if (atTerminal && event instanceof ErrorReply && !registered) {
             show.add(Shown.plain(TextRenderer.NOTICE + " choose another nick with /nick NAME"));
         }
-        return new Reaction(show, send);
+        List<Shown> window = event instanceof Left l && l.nick().equalsIgnoreCase(nick) ? rooms.windowAfterLeaving() : null;
+        return window != null ? new Reaction(window, send, true) : new Reaction(show, send);
     }
 
     /** Updates what we know from one event; false if it is not worth showing. */
@@ -148,24 +141,24 @@ public final class ChatState {
                 registered = true;
                 everRegistered = true;
                 nick = w.nick();
-                if (epoch != null && w.epoch() != null && !epoch.equals(w.epoch())) {
-                    timeline.forgetIds(); // a server that kept no history restarted: its ids began again
-                    show.add(Shown.plain(TextRenderer.NOTICE + " the server restarted without keeping history; "
-                            + "what was said meanwhile is lost"));
-                }
-                epoch = w.epoch();
-                resumeToken = w.resume();
-                return !again; // after a reconnect, "-!- reconnected" says it
+                resumption.welcomed(w, again, show);
+                return !again;
             }
             case Joined j when j.nick().equalsIgnoreCase(nick) -> {
-                rooms.joined(j.room());
+                rooms.joined(j.room(), j.ref());
                 if (seedMembers) {
                     String ref = refs.get();
                     outstanding.expectQuietly(ref);
                     send.add(new Request.Who(j.room(), ref));
                 }
             }
-            case Left l when l.nick().equalsIgnoreCase(nick) -> rooms.left(l.room());
+            case Left l when l.nick().equalsIgnoreCase(nick) -> {
+                // Left or kicked: a later join of it starts afresh, its history paged back from the newest again.
+                rooms.left(l.room());
+                timeline.forget(l.room());
+                roster.forget(l.room());
+            }
+            case Event.Away a when a.nick().equalsIgnoreCase(nick) -> away = a.reason() != null;
             case Renamed r when r.old().equalsIgnoreCase(nick) -> nick = r.nick();
             case ChatMessage m -> {
                 boolean fresh = timeline.place(m);
@@ -182,13 +175,14 @@ public final class ChatState {
                     send.add(next);
                     return false;
                 }
+                rooms.caughtUp(h.room());
                 return h.ref() == null && h.count() > 0;
             }
-            case ErrorReply e when !registered && e.ref() != null && e.ref().equals(helloRef) -> {
-                registrationError = e.code() + ": " + e.message();
-                registrationErrorCode = e.code();
+            case ErrorReply e when rooms.joinRefused(e.ref()) -> {
             }
-            case Bye b -> bye = b;
+            case ErrorReply e when !registered && registration.refusedHello(e) -> {
+            }
+            case Bye b -> registration.closedWith(b);
             default -> {
             }
         }
@@ -199,11 +193,16 @@ public final class ChatState {
 
     /** One typed line. A {@link Quit} among the requests to send means the person is leaving. */
     public Reaction typed(String line) {
-        // No explicit room: the server resolves "the current room" in request order, so a script's
-        // "/join dev" followed by a line says that line in dev even before the join's notice arrives here.
-        return switch (Input.parse(line, null, refs.get())) {
+        ClientCommands.Action local = everRegistered ? ClientCommands.parse(line) : null;
+        Reaction moved = local == null ? null : rooms.move(local);
+        if (moved != null) {
+            return moved;
+        }
+        // Every request names the client's current room: a typed /join makes its room current at once, so
+        // a script's "/join dev" followed by a line says that line in dev even before the join's notice.
+        return switch (Input.parse(line, rooms.current(), refs.get())) {
             case Input.Nothing n -> Reaction.NOTHING;
-            case Input.ShowHelp h -> new Reaction(TextRenderer.help().stream().map(Shown::plain).toList(), List.of());
+            case Input.ShowHelp h -> new Reaction(ClientCommands.help().stream().map(Shown::plain).toList(), List.of());
             case Input.Problem p -> Reaction.showing(TextRenderer.ERROR + " " + p.message());
             case Input.Send s when s.request() instanceof Nick n && !everRegistered ->
                     Reaction.sending(hello(n.nick(), null, Replay.DEFAULT, null));
@@ -222,6 +221,9 @@ public final class ChatState {
             case Input.Send s when !registered ->
                     Reaction.showing(TextRenderer.ERROR + " not connected right now; reconnecting, try again in a moment");
             case Input.Send s -> {
+                if (s.request() instanceof Join j) {
+                    rooms.joining(j.room(), j.ref());
+                }
                 outstanding.expect(s.request().ref());
                 yield Reaction.sending(s.request());
             }
@@ -230,7 +232,7 @@ public final class ChatState {
 
     /** A said or private line is kept until acknowledged; while disconnected it waits for the reconnect. */
     private Reaction keep(Request line, String typed) {
-        outstanding.keep(line, registered ? connection : Outstanding.NOT_SENT);
+        outstanding.keep(line, registered ? resumption.connection() : Outstanding.NOT_SENT);
         return registered ? Reaction.sending(line)
                 : Reaction.showing(TextRenderer.NOTICE + " not connected; will send when reconnected: " + SafeText.neutralize(typed));
     }
@@ -262,44 +264,23 @@ public final class ChatState {
     /** The connection is gone: nothing is registered, and who is where is unknown until we are back. */
     public void connectionLost() {
         registered = false;
-        bye = null;
+        registration.connectionLost();
         roster.clear();
     }
 
-    /**
-     * The hello for a new connection: the same nick with the resume token (which takes it back even from
-     * our own ghost session), joining the first room with what was missed after its last seen id.
-     */
+    /** The hello for a new connection: the same nick with the resume token, the first room caught up. */
     public Request resumeHello() {
-        connection++;
-        rejoining = rooms.all();
-        return hello(nick, firstRejoined(), timeline.catchUp(firstRejoined()), resumeToken);
+        return resumption.hello(nick, this::hello);
     }
 
     /** Someone took the nick while we were away: try a variant of it, without the token. */
     public Reaction helloAsAnother() {
-        String other = nick.length() < Names.MAX_NICK_CHARS ? nick + "_" : nick.substring(0, nick.length() - 1) + "_";
-        Request hello = hello(other, firstRejoined(), timeline.catchUp(firstRejoined()), null);
-        return new Reaction(List.of(Shown.plain(TextRenderer.NOTICE + " " + nick + " is taken now; trying " + other)), List.of(hello));
+        return resumption.helloAsAnother(nick, this::hello);
     }
 
-    private String firstRejoined() {
-        return rejoining.isEmpty() ? null : rejoining.getFirst();
-    }
-
-    /**
-     * Once welcomed back: the joins of the other rooms, each after its last seen id (forgotten if the server's
-     * history began anew), then every line not acknowledged, re-sent with its original ref so that the server
-     * answers what it already had instead of saying it twice.
-     */
+    /** Once welcomed back: the rejoins after the last ids seen, then the lines to re-send with their refs. */
     public List<Request> rejoinAndResend() {
-        List<Request> resend = outstanding.resendOn(connection);
-        List<Request> send = new ArrayList<>();
-        for (String room : rejoining.subList(Math.min(1, rejoining.size()), rejoining.size())) {
-            send.add(new Join(room, timeline.catchUp(room), null));
-        }
-        send.addAll(resend);
-        return send;
+        return resumption.rejoinAndResend();
     }
 
     // ---- what the client asks about ---------------------------------------------------------------------
@@ -319,11 +300,11 @@ public final class ChatState {
 
     /** Why the last hello was refused ("code: message"), or null. */
     public String registrationError() {
-        return registrationError;
+        return registration.error();
     }
 
     public boolean nickTaken() {
-        return ErrorCode.NICK_TAKEN.wireName().equals(registrationErrorCode);
+        return registration.nickTaken();
     }
 
     public String nick() {
@@ -334,14 +315,24 @@ public final class ChatState {
         return rooms;
     }
 
+    /** What the status bar shows. */
+    public StatusBar statusBar() {
+        return new StatusBar(nick, away, rooms.tabs(), rooms.showsMembers() ? roster.members(rooms.current()) : null);
+    }
+
     public String prompt() {
         String current = rooms.current();
         return current == null ? "> " : "[" + current + "] > ";
     }
 
+    /** The server's bye that refused this client for good (banned, bad password), or null. */
+    public Bye refusal() {
+        return registration.refusal();
+    }
+
     /** The server's last word on this connection, if it sent one. */
     public Bye bye() {
-        return bye;
+        return registration.bye();
     }
 
     public boolean isQuitting() {

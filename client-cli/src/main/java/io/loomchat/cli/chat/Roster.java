@@ -7,6 +7,7 @@ import io.loomchat.protocol.Event.Members;
 import io.loomchat.protocol.Event.Renamed;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +63,22 @@ final class Roster {
             nicks.remove(me);
         }
         return nicks;
+    }
+
+    /** The members of {@code room} as they write their nicks, sorted case-insensitively. */
+    List<String> members(String room) {
+        Set<String> nicks = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (String key : members.getOrDefault(room, Set.of())) {
+            nicks.add(written.getOrDefault(key, key));
+        }
+        return List.copyOf(nicks);
+    }
+
+    /** We left {@code room}: who was there is no longer followed. */
+    void forget(String room) {
+        if (room != null) {
+            members.remove(room);
+        }
     }
 
     /** After a lost connection: the rejoins' notices and who-replies build it again. */

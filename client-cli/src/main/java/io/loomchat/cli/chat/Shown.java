@@ -14,6 +14,17 @@ public record Shown(String text, String from, Emphasis emphasis) {
         return new Shown(text, from, emphasis);
     }
 
+    /** The line for {@code event} as rendered, emphasized as it concerns {@code me}. */
+    static Shown of(io.loomchat.protocol.Event event, String line, String me) {
+        return switch (event) {
+            case io.loomchat.protocol.Event.ChatMessage m -> chat(line, m.from(), m.history() ? Emphasis.HISTORY
+                    : Emphasis.mentions(m.text(), me) && !m.from().equalsIgnoreCase(me) ? Emphasis.MENTION : Emphasis.NORMAL);
+            case io.loomchat.protocol.Event.PrivateMessage m -> chat(line, m.from(), m.from().equalsIgnoreCase(me)
+                    ? Emphasis.NORMAL : Emphasis.MENTION); // private to us: it stands out as a mention does
+            default -> plain(line);
+        };
+    }
+
     public boolean isChat() {
         return from != null;
     }

@@ -91,6 +91,17 @@ final class Timeline {
         return room == null ? null : oldestShown.get(room);
     }
 
+    /**
+     * We left {@code room}: a later join replays its latest messages and /history pages back from those,
+     * not from where this screen stood before.
+     */
+    void forget(String room) {
+        lastSeen.remove(room);
+        oldestShown.remove(room);
+        replayCursor.remove(room);
+        catchUpUntil.remove(room);
+    }
+
     /** The server restarted without its history: its ids began again, so ours mean nothing there. */
     void forgetIds() {
         lastSeen.clear();

@@ -1,6 +1,7 @@
 package io.loomchat.cli.screen;
 
 import io.loomchat.cli.chat.Emphasis;
+import io.loomchat.cli.chat.StatusBar;
 
 /**
  * Where the client's lines go. Implementations are safe to call from the socket thread and the input
@@ -17,6 +18,14 @@ public interface Screen extends AutoCloseable {
 
     /** Changes the input prompt, where there is one. */
     default void prompt(String prompt) {
+    }
+
+    /** Changes the status bar, where there is one. */
+    default void status(StatusBar bar) {
+    }
+
+    /** Clears the screen before a room's window is drawn again, where there is a screen to clear. */
+    default void clear() {
     }
 
     @Override

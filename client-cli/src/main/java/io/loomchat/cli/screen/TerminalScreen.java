@@ -1,11 +1,13 @@
 package io.loomchat.cli.screen;
 
 import io.loomchat.cli.chat.Emphasis;
+import io.loomchat.cli.chat.StatusBar;
 import io.loomchat.protocol.Input;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
@@ -29,14 +31,19 @@ import org.jline.utils.InfoCmp;
 public final class TerminalScreen implements Screen {
 
     private static final String REDRAW_PROMPT = "loomchat-redraw-prompt";
-    /** Readable on dark and light backgrounds alike: no black, white or dark blue. */
-    private static final int[] NICK_COLORS = {1, 2, 3, 5, 6, 9, 10, 11, 13, 14, 166, 172, 35, 39, 135, 168};
 
     private final Terminal terminal;
     private final LineReader reader;
+    private final int[] nickColors;
     private volatile String prompt = "> ";
+    private volatile StatusBar status;
 
-    public TerminalScreen(Supplier<Collection<String>> nicks) {
+    /**
+     * {@code nicks} completes nicks; {@code commands} takes the client command a key stands for (such as
+     * "/window 2" for Alt-2). It is called on JLine's thread while it holds its lock, so it must only hand
+     * the command on, never wait for the chat.
+     */
+    public TerminalScreen(Supplier<Collection<String>> nicks, Consumer<String> commands) {
         try {
             this.terminal = TerminalBuilder.builder().system(true).build();
         } catch (IOException e) {
@@ -45,6 +52,11 @@ public final class TerminalScreen implements Screen {
         this.reader = LineReaderBuilder.builder().terminal(terminal).appName("loomchat")
                 .completer(completer(nicks))
                 .build();
+        // The submitted line goes away: the server's echo of it, with time and nick, is what stays.
+        reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
+        Integer colors = terminal.getNumericCapability(InfoCmp.Capability.max_colors);
+        this.nickColors = NickColors.palette(colors == null ? 8 : colors);
+        RoomKeys.bind(reader, terminal, commands);
         // Runs inside every readLine() before the first draw, so a prompt changed just before is never missed.
         reader.getWidgets().put(LineReader.CALLBACK_INIT, this::applyPrompt);
         reader.getWidgets().put(REDRAW_PROMPT, () -> {
@@ -76,7 +88,7 @@ public final class TerminalScreen implements Screen {
     /** The next typed line, or null at end of input (Ctrl-D) or on Ctrl-C. */
     public String readLine() {
         try {
-            return reader.readLine(prompt);
+            return reader.readLine(fullPrompt());
         } catch (EndOfFileException | UserInterruptException e) {
             return null;
         }
@@ -110,7 +122,7 @@ public final class TerminalScreen implements Screen {
             styled.styled(base, line);
         } else {
             styled.styled(base, line.substring(0, at));
-            styled.styled(base.foreground(colorOf(from)), line.substring(at, at + from.length()));
+            styled.styled(base.foreground(NickColors.of(from, nickColors)), line.substring(at, at + from.length()));
             styled.styled(emphasis == Emphasis.MENTION ? base.inverse() : base, line.substring(at + from.length()));
         }
         reader.printAbove(styled.toAttributedString());
@@ -120,11 +132,6 @@ public final class TerminalScreen implements Screen {
         }
     }
 
-    /** The same nick always gets the same color, in every client: a hash of its lower-case form. */
-    public static int colorOf(String nick) {
-        return NICK_COLORS[Math.floorMod(nick.toLowerCase(java.util.Locale.ROOT).hashCode(), NICK_COLORS.length)];
-    }
-
     /** Changes the prompt, redrawing it at once if a line is being typed (e.g. after a /join). */
     @Override
     public void prompt(String newPrompt) {
@@ -132,6 +139,35 @@ public final class TerminalScreen implements Screen {
             return;
         }
         this.prompt = newPrompt;
+        redrawPrompt();
+    }
+
+    /** Changes the status bar above the prompt, redrawing it at once if a line is being typed. */
+    @Override
+    public void status(StatusBar bar) {
+        if (bar.equals(status)) {
+            return;
+        }
+        this.status = bar;
+        redrawPrompt();
+    }
+
+    /** Clears the screen, before drawing another room's window. */
+    @Override
+    public void clear() {
+        if (reader.isReading()) {
+            try {
+                reader.callWidget(LineReader.CLEAR_SCREEN);
+                return;
+            } catch (IllegalStateException e) {
+                // readLine() ended in between: clear directly
+            }
+        }
+        terminal.puts(InfoCmp.Capability.clear_screen);
+        terminal.flush();
+    }
+
+    private void redrawPrompt() {
         // Either readLine() has not started yet, and its init callback will take the new prompt, or it
         // has, and the redraw widget (run under JLine's lock) shows it now.
         if (reader.isReading()) {
@@ -145,9 +181,15 @@ public final class TerminalScreen implements Screen {
 
     private boolean applyPrompt() {
         if (reader instanceof LineReaderImpl impl) {
-            impl.setPrompt(prompt);
+            impl.setPrompt(fullPrompt());
         }
         return true;
+    }
+
+    /** The status bar on its own line, then the prompt: JLine redraws both as one. */
+    private String fullPrompt() {
+        StatusBar bar = status;
+        return bar == null ? prompt : StatusLine.render(bar).toAnsi(terminal) + "\n" + prompt;
     }
 
     @Override

@@ -225,7 +225,7 @@ class ChatStateTest {
         History second = assertInstanceOf(History.class, chat.typed("/history").send().getFirst());
         assertEquals(1L, second.before(), "the next page starts before the oldest now shown");
         History counted = assertInstanceOf(History.class, chat.typed("/history 5").send().getFirst());
-        assertEquals(new History(null, null, null, 5, counted.ref()), counted, "with a number: the room's last N");
+        assertEquals(new History("lobby", null, null, 5, counted.ref()), counted, "with a number: the room's last N");
     }
 
     @Test
@@ -254,7 +254,7 @@ class ChatStateTest {
     void aSaidLineIsSentAndSettledByItsAcknowledgement() {
         registeredInLobby();
         Say say = typedSay("hello");
-        assertEquals(new Say(null, "hello", false, say.ref()), say);
+        assertEquals(new Say("lobby", "hello", false, say.ref()), say, "every line names the client's current room");
         assertFalse(chat.allAnswered());
         assertEquals(List.of("09:15 <alice> hello"), lines(chat.received(ack(1, "lobby", "hello", say.ref()))));
         assertTrue(chat.allAnswered());
@@ -284,7 +284,8 @@ class ChatStateTest {
         assertEquals("lobby", hello.room(), "the first room comes back with the hello");
         assertEquals(Replay.after(41), hello.replay());
 
-        assertEquals(List.of(), chat.received(welcome("alice", "token-2", "epoch-1")).show(), "'reconnected' says it");
+        assertEquals(List.of("-!- reconnected"), lines(chat.received(welcome("alice", "token-2", "epoch-1"))),
+                "said once, before the rejoins' notices");
         chat.received(joined("lobby", "alice"));
         List<Request> rest = chat.rejoinAndResend();
         assertEquals(new Join("dev", Replay.after(8), null), rest.get(0));
@@ -292,7 +293,8 @@ class ChatStateTest {
         assertEquals(List.of("lost one", "lost two", "typed while away"), resent.stream().map(r -> ((Say) r).text()).toList());
         assertEquals(lost1.ref(), resent.get(0).ref(), "a resent line keeps its ref, so the server does not say it twice");
         assertEquals(lost2.ref(), resent.get(1).ref());
-        assertEquals(List.of("dev", "lobby"), chat.rooms().all(), "lobby was rejoined last, so it is current");
+        assertEquals(List.of("lobby", "dev"), chat.rooms().all(), "each room keeps its window number");
+        assertEquals("dev", chat.rooms().current(), "and the person stays where they were");
     }
 
     @Test
@@ -321,7 +323,8 @@ class ChatStateTest {
         chat.resumeHello();
         chat.received(welcome("alice", "token-2", "epoch-1"));
         chat.received(joined("lobby", "alice"));
-        assertEquals(1, chat.received(replayed(5, "lobby", "alice", "mine")).show().size(), "caught up: shown once");
+        assertEquals(List.of("--- new since you were away ---", "09:15 <alice> mine"),
+                lines(chat.received(replayed(5, "lobby", "alice", "mine"))), "caught up: shown once, under the marker");
         chat.received(new HistoryEnd("lobby", 1, false, 5, null));
         assertEquals(List.of(lost), chat.rejoinAndResend());
         assertEquals(List.of(), chat.received(ack(5, "lobby", "mine", lost.ref())).show(), "the second acknowledgement is not shown");
@@ -348,7 +351,8 @@ class ChatStateTest {
         chat.received(live(90, "dev", "bob", "old"));
         chat.connectionLost();
         chat.resumeHello();
-        assertEquals(List.of("-!- the server restarted without keeping history; what was said meanwhile is lost"),
+        assertEquals(List.of("-!- the server restarted without keeping history; what was said meanwhile is lost",
+                        "-!- reconnected"),
                 lines(chat.received(welcome("alice", "token-2", "epoch-2"))));
         assertEquals(new Join("dev", Replay.DEFAULT, null), chat.rejoinAndResend().getFirst());
         assertEquals(1, chat.received(live(1, "dev", "bob", "new id 1")).show().size(), "id 1 is new on this server");

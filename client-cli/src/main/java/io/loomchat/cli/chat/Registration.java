@@ -1,0 +1,84 @@
+package io.loomchat.cli.chat;
+
+import io.loomchat.protocol.CloseCode;
+import io.loomchat.protocol.ErrorCode;
+import io.loomchat.protocol.Event.Bye;
+import io.loomchat.protocol.Event.ErrorReply;
+import io.loomchat.protocol.Request.Hello;
+import io.loomchat.protocol.Request.Replay;
+import java.util.Set;
+
+/**
+ * The hellos this client sends and how the server answered them: the server password, the history asked
+ * for on the first join, why the last hello was refused, and the server's last word (its bye), which may
+ * refuse this client for good.
+ */
+final class Registration {
+
+    /** Close codes that no reconnect can change: the same nick, address and password get the same answer. */
+    private static final Set<CloseCode> REFUSALS = Set.of(CloseCode.BANNED, CloseCode.BAD_PASSWORD);
+
+    private Replay firstReplay = Replay.DEFAULT;
+    private String password; // the server's, sent with every hello
+    private String helloRef;
+    private String error; // "code: message" of the last hello's refusal
+    private String errorCode;
+    private Bye bye; // on the current connection
+    private Bye refusal; // a bye saying that coming back is pointless: banned, or a wrong server password
+
+    void askHistoryOnJoin(int messages) {
+        firstReplay = Replay.last(messages);
+    }
+
+    void usePassword(String serverPassword) {
+        password = serverPassword;
+    }
+
+    Replay firstReplay() {
+        return firstReplay;
+    }
+
+    Hello hello(String nick, String room, Replay replay, String resume, String ref) {
+        helloRef = ref;
+        error = null;
+        errorCode = null;
+        return new Hello(nick, room, replay, resume, password, ref);
+    }
+
+    /** Whether {@code e} refuses our last hello; if so, remembered. */
+    boolean refusedHello(ErrorReply e) {
+        if (e.ref() == null || !e.ref().equals(helloRef)) {
+            return false;
+        }
+        error = e.code() + ": " + e.message();
+        errorCode = e.code();
+        return true;
+    }
+
+    void closedWith(Bye b) {
+        bye = b;
+        if (REFUSALS.contains(CloseCode.fromWire(b.code()))) {
+            refusal = b;
+        }
+    }
+
+    void connectionLost() {
+        bye = null;
+    }
+
+    String error() {
+        return error;
+    }
+
+    boolean nickTaken() {
+        return ErrorCode.NICK_TAKEN.wireName().equals(errorCode);
+    }
+
+    Bye bye() {
+        return bye;
+    }
+
+    Bye refusal() {
+        return refusal;
+    }
+}
