@@ -97,7 +97,10 @@ public final class Input {
                         : new Send(new Msg(parts[0], parts[1], false, ref));
             }
             case "me" -> rest.isEmpty() ? usage("/me TEXT") : new Send(new Say(currentRoom, rest, true, ref));
-            case "nick" -> rest.isEmpty() ? usage("/nick NAME") : new Send(new Nick(firstWord(rest), ref));
+            case "nick" -> rest.isEmpty() ? usage("/nick NAME")
+                    // "bad nick" is not the nick "bad": say so rather than take a part of it
+                    : !firstWord(rest).equals(rest) ? new Problem("a nick is one word: letters, digits, _ and -")
+                    : new Send(new Nick(rest, ref));
             case "who", "names" -> new Send(new Who(rest.isEmpty() ? currentRoom : firstWord(rest),
                     secondWord(rest), ref));
             case "rooms", "list" -> new Send(new ListRooms(rest.isEmpty() ? null : firstWord(rest), ref));

@@ -37,6 +37,9 @@ class InputTest {
         assertEquals(new Msg("bob", "hi there bob", false, "r"), sent("/msg bob hi there bob"));
         assertEquals(new Say("lobby", "waves", true, "r"), sent("/me waves"));
         assertEquals(new Nick("alicia", "r"), sent("/NICK alicia"));
+        assertEquals(new Nick("alicia", "r"), sent("/nick alicia  "));
+        assertEquals("a nick is one word: letters, digits, _ and -",
+                assertInstanceOf(Input.Problem.class, Input.parse("/nick bad nick", "lobby", "r")).message());
         assertEquals(new Who("lobby", "r"), sent("/who"));
         assertEquals(new Who("dev", "r"), sent("/who dev"));
         assertEquals(new ListRooms("r"), sent("/rooms"));

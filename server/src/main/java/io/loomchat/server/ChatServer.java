@@ -101,7 +101,13 @@ public final class ChatServer implements AutoCloseable {
         this.operators = config.operatorsFile() == null ? Operators.none() : Operators.load(config.operatorsFile());
         this.listener = tls == null ? new ServerSocket() : tlsListener(tls);
         listener.setReuseAddress(true);
-        listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
+        try {
+            listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
+        } catch (java.net.BindException e) {
+            listener.close();
+            throw new java.net.BindException("cannot listen on " + config.host() + " port " + config.port() + ": "
+                    + e.getMessage() + " (another server there? choose another with --port)");
+        }
         this.greeting = Codec.encode(new Event.Notice(greetingText(config), null));
         this.watchdog = new Watchdog(this, ticker);
         this.acceptor = new Acceptor(listener, config.host() + ":" + listener.getLocalPort(), this::admit);

@@ -115,8 +115,7 @@ final class SelfSignedCertificate {
                 if (address instanceof Inet6Address v6 && v6.isLinkLocalAddress()) {
                     continue; // needs a scope id to dial; not worth naming
                 }
-                String text = address.getHostAddress();
-                addresses.add(text.contains("%") ? text.substring(0, text.indexOf('%')) : text);
+                addresses.add(io.loomchat.server.guard.Moderation.text(address)); // ::1, not 0:0:0:0:0:0:0:1
             }
         }
         return addresses;

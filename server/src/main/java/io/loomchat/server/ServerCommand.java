@@ -195,24 +195,13 @@ public final class ServerCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        ServerConfig config = new ServerConfig.Builder()
-                .host(host).port(port).serverName(name)
-                .maxLineBytes(maxLineBytes).maxOutboxBytes(maxOutboxBytes)
-                .writeTimeout(writeTimeout).handshakeTimeout(handshakeTimeout)
-                .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
-                .limitLoopback(limitLoopback).connectsPerAddressPerMinute(connectsPerAddressPerMinute)
-                .quietJoinsAbove(quietJoinsAbove)
-                .maxRoomsPerClient(maxRoomsPerClient).maxMembersPerRoom(maxMembersPerRoom)
-                .pingInterval(pingInterval).pingTimeout(pingTimeout)
-                .floodLinesPerSecond(floodLinesPerSecond).floodBurst(floodBurst)
-                .floodDisconnectAfter(floodDisconnectAfter)
-                .metricsPort(metricsPort)
-                .maxNickChars(maxNickChars).maxTopicChars(maxTopicChars)
-                .historySize(historySize).historyOnJoin(historyOnJoin)
-                .dataDir(dataDir).fsync(fsyncPolicy())
-                .password(serverPassword()).operatorsFile(operatorsFile).defaultSanction(banTime)
-                .historyMemoryBytes(historyMemory).outboxMemoryBytes(outboxMemory).maxOpenJournals(maxOpenJournals)
-                .build();
+        ServerConfig config;
+        try {
+            config = config();
+        } catch (java.io.IOException e) {
+            System.err.println("loomchat-server: cannot start: " + fileProblem(e));
+            return 2;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets a stop end in exit status 0,
         // which is what `docker stop` and service managers read as a clean shutdown.
@@ -233,7 +222,8 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | java.io.IOException e) {
             // A setting that does not fit this machine, a journal that must not be served, a port in use, a
             // data dir that cannot be written: the operator's to fix, said in one line.
-            System.err.println("loomchat-server: cannot start: " + e.getMessage());
+            System.err.println("loomchat-server: cannot start: "
+                    + (e instanceof java.io.IOException io ? fileProblem(io) : e.getMessage()));
             return 2;
         }
         try (ChatServer server = started) {
@@ -248,6 +238,38 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.println("Shutting down: saying bye to " + server.connectionCount() + " client(s)");
         }
         return 0;
+    }
+
+    private ServerConfig config() throws java.io.IOException {
+        return new ServerConfig.Builder()
+                .host(host).port(port).serverName(name)
+                .maxLineBytes(maxLineBytes).maxOutboxBytes(maxOutboxBytes)
+                .writeTimeout(writeTimeout).handshakeTimeout(handshakeTimeout)
+                .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .limitLoopback(limitLoopback).connectsPerAddressPerMinute(connectsPerAddressPerMinute)
+                .quietJoinsAbove(quietJoinsAbove)
+                .maxRoomsPerClient(maxRoomsPerClient).maxMembersPerRoom(maxMembersPerRoom)
+                .pingInterval(pingInterval).pingTimeout(pingTimeout)
+                .floodLinesPerSecond(floodLinesPerSecond).floodBurst(floodBurst)
+                .floodDisconnectAfter(floodDisconnectAfter)
+                .metricsPort(metricsPort)
+                .maxNickChars(maxNickChars).maxTopicChars(maxTopicChars)
+                .historySize(historySize).historyOnJoin(historyOnJoin)
+                .dataDir(dataDir).fsync(fsyncPolicy())
+                .password(serverPassword()).operatorsFile(operatorsFile).defaultSanction(banTime)
+                .historyMemoryBytes(historyMemory).outboxMemoryBytes(outboxMemory).maxOpenJournals(maxOpenJournals)
+                .build();
+    }
+
+    /** A file the options name cannot be used: which, and why, in one line. */
+    static String fileProblem(java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file: " + e.getMessage();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "cannot read " + e.getMessage() + " (permission denied)";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     private String serverPassword() throws java.io.IOException {

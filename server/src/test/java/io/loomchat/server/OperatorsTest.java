@@ -52,7 +52,9 @@ class OperatorsTest extends ServerTestSupport {
         start(testConfig().toBuilder().password("s3cret pass").build());
         TestClient none = connect();
         none.send("{\"type\":\"hello\",\"nick\":\"eve\"}");
-        assertEquals("bad_password", none.awaitClose().get("code").asText());
+        JsonNode noneBye = none.awaitClose();
+        assertEquals("bad_password", noneBye.get("code").asText());
+        assertTrue(noneBye.get("reason").asText().contains("needs a password (terminal client: --password-file FILE)"), noneBye.toString());
         TestClient wrong = connect();
         wrong.send("{\"type\":\"hello\",\"nick\":\"eve\",\"password\":\"guess\"}");
         assertEquals("bad_password", wrong.awaitClose().get("code").asText());
@@ -61,6 +63,14 @@ class OperatorsTest extends ServerTestSupport {
         right.send("{\"type\":\"hello\",\"nick\":\"alice\",\"password\":\"s3cret pass\"}");
         right.expect("welcome");
 
+        // A person on nc who gives only a nick is told how to give the password.
+        try (Socket nc = new Socket("127.0.0.1", server.port())) {
+            nc.getOutputStream().write("dave\n".getBytes());
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(nc.getInputStream()));
+            // Text-mode lines wrap at 80 columns; a continuation starts with "   | ".
+            String said = String.join("", in.lines().map(l -> l.startsWith("   | ") ? l.substring(5) : "\n" + l).toList());
+            assertTrue(said.contains("type your nick and the password on one line"), said);
+        }
         // A person on nc types the nick and the password on one line.
         try (Socket nc = new Socket("127.0.0.1", server.port())) {
             nc.getOutputStream().write("dave s3cret pass\n".getBytes());
@@ -154,8 +164,18 @@ class OperatorsTest extends ServerTestSupport {
         assertFalse(neighbour.isClosedByServer());
         neighbour.say("still here");
         neighbour.awaitMatching("its own line", n -> "still here".equals(n.path("text").asText()));
+        assertTrue(reply.contains("closed 1 connection(s): troll"), reply);
         TestClient newcomer = fromOtherAddress("newcomer");
         assertFalse(newcomer.isClosedByServer(), "the address is not banned");
+
+        // Asked for the address: whoever shares it goes too, and the reply names them.
+        alice.send("{\"type\":\"ban\",\"nick\":\"newcomer\",\"with_address\":true,\"ref\":\"b2\"}");
+        String both = alice.awaitMatching("the second ban's reply", n -> "b2".equals(n.path("ref").asText())).get("text").asText();
+        assertTrue(both.contains("and the address 127.0.0.2") && both.contains("closed 2 connection(s)")
+                && both.contains("newcomer") && both.contains("neighbour"), both);
+        alice.send("{\"type\":\"unban\",\"nick\":\"newcomer\",\"ref\":\"u\"}");
+        String lifted = alice.awaitMatching("the unban's reply", n -> "u".equals(n.path("ref").asText())).get("text").asText();
+        assertEquals("lifted the ban on the nick newcomer and on the address 127.0.0.2 banned with it", lifted);
     }
 
     @Test

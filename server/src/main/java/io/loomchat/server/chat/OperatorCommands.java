@@ -76,29 +76,32 @@ public final class OperatorCommands {
             // The address only when asked: others may connect from it too (a NAT, a shared machine).
             address = target == null || !r.withAddress() ? null : target.address();
             server.moderation().ban(r.nick(), address, sanction);
-            what = "the nick " + r.nick() + (address != null ? " and the address " + address.getHostAddress()
-                    : target != null ? " (not its address " + target.address().getHostAddress() + "; add +address for that)"
+            what = "the nick " + r.nick() + (address != null ? " and the address " + Moderation.text(address)
+                    : target != null ? " (not its address " + Moderation.text(target.address()) + "; add +address for that)"
                     : r.withAddress() ? " (no one holds it now, so no address)" : "");
         } else {
             address = ipLiteral(r.address());
             server.moderation().ban(address, sanction);
-            what = "the address " + address.getHostAddress();
+            what = "the address " + Moderation.text(address);
         }
         String why = "by " + session.nick() + " " + server.moderation().left(sanction)
                 + (sanction.reason() == null ? "" : ": " + sanction.reason());
-        int disconnected = 0;
+        java.util.List<String> closed = new java.util.ArrayList<>();
         for (Session other : server.sessions()) {
             // A nick ban reaches whoever holds the nick; an address ban spares operators (PROTOCOL.md).
             boolean byNick = r.nick() != null && other.registered() && Names.skeleton(other.nick()).equals(Names.skeleton(r.nick()));
             boolean byAddress = address != null && other.address().equals(address) && other.operator() == null;
-            if ((byNick || byAddress) && other != session) {
-                other.disconnect(CloseReason.BANNED, why);
-                disconnected++;
+            if ((byNick || byAddress) && other != session && other.disconnect(CloseReason.BANNED, why)) {
+                closed.add(other.registered() ? other.nick() : "(unregistered)");
             }
         }
-        LOG.info("{} banned {} {}", session.nick(), what, why);
+        LOG.info("{} banned {} {}", session.nick(), what, server.moderation().left(sanction)
+                + (sanction.reason() == null ? "" : ": " + sanction.reason()));
+        // Name everyone it closed: an address ban also reaches whoever shares that address.
         session.send(new Event.Notice("banned " + what + " " + server.moderation().left(sanction) + "; "
-                + disconnected + " connection(s) closed", r.ref()));
+                + (closed.isEmpty() ? "no connection closed" : "closed " + closed.size() + " connection(s): "
+                + String.join(", ", closed.subList(0, Math.min(closed.size(), 20)))
+                + (closed.size() > 20 ? " and " + (closed.size() - 20) + " more" : "")), r.ref()));
     }
 
     void unban(Request.Unban r) throws Refusal {
@@ -106,10 +109,18 @@ public final class OperatorCommands {
         if ((r.nick() == null) == (r.address() == null)) {
             throw new Refusal(ErrorCode.BAD_FIELD, "give 'nick' or 'address', one of them");
         }
-        boolean lifted = r.nick() != null ? server.moderation().unban(r.nick())
-                : server.moderation().unban(ipLiteral(r.address()));
-        String what = r.nick() != null ? r.nick() : r.address();
-        session.send(new Event.Notice(lifted ? "lifted the ban on " + what : what + " was not banned", r.ref()));
+        String reply;
+        if (r.nick() != null) {
+            Moderation.Sanction lifted = server.moderation().unban(r.nick());
+            reply = lifted == null ? "the nick " + r.nick() + " was not banned"
+                    : "lifted the ban on the nick " + r.nick() + (lifted.address() == null ? ""
+                    : " and on the address " + Moderation.text(lifted.address()) + " banned with it");
+        } else {
+            InetAddress address = ipLiteral(r.address());
+            reply = server.moderation().unban(address) ? "lifted the ban on the address " + Moderation.text(address)
+                    : "the address " + Moderation.text(address) + " was not banned";
+        }
+        session.send(new Event.Notice(reply, r.ref()));
     }
 
     void mute(Request.Mute r) throws Refusal {

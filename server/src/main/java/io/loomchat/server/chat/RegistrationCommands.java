@@ -48,8 +48,11 @@ final class RegistrationCommands {
             throw new Refusal(ErrorCode.ALREADY_REGISTERED, "already registered as " + session.nick());
         }
         if (!passwordMatches(r.password())) {
-            session.disconnect(CloseReason.BAD_PASSWORD, r.password() == null
-                    ? "this server needs a password in hello" : "the password is wrong");
+            boolean missing = r.password() == null || r.password().isBlank();
+            // Said in the user's terms: the person on nc, or the terminal client's option.
+            session.disconnect(CloseReason.BAD_PASSWORD, !missing ? "the password is wrong"
+                    : session.textMode() ? "this server needs a password: type your nick and the password on one line"
+                    : "this server needs a password (terminal client: --password-file FILE)");
             return;
         }
         commands.checkNick(r.nick());

@@ -333,16 +333,18 @@ public final class Session implements Member {
 
     /**
      * Ends the connection for {@code reason} unless it is already ending: the client gets a {@code bye}
-     * (after what is queued, unless the reason drops it) and the output is shut. Never blocks.
+     * (after what is queued, unless the reason drops it) and the output is shut. Never blocks. Returns
+     * false if it was ending already.
      */
-    public void disconnect(CloseReason reason, String detail) {
+    public boolean disconnect(CloseReason reason, String detail) {
         if (!closeReason.compareAndSet(null, reason)) {
-            return;
+            return false;
         }
         closeDetail = detail == null ? "" : detail;
         String text = closeDetail.isEmpty() ? reason.summary() : reason.summary() + ": " + closeDetail;
         Bye bye = new Bye(reason.code(), text);
         outbox.close(lineFor(bye, null), reason.dropsPending());
+        return true;
     }
 
     boolean isClosing() {

@@ -58,13 +58,49 @@ public final class Moderation {
         return bannedAddresses.remove(address) != null;
     }
 
-    /** Lifts the ban on a nick and the address ban made with it (not another one); false if there was none. */
-    public boolean unban(String nick) {
+    /**
+     * Lifts the ban on a nick and the address ban made with it (not another one). Returns what was lifted
+     * (its address set if the address ban made with it went too), or null if the nick was not banned.
+     */
+    public Sanction unban(String nick) {
         Sanction lifted = bannedNicks.remove(Names.skeleton(nick));
-        if (lifted != null && lifted.address() != null) {
-            bannedAddresses.remove(lifted.address(), lifted);
+        if (lifted == null) {
+            return null;
         }
-        return lifted != null;
+        boolean addressToo = lifted.address() != null && bannedAddresses.remove(lifted.address(), lifted);
+        return addressToo ? lifted : new Sanction(lifted.until(), lifted.reason(), lifted.by(), null);
+    }
+
+    /** An address as people write it: IPv6 in its short form ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}). */
+    public static String text(InetAddress address) {
+        String full = address.getHostAddress();
+        int scope = full.indexOf('%');
+        if (scope >= 0) {
+            full = full.substring(0, scope);
+        }
+        if (!(address instanceof java.net.Inet6Address)) {
+            return full;
+        }
+        String[] groups = full.split(":");
+        int bestStart = -1;
+        int bestLength = 1; // RFC 5952: only a run of two or more zero groups becomes "::"
+        for (int i = 0; i < groups.length; ) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        if (bestStart < 0) {
+            return full;
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
     }
 
     public Sanction banOf(InetAddress address) {

@@ -19,7 +19,12 @@ public final class MetricsEndpoint implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     public MetricsEndpoint(String host, int port, ChatServer server) throws IOException {
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
+        try {
+            http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
+        } catch (java.net.BindException e) {
+            throw new java.net.BindException("cannot serve metrics on " + host + " port " + port + ": " + e.getMessage()
+                    + " (choose another with --metrics-port)");
+        }
         http.setExecutor(executor);
         http.createContext("/metrics", exchange -> respond(exchange, server));
         http.start();
