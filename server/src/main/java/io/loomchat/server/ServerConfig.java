@@ -71,7 +71,9 @@ public record ServerConfig(
     /** A socket write blocked this long ends that client (NATS's write deadline: 10 s). */
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
     /** An unregistered connection must send a line this soon after connecting or after its last line. */
-    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    // A person on nc reads the greeting and types a nick: 10 s was too short for that (ergo gives 60 s,
+    // InspIRCd 20 s); the whole registration stays bounded by the registration timeout.
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     /** ...and must complete its hello within this time in all (ergo: 60 s). */
     public static final Duration DEFAULT_REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
     /** How long a closing connection may take to drain its bye before the socket is closed under it. */
