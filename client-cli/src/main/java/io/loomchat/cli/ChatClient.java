@@ -43,9 +43,13 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
 
     /** How long a reconnect waits for the server's welcome before trying again. */
     private static final Duration REREGISTER_WAIT = Duration.ofSeconds(10);
-    /** Close codes after which coming back would be wrong: we quit, another connection took over, or we flooded. */
+    /**
+     * Close codes after which coming back would be wrong: we quit, another connection took over, we flooded,
+     * or the server refused us (a reconnect would undo its limit on /oper tries, or be refused again).
+     */
     private static final Set<String> FINAL_BYE_CODES = Set.of(CloseCode.QUIT.wireName(), CloseCode.REPLACED.wireName(),
-            CloseCode.FLOOD.wireName());
+            CloseCode.FLOOD.wireName(), CloseCode.OPER_FAILED.wireName(), CloseCode.BANNED.wireName(),
+            CloseCode.BAD_PASSWORD.wireName());
 
     private final Connector connector;
     private final Backoff backoff;
@@ -324,6 +328,11 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     /** What the chat state says now, e.g. {@code client.read(ChatState::refusal)}. */
     <T> T read(java.util.function.Function<ChatState, T> query) {
         return chat.read(query);
+    }
+
+    /** Whether the chat has ended for good: no link and no reconnecting. */
+    boolean isEnded() {
+        return chat.isEnded();
     }
 
     /** Whether the server answered with TLS records: it wants --tls. */

@@ -33,9 +33,12 @@ import picocli.CommandLine;
         description = {"Chats on a Loomchat server. Type to talk; /help lists the commands.",
                 "With stdin piped, sends each line, waits for the server to acknowledge the last one, and exits."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:quit normally", "1:bad option or cannot connect", "2:connection to the server lost",
+        exitCodeList = {"0:quit normally", "1:bad option or cannot connect",
+                "2:connection to the server lost for good, or a script's lines left unacknowledged",
                 "3:could not register (nick refused)", "4:an --await-members or --await-messages wait timed out",
-                "5:refused by the server: banned, or a wrong or missing server password (no reconnecting)"},
+                "5:refused by the server: banned, a wrong or missing server password, or too many failed /oper logins "
+                        + "(no reconnecting)"},
+        exitCodeOnInvalidInput = 1, // README and the list above: 1 is a bad option (picocli's default is 2)
         sortOptions = false)
 public final class ChatCommand implements Callable<Integer> {
 
@@ -171,13 +174,7 @@ public final class ChatCommand implements Callable<Integer> {
         try {
             client.start(wanted, room, () -> {
                 if (!client.read(ChatState::isQuitting)) {
-                    Bye bye = client.read(ChatState::bye);
-                    boolean registered = client.read(ChatState::wasEverRegistered);
-                    exitIfHopeless(client, screen, err);
-                    String why = bye == null ? "connection to " + host + ":" + port + " lost"
-                            : registered ? "disconnected by the server: " + bye.reason()
-                            : "could not register: " + bye.reason();
-                    exitOnce(screen, err, why, registered ? EXIT_LOST : EXIT_NOT_REGISTERED);
+                    endedForGood(client, screen, err);
                 }
             });
         } catch (TlsFailure e) {
@@ -196,6 +193,9 @@ public final class ChatCommand implements Callable<Integer> {
         try {
             return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err, screen);
         } catch (WaitTimedOut e) {
+            if (client.isEnded()) { // the wait ended because the connection did: that is what to report
+                endedForGood(client, screen, err);
+            }
             exitIfHopeless(client, screen, err);
             err.println("loomchat: " + e.getMessage());
             client.quit(Duration.ofSeconds(5));
@@ -253,7 +253,14 @@ public final class ChatCommand implements Callable<Integer> {
             }
         }
         if (!client.awaitReplies(REPLY_WAIT)) {
+            if (client.isEnded()) {
+                endedForGood(client, screen, err);
+            }
+            // A script must not pass for done when the server may not have taken its lines.
+            exitIfHopeless(client, screen, err);
             err.println("loomchat: the server did not acknowledge every line within " + REPLY_WAIT.toSeconds() + "s");
+            client.quit(Duration.ofSeconds(5));
+            return EXIT_LOST;
         }
         if (more && awaitMessages > 0 && !client.awaitMessagesFromOthers(awaitMessages, timeout)) {
             throw new WaitTimedOut("fewer than " + awaitMessages + " messages from others after " + timeoutSeconds + "s");
@@ -290,6 +297,21 @@ public final class ChatCommand implements Callable<Integer> {
         if (!moreRooms.isEmpty()) {
             client.submit("/window 1");
         }
+    }
+
+    /**
+     * The chat ended for good (the server said a final bye, or every reconnect failed, or reconnecting is
+     * off): says why once and exits, refused (5), unregistered (3) or lost (2). Called by the reader thread
+     * when the link ends and by the main thread when a wait ended with it; the first one's word stands.
+     */
+    private void endedForGood(ChatClient client, Screen screen, PrintStream err) {
+        exitIfHopeless(client, screen, err);
+        Bye bye = client.read(ChatState::bye);
+        boolean registered = client.read(ChatState::wasEverRegistered);
+        String why = bye == null ? "connection to " + host + ":" + port + " lost for good"
+                : registered ? "connection lost for good: disconnected by the server: " + bye.reason()
+                : "could not register: " + bye.reason();
+        exitOnce(screen, err, why, registered ? EXIT_LOST : EXIT_NOT_REGISTERED);
     }
 
     /** Ends the client if the server will never take it: refused for good, or a TLS port spoken to in plain text. */

@@ -132,6 +132,7 @@ class ChatCommandTest {
         late.closeStdin();
         assertEquals(ChatCommand.EXIT_NOT_REGISTERED, late.awaitExit());
         assertTrue(late.stderr().contains("nick_taken"), late.stderr());
+        assertTrue(late.allOutput().stream().noneMatch(l -> l.contains("nick_taken")), "said once: " + late.allOutput());
     }
 
     @Test
@@ -308,5 +309,26 @@ class ChatCommandTest {
         CliProcess p = cli("--nick", "no spaces allowed");
         assertEquals(1, p.awaitExit());
         assertTrue(p.stderr().contains("invalid nick"), p.stderr());
+    }
+
+    @Test
+    void aConnectionLostForGoodEndsAnAwaitAtOnceWithStatus2() throws Exception {
+        CliProcess waiter = cli("--nick", "waiter", "--reconnect-attempts", "0", "--say", "hi",
+                "--await-messages", "5", "--timeout", "120");
+        waiter.awaitOutput("its own line", l -> l.contains("<waiter> hi"));
+        long start = System.nanoTime();
+        server.close();
+        assertEquals(ChatCommand.EXIT_LOST, waiter.awaitExit(), waiter.stderr());
+        assertTrue(System.nanoTime() - start < java.time.Duration.ofSeconds(15).toNanos(), "at once, not after the timeout");
+        assertEquals("loomchat: connection lost for good: disconnected by the server: server shutting down",
+                waiter.stderr().strip());
+    }
+
+    @Test
+    void anUnknownOptionIsABadOptionWithStatus1() throws Exception {
+        CliProcess p = cli("--no-such-option");
+        assertEquals(1, p.awaitExit());
+        assertTrue(p.stderr().contains("Unknown option: '--no-such-option'"), p.stderr());
+        assertTrue(p.stderr().contains("Usage:"), p.stderr());
     }
 }

@@ -97,4 +97,21 @@ class RefusalTest {
         assertEquals(1, count(troll.stderr(), "loomchat: refused by the server: "), troll.stderr());
         assertEquals(1, proxy.accepted(), "one connection, no reconnect to be refused again");
     }
+
+    @Test
+    void tooManyWrongOperLoginsEndAPipedClientWithStatus5AndNoReconnect() throws Exception {
+        Path operators = Files.writeString(dir.resolve("operators"), Operators.line("root", "right") + "\n");
+        server = ChatServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0).toBuilder().operatorsFile(operators).build());
+        CuttableProxy proxy = relay();
+        CliProcess carol = cli(proxy, "--nick", "carol");
+        for (String password : List.of("a", "b", "c", "right")) {
+            carol.type("/oper root " + password);
+        }
+        carol.closeStdin();
+        assertEquals(ChatCommand.EXIT_REFUSED, carol.awaitExit(), carol.stderr());
+        assertEquals(1, count(carol.stderr() + String.join("\n", carol.allOutput()), "too many failed operator logins"),
+                carol.stderr() + carol.allOutput());
+        assertEquals(0, count(carol.stderr(), "did not acknowledge"), carol.stderr());
+        assertEquals(1, proxy.accepted(), "no reconnect with three fresh tries");
+    }
 }

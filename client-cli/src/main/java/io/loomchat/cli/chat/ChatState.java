@@ -113,7 +113,8 @@ public final class ChatState {
         roster.track(event);
         boolean worthShowing = track(event, show, send);
         worthShowing &= outstanding.settle(event);
-        if (json || !worthShowing || (event instanceof Bye && quitting)) {
+        // A refusal's bye is said once, by the client's last line as it exits, not also here.
+        if (json || !worthShowing || (event instanceof Bye b && (quitting || b == registration.refusal()))) {
             return new Reaction(show, send);
         }
         String room = rooms.roomOf(event);
@@ -181,6 +182,7 @@ public final class ChatState {
             case ErrorReply e when rooms.joinRefused(e.ref()) -> {
             }
             case ErrorReply e when !registered && registration.refusedHello(e) -> {
+                return atTerminal; // a script says why it could not register once, as it exits
             }
             case Bye b -> registration.closedWith(b);
             default -> {

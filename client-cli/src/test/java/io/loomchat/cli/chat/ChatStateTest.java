@@ -127,10 +127,10 @@ class ChatStateTest {
     }
 
     @Test
-    void errorsAreShownAndARefusedHelloIsRemembered() {
+    void aRefusedHelloIsRememberedAndLeftToTheExitLineOfAScript() {
         Hello hello = assertInstanceOf(Hello.class, chat.hello("alice", null));
         Reaction refused = chat.received(new ErrorReply("nick_taken", "alice is taken", hello.ref()));
-        assertEquals(List.of("!!! nick_taken: alice is taken"), lines(refused));
+        assertEquals(List.of(), lines(refused), "said once, by the exit line (could not register: ...)");
         assertEquals("nick_taken: alice is taken", chat.registrationError());
         assertTrue(chat.nickTaken());
         assertFalse(chat.isRegistered());
