@@ -281,6 +281,12 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         });
     }
 
+    /** Joins {@code room} behind the current one, which stays current (the settings file's other rooms). */
+    void joinBehind(String room) throws IOException {
+        On<Request> join = chat.update(s -> new On<>(s.joinBehind(room), link));
+        join.link().send(join.what());
+    }
+
     /** Waits until the current room has at least {@code count} members (this client included). */
     boolean awaitMembers(int count, Duration timeout) throws IOException, InterruptedException {
         String room = chat.read(s -> s.rooms().current());

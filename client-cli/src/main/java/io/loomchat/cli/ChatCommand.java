@@ -289,13 +289,13 @@ public final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    /** The settings file's other rooms, joined once in the first; then back to the first, as listed. */
+    /**
+     * The settings file's other rooms, joined behind the first, which stays current: nothing is redrawn, so
+     * the welcome and the first room's history stay on the screen, and no window is switched to and back.
+     */
     private void joinMoreRooms(ChatClient client) throws IOException {
         for (String other : moreRooms) {
-            client.submit("/join " + other);
-        }
-        if (!moreRooms.isEmpty()) {
-            client.submit("/window 1");
+            client.joinBehind(other);
         }
     }
 

@@ -126,11 +126,13 @@ public final class ChatState {
         if (event instanceof ChatMessage m && m.history()) {
             rooms.markMissed(m.room(), show); // above the first line missed while reconnecting
         }
+        rooms.arriving(room, event instanceof Joined j && j.nick().equalsIgnoreCase(nick) || event instanceof Event.Topic
+                || event instanceof ChatMessage m && m.history() || event instanceof HistoryEnd);
         rooms.place(room, shown, event instanceof ChatMessage m && !m.from().equalsIgnoreCase(nick), show);
         if (atTerminal && event instanceof ErrorReply && !registered) {
             show.add(Shown.plain(TextRenderer.NOTICE + " choose another nick with /nick NAME"));
         }
-        List<Shown> window = event instanceof Left l && l.nick().equalsIgnoreCase(nick) ? rooms.windowAfterLeaving() : null;
+        List<Shown> window = rooms.windowToRedraw(); // we joined a room, or left the one on the screen
         return window != null ? new Reaction(window, send, true) : new Reaction(show, send);
     }
 
@@ -230,6 +232,14 @@ public final class ChatState {
                 yield Reaction.sending(s.request());
             }
         };
+    }
+
+    /** Joins {@code room} too, behind the current one (the settings file's other rooms): nothing moves. */
+    public Request joinBehind(String room) {
+        Join join = new Join(room, Replay.DEFAULT, refs.get());
+        rooms.joiningBehind(room, join.ref());
+        outstanding.expect(join.ref());
+        return join;
     }
 
     /** A said or private line is kept until acknowledged; while disconnected it waits for the reconnect. */
