@@ -115,7 +115,7 @@ public final class TerminalScreen implements Screen {
         AttributedStyle base = switch (emphasis) {
             case NORMAL -> AttributedStyle.DEFAULT;
             case HISTORY -> AttributedStyle.DEFAULT.faint();
-            case MENTION -> AttributedStyle.DEFAULT.bold();
+            case MENTION -> AttributedStyle.DEFAULT.bold().inverse(); // the whole line, time and nick too
         };
         int at = from == null ? -1 : line.indexOf(from);
         if (at < 0) {
@@ -123,7 +123,7 @@ public final class TerminalScreen implements Screen {
         } else {
             styled.styled(base, line.substring(0, at));
             styled.styled(base.foreground(NickColors.of(from, nickColors)), line.substring(at, at + from.length()));
-            styled.styled(emphasis == Emphasis.MENTION ? base.inverse() : base, line.substring(at + from.length()));
+            styled.styled(base, line.substring(at + from.length()));
         }
         reader.printAbove(styled.toAttributedString());
         if (emphasis == Emphasis.MENTION) {
