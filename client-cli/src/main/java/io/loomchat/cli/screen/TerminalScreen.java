@@ -61,7 +61,8 @@ public final class TerminalScreen implements Screen {
         reader.getWidgets().put(LineReader.CALLBACK_INIT, this::applyPrompt);
         reader.getWidgets().put(REDRAW_PROMPT, () -> {
             applyPrompt();
-            reader.callWidget(LineReader.REDRAW_LINE);
+            // Only a redisplay, which compares with what is on the screen: redraw-line would forget that, and
+            // a status bar grown shorter (F2 hiding the nick list) kept its old tail until the next message.
             reader.callWidget(LineReader.REDISPLAY);
             return true;
         });
