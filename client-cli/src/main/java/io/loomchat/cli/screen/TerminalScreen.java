@@ -31,6 +31,7 @@ import org.jline.utils.InfoCmp;
 public final class TerminalScreen implements Screen {
 
     private static final String REDRAW_PROMPT = "loomchat-redraw-prompt";
+    private static final String ERASE_PROMPT = "loomchat-erase-prompt";
 
     private final Terminal terminal;
     private final LineReader reader;
@@ -59,6 +60,7 @@ public final class TerminalScreen implements Screen {
         RoomKeys.bind(reader, terminal, commands);
         // Runs inside every readLine() before the first draw, so a prompt changed just before is never missed.
         reader.getWidgets().put(LineReader.CALLBACK_INIT, this::applyPrompt);
+        reader.getWidgets().put(ERASE_PROMPT, this::erasePrompt);
         reader.getWidgets().put(REDRAW_PROMPT, () -> {
             applyPrompt();
             // Only a redisplay, which compares with what is on the screen: redraw-line would forget that, and
@@ -66,6 +68,19 @@ public final class TerminalScreen implements Screen {
             reader.callWidget(LineReader.REDISPLAY);
             return true;
         });
+    }
+
+    /**
+     * Takes the status bar, the prompt and the half-typed line off the screen (under JLine's lock, which a
+     * widget runs in), so that the client's last line (why it ends) starts at the left edge, on its own.
+     */
+    private boolean erasePrompt() {
+        status = null;
+        prompt = "";
+        reader.getBuffer().clear();
+        applyPrompt();
+        reader.callWidget(LineReader.REDISPLAY);
+        return true;
     }
 
     /** Commands as the first word, nicks anywhere (with ": " after one that starts the line, as IRC clients do). */
@@ -195,6 +210,13 @@ public final class TerminalScreen implements Screen {
 
     @Override
     public void close() {
+        if (reader.isReading()) {
+            try {
+                reader.callWidget(ERASE_PROMPT);
+            } catch (IllegalStateException e) {
+                // readLine() ended in between: no prompt on the screen
+            }
+        }
         try {
             terminal.close();
         } catch (IOException e) {
