@@ -146,6 +146,9 @@ public final class ChatCommand implements Callable<Integer> {
                 return TlsConnect.wrap(plain, host, port, trust);
             } catch (IOException | java.security.GeneralSecurityException e) {
                 plain.close();
+                if (e instanceof TlsConnect.Mistake mistake) {
+                    throw mistake; // already says what to do; and no reconnect attempt can do better
+                }
                 throw new TlsFailure("TLS with " + host + ":" + port + " failed: " + e.getMessage(), e);
             }
         };
@@ -177,7 +180,7 @@ public final class ChatCommand implements Callable<Integer> {
                     endedForGood(client, screen, err);
                 }
             });
-        } catch (TlsFailure e) {
+        } catch (TlsFailure | TlsConnect.Mistake e) {
             screen.close();
             err.println("loomchat: " + e.getMessage());
             return 1;
