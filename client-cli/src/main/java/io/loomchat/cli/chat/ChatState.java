@@ -228,6 +228,9 @@ public final class ChatState {
                 if (s.request() instanceof Join j) {
                     rooms.joining(j.room(), j.ref());
                 }
+                if (s.request() instanceof Request.History h && h.before() == null && h.after() == null) {
+                    timeline.pageFromLatest(h.room() != null ? h.room() : rooms.current()); // "/history N": the next page is older than these
+                }
                 outstanding.expect(s.request().ref());
                 yield Reaction.sending(s.request());
             }

@@ -101,6 +101,16 @@ final class Timeline {
     }
 
     /**
+     * The person asked for the room's latest N: the next "/history" pages back from the oldest of those,
+     * not from an older line shown before (which would skip what lies between, or find nothing).
+     */
+    void pageFromLatest(String room) {
+        if (room != null) {
+            oldestShown.remove(room);
+        }
+    }
+
+    /**
      * We left {@code room}: a later join replays its latest messages and /history pages back from those,
      * not from where this screen stood before.
      */

@@ -229,6 +229,23 @@ class ChatStateTest {
     }
 
     @Test
+    void afterHistoryNTheNextPageIsOlderThanTheOldestOfThose() {
+        registeredInLobby();
+        for (long id = 1; id <= 10; id++) {
+            chat.received(replayed(id, "lobby", "bob", "said " + id));
+        }
+        chat.received(new HistoryEnd("lobby", 10, false, 10, null));
+        History three = assertInstanceOf(History.class, chat.typed("/history 3").send().getFirst());
+        for (long id = 8; id <= 10; id++) {
+            chat.received(replayed(id, "lobby", "bob", "said " + id));
+        }
+        assertEquals(List.of("-!- end of history of lobby (more: /history)"),
+                lines(chat.received(new HistoryEnd("lobby", 3, true, 10, three.ref()))));
+        History next = assertInstanceOf(History.class, chat.typed("/history").send().getFirst());
+        assertEquals(8L, next.before(), "pages on from what /history 3 showed, not from id 1");
+    }
+
+    @Test
     void aReplayTooLongForOnePageIsFetchedPageByPageUntilCaughtUp() {
         registeredInLobby();
         chat.received(live(1, "lobby", "bob", "before the drop"));
