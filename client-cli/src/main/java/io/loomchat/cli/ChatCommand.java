@@ -107,7 +107,7 @@ public final class ChatCommand implements Callable<Integer> {
     int timeoutSeconds = 60;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Settings file: host, port, nick, rooms (comma list), tls, trust; options given here win "
+            description = "Settings file: host, port, nick, rooms (comma list), tls, trust, password-file; options given here win "
                     + "(default: ~/.config/loomchat/client.properties, if there).")
     Path config;
 
@@ -126,7 +126,7 @@ public final class ChatCommand implements Callable<Integer> {
         try {
             applyConfig();
         } catch (IOException | IllegalArgumentException e) {
-            err.println("loomchat: " + (e instanceof IOException ? "cannot read " + config + ": " : "") + e.getMessage());
+            err.println("loomchat: " + unreadable(config, e));
             return 1;
         }
         String wanted = nick != null ? nick : defaultNick();
@@ -166,7 +166,7 @@ public final class ChatCommand implements Callable<Integer> {
                 client.usePassword(java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip());
             } catch (IOException e) {
                 screen.close();
-                err.println("loomchat: cannot read " + passwordFile + ": " + e.getMessage());
+                err.println("loomchat: " + unreadable(passwordFile, e));
                 return 1;
             }
         }
@@ -286,10 +286,18 @@ public final class ChatCommand implements Callable<Integer> {
         nick = settings.nick() != null && !given.hasMatchedOption("--nick") ? settings.nick() : nick;
         tls = settings.tls() != null && !given.hasMatchedOption("--tls") ? settings.tls() : tls;
         trust = settings.trust() != null && !given.hasMatchedOption("--trust") ? settings.trust() : trust;
+        passwordFile = settings.passwordFile() != null && !given.hasMatchedOption("--password-file")
+                ? settings.passwordFile() : passwordFile;
         if (!settings.rooms().isEmpty() && !given.hasMatchedOption("--room")) {
             room = settings.rooms().getFirst();
             moreRooms = settings.rooms().subList(1, settings.rooms().size());
         }
+    }
+
+    /** Why {@code file} could not be read, in words (a missing file's exception says only its name). */
+    private static String unreadable(Path file, Exception e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "no such file: " + file
+                : e instanceof IOException ? "cannot read " + file + ": " + e.getMessage() : e.getMessage();
     }
 
     /**
