@@ -63,6 +63,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     private Link live; // guarded by chat's lock: registered and live, so losing it means reconnecting
     private Runnable onClosed = () -> { };
     private volatile boolean speaksTls; // the server answered in TLS: no plain connection will ever do
+    private volatile boolean keepOrder; // a script: a line answered here waits for the server's answers to earlier ones
     /** Runs the commands of keys pressed (Alt-2, Ctrl-N...) off JLine's thread, one at a time, in order. */
     private final ExecutorService keys = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("loomchat-keys").factory());
 
@@ -105,6 +106,14 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     /** Asks for everyone's nick in each joined room, so that tab completion knows them. */
     void seedMembersForCompletion() {
         chat.change(ChatState::seedMembersForCompletion);
+    }
+
+    /**
+     * Output in the order the lines were typed, for scripts: a line the client answers itself (a usage
+     * error) is shown after the server has answered the lines before it, not ahead of their output.
+     */
+    void keepOrder() {
+        keepOrder = true;
     }
 
     /** A terminal: each room in a window of its own, switched between with /window and keys. */
@@ -248,6 +257,13 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     /** Handles one typed line. Returns false once the person has asked to quit. */
     boolean submit(String line) throws IOException {
         On<Reaction> typed = chat.update(s -> new On<>(s.typed(line), link)); // the update wakes the reconnect loop on /quit
+        if (keepOrder && typed.what().send().isEmpty() && !typed.what().show().isEmpty()) {
+            try {
+                chat.await(ChatCommand.REPLY_WAIT, ChatState::allAnswered);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         view.refreshPrompt();
         view.show(typed.what());
         boolean quit = false;

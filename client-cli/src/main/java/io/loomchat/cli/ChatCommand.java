@@ -170,6 +170,9 @@ public final class ChatCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        if (!interactive) {
+            client.keepOrder();
+        }
         if (interactive) {
             client.seedMembersForCompletion();
             client.showRoomsInWindows();

@@ -333,4 +333,34 @@ class ChatCommandTest {
         assertTrue(p.stderr().contains("Unknown option: '--no-such-option'"), p.stderr());
         assertTrue(p.stderr().contains("Usage:"), p.stderr());
     }
+
+    @Test
+    void aScriptsLocalErrorsComeInTheOrderTheLinesWereTyped() throws Exception {
+        CuttableProxy slow = new CuttableProxy(server.port());
+        opened.add(slow);
+        slow.slowDown(java.time.Duration.ofMillis(300)); // the server's answers come well after the next line is read
+        CliProcess bot = CliProcess.start("--host", "127.0.0.1", "--port", String.valueOf(slow.port()), "--nick", "orderly");
+        opened.add(bot);
+        bot.type("first line");
+        bot.type("/history many");
+        bot.type("/nosuchcommand");
+        bot.type("last line");
+        bot.closeStdin();
+        assertEquals(0, bot.awaitExit(), bot.stderr());
+        List<String> out = bot.allOutput();
+        int first = indexOf(out, "<orderly> first line");
+        int usage = indexOf(out, "!!! usage: /history");
+        int unknown = indexOf(out, "!!! unknown command");
+        int last = indexOf(out, "<orderly> last line");
+        assertTrue(first >= 0 && first < usage && usage < unknown && unknown < last, out.toString());
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }
