@@ -64,6 +64,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     private Runnable onClosed = () -> { };
     private volatile boolean speaksTls; // the server answered in TLS: no plain connection will ever do
     private volatile boolean keepOrder; // a script: a line answered here waits for the server's answers to earlier ones
+    private final java.util.concurrent.locks.ReentrantLock inOrder = new java.util.concurrent.locks.ReentrantLock();
     /** Runs the commands of keys pressed (Alt-2, Ctrl-N...) off JLine's thread, one at a time, in order. */
     private final ExecutorService keys = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("loomchat-keys").factory());
 
@@ -125,6 +126,21 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
 
     @Override
     public void line(Link from, byte[] line, int length) {
+        if (!keepOrder) {
+            handle(from, line, length);
+            return;
+        }
+        // A script's locally answered line waits until the server's answers are settled in the state, then
+        // for this lock: so they are also on the screen by then, not about to be.
+        inOrder.lock();
+        try {
+            handle(from, line, length);
+        } finally {
+            inOrder.unlock();
+        }
+    }
+
+    private void handle(Link from, byte[] line, int length) {
         if (length >= 2 && (line[0] == 0x15 || line[0] == 0x16) && line[1] == 0x03) {
             // A TLS record (an alert, a handshake) where a JSON line should be: a TLS port spoken to in plain.
             speaksTls = true;
@@ -263,6 +279,8 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            inOrder.lock(); // the reader may still be showing the last answer it settled
+            inOrder.unlock();
         }
         view.refreshPrompt();
         view.show(typed.what());
