@@ -1,7 +1,6 @@
 package io.loomchat.cli;
 
 import io.loomchat.cli.chat.ChatState;
-import io.loomchat.cli.chat.Emphasis;
 import io.loomchat.cli.chat.Reaction;
 import io.loomchat.cli.connection.Backoff;
 import io.loomchat.cli.connection.Connector;
@@ -63,8 +62,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     private Link live; // guarded by chat's lock: registered and live, so losing it means reconnecting
     private Runnable onClosed = () -> { };
     private volatile boolean speaksTls; // the server answered in TLS: no plain connection will ever do
-    private volatile boolean keepOrder; // a script: a line answered here waits for the server's answers to earlier ones
-    private final java.util.concurrent.locks.ReentrantLock inOrder = new java.util.concurrent.locks.ReentrantLock();
+    private final ScriptOrder order = new ScriptOrder();
     /** Runs the commands of keys pressed (Alt-2, Ctrl-N...) off JLine's thread, one at a time, in order. */
     private final ExecutorService keys = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("loomchat-keys").factory());
 
@@ -114,7 +112,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
      * error) is shown after the server has answered the lines before it, not ahead of their output.
      */
     void keepOrder() {
-        keepOrder = true;
+        order.turnOn();
     }
 
     /** A terminal: each room in a window of its own, switched between with /window and keys. */
@@ -126,18 +124,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
 
     @Override
     public void line(Link from, byte[] line, int length) {
-        if (!keepOrder) {
-            handle(from, line, length);
-            return;
-        }
-        // A script's locally answered line waits until the server's answers are settled in the state, then
-        // for this lock: so they are also on the screen by then, not about to be.
-        inOrder.lock();
-        try {
-            handle(from, line, length);
-        } finally {
-            inOrder.unlock();
-        }
+        order.reading(() -> handle(from, line, length));
     }
 
     private void handle(Link from, byte[] line, int length) {
@@ -273,14 +260,8 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     /** Handles one typed line. Returns false once the person has asked to quit. */
     boolean submit(String line) throws IOException {
         On<Reaction> typed = chat.update(s -> new On<>(s.typed(line), link)); // the update wakes the reconnect loop on /quit
-        if (keepOrder && typed.what().send().isEmpty() && !typed.what().show().isEmpty()) {
-            try {
-                chat.await(ChatCommand.REPLY_WAIT, ChatState::allAnswered);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            inOrder.lock(); // the reader may still be showing the last answer it settled
-            inOrder.unlock();
+        if (typed.what().send().isEmpty() && !typed.what().show().isEmpty()) {
+            order.awaitEarlierAnswers(chat, ChatCommand.REPLY_WAIT);
         }
         view.refreshPrompt();
         view.show(typed.what());
@@ -394,11 +375,6 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         if (l != null) {
             l.close();
         }
-    }
-
-    /** Whether {@code text} names {@code me} as a word; the chat state decides highlighting with it. */
-    static boolean mentions(String text, String me) {
-        return Emphasis.mentions(text, me);
     }
 
     private String newRef() {

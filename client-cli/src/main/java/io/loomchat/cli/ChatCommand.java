@@ -47,7 +47,6 @@ public final class ChatCommand implements Callable<Integer> {
     static final int EXIT_WAIT_TIMED_OUT = 4;
     /** The server refused us for good: banned, or a wrong or missing server password. Reconnecting cannot help. */
     static final int EXIT_REFUSED = 5;
-    private final java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
     /** How long a script's last lines may wait for the server's acknowledgement before the client quits anyway. */
     static final Duration REPLY_WAIT = Duration.ofSeconds(10);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -126,7 +125,7 @@ public final class ChatCommand implements Callable<Integer> {
         try {
             applyConfig();
         } catch (IOException | IllegalArgumentException e) {
-            err.println("loomchat: " + unreadable(config, e));
+            err.println("loomchat: " + ClientExit.unreadable(config, e));
             return 1;
         }
         String wanted = nick != null ? nick : defaultNick();
@@ -158,6 +157,7 @@ public final class ChatCommand implements Callable<Integer> {
         Screen screen = interactive ? new TerminalScreen(() -> holder[0].read(ChatState::knownNicks), c -> holder[0].keyCommand(c)) : new PlainScreen(System.out);
         ChatClient client = new ChatClient(connector, screen, json, ZoneId.systemDefault(), Backoff.standard(reconnectAttempts));
         holder[0] = client;
+        ClientExit ending = new ClientExit(screen, err, host + ":" + port);
         if (history != null) {
             client.askHistoryOnJoin(Math.max(0, history));
         }
@@ -166,7 +166,7 @@ public final class ChatCommand implements Callable<Integer> {
                 client.usePassword(java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip());
             } catch (IOException e) {
                 screen.close();
-                err.println("loomchat: " + unreadable(passwordFile, e));
+                err.println("loomchat: " + ClientExit.unreadable(passwordFile, e));
                 return 1;
             }
         }
@@ -180,7 +180,7 @@ public final class ChatCommand implements Callable<Integer> {
         try {
             client.start(wanted, room, () -> {
                 if (!client.read(ChatState::isQuitting)) {
-                    endedForGood(client, screen, err);
+                    ending.endedForGood(client);
                 }
             });
         } catch (TlsFailure | TlsConnect.Mistake e) {
@@ -197,12 +197,12 @@ public final class ChatCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err, screen);
+            return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err, ending);
         } catch (WaitTimedOut e) {
             if (client.isEnded()) { // the wait ended because the connection did: that is what to report
-                endedForGood(client, screen, err);
+                ending.endedForGood(client);
             }
-            exitIfHopeless(client, screen, err);
+            ending.ifHopeless(client);
             err.println("loomchat: " + e.getMessage());
             client.quit(Duration.ofSeconds(5));
             return EXIT_WAIT_TIMED_OUT;
@@ -229,13 +229,13 @@ public final class ChatCommand implements Callable<Integer> {
      * Lines from --say, or from a pipe or file: each is sent; then wait for their replies (and for
      * messages from others, if asked), then quit.
      */
-    private int scripted(ChatClient client, PrintStream err, Screen screen) throws Exception {
+    private int scripted(ChatClient client, PrintStream err, ClientExit ending) throws Exception {
         if (!client.awaitRegistration(REPLY_WAIT)) {
             String why = client.read(ChatState::registrationError);
             Bye bye = client.read(ChatState::bye);
             client.abandon();
-            exitIfHopeless(client, screen, err);
-            exitOnce(screen, err, "could not register: " + (why != null ? why : bye != null ? bye.reason()
+            ending.ifHopeless(client);
+            ending.exit("could not register: " + (why != null ? why : bye != null ? bye.reason()
                     : "no answer from the server"), EXIT_NOT_REGISTERED);
             return EXIT_NOT_REGISTERED;
         }
@@ -260,10 +260,10 @@ public final class ChatCommand implements Callable<Integer> {
         }
         if (!client.awaitReplies(REPLY_WAIT)) {
             if (client.isEnded()) {
-                endedForGood(client, screen, err);
+                ending.endedForGood(client);
             }
             // A script must not pass for done when the server may not have taken its lines.
-            exitIfHopeless(client, screen, err);
+            ending.ifHopeless(client);
             err.println("loomchat: the server did not acknowledge every line within " + REPLY_WAIT.toSeconds() + "s");
             client.quit(Duration.ofSeconds(5));
             return EXIT_LOST;
@@ -271,7 +271,7 @@ public final class ChatCommand implements Callable<Integer> {
         if (more && awaitMessages > 0 && !client.awaitMessagesFromOthers(awaitMessages, timeout)) {
             throw new WaitTimedOut("fewer than " + awaitMessages + " messages from others after " + timeoutSeconds + "s");
         }
-        exitIfHopeless(client, screen, err);
+        ending.ifHopeless(client);
         client.quit(Duration.ofSeconds(5));
         return 0;
     }
@@ -297,12 +297,6 @@ public final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    /** Why {@code file} could not be read, in words (a missing file's exception says only its name). */
-    private static String unreadable(Path file, Exception e) {
-        return e instanceof java.nio.file.NoSuchFileException ? "no such file: " + file
-                : e instanceof IOException ? "cannot read " + file + ": " + e.getMessage() : e.getMessage();
-    }
-
     /**
      * The settings file's other rooms, joined behind the first, which stays current: nothing is redrawn, so
      * the welcome and the first room's history stay on the screen, and no window is switched to and back.
@@ -310,51 +304,6 @@ public final class ChatCommand implements Callable<Integer> {
     private void joinMoreRooms(ChatClient client) throws IOException {
         for (String other : moreRooms) {
             client.joinBehind(other);
-        }
-    }
-
-    /**
-     * The chat ended for good (the server said a final bye, or every reconnect failed, or reconnecting is
-     * off): says why once and exits, refused (5), unregistered (3) or lost (2). Called by the reader thread
-     * when the link ends and by the main thread when a wait ended with it; the first one's word stands.
-     */
-    private void endedForGood(ChatClient client, Screen screen, PrintStream err) {
-        exitIfHopeless(client, screen, err);
-        Bye bye = client.read(ChatState::bye);
-        boolean registered = client.read(ChatState::wasEverRegistered);
-        String why = bye == null ? "connection to " + host + ":" + port + " lost for good"
-                : registered ? "connection lost for good: disconnected by the server: " + bye.reason()
-                : "could not register: " + bye.reason();
-        exitOnce(screen, err, why, registered ? EXIT_LOST : EXIT_NOT_REGISTERED);
-    }
-
-    /** Ends the client if the server will never take it: refused for good, or a TLS port spoken to in plain text. */
-    private void exitIfHopeless(ChatClient client, Screen screen, PrintStream err) {
-        if (client.speaksTls()) {
-            exitOnce(screen, err, "this server speaks TLS: add --tls", 1);
-        }
-        if (client.read(ChatState::refusal) != null) {
-            exitOnce(screen, err, "refused by the server: " + client.read(ChatState::refusal).reason(), EXIT_REFUSED);
-        }
-    }
-
-    /**
-     * Says why the client ends and exits with {@code status}, once: the reader thread (the connection
-     * closed) and the main thread (a script's registration failed) may both see the end at the same time.
-     */
-    private void exitOnce(Screen screen, PrintStream err, String why, int status) {
-        if (exiting.compareAndSet(false, true)) {
-            screen.close();
-            err.println("loomchat: " + why);
-            System.exit(status);
-        }
-        while (true) { // the other thread is exiting: its status stands
-            try {
-                Thread.sleep(Long.MAX_VALUE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 
