@@ -1,7 +1,6 @@
 package io.loomchat.cli;
 
 import io.loomchat.cli.chat.ChatState;
-import io.loomchat.cli.chat.Emphasis;
 import io.loomchat.cli.chat.Reaction;
 import io.loomchat.cli.connection.Backoff;
 import io.loomchat.cli.connection.Connector;
@@ -43,9 +42,13 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
 
     /** How long a reconnect waits for the server's welcome before trying again. */
     private static final Duration REREGISTER_WAIT = Duration.ofSeconds(10);
-    /** Close codes after which coming back would be wrong: we quit, another connection took over, or we flooded. */
+    /**
+     * Close codes after which coming back would be wrong: we quit, another connection took over, we flooded,
+     * or the server refused us (a reconnect would undo its limit on /oper tries, or be refused again).
+     */
     private static final Set<String> FINAL_BYE_CODES = Set.of(CloseCode.QUIT.wireName(), CloseCode.REPLACED.wireName(),
-            CloseCode.FLOOD.wireName());
+            CloseCode.FLOOD.wireName(), CloseCode.OPER_FAILED.wireName(), CloseCode.BANNED.wireName(),
+            CloseCode.BAD_PASSWORD.wireName());
 
     private final Connector connector;
     private final Backoff backoff;
@@ -59,6 +62,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     private Link live; // guarded by chat's lock: registered and live, so losing it means reconnecting
     private Runnable onClosed = () -> { };
     private volatile boolean speaksTls; // the server answered in TLS: no plain connection will ever do
+    private final ScriptOrder order = new ScriptOrder();
     /** Runs the commands of keys pressed (Alt-2, Ctrl-N...) off JLine's thread, one at a time, in order. */
     private final ExecutorService keys = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("loomchat-keys").factory());
 
@@ -103,6 +107,14 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         chat.change(ChatState::seedMembersForCompletion);
     }
 
+    /**
+     * Output in the order the lines were typed, for scripts: a line the client answers itself (a usage
+     * error) is shown after the server has answered the lines before it, not ahead of their output.
+     */
+    void keepOrder() {
+        order.turnOn();
+    }
+
     /** A terminal: each room in a window of its own, switched between with /window and keys. */
     void showRoomsInWindows() {
         chat.change(ChatState::showRoomsInWindows);
@@ -112,6 +124,10 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
 
     @Override
     public void line(Link from, byte[] line, int length) {
+        order.reading(() -> handle(from, line, length));
+    }
+
+    private void handle(Link from, byte[] line, int length) {
         if (length >= 2 && (line[0] == 0x15 || line[0] == 0x16) && line[1] == 0x03) {
             // A TLS record (an alert, a handshake) where a JSON line should be: a TLS port spoken to in plain.
             speaksTls = true;
@@ -244,6 +260,9 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     /** Handles one typed line. Returns false once the person has asked to quit. */
     boolean submit(String line) throws IOException {
         On<Reaction> typed = chat.update(s -> new On<>(s.typed(line), link)); // the update wakes the reconnect loop on /quit
+        if (typed.what().send().isEmpty() && !typed.what().show().isEmpty()) {
+            order.awaitEarlierAnswers(chat, ChatCommand.REPLY_WAIT);
+        }
         view.refreshPrompt();
         view.show(typed.what());
         boolean quit = false;
@@ -275,6 +294,12 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
                 // moving between rooms sends nothing
             }
         });
+    }
+
+    /** Joins {@code room} behind the current one, which stays current (the settings file's other rooms). */
+    void joinBehind(String room) throws IOException {
+        On<Request> join = chat.update(s -> new On<>(s.joinBehind(room), link));
+        join.link().send(join.what());
     }
 
     /** Waits until the current room has at least {@code count} members (this client included). */
@@ -326,6 +351,11 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         return chat.read(query);
     }
 
+    /** Whether the chat has ended for good: no link and no reconnecting. */
+    boolean isEnded() {
+        return chat.isEnded();
+    }
+
     /** Whether the server answered with TLS records: it wants --tls. */
     boolean speaksTls() {
         return speaksTls;
@@ -345,11 +375,6 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         if (l != null) {
             l.close();
         }
-    }
-
-    /** Whether {@code text} names {@code me} as a word; the chat state decides highlighting with it. */
-    static boolean mentions(String text, String me) {
-        return Emphasis.mentions(text, me);
     }
 
     private String newRef() {

@@ -33,9 +33,12 @@ import picocli.CommandLine;
         description = {"Chats on a Loomchat server. Type to talk; /help lists the commands.",
                 "With stdin piped, sends each line, waits for the server to acknowledge the last one, and exits."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:quit normally", "1:bad option or cannot connect", "2:connection to the server lost",
+        exitCodeList = {"0:quit normally", "1:bad option or cannot connect",
+                "2:connection to the server lost for good, or a script's lines left unacknowledged",
                 "3:could not register (nick refused)", "4:an --await-members or --await-messages wait timed out",
-                "5:refused by the server: banned, or a wrong or missing server password (no reconnecting)"},
+                "5:refused by the server: banned, a wrong or missing server password, or too many failed /oper logins "
+                        + "(no reconnecting)"},
+        exitCodeOnInvalidInput = 1, // README and the list above: 1 is a bad option (picocli's default is 2)
         sortOptions = false)
 public final class ChatCommand implements Callable<Integer> {
 
@@ -44,7 +47,6 @@ public final class ChatCommand implements Callable<Integer> {
     static final int EXIT_WAIT_TIMED_OUT = 4;
     /** The server refused us for good: banned, or a wrong or missing server password. Reconnecting cannot help. */
     static final int EXIT_REFUSED = 5;
-    private final java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
     /** How long a script's last lines may wait for the server's acknowledgement before the client quits anyway. */
     static final Duration REPLY_WAIT = Duration.ofSeconds(10);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -104,7 +106,7 @@ public final class ChatCommand implements Callable<Integer> {
     int timeoutSeconds = 60;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Settings file: host, port, nick, rooms (comma list), tls, trust; options given here win "
+            description = "Settings file: host, port, nick, rooms (comma list), tls, trust, password-file; options given here win "
                     + "(default: ~/.config/loomchat/client.properties, if there).")
     Path config;
 
@@ -123,7 +125,7 @@ public final class ChatCommand implements Callable<Integer> {
         try {
             applyConfig();
         } catch (IOException | IllegalArgumentException e) {
-            err.println("loomchat: " + (e instanceof IOException ? "cannot read " + config + ": " : "") + e.getMessage());
+            err.println("loomchat: " + ClientExit.unreadable(config, e));
             return 1;
         }
         String wanted = nick != null ? nick : defaultNick();
@@ -143,6 +145,9 @@ public final class ChatCommand implements Callable<Integer> {
                 return TlsConnect.wrap(plain, host, port, trust);
             } catch (IOException | java.security.GeneralSecurityException e) {
                 plain.close();
+                if (e instanceof TlsConnect.Mistake mistake) {
+                    throw mistake; // already says what to do; and no reconnect attempt can do better
+                }
                 throw new TlsFailure("TLS with " + host + ":" + port + " failed: " + e.getMessage(), e);
             }
         };
@@ -152,6 +157,7 @@ public final class ChatCommand implements Callable<Integer> {
         Screen screen = interactive ? new TerminalScreen(() -> holder[0].read(ChatState::knownNicks), c -> holder[0].keyCommand(c)) : new PlainScreen(System.out);
         ChatClient client = new ChatClient(connector, screen, json, ZoneId.systemDefault(), Backoff.standard(reconnectAttempts));
         holder[0] = client;
+        ClientExit ending = new ClientExit(screen, err, host + ":" + port);
         if (history != null) {
             client.askHistoryOnJoin(Math.max(0, history));
         }
@@ -160,9 +166,12 @@ public final class ChatCommand implements Callable<Integer> {
                 client.usePassword(java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip());
             } catch (IOException e) {
                 screen.close();
-                err.println("loomchat: cannot read " + passwordFile + ": " + e.getMessage());
+                err.println("loomchat: " + ClientExit.unreadable(passwordFile, e));
                 return 1;
             }
+        }
+        if (!interactive) {
+            client.keepOrder();
         }
         if (interactive) {
             client.seedMembersForCompletion();
@@ -171,16 +180,10 @@ public final class ChatCommand implements Callable<Integer> {
         try {
             client.start(wanted, room, () -> {
                 if (!client.read(ChatState::isQuitting)) {
-                    Bye bye = client.read(ChatState::bye);
-                    boolean registered = client.read(ChatState::wasEverRegistered);
-                    exitIfHopeless(client, screen, err);
-                    String why = bye == null ? "connection to " + host + ":" + port + " lost"
-                            : registered ? "disconnected by the server: " + bye.reason()
-                            : "could not register: " + bye.reason();
-                    exitOnce(screen, err, why, registered ? EXIT_LOST : EXIT_NOT_REGISTERED);
+                    ending.endedForGood(client);
                 }
             });
-        } catch (TlsFailure e) {
+        } catch (TlsFailure | TlsConnect.Mistake e) {
             screen.close();
             err.println("loomchat: " + e.getMessage());
             return 1;
@@ -194,9 +197,12 @@ public final class ChatCommand implements Callable<Integer> {
             return 1;
         }
         try {
-            return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err, screen);
+            return interactive ? interactive((TerminalScreen) screen, client) : scripted(client, err, ending);
         } catch (WaitTimedOut e) {
-            exitIfHopeless(client, screen, err);
+            if (client.isEnded()) { // the wait ended because the connection did: that is what to report
+                ending.endedForGood(client);
+            }
+            ending.ifHopeless(client);
             err.println("loomchat: " + e.getMessage());
             client.quit(Duration.ofSeconds(5));
             return EXIT_WAIT_TIMED_OUT;
@@ -223,13 +229,13 @@ public final class ChatCommand implements Callable<Integer> {
      * Lines from --say, or from a pipe or file: each is sent; then wait for their replies (and for
      * messages from others, if asked), then quit.
      */
-    private int scripted(ChatClient client, PrintStream err, Screen screen) throws Exception {
+    private int scripted(ChatClient client, PrintStream err, ClientExit ending) throws Exception {
         if (!client.awaitRegistration(REPLY_WAIT)) {
             String why = client.read(ChatState::registrationError);
             Bye bye = client.read(ChatState::bye);
             client.abandon();
-            exitIfHopeless(client, screen, err);
-            exitOnce(screen, err, "could not register: " + (why != null ? why : bye != null ? bye.reason()
+            ending.ifHopeless(client);
+            ending.exit("could not register: " + (why != null ? why : bye != null ? bye.reason()
                     : "no answer from the server"), EXIT_NOT_REGISTERED);
             return EXIT_NOT_REGISTERED;
         }
@@ -253,12 +259,19 @@ public final class ChatCommand implements Callable<Integer> {
             }
         }
         if (!client.awaitReplies(REPLY_WAIT)) {
+            if (client.isEnded()) {
+                ending.endedForGood(client);
+            }
+            // A script must not pass for done when the server may not have taken its lines.
+            ending.ifHopeless(client);
             err.println("loomchat: the server did not acknowledge every line within " + REPLY_WAIT.toSeconds() + "s");
+            client.quit(Duration.ofSeconds(5));
+            return EXIT_LOST;
         }
         if (more && awaitMessages > 0 && !client.awaitMessagesFromOthers(awaitMessages, timeout)) {
             throw new WaitTimedOut("fewer than " + awaitMessages + " messages from others after " + timeoutSeconds + "s");
         }
-        exitIfHopeless(client, screen, err);
+        ending.ifHopeless(client);
         client.quit(Duration.ofSeconds(5));
         return 0;
     }
@@ -276,49 +289,21 @@ public final class ChatCommand implements Callable<Integer> {
         nick = settings.nick() != null && !given.hasMatchedOption("--nick") ? settings.nick() : nick;
         tls = settings.tls() != null && !given.hasMatchedOption("--tls") ? settings.tls() : tls;
         trust = settings.trust() != null && !given.hasMatchedOption("--trust") ? settings.trust() : trust;
+        passwordFile = settings.passwordFile() != null && !given.hasMatchedOption("--password-file")
+                ? settings.passwordFile() : passwordFile;
         if (!settings.rooms().isEmpty() && !given.hasMatchedOption("--room")) {
             room = settings.rooms().getFirst();
             moreRooms = settings.rooms().subList(1, settings.rooms().size());
         }
     }
 
-    /** The settings file's other rooms, joined once in the first; then back to the first, as listed. */
+    /**
+     * The settings file's other rooms, joined behind the first, which stays current: nothing is redrawn, so
+     * the welcome and the first room's history stay on the screen, and no window is switched to and back.
+     */
     private void joinMoreRooms(ChatClient client) throws IOException {
         for (String other : moreRooms) {
-            client.submit("/join " + other);
-        }
-        if (!moreRooms.isEmpty()) {
-            client.submit("/window 1");
-        }
-    }
-
-    /** Ends the client if the server will never take it: refused for good, or a TLS port spoken to in plain text. */
-    private void exitIfHopeless(ChatClient client, Screen screen, PrintStream err) {
-        if (client.speaksTls()) {
-            exitOnce(screen, err, "this server speaks TLS: add --tls", 1);
-        }
-        if (client.read(ChatState::refusal) != null) {
-            exitOnce(screen, err, "refused by the server: " + client.read(ChatState::refusal).reason(), EXIT_REFUSED);
-        }
-    }
-
-    /**
-     * Says why the client ends and exits with {@code status}, once: the reader thread (the connection
-     * closed) and the main thread (a script's registration failed) may both see the end at the same time.
-     */
-    private void exitOnce(Screen screen, PrintStream err, String why, int status) {
-        if (exiting.compareAndSet(false, true)) {
-            screen.close();
-            err.println("loomchat: " + why);
-            System.exit(status);
-        }
-        while (true) { // the other thread is exiting: its status stands
-            try {
-                Thread.sleep(Long.MAX_VALUE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            client.joinBehind(other);
         }
     }
 

@@ -23,14 +23,16 @@ import java.util.Set;
  * rooms=lobby,release
  * tls=true
  * trust=/home/alice/chat-cert.pem
+ * password-file=/home/alice/.config/loomchat/server-password
  * </pre>
  *
  * @param rooms rooms to be in: the first is joined with the hello, the rest right after; empty for the server's
+ * @param passwordFile the file whose first line is the server password (as --password-file), or null
  */
-record ClientConfig(String host, Integer port, String nick, List<String> rooms, Boolean tls, Path trust) {
+record ClientConfig(String host, Integer port, String nick, List<String> rooms, Boolean tls, Path trust, Path passwordFile) {
 
-    static final ClientConfig NONE = new ClientConfig(null, null, null, List.of(), null, null);
-    private static final Set<String> KEYS = Set.of("host", "port", "nick", "rooms", "tls", "trust");
+    static final ClientConfig NONE = new ClientConfig(null, null, null, List.of(), null, null, null);
+    private static final Set<String> KEYS = Set.of("host", "port", "nick", "rooms", "tls", "trust", "password-file");
 
     /** The file read when no --config is given: under $XDG_CONFIG_HOME, else ~/.config. */
     static Path defaultPath(Map<String, String> env, String home) {
@@ -51,7 +53,7 @@ record ClientConfig(String host, Integer port, String nick, List<String> rooms, 
     static ClientConfig parse(Properties p, String where) {
         for (String key : p.stringPropertyNames()) {
             if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException(where + ": unknown setting '" + key + "' (known: host, nick, port, rooms, tls, trust)");
+                throw new IllegalArgumentException(where + ": unknown setting '" + key + "' (known: host, nick, password-file, port, rooms, tls, trust)");
             }
         }
         Integer port = null;
@@ -76,9 +78,10 @@ record ClientConfig(String host, Integer port, String nick, List<String> rooms, 
         }
         String rooms = value(p, "rooms");
         String trust = value(p, "trust");
+        String passwordFile = value(p, "password-file");
         return new ClientConfig(value(p, "host"), port, value(p, "nick"),
                 rooms == null ? List.of() : Arrays.stream(rooms.split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList(),
-                tls, trust == null ? null : Path.of(trust));
+                tls, trust == null ? null : Path.of(trust), passwordFile == null ? null : Path.of(passwordFile));
     }
 
     /** A setting's value without surrounding blanks; null when absent or blank. */

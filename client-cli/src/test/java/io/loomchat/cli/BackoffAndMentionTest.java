@@ -27,12 +27,12 @@ class BackoffAndMentionTest {
 
     @Test
     void aMentionIsTheNickAsAWordInAnyCase() {
-        assertTrue(ChatClient.mentions("alice: lunch?", "alice"));
-        assertTrue(ChatClient.mentions("ask ALICE about it", "alice"));
-        assertTrue(ChatClient.mentions("thanks, alice!", "alice"));
-        assertFalse(ChatClient.mentions("malice aforethought", "alice"));
-        assertFalse(ChatClient.mentions("alice_2 is not me", "alice"));
-        assertFalse(ChatClient.mentions("anything", null));
+        assertTrue(io.loomchat.cli.chat.Emphasis.mentions("alice: lunch?", "alice"));
+        assertTrue(io.loomchat.cli.chat.Emphasis.mentions("ask ALICE about it", "alice"));
+        assertTrue(io.loomchat.cli.chat.Emphasis.mentions("thanks, alice!", "alice"));
+        assertFalse(io.loomchat.cli.chat.Emphasis.mentions("malice aforethought", "alice"));
+        assertFalse(io.loomchat.cli.chat.Emphasis.mentions("alice_2 is not me", "alice"));
+        assertFalse(io.loomchat.cli.chat.Emphasis.mentions("anything", null));
     }
 
     @Test

@@ -132,6 +132,7 @@ class ChatCommandTest {
         late.closeStdin();
         assertEquals(ChatCommand.EXIT_NOT_REGISTERED, late.awaitExit());
         assertTrue(late.stderr().contains("nick_taken"), late.stderr());
+        assertTrue(late.allOutput().stream().noneMatch(l -> l.contains("nick_taken")), "said once: " + late.allOutput());
     }
 
     @Test
@@ -290,7 +291,9 @@ class ChatCommandTest {
                 "--tls", "--trust", certs.certPem().toString());
         opened.add(wrongName);
         assertEquals(1, wrongName.awaitExit());
-        assertTrue(wrongName.stderr().contains("TLS with 127.0.0.1:" + port + " failed"), wrongName.stderr());
+        assertTrue(wrongName.stderr().strip().startsWith("loomchat: the server's certificate is not for 127.0.0.1: "
+                + "connect by a name it has ("), wrongName.stderr());
+        assertEquals(1, wrongName.stderr().strip().lines().count(), "one clear line: " + wrongName.stderr());
     }
 
     @Test
@@ -308,5 +311,56 @@ class ChatCommandTest {
         CliProcess p = cli("--nick", "no spaces allowed");
         assertEquals(1, p.awaitExit());
         assertTrue(p.stderr().contains("invalid nick"), p.stderr());
+    }
+
+    @Test
+    void aConnectionLostForGoodEndsAnAwaitAtOnceWithStatus2() throws Exception {
+        CliProcess waiter = cli("--nick", "waiter", "--reconnect-attempts", "0", "--say", "hi",
+                "--await-messages", "5", "--timeout", "120");
+        waiter.awaitOutput("its own line", l -> l.contains("<waiter> hi"));
+        long start = System.nanoTime();
+        server.close();
+        assertEquals(ChatCommand.EXIT_LOST, waiter.awaitExit(), waiter.stderr());
+        assertTrue(System.nanoTime() - start < java.time.Duration.ofSeconds(15).toNanos(), "at once, not after the timeout");
+        assertEquals("loomchat: connection lost for good: disconnected by the server: server shutting down",
+                waiter.stderr().strip());
+    }
+
+    @Test
+    void anUnknownOptionIsABadOptionWithStatus1() throws Exception {
+        CliProcess p = cli("--no-such-option");
+        assertEquals(1, p.awaitExit());
+        assertTrue(p.stderr().contains("Unknown option: '--no-such-option'"), p.stderr());
+        assertTrue(p.stderr().contains("Usage:"), p.stderr());
+    }
+
+    @Test
+    void aScriptsLocalErrorsComeInTheOrderTheLinesWereTyped() throws Exception {
+        CuttableProxy slow = new CuttableProxy(server.port());
+        opened.add(slow);
+        slow.slowDown(java.time.Duration.ofMillis(300)); // the server's answers come well after the next line is read
+        CliProcess bot = CliProcess.start("--host", "127.0.0.1", "--port", String.valueOf(slow.port()), "--nick", "orderly");
+        opened.add(bot);
+        bot.type("first line");
+        bot.type("/history many");
+        bot.type("/nosuchcommand");
+        bot.type("last line");
+        bot.closeStdin();
+        assertEquals(0, bot.awaitExit(), bot.stderr());
+        List<String> out = bot.allOutput();
+        int first = indexOf(out, "<orderly> first line");
+        int usage = indexOf(out, "!!! usage: /history");
+        int unknown = indexOf(out, "!!! unknown command");
+        int last = indexOf(out, "<orderly> last line");
+        assertTrue(first >= 0 && first < usage && usage < unknown && unknown < last, out.toString());
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

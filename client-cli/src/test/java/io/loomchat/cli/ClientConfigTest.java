@@ -30,8 +30,10 @@ class ClientConfigTest {
 
     @Test
     void everySettingIsReadAndEachIsOptional() throws Exception {
-        assertEquals(new ClientConfig("chat.example.org", 6697, "alice", List.of("lobby", "release"), true, Path.of("/tmp/cert.pem")),
-                parse("host = chat.example.org\nport=6697\nnick=alice\nrooms= lobby, release ,\ntls=true\ntrust=/tmp/cert.pem\n"));
+        assertEquals(new ClientConfig("chat.example.org", 6697, "alice", List.of("lobby", "release"), true, Path.of("/tmp/cert.pem"),
+                        Path.of("/tmp/pw")),
+                parse("host = chat.example.org\nport=6697\nnick=alice\nrooms= lobby, release ,\ntls=true\ntrust=/tmp/cert.pem\n"
+                        + "password-file=/tmp/pw\n"));
         assertEquals(ClientConfig.NONE, parse("# nothing set\nhost=\n"));
     }
 
@@ -69,6 +71,29 @@ class ClientConfigTest {
                     .path("nick").asText(), "the file's second room is joined; the nick on the command line wins");
             assertEquals("lobby", watcher.awaitMatching("its line", n -> "message".equals(n.path("type").asText()))
                     .path("room").asText(), "then the first room is current again");
+        }
+    }
+
+    @Test
+    void aPasswordFileInTheSettingsLetsTheClientAloneIntoAPasswordServer() throws Exception {
+        try (ChatServer server = ChatServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0).toBuilder()
+                .password("s3cret").build())) {
+            Path password = Files.writeString(dir.resolve("password"), "s3cret\n");
+            Path file = Files.writeString(dir.resolve("client.properties"),
+                    "host=127.0.0.1\nport=" + server.port() + "\nnick=carol\npassword-file=" + password + "\n");
+            try (CliProcess cli = CliProcess.start("--config", file.toString(), "--say", "let in")) {
+                assertEquals(0, cli.awaitExit(), cli.stderr());
+                assertTrue(cli.allOutput().stream().anyMatch(l -> l.endsWith("<carol> let in")), cli.allOutput().toString());
+            }
+        }
+    }
+
+    @Test
+    void aMissingSettingsFileIsSaidSo() throws Exception {
+        Path missing = dir.resolve("x.properties");
+        try (CliProcess cli = CliProcess.start("--config", missing.toString())) {
+            assertEquals(1, cli.awaitExit());
+            assertEquals("loomchat: no such file: " + missing, cli.stderr().strip());
         }
     }
 }

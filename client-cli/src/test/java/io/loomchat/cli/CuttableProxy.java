@@ -25,6 +25,7 @@ final class CuttableProxy implements AutoCloseable {
     private final List<Pair> pairs = new CopyOnWriteArrayList<>();
     private final List<Socket> ghosts = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long latencyNanos; // added to what the server sends, as a slow link would
 
     CuttableProxy(int serverPort) throws IOException {
         this.serverPort = serverPort;
@@ -35,6 +36,11 @@ final class CuttableProxy implements AutoCloseable {
     /** How many connections clients have made through the proxy. */
     int accepted() {
         return accepted.get();
+    }
+
+    /** From now on, what the server sends reaches the client {@code latency} later (a slow link, not a wait). */
+    void slowDown(java.time.Duration latency) {
+        latencyNanos = latency.toNanos();
     }
 
     int port() {
@@ -66,6 +72,9 @@ final class CuttableProxy implements AutoCloseable {
             for (int n; (n = in.read(buffer)) != -1; ) {
                 if (!pairs.contains(pair)) {
                     return; // cut: what was in flight is lost, as on a dead link
+                }
+                if (from == pair.server() && latencyNanos > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(latencyNanos);
                 }
                 out.write(buffer, 0, n);
                 out.flush();

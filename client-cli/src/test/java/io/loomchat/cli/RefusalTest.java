@@ -97,4 +97,44 @@ class RefusalTest {
         assertEquals(1, count(troll.stderr(), "loomchat: refused by the server: "), troll.stderr());
         assertEquals(1, proxy.accepted(), "one connection, no reconnect to be refused again");
     }
+
+    @Test
+    void tooManyWrongOperLoginsEndAPipedClientWithStatus5AndNoReconnect() throws Exception {
+        Path operators = Files.writeString(dir.resolve("operators"), Operators.line("root", "right") + "\n");
+        server = ChatServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0).toBuilder().operatorsFile(operators).build());
+        CuttableProxy proxy = relay();
+        CliProcess carol = cli(proxy, "--nick", "carol");
+        for (String password : List.of("a", "b", "c", "right")) {
+            carol.type("/oper root " + password);
+        }
+        carol.closeStdin();
+        assertEquals(ChatCommand.EXIT_REFUSED, carol.awaitExit(), carol.stderr());
+        assertEquals(1, count(carol.stderr() + String.join("\n", carol.allOutput()), "too many failed operator logins"),
+                carol.stderr() + carol.allOutput());
+        assertEquals(0, count(carol.stderr(), "did not acknowledge"), carol.stderr());
+        assertEquals(1, proxy.accepted(), "no reconnect with three fresh tries");
+    }
+
+    @Test
+    void aSelfSignedCertificateWithoutTrustIsExplainedOnceWithoutRetries() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir, "dns:localhost,ip:127.0.0.1");
+        server = ChatServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0), java.time.Clock.systemUTC(),
+                TlsSetup.fromPem(certs.certPem(), certs.keyPem()));
+        CuttableProxy proxy = relay();
+        CliProcess client = cli(proxy, "--tls", "--nick", "x", "--say", "hello");
+        assertEquals(1, client.awaitExit(), client.stderr());
+        assertEquals("loomchat: the server's certificate is not trusted: add --trust CERT.pem (the file the server's "
+                + "--make-certificate made) or use a certificate from a CA", client.stderr().strip());
+        assertEquals(1, proxy.accepted());
+    }
+
+    @Test
+    void aTlsClientAtAPlainServerIsToldToDropTls() throws Exception {
+        server = ChatServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0));
+        CuttableProxy proxy = relay();
+        CliProcess client = cli(proxy, "--tls", "--nick", "x", "--say", "hello");
+        assertEquals(1, client.awaitExit(), client.stderr());
+        assertEquals("loomchat: this server does not speak TLS: drop --tls", client.stderr().strip());
+        assertEquals(1, proxy.accepted());
+    }
 }

@@ -137,6 +137,11 @@ class RoomWindowsTerminalTest {
 
         terminal.press("F2");
         awaitScreen("the nick list after F2", r -> statusRow(r).equals("[alice] 1:lobby | alice bob"));
+        terminal.press("F2");
+        awaitScreen("the nick list hidden by F2 at once", r -> statusRow(r).equals("[alice] 1:lobby"));
+        terminal.type("/names");
+        terminal.pressEnter();
+        awaitScreen("the nick list shown by /names", r -> statusRow(r).equals("[alice] 1:lobby | alice bob"));
         terminal.type("/names");
         terminal.pressEnter();
         awaitScreen("the nick list hidden by /names", r -> statusRow(r).equals("[alice] 1:lobby"));
@@ -146,5 +151,25 @@ class RoomWindowsTerminalTest {
         String styled = terminal.styledScreen().stream().filter(r -> r.contains("colors?")).findFirst().orElseThrow();
         int color = NickColors.of("bob", NickColors.palette(256));
         assertTrue(styled.matches(".*\\u001b\\[([0-9;]*;)?38;5;" + color + "m<?bob.*"), "bob in color " + color + ": " + styled);
+    }
+
+    @Test
+    void aJoinedRoomReplacesTheOldOnesLinesAndALineNamingYouIsHighlightedWhole() throws Exception {
+        awaitScreen("the prompt in lobby", r -> lastRow(r).startsWith("[lobby] >"));
+        typeLine("said in lobby");
+        awaitScreen("the echo", r -> r.stream().anyMatch(row -> row.endsWith("<alice> said in lobby")));
+        typeLine("/join release");
+        List<String> release = awaitScreen("release's window", r -> lastRow(r).startsWith("[release] >")
+                && r.stream().anyMatch(row -> row.endsWith("-!- you joined release")));
+        assertTrue(release.stream().noneMatch(r -> r.contains("said in lobby")), "lobby's lines are gone: " + release);
+
+        bob = TestClient.register(server.port(), "bob");
+        bob.send("{\"type\":\"join\",\"room\":\"release\",\"ref\":\"j\"}");
+        bob.awaitMatching("bob in release", n -> "j".equals(n.path("ref").asText()));
+        bob.send("{\"type\":\"say\",\"room\":\"release\",\"text\":\"alice: ship it?\"}");
+        awaitScreen("bob's line", r -> r.stream().anyMatch(row -> row.endsWith("<bob> alice: ship it?")));
+        String styled = terminal.styledScreen().stream().filter(r -> r.contains("ship it?")).findFirst().orElseThrow();
+        // Reverse video (7) from the first column, before the time, not only after the nick.
+        assertTrue(styled.matches("^(\\u001b\\[[0-9;]*m)*\\u001b\\[([0-9;]*;)?7(;[0-9;]*)?m\\d\\d:\\d\\d.*"), "whole line reversed: " + styled);
     }
 }

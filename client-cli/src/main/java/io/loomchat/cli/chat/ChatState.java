@@ -113,7 +113,8 @@ public final class ChatState {
         roster.track(event);
         boolean worthShowing = track(event, show, send);
         worthShowing &= outstanding.settle(event);
-        if (json || !worthShowing || (event instanceof Bye && quitting)) {
+        // A refusal's bye is said once, by the client's last line as it exits, not also here.
+        if (json || !worthShowing || (event instanceof Bye b && (quitting || b == registration.refusal()))) {
             return new Reaction(show, send);
         }
         String room = rooms.roomOf(event);
@@ -125,11 +126,13 @@ public final class ChatState {
         if (event instanceof ChatMessage m && m.history()) {
             rooms.markMissed(m.room(), show); // above the first line missed while reconnecting
         }
+        rooms.arriving(room, event instanceof Joined j && j.nick().equalsIgnoreCase(nick) || event instanceof Event.Topic
+                || event instanceof ChatMessage m && m.history() || event instanceof HistoryEnd);
         rooms.place(room, shown, event instanceof ChatMessage m && !m.from().equalsIgnoreCase(nick), show);
         if (atTerminal && event instanceof ErrorReply && !registered) {
             show.add(Shown.plain(TextRenderer.NOTICE + " choose another nick with /nick NAME"));
         }
-        List<Shown> window = event instanceof Left l && l.nick().equalsIgnoreCase(nick) ? rooms.windowAfterLeaving() : null;
+        List<Shown> window = rooms.windowToRedraw(); // we joined a room, or left the one on the screen
         return window != null ? new Reaction(window, send, true) : new Reaction(show, send);
     }
 
@@ -181,6 +184,7 @@ public final class ChatState {
             case ErrorReply e when rooms.joinRefused(e.ref()) -> {
             }
             case ErrorReply e when !registered && registration.refusedHello(e) -> {
+                return atTerminal; // a script says why it could not register once, as it exits
             }
             case Bye b -> registration.closedWith(b);
             default -> {
@@ -224,10 +228,21 @@ public final class ChatState {
                 if (s.request() instanceof Join j) {
                     rooms.joining(j.room(), j.ref());
                 }
+                if (s.request() instanceof Request.History h && h.before() == null && h.after() == null) {
+                    timeline.pageFromLatest(h.room() != null ? h.room() : rooms.current()); // "/history N": the next page is older than these
+                }
                 outstanding.expect(s.request().ref());
                 yield Reaction.sending(s.request());
             }
         };
+    }
+
+    /** Joins {@code room} too, behind the current one (the settings file's other rooms): nothing moves. */
+    public Request joinBehind(String room) {
+        Join join = new Join(room, Replay.DEFAULT, refs.get());
+        rooms.joiningBehind(room, join.ref());
+        outstanding.expect(join.ref());
+        return join;
     }
 
     /** A said or private line is kept until acknowledged; while disconnected it waits for the reconnect. */

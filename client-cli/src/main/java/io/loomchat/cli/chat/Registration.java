@@ -15,8 +15,11 @@ import java.util.Set;
  */
 final class Registration {
 
-    /** Close codes that no reconnect can change: the same nick, address and password get the same answer. */
-    private static final Set<CloseCode> REFUSALS = Set.of(CloseCode.BANNED, CloseCode.BAD_PASSWORD);
+    /**
+     * Close codes that no reconnect can change: the same nick, address and password get the same answer;
+     * and too many wrong /oper logins, whose limit a reconnect (with fresh tries) would undo.
+     */
+    private static final Set<CloseCode> REFUSALS = Set.of(CloseCode.BANNED, CloseCode.BAD_PASSWORD, CloseCode.OPER_FAILED);
 
     private Replay firstReplay = Replay.DEFAULT;
     private String password; // the server's, sent with every hello
@@ -24,7 +27,7 @@ final class Registration {
     private String error; // "code: message" of the last hello's refusal
     private String errorCode;
     private Bye bye; // on the current connection
-    private Bye refusal; // a bye saying that coming back is pointless: banned, or a wrong server password
+    private Bye refusal; // a bye saying that coming back is pointless: banned, a wrong server password, /oper tries used up
 
     void askHistoryOnJoin(int messages) {
         firstReplay = Replay.last(messages);

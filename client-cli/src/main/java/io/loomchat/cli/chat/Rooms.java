@@ -26,6 +26,7 @@ public final class Rooms {
     private final Map<String, Window> windows = new LinkedHashMap<>(); // in join order: window 1 first
     private final Map<String, String> joinsTyped = new HashMap<>(); // ref -> room, until the server answers
     private final Set<String> missedToMark = new HashSet<>(); // rooms whose catch-up gets the unseen marker
+    private final Set<String> firstReplay = new HashSet<>(); // rooms freshly joined whose join replay is still coming
     private boolean windowed;
     private boolean showMembers; // the current room's members after the status bar
     private boolean redrawCurrent; // the room on the screen was left: draw the one now current
@@ -47,8 +48,12 @@ public final class Rooms {
     void joined(String room, String ref) {
         boolean typed = ref != null && joinsTyped.remove(ref) != null;
         boolean fresh = windows.putIfAbsent(room, new Window()) == null;
+        if (fresh && !missedToMark.contains(room)) {
+            firstReplay.add(room);
+        }
         if (room.equals(current)) {
             beforeJoin = null;
+            redrawCurrent = windowed && typed && fresh; // the room joined is on the screen now, not the one before
         } else if (current == null || fresh && !typed && joinsTyped.isEmpty()) {
             current = room; // the first room, from the hello, or one the server joined us to
         } // else a rejoin after a reconnect, or a typed join overtaken by a later one: where the person is stays
@@ -58,17 +63,23 @@ public final class Rooms {
     void left(String room) {
         int at = all().indexOf(room);
         windows.remove(room);
+        firstReplay.remove(room);
         if (room.equals(current)) {
             current = windows.isEmpty() ? null : all().get(Math.max(0, at - 1));
             redrawCurrent = windowed && current != null;
         }
     }
 
-    /** After leaving the room on the screen: the window that took its place, to draw; else null. */
-    List<Shown> windowAfterLeaving() {
+    /** After joining a room or leaving the one on the screen: the window now current, to draw; else null. */
+    List<Shown> windowToRedraw() {
         boolean redraw = redrawCurrent;
         redrawCurrent = false;
         return redraw ? windows.get(current).redraw() : null;
+    }
+
+    /** A join sent for the person (the settings file's other rooms): current stays where it is. */
+    void joiningBehind(String room, String ref) {
+        joinsTyped.put(ref, room.toLowerCase(Locale.ROOT));
     }
 
     /** The person asked to join {@code room}: it is where their next lines go. */
@@ -122,7 +133,7 @@ public final class Rooms {
         Window window = windows.get(room != null ? room : current == null ? "" : current);
         boolean looking = !windowed || room == null || room.equals(current);
         if (window != null) {
-            window.add(line, looking, fromOthers);
+            window.add(line, looking, fromOthers, room != null && firstReplay.contains(room));
         }
         if (looking) {
             show.add(line);
@@ -146,6 +157,17 @@ public final class Rooms {
     /** A room's catch-up is over (with or without missed lines). */
     void caughtUp(String room) {
         missedToMark.remove(room);
+    }
+
+    /**
+     * Before placing a line in {@code room}: a fresh join's replay (our join, its topic, the
+     * history before we came) is over once something else arrives there. (A room with nothing kept sends
+     * no end of history.)
+     */
+    void arriving(String room, boolean partOfReplay) {
+        if (room != null && !partOfReplay) {
+            firstReplay.remove(room);
+        }
     }
 
     // ---- moving between rooms -----------------------------------------------------------------------

@@ -25,6 +25,7 @@ final class Timeline {
     private final Map<String, Long> replayCursor = new HashMap<>(); // room -> newest id replayed so far
     private final Map<String, Long> catchUpUntil = new HashMap<>(); // room -> end of a gap being paged
     private final Set<String> catchUpRefs = new HashSet<>(); // refs of our own catch-up pages
+    private final Set<String> resuming = new HashSet<>(); // rooms (re)joined after a seen id: their replay may be a gap
 
     /**
      * Places one message; false if it must not be shown: a live line at or below the newest shown (the
@@ -65,6 +66,12 @@ final class Timeline {
      * what fits half the server's outbox), or null once caught up.
      */
     Request.History nextCatchUpPage(HistoryEnd end, Supplier<String> refs) {
+        if (end.ref() == null && !resuming.remove(end.room())) {
+            // A fresh join's replay (of N, even 0): what it left out is older history, not a gap. Whatever
+            // it showed, the room stood at its last id: a reconnect catches up after that, and only that.
+            lastSeen.merge(end.room(), end.last(), Math::max);
+            return null;
+        }
         long cursor = replayCursor.getOrDefault(end.room(), 0L);
         long gapEnd = end.ref() == null ? end.last() : catchUpUntil.getOrDefault(end.room(), end.last());
         if (end.more() && cursor < gapEnd) {
@@ -74,21 +81,33 @@ final class Timeline {
             return new Request.History(end.room(), null, cursor, CATCH_UP_PAGE, ref);
         }
         catchUpUntil.remove(end.room());
-        if (end.ref() == null) {
-            lastSeen.merge(end.room(), end.last(), Math::max);
-        }
+        lastSeen.merge(end.room(), gapEnd, Math::max); // the gap is filled: later lines come live
         return null;
     }
 
     /** What to ask for when (re)joining {@code room}: everything after the newest shown, else the server's default. */
     Replay catchUp(String room) {
         Long id = room == null ? null : lastSeen.get(room);
-        return id == null ? Replay.DEFAULT : Replay.after(id);
+        if (id == null) {
+            return Replay.DEFAULT;
+        }
+        resuming.add(room);
+        return Replay.after(id);
     }
 
     /** Where "/history" pages back from in {@code room}: its oldest message shown, or null for the latest. */
     Long oldestShown(String room) {
         return room == null ? null : oldestShown.get(room);
+    }
+
+    /**
+     * The person asked for the room's latest N: the next "/history" pages back from the oldest of those,
+     * not from an older line shown before (which would skip what lies between, or find nothing).
+     */
+    void pageFromLatest(String room) {
+        if (room != null) {
+            oldestShown.remove(room);
+        }
     }
 
     /**
@@ -100,6 +119,7 @@ final class Timeline {
         oldestShown.remove(room);
         replayCursor.remove(room);
         catchUpUntil.remove(room);
+        resuming.remove(room);
     }
 
     /** The server restarted without its history: its ids began again, so ours mean nothing there. */

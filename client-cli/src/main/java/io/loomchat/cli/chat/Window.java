@@ -22,8 +22,12 @@ final class Window {
     private int unread; // chat lines from others among them
     private boolean mentioned;
 
-    /** Adds a line; {@code looking} if the room is current (the line is shown now). */
-    void add(Shown line, boolean looking, boolean fromOthers) {
+    /**
+     * Adds a line; {@code looking} if the room is current (the line is shown now); {@code joinReplay} if
+     * it is part of what a fresh join replays (the join, the topic, what was said before we came): not
+     * new since the person was away, since they were never here.
+     */
+    void add(Shown line, boolean looking, boolean fromOthers, boolean joinReplay) {
         lines.addLast(line);
         if (lines.size() > KEPT_LINES) {
             lines.removeFirst();
@@ -32,6 +36,9 @@ final class Window {
             // Shown now, but after lines not yet seen (the room became current without being drawn yet):
             // it belongs below the marker with them.
             unseen = unseen > 0 ? Math.min(unseen + 1, lines.size()) : 0;
+            return;
+        }
+        if (joinReplay && unseen == 0) {
             return;
         }
         unseen = Math.min(unseen + 1, lines.size());

@@ -34,6 +34,9 @@ public final class Redial {
             Link next;
             try {
                 next = new Link(connector.connect());
+            } catch (TlsConnect.Mistake e) {
+                chat.failed(attempt, e); // the server's certificate or port changed: no retry can help
+                return false;
             } catch (IOException e) {
                 if (attempt == 1 || attempt % 5 == 0) { // say so, without a line for every try
                     chat.failed(attempt, e);

@@ -31,6 +31,7 @@ import org.jline.utils.InfoCmp;
 public final class TerminalScreen implements Screen {
 
     private static final String REDRAW_PROMPT = "loomchat-redraw-prompt";
+    private static final String ERASE_PROMPT = "loomchat-erase-prompt";
 
     private final Terminal terminal;
     private final LineReader reader;
@@ -59,12 +60,27 @@ public final class TerminalScreen implements Screen {
         RoomKeys.bind(reader, terminal, commands);
         // Runs inside every readLine() before the first draw, so a prompt changed just before is never missed.
         reader.getWidgets().put(LineReader.CALLBACK_INIT, this::applyPrompt);
+        reader.getWidgets().put(ERASE_PROMPT, this::erasePrompt);
         reader.getWidgets().put(REDRAW_PROMPT, () -> {
             applyPrompt();
-            reader.callWidget(LineReader.REDRAW_LINE);
+            // Only a redisplay, which compares with what is on the screen: redraw-line would forget that, and
+            // a status bar grown shorter (F2 hiding the nick list) kept its old tail until the next message.
             reader.callWidget(LineReader.REDISPLAY);
             return true;
         });
+    }
+
+    /**
+     * Takes the status bar, the prompt and the half-typed line off the screen (under JLine's lock, which a
+     * widget runs in), so that the client's last line (why it ends) starts at the left edge, on its own.
+     */
+    private boolean erasePrompt() {
+        status = null;
+        prompt = "";
+        reader.getBuffer().clear();
+        applyPrompt();
+        reader.callWidget(LineReader.REDISPLAY);
+        return true;
     }
 
     /** Commands as the first word, nicks anywhere (with ": " after one that starts the line, as IRC clients do). */
@@ -115,7 +131,7 @@ public final class TerminalScreen implements Screen {
         AttributedStyle base = switch (emphasis) {
             case NORMAL -> AttributedStyle.DEFAULT;
             case HISTORY -> AttributedStyle.DEFAULT.faint();
-            case MENTION -> AttributedStyle.DEFAULT.bold();
+            case MENTION -> AttributedStyle.DEFAULT.bold().inverse(); // the whole line, time and nick too
         };
         int at = from == null ? -1 : line.indexOf(from);
         if (at < 0) {
@@ -123,7 +139,7 @@ public final class TerminalScreen implements Screen {
         } else {
             styled.styled(base, line.substring(0, at));
             styled.styled(base.foreground(NickColors.of(from, nickColors)), line.substring(at, at + from.length()));
-            styled.styled(emphasis == Emphasis.MENTION ? base.inverse() : base, line.substring(at + from.length()));
+            styled.styled(base, line.substring(at + from.length()));
         }
         reader.printAbove(styled.toAttributedString());
         if (emphasis == Emphasis.MENTION) {
@@ -194,6 +210,13 @@ public final class TerminalScreen implements Screen {
 
     @Override
     public void close() {
+        if (reader.isReading()) {
+            try {
+                reader.callWidget(ERASE_PROMPT);
+            } catch (IllegalStateException e) {
+                // readLine() ended in between: no prompt on the screen
+            }
+        }
         try {
             terminal.close();
         } catch (IOException e) {

@@ -127,10 +127,10 @@ class ChatStateTest {
     }
 
     @Test
-    void errorsAreShownAndARefusedHelloIsRemembered() {
+    void aRefusedHelloIsRememberedAndLeftToTheExitLineOfAScript() {
         Hello hello = assertInstanceOf(Hello.class, chat.hello("alice", null));
         Reaction refused = chat.received(new ErrorReply("nick_taken", "alice is taken", hello.ref()));
-        assertEquals(List.of("!!! nick_taken: alice is taken"), lines(refused));
+        assertEquals(List.of(), lines(refused), "said once, by the exit line (could not register: ...)");
         assertEquals("nick_taken: alice is taken", chat.registrationError());
         assertTrue(chat.nickTaken());
         assertFalse(chat.isRegistered());
@@ -229,23 +229,59 @@ class ChatStateTest {
     }
 
     @Test
+    void afterHistoryNTheNextPageIsOlderThanTheOldestOfThose() {
+        registeredInLobby();
+        for (long id = 1; id <= 10; id++) {
+            chat.received(replayed(id, "lobby", "bob", "said " + id));
+        }
+        chat.received(new HistoryEnd("lobby", 10, false, 10, null));
+        History three = assertInstanceOf(History.class, chat.typed("/history 3").send().getFirst());
+        for (long id = 8; id <= 10; id++) {
+            chat.received(replayed(id, "lobby", "bob", "said " + id));
+        }
+        assertEquals(List.of("-!- end of history of lobby (more: /history)"),
+                lines(chat.received(new HistoryEnd("lobby", 3, true, 10, three.ref()))));
+        History next = assertInstanceOf(History.class, chat.typed("/history").send().getFirst());
+        assertEquals(8L, next.before(), "pages on from what /history 3 showed, not from id 1");
+    }
+
+    @Test
     void aReplayTooLongForOnePageIsFetchedPageByPageUntilCaughtUp() {
         registeredInLobby();
-        chat.received(replayed(1, "lobby", "bob", "one"));
-        chat.received(replayed(2, "lobby", "bob", "two"));
-        Reaction end = chat.received(new HistoryEnd("lobby", 2, true, 10, null));
+        chat.received(live(1, "lobby", "bob", "before the drop"));
+        chat.connectionLost();
+        assertEquals(Replay.after(1), ((Hello) chat.resumeHello()).replay());
+        chat.received(welcome("alice", "token-2", "epoch-1"));
+        chat.received(joined("lobby", "alice"));
+        chat.received(replayed(2, "lobby", "bob", "one"));
+        chat.received(replayed(3, "lobby", "bob", "two"));
+        Reaction end = chat.received(new HistoryEnd("lobby", 2, true, 11, null));
         assertEquals(List.of(), end.show(), "not the end yet");
         History page = assertInstanceOf(History.class, end.send().getFirst());
-        assertEquals(new History("lobby", null, 2L, 500, page.ref()), page);
-        chat.received(live(11, "lobby", "bob", "said live meanwhile"));
-        for (long id = 3; id <= 10; id++) {
+        assertEquals(new History("lobby", null, 3L, 500, page.ref()), page);
+        chat.received(live(12, "lobby", "bob", "said live meanwhile"));
+        for (long id = 4; id <= 11; id++) {
             assertEquals(1, chat.received(replayed(id, "lobby", "bob", "gap " + id)).show().size());
         }
-        assertEquals(List.of(), chat.received(replayed(11, "lobby", "bob", "said live meanwhile")).show(),
+        assertEquals(List.of(), chat.received(replayed(12, "lobby", "bob", "said live meanwhile")).show(),
                 "a page line past the gap was shown live already");
-        Reaction last = chat.received(new HistoryEnd("lobby", 9, false, 11, page.ref()));
+        Reaction last = chat.received(new HistoryEnd("lobby", 9, false, 12, page.ref()));
         assertEquals(List.of(), last.send());
         assertEquals(List.of(), last.show(), "our own catch-up pages end quietly");
+    }
+
+    @Test
+    void aJoinWithNoHistoryStillKnowsWhereTheRoomStoodAndCatchesUpOnlyAfterThat() {
+        chat.askHistoryOnJoin(0);
+        Hello first = assertInstanceOf(Hello.class, chat.hello("eve", null));
+        assertEquals(Replay.last(0), first.replay());
+        chat.received(welcome("eve", "token-1", "epoch-1"));
+        chat.received(joined("lobby", "eve"));
+        Reaction end = chat.received(new HistoryEnd("lobby", 0, true, 20, null));
+        assertEquals(List.of(), end.send(), "older history is not a gap to fetch");
+        assertEquals(List.of(), end.show());
+        chat.connectionLost();
+        assertEquals(Replay.after(20), ((Hello) chat.resumeHello()).replay(), "only what came after joining");
     }
 
     // ---- sending, losing the connection and resuming ----

@@ -156,6 +156,48 @@ class ChatStateWindowsTest {
     }
 
     @Test
+    void aTypedJoinDrawsTheNewRoomsWindowInPlaceOfTheOldOne() {
+        chat.showRoomsInWindows();
+        chat.hello("alice", null);
+        chat.received(new Welcome("alice", 1, "loomchat", "lobby", "token-1", "epoch-1", null));
+        chat.received(new Joined("lobby", "alice", AT, null));
+        chat.received(live(1, "lobby", "bob", "in lobby"));
+        Join join = assertInstanceOf(Join.class, chat.typed("/join release").send().getFirst());
+        Reaction joined = chat.received(new Joined("release", "alice", AT, join.ref()));
+        assertTrue(joined.redraw(), "lobby's lines go from the screen");
+        assertEquals(List.of("09:15 -!- you joined release"), lines(joined));
+        assertFalse(chat.received(live(2, "release", "bob", "hi")).redraw());
+    }
+
+    @Test
+    void theSettingsFilesOtherRoomsAreJoinedBehindAndTheirFirstReplayIsNotNewSinceAway() {
+        chat.showRoomsInWindows();
+        chat.hello("alice", null);
+        chat.received(new Welcome("alice", 1, "loomchat", "lobby", "token-1", "epoch-1", null));
+        chat.received(new Joined("lobby", "alice", AT, null));
+        Join release = assertInstanceOf(Join.class, chat.joinBehind("release"));
+        assertEquals("lobby", chat.rooms().current(), "the first room stays current");
+        assertEquals(List.of("09:15 <bob> said before"), lines(chat.received(replayed(3, "lobby", "bob", "said before"))));
+        Reaction joined = chat.received(new Joined("release", "alice", AT, release.ref()));
+        assertFalse(joined.redraw());
+        assertEquals(List.of(), lines(joined), "release waits in its window");
+        chat.received(new Event.Topic("release", "ship it", "bob", AT, null));
+        chat.received(replayed(5, "release", "carol", "tagged"));
+        chat.received(new HistoryEnd("release", 1, true, 5, null));
+        assertEquals("[alice] 1:lobby 2:release", chat.statusBar().text(), "nothing unread");
+
+        List<String> second = lines(chat.typed("/window 2"));
+        assertFalse(second.contains("--- new since you were away ---"), "never away from it: " + second);
+        assertEquals("09:15 -!- you joined release", second.getFirst());
+        List<String> first = lines(chat.typed("/window 1"));
+        assertEquals(List.of("09:15 -!- you joined lobby", "09:15 <bob> said before"), first);
+
+        chat.received(live(6, "release", "carol", "new one"));
+        List<String> again = lines(chat.typed("/window 2"));
+        assertEquals(List.of("--- new since you were away ---", "09:15 <carol> new one"), again.subList(again.size() - 2, again.size()));
+    }
+
+    @Test
     void theStatusBarSaysAwayAndTheNickListShowsTheCurrentRoomsMembers() {
         inLobbyAndRelease(true);
         chat.received(new Event.Away("alice", "lunch", "r9"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,7 @@ class NickColorsTest {
                 int[] a = rgb(NickColors.COLORS_256[i]);
                 int[] b = rgb(NickColors.COLORS_256[j]);
                 int distance = Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]);
-                assertTrue(distance >= 80, "colors " + NickColors.COLORS_256[i] + " and " + NickColors.COLORS_256[j] + " are too alike");
+                assertTrue(distance >= 100, "colors " + NickColors.COLORS_256[i] + " and " + NickColors.COLORS_256[j] + " are too alike");
             }
         }
     }
@@ -69,5 +70,18 @@ class NickColorsTest {
             used.add(NickColors.of("user" + i, palette));
         }
         assertEquals(Arrays.stream(palette).boxed().collect(java.util.stream.Collectors.toSet()), used);
+    }
+
+    @Test
+    void theUsualNicksAllDifferInTwoHundredFiftySixColors() {
+        int[] palette = NickColors.palette(256);
+        List<String> nicks = List.of("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi");
+        Set<Integer> colors = new HashSet<>();
+        for (String nick : nicks) {
+            colors.add(NickColors.of(nick, palette));
+        }
+        assertEquals(nicks.size(), colors.size(), "one color each");
+        assertEquals(3, Set.of(NickColors.of("alice", palette), NickColors.of("bob", palette), NickColors.of("walter", palette)).size());
+        assertTrue(NickColors.COLORS_256.length >= 19, "enough colors that a room of 16 rarely shares one");
     }
 }
