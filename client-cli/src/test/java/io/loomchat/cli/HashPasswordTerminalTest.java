@@ -41,10 +41,7 @@ class HashPasswordTerminalTest {
             }
             Assumptions.abort("tmux is not installed: 'apt-get install tmux' to run the terminal test");
         }
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String command = "'" + java + "' -cp '" + classpath + "' " + ServerCommand.class.getName()
+        String command = "'" + TmuxTerminal.java() + "' -cp '" + TmuxTerminal.classpath() + "' " + ServerCommand.class.getName()
                 + " --hash-password root >> '" + operators + "'; echo EXIT=$?; sleep 60";
         terminal = new TmuxTerminal(100, 10, List.of("bash", "-c", command));
     }

@@ -36,11 +36,8 @@ class InteractiveTerminalTest {
             Assumptions.abort("tmux is not installed: 'apt-get install tmux' to run the terminal test");
         }
         server = ChatServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0));
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        terminal = new TmuxTerminal(100, 24, List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath, ChatCommand.class.getName(),
-                "--host", "127.0.0.1", "--port", String.valueOf(server.port()), "--nick", "alice"));
+        terminal = new TmuxTerminal(100, 24,
+                TmuxTerminal.chatClient("--host", "127.0.0.1", "--port", String.valueOf(server.port()), "--nick", "alice"));
     }
 
     @AfterEach
@@ -125,24 +122,14 @@ class InteractiveTerminalTest {
         assertTrue(plain.matches(".*\\u001b\\[([0-9;]*;)?(3[0-7]|9[0-7]|38;5;[0-9]+)m<?bob.*"), "the nick has a color: " + plain);
         assertTrue(!plain.matches(".*\\u001b\\[[0-9;]*7[;m].*"), "an ordinary line is not highlighted: " + plain);
 
-        try (TmuxTerminal carol = new TmuxTerminal(100, 24, List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", classpath(), ChatCommand.class.getName(), "--host", "127.0.0.1", "--port",
-                String.valueOf(server.port()), "--nick", "carol"))) {
+        try (TmuxTerminal carol = new TmuxTerminal(100, 24,
+                TmuxTerminal.chatClient("--host", "127.0.0.1", "--port", String.valueOf(server.port()), "--nick", "carol"))) {
             await("carol's history").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(carol::screen, r -> r.stream().anyMatch(row -> row.contains("end of history of lobby")));
             String replayed = carol.styledScreen().stream().filter(r -> r.contains("said before carol came"))
                     .findFirst().orElseThrow();
             assertTrue(replayed.matches(".*\\u001b\\[[0-9;]*2[;m].*"), "history is dimmed: " + replayed);
         }
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static String classpath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 
     @Test

@@ -55,10 +55,8 @@ class RefusalTerminalTest {
         server = ChatServer.start(open);
         int port = server.port();
         Path password = Files.writeString(dir.resolve("password"), "old\n");
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String command = "TERM=xterm-256color '" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + classpath + "' "
+        String command = "TERM=xterm-256color '" + TmuxTerminal.java() + "' --enable-native-access=ALL-UNNAMED -cp '"
+                + TmuxTerminal.classpath() + "' "
                 + ChatCommand.class.getName() + " --host 127.0.0.1 --port " + port + " --nick alice --room release"
                 + " --password-file '" + password + "'; echo EXIT=$?; sleep 60";
         terminal = new TmuxTerminal(100, 24, List.of("bash", "-c", command));

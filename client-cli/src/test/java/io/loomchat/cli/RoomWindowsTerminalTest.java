@@ -37,13 +37,10 @@ class RoomWindowsTerminalTest {
             Assumptions.abort("tmux is not installed: 'apt-get install tmux' to run the terminal test");
         }
         server = ChatServer.start(ServerConfig.defaults().withAddress("127.0.0.1", 0));
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         // A terminal that says it has 256 colors, so that the nick palette is the 256-color one.
-        terminal = new TmuxTerminal(100, 24, List.of("env", "TERM=xterm-256color", java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", classpath, ChatCommand.class.getName(), "--host", "127.0.0.1", "--port", String.valueOf(server.port()),
-                "--nick", "alice"));
+        List<String> command = new java.util.ArrayList<>(List.of("env", "TERM=xterm-256color"));
+        command.addAll(TmuxTerminal.chatClient("--host", "127.0.0.1", "--port", String.valueOf(server.port()), "--nick", "alice"));
+        terminal = new TmuxTerminal(100, 24, command);
     }
 
     @AfterEach

@@ -26,6 +26,25 @@ final class TmuxTerminal implements AutoCloseable {
         }
     }
 
+    /** The java running these tests, to start a program in the terminal with. */
+    static String java() {
+        return ProcessHandle.current().info().command()
+                .orElse(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** The tests' class path: the client, the server and their libraries. */
+    static String classpath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    /** The command line of the terminal client with {@code args}. */
+    static List<String> chatClient(String... args) {
+        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-cp", classpath(),
+                ChatCommand.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     TmuxTerminal(int columns, int rows, List<String> command) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("new-session", "-d", "-s", "main",
                 "-x", String.valueOf(columns), "-y", String.valueOf(rows)));
