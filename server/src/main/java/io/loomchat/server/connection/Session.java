@@ -180,7 +180,9 @@ public final class Session implements Member {
     /** Read loop: a line arrived, so the client is alive (an unanswered ping counts as answered). */
     void heard(long nowNanos) {
         lastLineNanos = nowNanos;
-        pingSentNanos = 0;
+        if (pingSentNanos != 0) {
+            pingSentNanos = 0; // per line: read the volatile, write it only when a ping was out
+        }
     }
 
     /** Read loop, on the first line: a JSON object means a protocol client, anything else a person. */
@@ -212,7 +214,7 @@ public final class Session implements Member {
         writer = server.startConnectionThread("loomchat-writer-" + id, this::writeLoop);
         // The first line, before the client says anything, like NATS's INFO: a person on nc, or a program
         // that waits to be told, learns how to begin instead of hearing nothing until the handshake timeout.
-        outbox.offer(server.greeting(), null);
+        refused(outbox.offer(server.greeting(), null));
         Commands commands = new Commands(this);
         try {
             new ReadLoop(this, commands).run();
