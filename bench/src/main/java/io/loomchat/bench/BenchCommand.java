@@ -40,6 +40,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int deliveries = 1_000_000;
 
+    @Option(names = "--warmup-deliveries", description = "Before each measured run, a fan-out of this many "
+            + "deliveries to 10 receivers on the same fresh server, unmeasured: a server runs for days, so its "
+            + "steady state is compiled code, not the JIT's first seconds. 0 measures a cold server "
+            + "(default: ${DEFAULT-VALUE}).")
+    int warmupDeliveries = 2_000_000;
+
     @Option(names = "--rates", split = ",", description = "Fixed send rates, msgs/s, to 100 receivers "
             + "(default: ${DEFAULT-VALUE}; 100 msg/s is 10,000 deliveries/s).")
     List<Integer> rates = List.of(100, 1_000, 10_000);
@@ -116,8 +122,11 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("machine", Machine.describe());
         report.put("runs", runs);
         System.out.println(Machine.describe());
-        System.out.println("Every figure: median of " + runs + " runs [min-max]. Server and load generator share "
-                + "this machine's cores.");
+        report.put("warmup_deliveries", warmupDeliveries);
+        System.out.println("Every figure: median of " + runs + " runs [min-max], the peers taking turns; each run on a "
+                + "fresh server" + (warmupDeliveries > 0 ? " warmed up by an unmeasured fan-out of "
+                + String.format("%,d", warmupDeliveries) + " deliveries" : " (cold: no warm-up)")
+                + ". Server and load generator share this machine's cores.");
         for (String workload : workloads) {
             switch (workload) {
                 case "fanout" -> {
@@ -125,9 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
                     for (int s : receivers) {
                         int messages = Math.max(1_000, deliveries / s);
                         FanOutWorkload.Setup setup = new FanOutWorkload.Setup(s, messages, 0, Math.min(2_000, messages / 2), 0);
-                        for (Peer peer : chosen) {
-                            measure("fanout", peer, "S=" + s + " msgs=" + messages, server -> FanOutWorkload.run(server, setup));
-                        }
+                        measure("fanout", chosen, "S=" + s + " msgs=" + messages, server -> FanOutWorkload.run(server, setup));
                     }
                 }
                 case "rates" -> {
@@ -135,34 +142,26 @@ public final class BenchCommand implements Callable<Integer> {
                     for (int rate : rates) {
                         FanOutWorkload.Setup setup = new FanOutWorkload.Setup(100, Math.max(300, rate * rateSeconds), rate,
                                 Math.min(1_000, rate), 0);
-                        for (Peer peer : chosen) {
-                            measure("rates", peer, rate + " msg/s", server -> FanOutWorkload.run(server, setup));
-                        }
+                        measure("rates", chosen, rate + " msg/s", server -> FanOutWorkload.run(server, setup));
                     }
                 }
                 case "slow" -> {
                     section("Fan-out to 100 receivers while one more receiver has stopped reading");
                     int messages = Math.max(1_000, deliveries / 100);
                     FanOutWorkload.Setup setup = new FanOutWorkload.Setup(100, messages, 0, Math.min(2_000, messages / 2), 1);
-                    for (Peer peer : chosen) {
-                        measure("slow", peer, "S=100+1 stuck", server -> FanOutWorkload.run(server, setup));
-                    }
+                    measure("slow", chosen, "S=100+1 stuck", server -> FanOutWorkload.run(server, setup));
                 }
                 case "scale" -> {
                     section("Connection scale: N idle clients in one room, then one message to all");
                     for (int n : connections) {
-                        for (Peer peer : chosen) {
-                            measure("scale", peer, "N=" + n, server -> Scale.run(server, n));
-                        }
+                        measure("scale", chosen, "N=" + n, server -> Scale.run(server, n));
                     }
                 }
                 case "chatroom" -> {
                     section("Chat room: " + chatClients + " clients at a human rate (a line per ~2 s), 5 bursty "
                             + "(10 lines per ~5 s), everyone receives everything, " + chatSeconds + " s");
                     ChatRoomWorkload.Setup setup = new ChatRoomWorkload.Setup(chatClients, 5, chatSeconds);
-                    for (Peer peer : chosen) {
-                        measure("chatroom", peer, "C=" + chatClients, server -> ChatRoomWorkload.run(server, setup));
-                    }
+                    measure("chatroom", chosen, "C=" + chatClients, server -> ChatRoomWorkload.run(server, setup));
                 }
                 case "soak" -> {
                     section("Soak: " + soakPeople + " people (a line per ~5 s each) for " + soakSeconds + " s, with "
@@ -201,28 +200,54 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println("## " + title);
     }
 
-    /** Runs one case {@link #runs} times on fresh servers and prints one row of medians. */
-    private void measure(String workload, Peer peer, String label, Workload body) throws Exception {
-        List<Map<String, Double>> results = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
+    /**
+     * Runs one case {@link #runs} times per peer on fresh servers, the peers taking turns run by run (so a
+     * drift of the machine over time hits every peer alike), and prints one row of medians per peer.
+     */
+    private void measure(String workload, List<Peer> peers, String label, Workload body) throws Exception {
+        Map<Peer, List<Map<String, Double>>> results = new LinkedHashMap<>();
+        Map<Peer, List<String>> failures = new LinkedHashMap<>();
+        for (Peer peer : peers) {
+            results.put(peer, new ArrayList<>());
+            failures.put(peer, new ArrayList<>());
+        }
         for (int run = 0; run < runs; run++) {
-            List<String> loomchatArgs = new ArrayList<>(List.of("--flood-lines-per-second", "0"));
-            loomchatArgs.addAll(serverOptions);
-            try (ServerProcess server = ServerProcess.start(peer, serverJar, serverJvmOptions, loomchatArgs)) {
-                results.add(body.run(server));
-            } catch (Exception e) {
-                failures.add(e.toString());
+            for (Peer peer : peers) {
+                List<String> loomchatArgs = new ArrayList<>(List.of("--flood-lines-per-second", "0"));
+                loomchatArgs.addAll(serverOptions);
+                try (ServerProcess server = ServerProcess.start(peer, serverJar, serverJvmOptions, loomchatArgs)) {
+                    warmUp(server);
+                    results.get(peer).add(body.run(server));
+                } catch (Exception e) {
+                    failures.get(peer).add(e.toString());
+                }
             }
         }
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("workload", workload);
-        row.put("peer", peer.label);
-        row.put("case", label);
-        Map<String, Map<String, Double>> figures = Stats.summarize(results);
-        row.put("figures", figures);
-        row.put("failures", failures);
-        cases.add(row);
-        System.out.printf("%-12s %-16s %s%s%n", peer.label, label, Stats.format(figures),
-                failures.isEmpty() ? "" : "  FAILED " + failures.size() + "x: " + failures.get(0));
+        for (Peer peer : peers) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("workload", workload);
+            row.put("peer", peer.label);
+            row.put("case", label);
+            Map<String, Map<String, Double>> figures = Stats.summarize(results.get(peer));
+            row.put("figures", figures);
+            row.put("failures", failures.get(peer));
+            cases.add(row);
+            List<String> failed = failures.get(peer);
+            System.out.printf("%-12s %-16s %s%s%n", peer.label, label, Stats.format(figures),
+                    failed.isEmpty() ? "" : "  FAILED " + failed.size() + "x: " + failed.get(0));
+        }
+    }
+
+    /** The unmeasured warm-up fan-out (same for every peer), with nicks of its own. */
+    private void warmUp(ServerProcess server) throws Exception {
+        if (warmupDeliveries <= 0) {
+            return;
+        }
+        int messages = Math.max(1, warmupDeliveries / 10);
+        Map<String, Double> warm = FanOutWorkload.run(server,
+                new FanOutWorkload.Setup(10, messages, 0, 0, 0, "warm-"));
+        if (warm.get("lost") > 0) {
+            throw new IllegalStateException("the warm-up lost " + warm.get("lost").longValue() + " deliveries");
+        }
     }
 }

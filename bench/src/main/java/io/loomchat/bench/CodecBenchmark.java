@@ -14,7 +14,10 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
-/** The codec's hot paths: decoding a client's say, encoding the message every member receives. */
+/**
+ * The codec's hot paths: decoding a client's say (plain scan, streaming parser, tree), encoding the
+ * message every member receives (direct writer, generator) and the sender's acknowledged copy.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -30,6 +33,16 @@ public class CodecBenchmark {
     private final byte[] sayLineWithExtraField = "{\"type\":\"say\",\"text\":\"hello everyone, this is a line of about the usual size\",\"ref\":\"c42\",\"x\":1}"
             .getBytes(StandardCharsets.UTF_8);
 
+    // The same line with one escape in its text: the plain scan declines it, the streaming parser reads it.
+    private final byte[] sayLineEscaped = "{\"type\":\"say\",\"text\":\"hello everyone, this is a line of about the usual siz\\u00e9\",\"ref\":\"c42\"}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    // A message whose text holds a tab: the generator writes it (the direct writer declines escapes).
+    private final ChatMessage messageWithTab = new ChatMessage(123_456, "lobby", "alice",
+            "hello everyone, this is a line of about the\tusual size", false, Instant.parse("2026-11-27T09:15:02.041Z"), null);
+
+    private final byte[] encoded = Codec.encode(message);
+
     @Benchmark
     public Request decodeSay() throws ProtocolException {
         return Codec.decodeRequest(sayLine, 0, sayLine.length);
@@ -41,7 +54,23 @@ public class CodecBenchmark {
     }
 
     @Benchmark
+    public Request decodeSayStreamed() throws ProtocolException {
+        return Codec.decodeRequest(sayLineEscaped, 0, sayLineEscaped.length);
+    }
+
+    @Benchmark
     public byte[] encodeMessage() {
         return Codec.encode(message);
+    }
+
+    @Benchmark
+    public byte[] encodeMessageWithGenerator() {
+        return Codec.encode(messageWithTab);
+    }
+
+    /** The sender's acknowledged copy: the shared bytes with its ref added, no second encoding. */
+    @Benchmark
+    public byte[] ackCopy() {
+        return Codec.withRef(encoded, "c42");
     }
 }

@@ -19,7 +19,11 @@ import org.HdrHistogram.Histogram;
  */
 final class FanOutWorkload {
 
-    record Setup(int receivers, int messages, int rate, int warmup, int stalled) {
+    /** {@code prefix} starts every nick, so a warm-up run and the measured run never share one. */
+    record Setup(int receivers, int messages, int rate, int warmup, int stalled, String prefix) {
+        Setup(int receivers, int messages, int rate, int warmup, int stalled) {
+            this(receivers, messages, rate, warmup, stalled, "");
+        }
     }
 
     private FanOutWorkload() {
@@ -29,7 +33,7 @@ final class FanOutWorkload {
         List<Receiver> receivers = new ArrayList<>();
         List<Socket> stalled = new ArrayList<>();
         for (int i = 0; i < setup.receivers(); i++) {
-            LoadClient client = server.peer.connect(server.port, "r" + i, Scale.localAddress(i));
+            LoadClient client = server.peer.connect(server.port, setup.prefix() + "r" + i, Scale.localAddress(i));
             receivers.add(new Receiver(client, setup.warmup()));
         }
         for (int i = 0; i < setup.stalled(); i++) {
@@ -37,11 +41,11 @@ final class FanOutWorkload {
             Socket socket = new Socket();
             socket.setReceiveBufferSize(4096);
             socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.port));
-            LoadClient client = new LoadClient(server.peer, socket, "stuck" + i);
+            LoadClient client = new LoadClient(server.peer, socket, setup.prefix() + "stuck" + i);
             client.handshake();
             stalled.add(socket);
         }
-        LoadClient sender = server.peer.connect(server.port, "sender", null);
+        LoadClient sender = server.peer.connect(server.port, setup.prefix() + "sender", null);
         Thread echo = Thread.ofVirtual().start(sender::drain); // a Loomchat sender also receives its own lines
         receivers.forEach(Receiver::start);
 

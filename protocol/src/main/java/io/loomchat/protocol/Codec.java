@@ -103,17 +103,25 @@ public final class Codec {
      * the same bytes {@code encode} would give for the message with that ref, which it writes last. For the
      * sender's copy of a broadcast: one small encode of the ref instead of a second of the whole message.
      */
+    /** {@code value} as a JSON string, as the generator writes it. */
+    private static byte[] quoted(String value) {
+        if (PlainMessageLine.length(value) == value.length() + 2) {
+            return ('"' + value + '"').getBytes(StandardCharsets.ISO_8859_1); // printable ASCII: nothing to escape
+        }
+        ByteArrayOutputStream quoted = new ByteArrayOutputStream(value.length() + 16);
+        try (JsonGenerator g = FACTORY.createGenerator(quoted)) {
+            g.writeString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a byte array cannot fail", e);
+        }
+        return quoted.toByteArray();
+    }
+
     public static byte[] withRef(byte[] line, String ref) {
         if (ref == null) {
             return line;
         }
-        ByteArrayOutputStream quoted = new ByteArrayOutputStream(ref.length() + 16);
-        try (JsonGenerator g = FACTORY.createGenerator(quoted)) {
-            g.writeString(ref);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to a byte array cannot fail", e);
-        }
-        byte[] value = quoted.toByteArray();
+        byte[] value = quoted(ref);
         int close = line.length - 2; // the closing brace, before the newline
         if (close < 1 || line[close] != '}' || line[line.length - 1] != '\n') {
             throw new IllegalArgumentException("not an encoded line");
@@ -145,6 +153,17 @@ public final class Codec {
 
     /** Encodes one message as UTF-8 JSON followed by {@code \n}, ready to write to a socket. */
     public static byte[] encode(Message message) {
+        if (message instanceof Event.ChatMessage chat) {
+            byte[] plain = PlainMessageLine.encode(chat); // the line a server writes most, without a generator
+            if (plain != null) {
+                return plain;
+            }
+        }
+        return generated(message);
+    }
+
+    /** The line as the generator writes it: the reference that every shortcut must equal. */
+    static byte[] generated(Message message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();

@@ -19,6 +19,11 @@ final class HotRequests {
 
     /** The request, or null to take the full path. The bytes have passed the UTF-8 check. */
     static Request decode(byte[] buf, int off, int len) {
+        Request plain = PlainRequestScan.decode(buf, off, len); // most lines: no escapes, no parser needed
+        return plain != null ? plain : streamed(buf, off, len);
+    }
+
+    private static Request streamed(byte[] buf, int off, int len) {
         String type = null;
         String room = null;
         String to = null;

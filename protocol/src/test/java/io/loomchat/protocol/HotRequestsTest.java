@@ -48,8 +48,13 @@ class HotRequestsTest {
         } catch (ProtocolException e) {
             return 0; // never reaches either path
         }
+        Request plain = PlainRequestScan.decode(line, 0, line.length);
+        if (plain != null) {
+            assertEquals(full(line), plain, "plain scan: " + new String(line, StandardCharsets.UTF_8));
+        }
         Request hot = HotRequests.decode(line, 0, line.length);
         if (hot == null) {
+            assertNull(plain, "the plain scan answered where the streaming path did not");
             return 0;
         }
         assertEquals(full(line), hot, new String(line, StandardCharsets.UTF_8));
@@ -73,6 +78,28 @@ class HotRequestsTest {
         // Within a larger buffer, as the line reader hands lines over.
         byte[] buffer = "xx{\"type\":\"pong\"}yy".getBytes(StandardCharsets.UTF_8);
         assertEquals(new Request.Pong(null), HotRequests.decode(buffer, 2, buffer.length - 4));
+    }
+
+    @Test
+    void plainLinesNeedNoParserAtAll() {
+        List<String> plain = List.of(
+                "{\"type\":\"say\",\"text\":\"hello\"}",
+                "{\"type\":\"say\",\"text\":\"h\u00e9llo \ud83d\ude00\",\"ref\":\"r1\",\"room\":\"dev\",\"action\":true}",
+                " { \"type\" : \"msg\" , \"to\":\"bob\",\"text\":\"psst\",\"action\":false } ",
+                "{\"type\":\"ping\",\"ref\":\"p\"}", "{\"type\":\"pong\"}");
+        for (String line : plain) {
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            Request scanned = PlainRequestScan.decode(bytes, 0, bytes.length);
+            assertNotNull(scanned, line);
+            assertEquals(full(bytes), scanned, line);
+        }
+        for (String line : List.of("{\"type\":\"say\",\"text\":\"a\\nb\"}", "{\"type\":\"say\",\"text\":null}",
+                "{\"type\":\"say\",\"text\":\"a\",\"text\":\"b\"}", "{\"type\":\"say\",\"text\":\"a\",\"action\":truex}",
+                "{\"type\":\"say\",\"text\":\"a\"}x", "{\"type\":\"say\",\"text\":\"a\",}", "{\"type\":\"say\",\"txt\":\"a\"}",
+                "{\"type\":\"say\",\"text\":\"a\tb\"}")) {
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            assertNull(PlainRequestScan.decode(bytes, 0, bytes.length), line);
+        }
     }
 
     @Test
