@@ -42,7 +42,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-deliveries", description = "Before each measured run, a fan-out of this many "
             + "deliveries to 10 receivers on the same fresh server, unmeasured: a server runs for days, so its "
-            + "steady state is compiled code, not the JIT's first seconds. 0 measures a cold server "
+            + "steady state is compiled code, not the JIT's first seconds (the scale workload always starts "
+            + "cold: a warm-up would grow the heap and hide what connections cost). 0 measures a cold server "
             + "(default: ${DEFAULT-VALUE}).")
     int warmupDeliveries = 2_000_000;
 
@@ -134,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
                     for (int s : receivers) {
                         int messages = Math.max(1_000, deliveries / s);
                         FanOutWorkload.Setup setup = new FanOutWorkload.Setup(s, messages, 0, Math.min(2_000, messages / 2), 0);
-                        measure("fanout", chosen, "S=" + s + " msgs=" + messages, server -> FanOutWorkload.run(server, setup));
+                        measure("fanout", chosen, "S=" + s + " msgs=" + messages, server -> FanOutWorkload.run(server, setup), true);
                     }
                 }
                 case "rates" -> {
@@ -142,26 +143,27 @@ public final class BenchCommand implements Callable<Integer> {
                     for (int rate : rates) {
                         FanOutWorkload.Setup setup = new FanOutWorkload.Setup(100, Math.max(300, rate * rateSeconds), rate,
                                 Math.min(1_000, rate), 0);
-                        measure("rates", chosen, rate + " msg/s", server -> FanOutWorkload.run(server, setup));
+                        measure("rates", chosen, rate + " msg/s", server -> FanOutWorkload.run(server, setup), true);
                     }
                 }
                 case "slow" -> {
                     section("Fan-out to 100 receivers while one more receiver has stopped reading");
                     int messages = Math.max(1_000, deliveries / 100);
                     FanOutWorkload.Setup setup = new FanOutWorkload.Setup(100, messages, 0, Math.min(2_000, messages / 2), 1);
-                    measure("slow", chosen, "S=100+1 stuck", server -> FanOutWorkload.run(server, setup));
+                    measure("slow", chosen, "S=100+1 stuck", server -> FanOutWorkload.run(server, setup), true);
                 }
                 case "scale" -> {
                     section("Connection scale: N idle clients in one room, then one message to all");
                     for (int n : connections) {
-                        measure("scale", chosen, "N=" + n, server -> Scale.run(server, n));
+                        // Cold on purpose: a warm-up grows the heap first and would hide what connections cost in RSS.
+                        measure("scale", chosen, "N=" + n, server -> Scale.run(server, n), false);
                     }
                 }
                 case "chatroom" -> {
                     section("Chat room: " + chatClients + " clients at a human rate (a line per ~2 s), 5 bursty "
                             + "(10 lines per ~5 s), everyone receives everything, " + chatSeconds + " s");
                     ChatRoomWorkload.Setup setup = new ChatRoomWorkload.Setup(chatClients, 5, chatSeconds);
-                    measure("chatroom", chosen, "C=" + chatClients, server -> ChatRoomWorkload.run(server, setup));
+                    measure("chatroom", chosen, "C=" + chatClients, server -> ChatRoomWorkload.run(server, setup), true);
                 }
                 case "soak" -> {
                     section("Soak: " + soakPeople + " people (a line per ~5 s each) for " + soakSeconds + " s, with "
@@ -204,7 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
      * Runs one case {@link #runs} times per peer on fresh servers, the peers taking turns run by run (so a
      * drift of the machine over time hits every peer alike), and prints one row of medians per peer.
      */
-    private void measure(String workload, List<Peer> peers, String label, Workload body) throws Exception {
+    private void measure(String workload, List<Peer> peers, String label, Workload body, boolean warm) throws Exception {
         Map<Peer, List<Map<String, Double>>> results = new LinkedHashMap<>();
         Map<Peer, List<String>> failures = new LinkedHashMap<>();
         for (Peer peer : peers) {
@@ -216,7 +218,9 @@ public final class BenchCommand implements Callable<Integer> {
                 List<String> loomchatArgs = new ArrayList<>(List.of("--flood-lines-per-second", "0"));
                 loomchatArgs.addAll(serverOptions);
                 try (ServerProcess server = ServerProcess.start(peer, serverJar, serverJvmOptions, loomchatArgs)) {
-                    warmUp(server);
+                    if (warm) {
+                        warmUp(server);
+                    }
                     results.get(peer).add(body.run(server));
                 } catch (Exception e) {
                     failures.get(peer).add(e.toString());

@@ -11,6 +11,7 @@ import io.loomchat.server.connection.DescriptorBudget;
 import io.loomchat.server.connection.Resumptions;
 import io.loomchat.server.connection.Session;
 import io.loomchat.server.connection.Ticker;
+import io.loomchat.server.connection.PresenceFlush;
 import io.loomchat.server.connection.Watchdog;
 import io.loomchat.server.guard.Moderation;
 import io.loomchat.server.guard.Operators;
@@ -67,6 +68,7 @@ public final class ChatServer implements AutoCloseable {
     private final ReentrantLock sessionsLock = new ReentrantLock();
     private final Condition sessionGone = sessionsLock.newCondition();
     private final Watchdog watchdog;
+    private final PresenceFlush presenceFlush = new PresenceFlush();
     private final Metrics metrics = new Metrics();
     private MetricsEndpoint metricsEndpoint;
     private final Acceptor acceptor;
@@ -121,6 +123,11 @@ public final class ChatServer implements AutoCloseable {
                 + ", /help for commands; programs send a hello first (see docs/PROTOCOL.md)";
     }
 
+    /** Wakes the writers of clients sent only join and leave notices, a moment later. */
+    public PresenceFlush presenceFlush() {
+        return presenceFlush;
+    }
+
     /** The encoded greeting line, the same for every connection. */
     public byte[] greeting() {
         return greeting;
@@ -146,6 +153,7 @@ public final class ChatServer implements AutoCloseable {
             server.metricsEndpoint = new MetricsEndpoint(config.host(), config.metricsPort(), server);
         }
         server.watchdog.start();
+        server.presenceFlush.start();
         server.acceptor.start();
         return server;
     }
@@ -360,6 +368,7 @@ public final class ChatServer implements AutoCloseable {
             session.closeSocket();
         }
         watchdog.stop();
+        presenceFlush.stop();
         if (journal != null) {
             journal.close(); // after the sessions: their rooms' last lines are written by now
         }

@@ -2,6 +2,7 @@ package io.loomchat.server;
 
 import io.loomchat.server.connection.DeliveryBatch;
 import io.loomchat.server.connection.Outbox;
+import io.loomchat.server.connection.PresenceFlush;
 import io.loomchat.server.ops.Metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The outbox on its own: a byte array for a socket, the test's thread for the writer. */
@@ -61,5 +65,76 @@ class OutboxTest {
         assertTrue(outbox.isDraining(), "no write in progress");
         batch.settle(); // wakes the writer once; nothing to wait for
         assertFalse(outbox.isClosing());
+    }
+
+    /** A socket stand-in that hands each flushed write to the test. */
+    private static final class Writes extends OutputStream {
+        final LinkedBlockingQueue<String> flushed = new LinkedBlockingQueue<>();
+        private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+
+        @Override
+        public void write(int b) {
+            current.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            current.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            flushed.add(current.toString(StandardCharsets.UTF_8));
+            current.reset();
+        }
+    }
+
+    @Test
+    void presenceWaitsForTheNextLineThatMayNotWaitAndGoesOutWithIt() throws Exception {
+        Outbox outbox = new Outbox(1_000, new Metrics());
+        PresenceFlush never = new PresenceFlush(); // not started: only another line can wake the writer
+        DeliveryBatch batch = new DeliveryBatch(never);
+        Writes socket = new Writes();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                outbox.drainTo(socket);
+            } catch (Exception e) {
+                // the test fails on what was written
+            }
+        });
+        outbox.offer(line("joined bob"), batch.presence());
+        outbox.offer(line("joined carol"), batch.presence());
+        batch.settle();
+        outbox.offer(line("message"), batch);
+        batch.settle();
+        assertEquals("joined bob\njoined carol\nmessage\n", socket.flushed.poll(10, TimeUnit.SECONDS),
+                "one write, in order, as soon as the message was queued");
+        outbox.close(null, false);
+        writer.join(10_000);
+    }
+
+    @Test
+    void presenceAloneGoesOutWhenTheFlushComes() throws Exception {
+        Outbox outbox = new Outbox(1_000, new Metrics());
+        PresenceFlush flush = new PresenceFlush();
+        flush.start();
+        try {
+            DeliveryBatch batch = new DeliveryBatch(flush);
+            Writes socket = new Writes();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    outbox.drainTo(socket);
+                } catch (Exception e) {
+                    // the test fails on what was written
+                }
+            });
+            outbox.offer(line("left bob"), batch.presence());
+            batch.settle(); // owes no one an immediate wake-up
+            assertEquals("left bob\n", socket.flushed.poll(10, TimeUnit.SECONDS));
+            outbox.close(null, false);
+            writer.join(10_000);
+        } finally {
+            flush.stop();
+        }
     }
 }

@@ -283,12 +283,14 @@ public final class Room {
     private void fanOut(Event event, byte[] shared, DeliveryBatch batch, Member requester, String ref) {
         byte[] own = ref == null ? shared : Codec.withRef(shared, ref);
         Event ownEvent = ref == null ? event : withRef(event, ref); // only text-mode members render it
+        // Joins and leaves may wait a moment to go out with other lines; the requester's own answer may not.
+        DeliveryBatch others = event instanceof Joined || event instanceof Left ? batch.presence() : batch;
         for (int i = 0; i < members.size(); i++) {
             Member member = members.get(i);
             if (member == requester) {
                 member.deliver(ownEvent, own, batch);
             } else {
-                member.deliver(event, shared, batch);
+                member.deliver(event, shared, others);
             }
         }
     }

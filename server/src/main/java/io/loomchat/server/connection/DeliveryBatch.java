@@ -17,15 +17,53 @@ public final class DeliveryBatch {
     /** The most a read loop waits for backlogged readers per read (NATS: 10 ms per read-loop pass). */
     static final long MAX_STALL_NANOS = 10_000_000L;
 
-    private final List<Outbox> toWake = new ArrayList<>(); // kept duplicate-free by Outbox.wakeupPending
+    private final List<Outbox> toWake = new ArrayList<>(); // kept duplicate-free by Outbox's wake state
     private final Set<Outbox> backlogged = new HashSet<>(); // a set: a busy read may back one member up often
+    private final PresenceFlush later; // non-null only in a presence view
+    private final DeliveryBatch owner; // the batch a presence view belongs to; this for a batch
+    private final DeliveryBatch presence; // this batch's presence view
+
+    /** A batch whose presence lines wake their writers at once, like every other line. */
+    public DeliveryBatch() {
+        this((PresenceFlush) null);
+    }
+
+    /** A batch whose presence lines (see {@link #presence}) wake their writers through {@code later}. */
+    public DeliveryBatch(PresenceFlush later) {
+        this.later = null;
+        this.owner = this;
+        this.presence = later == null ? this : new DeliveryBatch(this, later);
+    }
+
+    private DeliveryBatch(DeliveryBatch owner, PresenceFlush later) {
+        this.later = later;
+        this.owner = owner;
+        this.presence = this;
+    }
+
+    /**
+     * The same batch for lines that may wait a moment for company (join and leave notices to the other
+     * members): their writers are woken by the {@link PresenceFlush}, or sooner by any other line.
+     */
+    public DeliveryBatch presence() {
+        return presence;
+    }
+
+    /** True for a presence view: writers owed a wake-up are woken later, not when this batch settles. */
+    boolean deferred() {
+        return later != null;
+    }
 
     void add(Outbox outbox) {
-        toWake.add(outbox);
+        if (later != null) {
+            later.add(outbox);
+        } else {
+            toWake.add(outbox);
+        }
     }
 
     public void backlogged(Outbox outbox) {
-        backlogged.add(outbox);
+        owner.backlogged.add(outbox);
     }
 
     /** Wakes every writer owed a wake-up, then waits (bounded) for backlogged but draining ones. */

@@ -44,7 +44,10 @@ public final class Outbox {
     private ArrayDeque<byte[]> spare = new ArrayDeque<>(); // writer only, swapped with queue
     private long pendingBytes; // guarded by lock: queued plus being written
     private boolean closing; // guarded by lock
-    private boolean wakeupPending; // guarded by lock: a read loop will call wake()
+    /** Who will wake the writer for what is queued: nobody needs to (it was signalled), a read loop, or the presence flush. */
+    private enum Wake { NONE, NOW, LATER }
+
+    private Wake wake = Wake.NONE; // guarded by lock
     private byte[] finalLine; // guarded by lock
 
     private volatile long writeStartedNanos; // 0 while the writer is not inside a write
@@ -93,11 +96,19 @@ public final class Outbox {
             queue.addLast(line);
             pendingBytes += line.length;
             countInBudget();
-            if (wasEmpty) {
+            // A queue that held lines had its writer woken already, unless only presence is waiting for a
+            // later wake-up: then a line that may not wait wakes it sooner, and takes the presence along.
+            if (wasEmpty || wake == Wake.LATER) {
                 if (wakeups == null) {
+                    wake = Wake.NONE;
                     readyOrClosing.signal();
-                } else if (!wakeupPending) {
-                    wakeupPending = true;
+                } else if (!wakeups.deferred()) {
+                    if (wake != Wake.NOW) {
+                        wake = Wake.NOW;
+                        wakeups.add(this);
+                    }
+                } else if (wake == Wake.NONE) {
+                    wake = Wake.LATER;
                     wakeups.add(this);
                 }
             }
@@ -124,7 +135,7 @@ public final class Outbox {
     void wake() {
         lock.lock();
         try {
-            wakeupPending = false;
+            wake = Wake.NONE;
             readyOrClosing.signal();
         } finally {
             lock.unlock();

@@ -44,7 +44,7 @@ public final class Session implements Member {
     private final String peer;
     private final ChatServer server;
     private final Outbox outbox;
-    private final DeliveryBatch batch = new DeliveryBatch(); // read loop only
+    private final DeliveryBatch batch; // read loop only
     private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
     private volatile String closeDetail = "";
     private Thread writer;
@@ -71,6 +71,7 @@ public final class Session implements Member {
         this.connectedNanos = server.ticker().nanoTime();
         this.lastLineNanos = connectedNanos;
         this.outbox = new Outbox(server.config().maxOutboxBytes(), server.metrics(), server.ticker(), server.outboxBudget());
+        this.batch = new DeliveryBatch(server.presenceFlush());
     }
 
     long id() {
