@@ -89,6 +89,15 @@ class OutboxTest {
         }
     }
 
+    private static void awaitWriterWaiting(Outbox outbox) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!outbox.isWriterWaiting()) {
+            assertTrue(System.nanoTime() < deadline, "the writer never started waiting");
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
     @Test
     void presenceWaitsForTheNextLineThatMayNotWaitAndGoesOutWithIt() throws Exception {
         Outbox outbox = new Outbox(1_000, new Metrics());
@@ -102,6 +111,7 @@ class OutboxTest {
                 // the test fails on what was written
             }
         });
+        awaitWriterWaiting(outbox);
         outbox.offer(line("joined bob"), batch.presence());
         outbox.offer(line("joined carol"), batch.presence());
         batch.settle();
@@ -128,6 +138,7 @@ class OutboxTest {
                     // the test fails on what was written
                 }
             });
+            awaitWriterWaiting(outbox);
             outbox.offer(line("left bob"), batch.presence());
             batch.settle(); // owes no one an immediate wake-up
             assertEquals("left bob\n", socket.flushed.poll(10, TimeUnit.SECONDS));

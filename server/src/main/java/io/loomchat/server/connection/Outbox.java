@@ -48,6 +48,7 @@ public final class Outbox {
     private enum Wake { NONE, NOW, LATER }
 
     private Wake wake = Wake.NONE; // guarded by lock
+    private boolean writerAsleep; // guarded by lock: the writer waits for lines (not writing, not about to look)
     private byte[] finalLine; // guarded by lock
 
     private volatile long writeStartedNanos; // 0 while the writer is not inside a write
@@ -98,7 +99,10 @@ public final class Outbox {
             countInBudget();
             // A queue that held lines had its writer woken already, unless only presence is waiting for a
             // later wake-up: then a line that may not wait wakes it sooner, and takes the presence along.
-            if (wasEmpty || wake == Wake.LATER) {
+            if (!writerAsleep) {
+                // The writer is writing, or about to look: it takes this line on its next turn, no wake-up
+                // needed (it looks at the queue under this lock before it sleeps, so none is lost).
+            } else if (wasEmpty || wake == Wake.LATER) {
                 if (wakeups == null) {
                     wake = Wake.NONE;
                     readyOrClosing.signal();
@@ -207,6 +211,16 @@ public final class Outbox {
         return started == 0 || ticker.nanoTime() - started < STUCK_NANOS;
     }
 
+    /** True while the writer waits for lines; tests wait for it before they count wake-ups. */
+    public boolean isWriterWaiting() {
+        lock.lock();
+        try {
+            return writerAsleep;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public boolean isClosing() {
         return closingSinceNanos != 0;
     }
@@ -230,7 +244,12 @@ public final class Outbox {
             lock.lock();
             try {
                 while (queue.isEmpty() && !closing) {
-                    readyOrClosing.await();
+                    writerAsleep = true;
+                    try {
+                        readyOrClosing.await();
+                    } finally {
+                        writerAsleep = false;
+                    }
                 }
                 batch = queue;
                 queue = spare;
