@@ -31,22 +31,25 @@ public final class OutboxBudget {
     /** How long a sum is trusted: summing counters other cores keep writing costs more than the offer. */
     private static final long RECHECK_NANOS = 1_000_000;
 
-    private volatile long checkedAt = System.nanoTime() - RECHECK_NANOS;
-    private volatile boolean spent;
+    private volatile long notSpentAt = System.nanoTime() - RECHECK_NANOS; // when a sum last said "not spent"
 
     /**
-     * Whether the budget is spent, as of at most a millisecond ago: asked on every line to a client that
-     * is behind, which at full-speed fan-out is most of them. A millisecond late adds to the softness, not
-     * to the bound: each outbox still stops at its own limit.
+     * Whether the budget is spent. Asked on every line to a client that is behind, which at full-speed
+     * fan-out is most of them, so a "no" is trusted for a millisecond; a "yes", which cuts clients off, is
+     * always summed afresh. A millisecond-old "no" adds to the softness, not to the bound: each outbox still
+     * stops at its own limit.
      */
     boolean spent() {
         if (limit == Long.MAX_VALUE) {
             return false;
         }
         long now = System.nanoTime();
-        if (now - checkedAt >= RECHECK_NANOS) {
-            spent = queued.sum() > limit; // two threads may both sum: harmless
-            checkedAt = now;
+        if (now - notSpentAt < RECHECK_NANOS) {
+            return false;
+        }
+        boolean spent = queued.sum() > limit;
+        if (!spent) {
+            notSpentAt = now; // two threads may both sum: harmless
         }
         return spent;
     }
