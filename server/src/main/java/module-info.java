@@ -6,6 +6,7 @@ module io.loomchat.server {
     requires io.loomchat.protocol;
     requires info.picocli;
     requires org.slf4j;
+    requires io.nats.jnats; // cluster mode: NATS JetStream
     requires jdk.httpserver; // the metrics endpoint
     requires java.management; // the descriptor limit
     requires jdk.management;

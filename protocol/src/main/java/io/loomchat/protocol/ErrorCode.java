@@ -43,7 +43,12 @@ public enum ErrorCode {
     /** An operator muted this client in the room for a while. */
     MUTED("muted"),
     /** The nick asked for in a rename is banned (a banned nick in hello ends the connection instead). */
-    NICK_BANNED("nick_banned");
+    NICK_BANNED("nick_banned"),
+    /**
+     * In a cluster: NATS, where lines are stored and nicks owned, cannot be reached now. The line or nick
+     * was not taken; the connection stays, and the same request may be sent again in a moment.
+     */
+    UNAVAILABLE("unavailable");
 
     private static final Map<String, ErrorCode> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));

@@ -12,6 +12,8 @@ import io.loomchat.server.connection.Resumptions;
 import io.loomchat.server.connection.Session;
 import io.loomchat.server.connection.Ticker;
 import io.loomchat.server.connection.PresenceFlush;
+import io.loomchat.server.cluster.ClusterLink;
+import io.loomchat.server.cluster.ClusterNicks;
 import io.loomchat.server.connection.Watchdog;
 import io.loomchat.server.guard.Moderation;
 import io.loomchat.server.guard.Operators;
@@ -52,7 +54,9 @@ public final class ChatServer implements AutoCloseable {
     private final ServerConfig config;
     private final Clock clock;
     private final ServerSocket listener;
-    private final Nicknames nicknames = new Nicknames();
+    private final Nicknames nicknames;
+    private final ClusterLink cluster; // null on a single node
+    private final ClusterNicks clusterNicks; // null on a single node
     private final Rooms rooms;
     private final JournalDirectory journal; // null without --data-dir
     private final Moderation moderation;
@@ -83,6 +87,21 @@ public final class ChatServer implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.ticker = ticker;
+        if (config.cluster() != null) {
+            // First of all: a node that cannot reach its cluster says so before it listens.
+            this.cluster = ClusterLink.connect(config.cluster(), config.historySize());
+            try {
+                this.clusterNicks = ClusterNicks.open(cluster);
+            } catch (IOException e) {
+                cluster.close();
+                throw e;
+            }
+            this.nicknames = new Nicknames(clusterNicks);
+        } else {
+            this.cluster = null;
+            this.clusterNicks = null;
+            this.nicknames = new Nicknames();
+        }
         this.descriptors = DescriptorBudget.of(DescriptorBudget.processLimit(), config.maxConnections(),
                 config.maxConnections() != ServerConfig.DEFAULT_MAX_CONNECTIONS, config.maxOpenJournals(),
                 config.dataDir() != null);
@@ -107,6 +126,10 @@ public final class ChatServer implements AutoCloseable {
             listener.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 1024);
         } catch (java.net.BindException e) {
             listener.close();
+            if (cluster != null) {
+                clusterNicks.close();
+                cluster.close();
+            }
             throw new java.net.BindException("cannot listen on " + config.host() + " port " + config.port() + ": "
                     + e.getMessage() + " (another server there? choose another with --port)");
         }
@@ -121,6 +144,11 @@ public final class ChatServer implements AutoCloseable {
         return name + ", protocol " + Codec.PROTOCOL_VERSION + ": "
                 + (config.password() == null ? "type your nick to chat" : "type your nick and the server password to chat")
                 + ", /help for commands; programs send a hello first (see docs/PROTOCOL.md)";
+    }
+
+    /** This node's tie to its cluster; null on a single node (no --nats). */
+    public ClusterLink cluster() {
+        return cluster;
     }
 
     /** Wakes the writers of clients sent only join and leave notices, a moment later. */
@@ -154,6 +182,15 @@ public final class ChatServer implements AutoCloseable {
         }
         server.watchdog.start();
         server.presenceFlush.start();
+        if (server.cluster != null) {
+            try {
+                // The rooms learn their stored history before the first client can join one.
+                server.cluster.startFeed(server.rooms::stored);
+            } catch (IOException e) {
+                server.close();
+                throw e;
+            }
+        }
         server.acceptor.start();
         return server;
     }
@@ -182,7 +219,13 @@ public final class ChatServer implements AutoCloseable {
     }
 
     public String metricsText() {
-        return metrics.render(sessions.size(), rooms.list().size(), connectionThreads.get());
+        String text = metrics.render(sessions.size(), rooms.list().size(), connectionThreads.get());
+        if (cluster == null) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text);
+        cluster.writeMetrics(out);
+        return out.toString();
     }
 
     public Metrics metrics() {
@@ -369,6 +412,12 @@ public final class ChatServer implements AutoCloseable {
         }
         watchdog.stop();
         presenceFlush.stop();
+        if (clusterNicks != null) {
+            clusterNicks.close();
+        }
+        if (cluster != null) {
+            cluster.close(); // after the sessions: their nicks were released while NATS was still there
+        }
         if (journal != null) {
             journal.close(); // after the sessions: their rooms' last lines are written by now
         }

@@ -90,18 +90,23 @@ final class SelfSignedCertificate {
     private static Set<String> names() {
         Set<String> names = new LinkedHashSet<>();
         names.add("localhost");
+        names.add(hostName());
+        return names;
+    }
+
+    /** This machine's host name, read (never resolved); "localhost" where it has none. */
+    static String hostName() {
         for (String source : new String[] {"/proc/sys/kernel/hostname", "/etc/hostname"}) {
             try {
                 String host = Files.readString(Path.of(source), StandardCharsets.US_ASCII).strip();
                 if (host.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?")) {
-                    names.add(host);
-                    break;
+                    return host;
                 }
             } catch (IOException | RuntimeException e) {
-                // not on Linux, or no name configured: localhost and the addresses still work
+                // not on Linux, or no name configured
             }
         }
-        return names;
+        return "localhost";
     }
 
     /** Every address of every interface that is up: loopback and the LAN addresses clients may dial. */

@@ -7,6 +7,7 @@ import io.loomchat.server.history.RoomJournal;
 import io.loomchat.server.ops.Metrics;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
@@ -135,6 +136,26 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Keep every room's messages and topic in a journal here, so history survives a restart (default: memory only).")
     Path dataDir;
 
+    @Option(names = "--nats", paramLabel = "URL[,URL...]", split = ",",
+            description = "Run as one node of a cluster: rooms, history and nicks are shared through these NATS "
+                    + "servers (JetStream on), e.g. nats://127.0.0.1:4222. See README, Cluster (default: a single node).")
+    List<String> natsUrls;
+
+    @Option(names = "--node-name", paramLabel = "NAME",
+            description = "This node's name in the cluster, unique among its nodes (default: the host name and the port).")
+    String nodeName;
+
+    @Option(names = "--nats-creds", paramLabel = "FILE", description = "A NATS credentials file (.creds) to connect with.")
+    Path natsCreds;
+
+    @Option(names = "--nats-token-file", paramLabel = "FILE", description = "A file holding the NATS token to connect with.")
+    Path natsTokenFile;
+
+    @Option(names = "--nats-replicas", paramLabel = "N",
+            description = "Copies JetStream keeps of the rooms' history and the nick ledger, at most the NATS cluster's size "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int natsReplicas = 1;
+
     @Option(names = "--fsync", paramLabel = "POLICY",
             description = "With --data-dir, when the journal is forced to disk: always, interval (every second) "
                     + "or never (default: interval). A server crash loses nothing with any of them; a power cut up "
@@ -240,6 +261,14 @@ public final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
+    private io.loomchat.server.cluster.ClusterConfig cluster() {
+        if (natsUrls == null || natsUrls.isEmpty()) {
+            return null;
+        }
+        String name = nodeName != null ? nodeName : SelfSignedCertificate.hostName().replaceAll("[^A-Za-z0-9_-]", "-") + "-" + port;
+        return new io.loomchat.server.cluster.ClusterConfig(natsUrls, name, natsCreds, natsTokenFile, natsReplicas);
+    }
+
     private ServerConfig config() throws java.io.IOException {
         return new ServerConfig.Builder()
                 .host(host).port(port).serverName(name)
@@ -255,7 +284,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .metricsPort(metricsPort)
                 .maxNickChars(maxNickChars).maxTopicChars(maxTopicChars)
                 .historySize(historySize).historyOnJoin(historyOnJoin)
-                .dataDir(dataDir).fsync(fsyncPolicy())
+                .dataDir(dataDir).fsync(fsyncPolicy()).cluster(cluster())
                 .password(serverPassword()).operatorsFile(operatorsFile).defaultSanction(banTime)
                 .historyMemoryBytes(historyMemory).outboxMemoryBytes(outboxMemory).maxOpenJournals(maxOpenJournals)
                 .build();

@@ -1,6 +1,7 @@
 package io.loomchat.server;
 
 import io.loomchat.server.chat.Rooms;
+import io.loomchat.server.cluster.ClusterConfig;
 import io.loomchat.server.history.JournalDirectory;
 
 import java.nio.file.Path;
@@ -46,7 +47,8 @@ public record ServerConfig(
         Duration defaultSanction,
         int maxOpenJournals,
         long historyMemoryBytes,
-        long outboxMemoryBytes) {
+        long outboxMemoryBytes,
+        ClusterConfig cluster) {
 
     /** When the journal under data-dir is forced to the disk. */
     public enum Fsync {
@@ -165,6 +167,10 @@ public record ServerConfig(
         if (quietJoinsAbove < 0 || floodLinesPerSecond < 0 || floodBurst < 0 || floodDisconnectAfter < 0) {
             throw new IllegalArgumentException("quiet-joins-above and the flood settings must not be negative");
         }
+        if (cluster != null && dataDir != null) {
+            throw new IllegalArgumentException("--nats and --data-dir do not go together: in a cluster, history "
+                    + "lives in NATS JetStream (see README, Cluster)");
+        }
     }
 
     /** The server password never shows in logs or test output. */
@@ -255,6 +261,7 @@ public record ServerConfig(
         private int historySize = DEFAULT_HISTORY_SIZE;
         private int historyOnJoin = DEFAULT_HISTORY_ON_JOIN;
         private Path dataDir;
+        private ClusterConfig cluster;
         private Fsync fsync = DEFAULT_FSYNC;
         private String password;
         private Path operatorsFile;
@@ -283,6 +290,7 @@ public record ServerConfig(
             password = c.password; operatorsFile = c.operatorsFile; defaultSanction = c.defaultSanction;
             maxOpenJournals = c.maxOpenJournals; historyMemoryBytes = c.historyMemoryBytes;
             outboxMemoryBytes = c.outboxMemoryBytes;
+            cluster = c.cluster;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -311,6 +319,8 @@ public record ServerConfig(
         public Builder historySize(int v) { historySize = v; return this; }
         public Builder historyOnJoin(int v) { historyOnJoin = v; return this; }
         public Builder dataDir(Path v) { dataDir = v; return this; }
+        /** Null: a single node, as without --nats. */
+        public Builder cluster(ClusterConfig v) { cluster = v; return this; }
         public Builder fsync(Fsync v) { fsync = v; return this; }
         /** The server password every hello must carry; null for none. */
         public Builder password(String v) { password = v; return this; }
@@ -330,7 +340,7 @@ public record ServerConfig(
                     floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort,
                     maxNickChars, maxTopicChars, historySize, historyOnJoin, dataDir, fsync,
                     password, operatorsFile, defaultSanction, maxOpenJournals, historyMemoryBytes,
-                    outboxMemoryBytes);
+                    outboxMemoryBytes, cluster);
         }
     }
 }

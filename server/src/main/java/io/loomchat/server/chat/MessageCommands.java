@@ -1,6 +1,8 @@
 package io.loomchat.server.chat;
 
 import io.loomchat.server.ChatServer;
+import io.loomchat.server.cluster.ClusterLink;
+import io.loomchat.server.cluster.ClusterUnavailable;
 import io.loomchat.server.connection.Acked;
 import io.loomchat.server.connection.Session;
 import io.loomchat.server.guard.Moderation;
@@ -50,6 +52,17 @@ final class MessageCommands {
             // control characters would cost every member and the disk far more than it cost its sender.
             throw new Refusal(ErrorCode.INVALID_TEXT, "the text takes " + stored + " bytes once escaped, more than "
                     + "twice max-line-bytes=" + server.config().maxLineBytes() + " (mostly control characters?)");
+        }
+        ClusterLink cluster = server.cluster();
+        if (cluster != null) {
+            // Stored in the cluster's stream first; every member, the sender too, hears it from there.
+            try {
+                cluster.say(room.name(), session, r.text(), r.action(), r.ref(), server.clock().instant());
+            } catch (ClusterUnavailable e) {
+                throw new Refusal(ErrorCode.UNAVAILABLE, "the cluster cannot store lines now; this one was not "
+                        + "said: send it again in a moment (" + e.getMessage() + ")");
+            }
+            return;
         }
         ChatMessage said = room.say(session, session.batch(), r.text(), r.action(), r.ref());
         if (said == null) {

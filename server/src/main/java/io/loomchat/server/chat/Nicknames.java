@@ -1,5 +1,8 @@
 package io.loomchat.server.chat;
 
+import io.loomchat.server.connection.CloseReason;
+import java.io.IOException;
+
 import io.loomchat.server.connection.Session;
 
 import io.loomchat.protocol.Names;
@@ -13,27 +16,67 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Nicknames {
 
     private final ConcurrentHashMap<String, Session> byKey = new ConcurrentHashMap<>();
+    private final NickLedger ledger; // null on a single node
 
-    boolean claim(String nick, Session session) {
-        return byKey.putIfAbsent(Names.skeleton(nick), session) == null;
+    public Nicknames() {
+        this(null);
+    }
+
+    /** With a {@code ledger}, a nick is also claimed there: unique across every node that shares it. */
+    public Nicknames(NickLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    /**
+     * Claims {@code nick} for {@code session}: here first, then in the ledger if there is one.
+     *
+     * @throws IOException if the ledger cannot be reached (nothing is claimed then)
+     */
+    boolean claim(String nick, Session session) throws IOException {
+        return claimKey(Names.skeleton(nick), session);
+    }
+
+    private boolean claimKey(String key, Session session) throws IOException {
+        if (byKey.putIfAbsent(key, session) != null) {
+            return false;
+        }
+        if (ledger == null) {
+            return true;
+        }
+        boolean won = false;
+        try {
+            won = ledger.claim(key, () -> session.disconnect(CloseReason.REPLACED,
+                    "another node's client took your nick while this node was cut off from the cluster"));
+            return won;
+        } finally {
+            if (!won) {
+                byKey.remove(key, session);
+            }
+        }
     }
 
     /** Moves {@code session} from {@code oldNick} to {@code newNick}; false if someone else holds it. */
-    boolean rename(String oldNick, String newNick, Session session) {
+    boolean rename(String oldNick, String newNick, Session session) throws IOException {
         String oldKey = Names.skeleton(oldNick);
         String newKey = Names.skeleton(newNick);
         if (oldKey.equals(newKey)) {
             return true; // a change of case, or of look-alike letters, only
         }
-        if (byKey.putIfAbsent(newKey, session) != null) {
+        if (!claimKey(newKey, session)) {
             return false;
         }
-        byKey.remove(oldKey, session);
+        releaseKey(oldKey, session);
         return true;
     }
 
     void release(String nick, Session session) {
-        byKey.remove(Names.skeleton(nick), session);
+        releaseKey(Names.skeleton(nick), session);
+    }
+
+    private void releaseKey(String key, Session session) {
+        if (byKey.remove(key, session) && ledger != null) {
+            ledger.release(key);
+        }
     }
 
     public Session find(String nick) {

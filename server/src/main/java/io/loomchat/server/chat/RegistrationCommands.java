@@ -66,7 +66,7 @@ final class RegistrationCommands {
         if (r.resume() != null) {
             resume(r.nick(), r.resume());
         }
-        if (!server.nicknames().claim(r.nick(), session)) {
+        if (!claimed(() -> server.nicknames().claim(r.nick(), session))) {
             throw Commands.nickTaken(r.nick());
         }
         session.setNick(r.nick());
@@ -100,6 +100,20 @@ final class RegistrationCommands {
         }
     }
 
+    private interface Claim {
+        boolean run() throws java.io.IOException;
+    }
+
+    /** A nick claim; in a cluster, the shared ledger may be out of reach: then nothing was claimed. */
+    private static boolean claimed(Claim claim) throws Refusal {
+        try {
+            return claim.run();
+        } catch (java.io.IOException e) {
+            throw new Refusal(ErrorCode.UNAVAILABLE, "the cluster cannot confirm the nick now (" + e.getMessage()
+                    + "); try again in a moment");
+        }
+    }
+
     private boolean passwordMatches(String given) {
         String expected = server.config().password();
         if (expected == null) {
@@ -119,7 +133,7 @@ final class RegistrationCommands {
         if (banned != null) {
             throw new Refusal(ErrorCode.NICK_BANNED, "the nick " + r.nick() + " is banned " + server.moderation().left(banned));
         }
-        if (!server.nicknames().rename(old, r.nick(), session)) {
+        if (!claimed(() -> server.nicknames().rename(old, r.nick(), session))) {
             throw Commands.nickTaken(r.nick());
         }
         session.setNick(r.nick());

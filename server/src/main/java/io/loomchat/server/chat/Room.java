@@ -51,6 +51,7 @@ public final class Room {
 
     private final int quietJoinsAbove;
     private final HistoryBudget budget;
+    private final boolean keptWhenEmpty; // in a cluster: the room's history arrives whether or not anyone is here
 
     /** The state a room starts from: left behind by its previous incarnation, or recovered from its journal. */
     public record Start(long lastId, Topic topic, ArrayDeque<ChatMessage> kept) {
@@ -68,6 +69,7 @@ public final class Room {
         this.clock = clock;
         this.quietJoinsAbove = config.quietJoinsAbove();
         this.store = store;
+        this.keptWhenEmpty = config.cluster() != null;
     }
 
     public String name() {
@@ -133,7 +135,7 @@ public final class Room {
             if (tellLeaver) {
                 session.deliver(withRef(left, ref), Codec.withRef(shared, ref), batch);
             }
-            if (members.isEmpty()) {
+            if (members.isEmpty() && !keptWhenEmpty) {
                 closed = true;
                 recent.release(); // without a journal the history goes with the room; with one it stays on disk
             }
@@ -162,6 +164,27 @@ public final class Room {
         } finally {
             lock.unlock();
             budget.trimIfOver(); // outside the lock: it takes the largest rooms' locks, one at a time
+        }
+    }
+
+    /**
+     * In a cluster: a message the cluster's stream has stored and numbered, handed over by the feed in
+     * stream order. Kept and queued to every member here; {@code sender} (if it was said on this node and is
+     * still a member) gets the copy with its {@code ref}. A line seen before (the feed replays after a
+     * reset) is ignored.
+     */
+    public void stored(ChatMessage message, Member sender, String ref, DeliveryBatch batch) {
+        lock.lock();
+        try {
+            if (message.id() <= lastId) {
+                return;
+            }
+            lastId = message.id();
+            recent.add(message);
+            fanOut(message, Codec.encode(message), batch, sender, ref);
+        } finally {
+            lock.unlock();
+            budget.trimIfOver();
         }
     }
 

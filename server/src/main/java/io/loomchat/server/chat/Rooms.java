@@ -125,6 +125,25 @@ public final class Rooms {
         }
     }
 
+    /** The feed's own deliveries: it runs on one thread, and settles after each line. */
+    private final DeliveryBatch feedBatch = new DeliveryBatch();
+
+    /**
+     * In a cluster: a line the cluster stored for room {@code message.room()}, opened here if it is not
+     * (a room's history is kept on every node, members or not). Called by the feed's thread only.
+     */
+    public void stored(io.loomchat.protocol.Event.ChatMessage message, Member sender, String ref) {
+        while (true) {
+            Slot slot = slots.computeIfAbsent(message.room(), n -> new Slot());
+            Room room = slot.room != null ? slot.room : open(message.room(), slot);
+            if (room != null) {
+                room.stored(message, sender, ref, feedBatch);
+                feedBatch.settle();
+                return;
+            }
+        }
+    }
+
     /** {@code session} leaves {@code room}; {@code batch} is that of the read loop running (the leaver's own). */
     void leave(Room room, Member session, DeliveryBatch batch, String reason, String ref, boolean tellLeaver) {
         depart(room, session, batch, reason, ref, tellLeaver);

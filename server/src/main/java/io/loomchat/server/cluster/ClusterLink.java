@@ -1,0 +1,367 @@
+package io.loomchat.server.cluster;
+
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event.ChatMessage;
+import io.loomchat.server.chat.Member;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Dispatcher;
+import io.nats.client.ErrorListener;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PublishOptions;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's tie to the cluster: one NATS connection, the rooms' stream, and the feed that brings every
+ * stored line back, in stream order, to the members on this node.
+ *
+ * <p>A line said here is published to the room's subject and acknowledged by JetStream once stored; it
+ * reaches the members (the sender's own copy, with its ref, included) only through the feed, on every node
+ * alike. So every node delivers the same lines in the same order with the same ids (the stream's sequence
+ * numbers), and a line acknowledged to its sender was stored first.
+ */
+public final class ClusterLink implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
+
+    /** How long a publish or a nick claim may wait for NATS before the client is told it is unavailable. */
+    static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
+    /** JetStream's de-duplication window for the rooms' stream: a publish retried within it is stored once. */
+    static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
+    static final String NODE_HEADER = "Loomchat-Node";
+    static final String MSG_ID_HEADER = "Nats-Msg-Id";
+
+    private final ClusterConfig config;
+    private final Connection connection;
+    private final JetStream jetStream;
+    // Tells this run's publish ids from an earlier run's: a node restarted within the de-duplication window
+    // must not have its new lines taken for old ones.
+    private final String incarnation = newIncarnation();
+    private final AtomicLong published = new AtomicLong();
+    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+    private volatile String state = "connecting";
+    private final java.util.concurrent.locks.ReentrantLock feedLock = new java.util.concurrent.locks.ReentrantLock();
+    private Dispatcher dispatcher; // guarded by feedLock
+    private JetStreamSubscription feed; // guarded by feedLock
+    private RoomFeed handler; // guarded by feedLock; null until the feed starts
+    private volatile boolean closed;
+
+    final LongAdder linesPublished = new LongAdder();
+    final LongAdder linesFromStream = new LongAdder();
+    final LongAdder linesFromOtherNodes = new LongAdder();
+
+    /** A line published here whose stored copy has not come back yet: who said it, and its ref. */
+    record Pending(Member sender, String ref) {
+    }
+
+    private static String newIncarnation() {
+        byte[] bytes = new byte[6];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private ClusterLink(ClusterConfig config, Connection connection) throws IOException {
+        this.config = config;
+        this.connection = connection;
+        this.jetStream = connection.jetStream();
+    }
+
+    /** Connects to NATS and makes sure the rooms' stream exists with this server's history size. */
+    public static ClusterLink connect(ClusterConfig config, int historySize) throws IOException {
+        Options.Builder options = Options.builder()
+                .servers(config.natsUrls().toArray(String[]::new))
+                .connectionName("loomchat-" + config.nodeName())
+                .maxReconnects(-1) // NATS away for a while is an outage to ride out, not a reason to stop
+                .reconnectWait(Duration.ofMillis(250))
+                // Nothing is held back for later while NATS is away: a line that cannot be stored now is
+                // refused now, never stored after its sender was told it was not.
+                .reconnectBufferSize(0)
+                .connectionTimeout(Duration.ofSeconds(5));
+        if (config.credsFile() != null) {
+            options.authHandler(Nats.credentials(config.credsFile().toString()));
+        }
+        if (config.tokenFile() != null) {
+            options.token(Files.readString(config.tokenFile()).strip().toCharArray());
+        }
+        options.errorListener(new ErrorListener() {
+            @Override
+            public void errorOccurred(Connection conn, String error) {
+                LOG.warn("NATS: {}", error);
+            }
+
+            @Override
+            public void exceptionOccurred(Connection conn, Exception e) {
+                LOG.debug("NATS: {}", e.toString()); // reconnect attempts: the state change is logged once
+            }
+        });
+        ClusterLink[] self = new ClusterLink[1];
+        options.connectionListener((conn, event) -> {
+            if (self[0] != null) {
+                self[0].changed(event);
+            }
+        });
+        Connection connection;
+        try {
+            connection = Nats.connect(options.build());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while connecting to NATS", e);
+        } catch (IOException e) {
+            throw new IOException("cannot reach NATS at " + String.join(",", config.natsUrls()) + ": " + e.getMessage(), e);
+        }
+        ClusterLink link = new ClusterLink(config, connection);
+        self[0] = link;
+        link.state = "connected";
+        try {
+            link.ensureStream(historySize);
+        } catch (IOException e) {
+            link.close();
+            throw e;
+        }
+        return link;
+    }
+
+    private void changed(ConnectionListener.Events event) {
+        switch (event) {
+            case RECONNECTED -> {
+                state = "connected";
+                // NATS may have restarted and forgotten the feed's consumer: follow the stream again from
+                // the line after the last one handed over (a line seen twice is ignored by its room).
+                Thread.ofVirtual().name("loomchat-feed-restart").start(this::refollow);
+            }
+            case CONNECTED, RESUBSCRIBED -> state = "connected";
+            case DISCONNECTED -> state = "disconnected";
+            case CLOSED -> state = "closed";
+            default -> {
+                return;
+            }
+        }
+        LOG.info("NATS: {}", event.name().toLowerCase());
+    }
+
+    /**
+     * Creates the stream, or brings its limits in line: file storage, the last {@code historySize} lines of
+     * each room, as many replicas as configured. Retried for a while: a fresh NATS cluster may not have
+     * elected a JetStream leader yet.
+     */
+    private void ensureStream(int historySize) throws IOException {
+        StreamConfiguration stream = StreamConfiguration.builder()
+                .name(RoomSubjects.STREAM)
+                .subjects(RoomSubjects.ALL)
+                .storageType(StorageType.File)
+                .maxMessagesPerSubject(Math.max(1, historySize))
+                .replicas(config.replicas())
+                .duplicateWindow(DUPLICATE_WINDOW)
+                .build();
+        JetStreamManagement management = connection.jetStreamManagement();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                try {
+                    management.addStream(stream);
+                } catch (JetStreamApiException exists) {
+                    management.updateStream(stream); // there already, perhaps with other limits
+                }
+                return;
+            } catch (JetStreamApiException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("NATS JetStream refused the rooms' stream: " + e.getMessage()
+                            + " (is JetStream on? nats-server -js)", e);
+                }
+                sleepBriefly();
+            }
+        }
+    }
+
+    private static void sleepBriefly() throws IOException {
+        try {
+            Thread.sleep(200); // waiting for a JetStream leader: nothing to block on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * Starts the feed from the first stored line, and returns once it has caught up with what the stream
+     * held: the rooms then know their history before the first client joins.
+     */
+    public void startFeed(RoomFeed.Target target) throws IOException {
+        RoomFeed handler = new RoomFeed(this, target);
+        long last;
+        try {
+            last = connection.jetStreamManagement().getStreamInfo(RoomSubjects.STREAM).getStreamState().getLastSequence();
+        } catch (JetStreamApiException e) {
+            throw new IOException("cannot read the rooms' stream: " + e.getMessage(), e);
+        }
+        feedLock.lock();
+        try {
+            this.handler = handler;
+            dispatcher = connection.createDispatcher();
+            follow(1);
+        } finally {
+            feedLock.unlock();
+        }
+        if (!handler.awaitApplied(last, Duration.ofSeconds(60))) {
+            throw new IOException("the rooms' stream did not replay up to line " + last + " within 60 s");
+        }
+    }
+
+    /** Subscribes the feed's ordered consumer from stream sequence {@code from}. Under feedLock. */
+    private void follow(long from) throws IOException {
+        ConsumerConfiguration start = ConsumerConfiguration.builder()
+                .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(from).build();
+        try {
+            feed = jetStream.subscribe(RoomSubjects.ALL, dispatcher, handler::onMessage, false,
+                    PushSubscribeOptions.builder().ordered(true).configuration(start).build());
+        } catch (JetStreamApiException e) {
+            throw new IOException("cannot follow the rooms' stream: " + e.getMessage(), e);
+        }
+    }
+
+    /** After a reconnect: the feed again, from the line after the last one handed over; retried until it works. */
+    private void refollow() {
+        for (int attempt = 0; !closed && attempt < 600; attempt++) {
+            feedLock.lock();
+            try {
+                if (handler == null || closed) {
+                    return;
+                }
+                if (feed != null) {
+                    try {
+                        dispatcher.unsubscribe(feed);
+                    } catch (RuntimeException e) {
+                        LOG.debug("old feed: {}", e.toString());
+                    }
+                }
+                follow(handler.applied() + 1);
+                LOG.info("following the rooms' stream again from line {}", handler.applied() + 1);
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("feed not back yet: {}", e.toString());
+            } finally {
+                feedLock.unlock();
+            }
+            try {
+                Thread.sleep(500); // NATS came back but JetStream may not answer yet: nothing to wait on
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stores a chat line in the room's stream. Returns once JetStream has it; the members (the sender too,
+     * with {@code ref}) receive it through the feed.
+     */
+    public void say(String room, Member sender, String text, boolean action, String ref, java.time.Instant ts)
+            throws ClusterUnavailable {
+        String msgId = config.nodeName() + "-" + incarnation + "-" + published.incrementAndGet();
+        byte[] body = Codec.encode(new ChatMessage(0, room, sender.nick(), text, action, ts, null));
+        Headers headers = new Headers().add(NODE_HEADER, config.nodeName());
+        pending.put(msgId, new Pending(sender, ref));
+        try {
+            PublishAck ack = jetStream.publish(RoomSubjects.of(room), headers, body,
+                    PublishOptions.builder().messageId(msgId).streamTimeout(ANSWER_WITHIN).build());
+            linesPublished.increment();
+            if (ack.isDuplicate()) {
+                LOG.debug("line {} stored before", msgId);
+            }
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            pending.remove(msgId);
+            // Not acknowledged. A publish that timed out may still have been stored: then the feed brings
+            // it back to everyone once (its sender's copy without the ref, since the sender was told no).
+            throw new ClusterUnavailable("the cluster's message store (NATS) did not take the line: " + e.getMessage(), e);
+        }
+    }
+
+    /** The pending publish of {@code msgId} if it was made here; null for other nodes' lines. */
+    Pending settled(String node, String msgId) {
+        if (!config.nodeName().equals(node) || msgId == null) {
+            return null;
+        }
+        return pending.remove(msgId);
+    }
+
+    String nodeName() {
+        return config.nodeName();
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    ClusterConfig config() {
+        return config;
+    }
+
+    /** connected, disconnected or closed. */
+    public String state() {
+        return state;
+    }
+
+    public boolean connected() {
+        return connection.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    /** Prometheus lines for /metrics. */
+    public void writeMetrics(StringBuilder out) {
+        out.append("# HELP loomchat_cluster_connected 1 while this node is connected to NATS.\n")
+                .append("# TYPE loomchat_cluster_connected gauge\n")
+                .append("loomchat_cluster_connected{node=\"").append(config.nodeName()).append("\"} ")
+                .append(connected() ? 1 : 0).append('\n');
+        counter(out, "loomchat_cluster_lines_published_total", "Chat lines this node stored in the rooms' stream.",
+                linesPublished.sum());
+        counter(out, "loomchat_cluster_lines_applied_total", "Stored lines this node delivered to its members.",
+                linesFromStream.sum());
+        counter(out, "loomchat_cluster_lines_from_other_nodes_total", "Stored lines said on other nodes.",
+                linesFromOtherNodes.sum());
+        counter(out, "loomchat_cluster_reconnects_total", "Times this node reconnected to NATS.",
+                connection.getStatistics().getReconnects());
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n")
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("closing NATS: {}", e.toString());
+        }
+    }
+
+    static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,146 @@
+package io.loomchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.server.cluster.ClusterConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several nodes on one real nats-server (JetStream), clients on different nodes, over real sockets. */
+class ClusterTest {
+
+    @TempDir
+    Path dir;
+
+    private static ChatServer node(NatsServerProcess nats, String name) throws Exception {
+        return ChatServer.start(ServerTestSupport.testConfig().toBuilder()
+                .cluster(new ClusterConfig(List.of(nats.url()), name, null, null, 1)).build());
+    }
+
+    /** The next {@code count} chat messages a client receives: id, sender and text. */
+    private static List<String> messages(TestClient client, int count) {
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            JsonNode m = client.await("message");
+            seen.add(m.get("id").asLong() + " " + m.get("from").asText() + " " + m.get("text").asText());
+        }
+        return seen;
+    }
+
+    @Test
+    void clientsOnTwoNodesSeeOneRoomInOneOrderWithTheSameIds() throws Exception {
+        try (NatsServerProcess nats = NatsServerProcess.start(dir);
+             ChatServer a = node(nats, "a");
+             ChatServer b = node(nats, "b");
+             TestClient alice = TestClient.register(a.port(), "alice");
+             TestClient bob = TestClient.register(b.port(), "bob")) {
+            for (int i = 0; i < 10; i++) {
+                alice.send("{\"type\":\"say\",\"text\":\"a" + i + "\",\"ref\":\"ra" + i + "\"}");
+                bob.send("{\"type\":\"say\",\"text\":\"b" + i + "\",\"ref\":\"rb" + i + "\"}");
+            }
+            List<String> seenByAlice = messages(alice, 20);
+            List<String> seenByBob = messages(bob, 20);
+            assertEquals(seenByAlice, seenByBob, "one transcript: same ids, senders, texts, order");
+            long previous = 0;
+            for (String line : seenByAlice) {
+                long id = Long.parseLong(line.split(" ")[0]);
+                assertTrue(id > previous, "ids increase: " + seenByAlice);
+                previous = id;
+            }
+            // A client joining later on either node gets the same history.
+            try (TestClient carol = TestClient.connect(a.port())) {
+                carol.send("{\"type\":\"hello\",\"nick\":\"carol\",\"history\":20}");
+                carol.expect("welcome");
+                carol.expect("joined");
+                assertEquals(seenByAlice, messages(carol, 20), "history from the stream, on another node too");
+            }
+        }
+    }
+
+    @Test
+    void oneNickCannotBeHeldOnTwoNodesEvenWhenClaimedAtOnce() throws Exception {
+        try (NatsServerProcess nats = NatsServerProcess.start(dir);
+             ChatServer a = node(nats, "a");
+             ChatServer b = node(nats, "b")) {
+            for (int round = 0; round < 5; round++) {
+                String nick = "zed" + round;
+                try (TestClient onA = TestClient.connect(a.port()); TestClient onB = TestClient.connect(b.port())) {
+                    String hello = "{\"type\":\"hello\",\"nick\":\"" + nick + "\"}";
+                    onA.send(hello);
+                    onB.send(hello);
+                    JsonNode answerA = onA.awaitMatching("welcome or error", n -> n.path("type").asText().matches("welcome|error"));
+                    JsonNode answerB = onB.awaitMatching("welcome or error", n -> n.path("type").asText().matches("welcome|error"));
+                    List<String> types = List.of(answerA.get("type").asText(), answerB.get("type").asText());
+                    assertTrue(types.contains("welcome") && types.contains("error"), "exactly one wins: " + answerA + " " + answerB);
+                    JsonNode refusal = answerA.get("type").asText().equals("error") ? answerA : answerB;
+                    assertEquals("nick_taken", refusal.get("code").asText());
+                }
+            }
+            // Released when its holder leaves: the nick can be had on the other node.
+            try (TestClient first = TestClient.register(a.port(), "yuki")) {
+                first.send("{\"type\":\"quit\"}");
+                first.awaitClose();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (true) {
+                try (TestClient second = TestClient.connect(b.port())) {
+                    second.send("{\"type\":\"hello\",\"nick\":\"yuki\"}");
+                    JsonNode answer = second.awaitMatching("welcome or error", n -> n.path("type").asText().matches("welcome|error"));
+                    if (answer.get("type").asText().equals("welcome")) {
+                        break;
+                    }
+                    assertTrue(System.nanoTime() < deadline, "the nick was never released: " + answer);
+                }
+            }
+        }
+    }
+
+    @Test
+    void withNatsGoneLinesAreRefusedAsUnavailableAndChatResumesWhenItIsBack() throws Exception {
+        try (NatsServerProcess nats = NatsServerProcess.start(dir);
+             ChatServer a = node(nats, "a");
+             ChatServer b = node(nats, "b");
+             TestClient alice = TestClient.register(a.port(), "alice");
+             TestClient bob = TestClient.register(b.port(), "bob")) {
+            alice.send("{\"type\":\"say\",\"text\":\"before\",\"ref\":\"r0\"}");
+            assertEquals("before", bob.await("message").get("text").asText());
+            nats.kill();
+            alice.send("{\"type\":\"say\",\"text\":\"during\",\"ref\":\"r1\"}");
+            JsonNode refused = alice.awaitMatching("an error for r1", n -> "r1".equals(n.path("ref").asText()));
+            assertEquals("error", refused.get("type").asText(), refused.toString());
+            assertEquals("unavailable", refused.get("code").asText());
+            assertTrue(!alice.isClosedByServer() && !bob.isClosedByServer(), "clients stay connected");
+            nats.restart();
+            // Back by itself: a line is taken again within a few seconds (tried every 200 ms, as a client would).
+            int[] attempt = {1};
+            Awaitility.await("the cluster takes lines again").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        String ref = "r" + ++attempt[0];
+                        alice.send("{\"type\":\"say\",\"text\":\"after\",\"ref\":\"" + ref + "\"}");
+                        JsonNode answer = alice.awaitMatching("an answer for " + ref, n -> ref.equals(n.path("ref").asText()));
+                        if (answer.get("type").asText().equals("error")) {
+                            assertEquals("unavailable", answer.get("code").asText(), answer.toString());
+                            return false;
+                        }
+                        return true;
+                    });
+            JsonNode after = bob.awaitMatching("the line said after the outage", n -> "after".equals(n.path("text").asText()));
+            assertEquals("alice", after.get("from").asText());
+            // Nothing refused was stored: the only lines are "before" and the one "after" that was acknowledged.
+            try (TestClient carol = TestClient.connect(b.port())) {
+                carol.send("{\"type\":\"hello\",\"nick\":\"carol\",\"history\":10}");
+                carol.expect("welcome");
+                JsonNode end = carol.await("history_end");
+                assertEquals(2, end.get("count").asInt(), "before and after, not during: " + end);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.loomchat.server;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code nats-server} with JetStream, as a child process on loopback: a random port, a store
+ * directory of its own, stopped (and restartable on the same port and store) by the test. The binary comes
+ * from the machine (Debian's nats-server; .ci/run installs it); a machine without it fails the cluster
+ * tests with that said, never skips them.
+ */
+final class NatsServerProcess implements AutoCloseable {
+
+    private final Path store;
+    private final Path log;
+    final int port;
+    private Process process;
+
+    private NatsServerProcess(Path store, int port) {
+        this.store = store;
+        this.log = store.resolveSibling(store.getFileName() + ".log");
+        this.port = port;
+    }
+
+    static NatsServerProcess start(Path dir) throws IOException, InterruptedException {
+        NatsServerProcess nats = new NatsServerProcess(Files.createDirectories(dir.resolve("nats-store")), freePort());
+        nats.restart();
+        return nats;
+    }
+
+    String url() {
+        return "nats://127.0.0.1:" + port;
+    }
+
+    static Path binary() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, "nats-server");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        Path debian = Path.of("/usr/sbin/nats-server");
+        if (Files.isExecutable(debian)) {
+            return debian;
+        }
+        throw new IllegalStateException("nats-server is not installed: apt-get install nats-server (.ci/run does)");
+    }
+
+    /** Starts it (again, on the same port and store) and returns once it accepts connections. */
+    void restart() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(binary().toString(), "-js", "-a", "127.0.0.1",
+                "-p", Integer.toString(port), "-sd", store.toString()));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException notYet) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException("nats-server did not start on port " + port + ": " + Files.readString(log));
+                }
+                Thread.sleep(50); // polling a port that has nothing to wait on yet
+            }
+        }
+    }
+
+    /** Kills it at once (SIGKILL), as a crash would. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
