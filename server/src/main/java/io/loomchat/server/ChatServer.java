@@ -114,7 +114,9 @@ public final class ChatServer implements AutoCloseable {
         this.journal = config.dataDir() == null ? null
                 : JournalDirectory.open(config.dataDir(), config.fsync(), descriptors.journals(), config.historySize(), ticker);
         // Without a journal, ids restart with the server: a fresh epoch tells clients not to trust old ones.
-        this.epoch = journal == null ? java.util.UUID.randomUUID().toString() : journal.epoch();
+        // In a cluster, ids are the stream's: every node names the same history, for as long as the stream lives.
+        this.epoch = cluster != null ? cluster.epoch()
+                : journal == null ? java.util.UUID.randomUUID().toString() : journal.epoch();
         this.rooms = new Rooms(clock, config, journal, historyBudget);
         this.moderation = new Moderation(clock);
         this.resumptions = new Resumptions(clock);

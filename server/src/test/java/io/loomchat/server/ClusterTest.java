@@ -42,6 +42,7 @@ class ClusterTest {
              ChatServer b = node(nats, "b");
              TestClient alice = TestClient.register(a.port(), "alice");
              TestClient bob = TestClient.register(b.port(), "bob")) {
+            assertEquals(a.epoch(), b.epoch(), "one history, one epoch: ids mean the same on every node");
             for (int i = 0; i < 10; i++) {
                 alice.send("{\"type\":\"say\",\"text\":\"a" + i + "\",\"ref\":\"ra" + i + "\"}");
                 bob.send("{\"type\":\"say\",\"text\":\"b" + i + "\",\"ref\":\"rb" + i + "\"}");

@@ -20,6 +20,7 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,7 @@ public final class ClusterLink implements AutoCloseable {
     private final AtomicLong published = new AtomicLong();
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     private volatile String state = "connecting";
+    private String epoch; // set once the stream is known
     private final java.util.concurrent.locks.ReentrantLock feedLock = new java.util.concurrent.locks.ReentrantLock();
     private Dispatcher dispatcher; // guarded by feedLock
     private JetStreamSubscription feed; // guarded by feedLock
@@ -180,11 +182,13 @@ public final class ClusterLink implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
+                StreamInfo info;
                 try {
-                    management.addStream(stream);
+                    info = management.addStream(stream);
                 } catch (JetStreamApiException exists) {
-                    management.updateStream(stream); // there already, perhaps with other limits
+                    info = management.updateStream(stream); // there already, perhaps with other limits
                 }
+                epoch = "jetstream-" + RoomSubjects.STREAM + "-" + info.getCreateTime().toInstant().toEpochMilli();
                 return;
             } catch (JetStreamApiException e) {
                 if (System.nanoTime() > deadline) {
@@ -304,6 +308,11 @@ public final class ClusterLink implements AutoCloseable {
             return null;
         }
         return pending.remove(msgId);
+    }
+
+    /** The history's name: the same on every node, new only if the stream is made anew. */
+    public String epoch() {
+        return epoch;
     }
 
     String nodeName() {
