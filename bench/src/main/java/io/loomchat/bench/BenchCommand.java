@@ -106,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (jmh != null) {
             // One fork, short warm-up and measurement: enough to see a regression, done in about a minute.
-            org.openjdk.jmh.Main.main(new String[] {jmh, "-f", "1", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s"});
+            org.openjdk.jmh.Main.main(new String[] {jmh, "-f", "1", "-wi", "5", "-w", "1s", "-i", "5", "-r", "1s"});
             return 0;
         }
         List<Peer> chosen = new ArrayList<>();
