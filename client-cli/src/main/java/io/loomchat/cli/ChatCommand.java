@@ -3,6 +3,7 @@ package io.loomchat.cli;
 import io.loomchat.cli.chat.ChatState;
 import io.loomchat.cli.connection.Backoff;
 import io.loomchat.cli.connection.Connector;
+import io.loomchat.cli.connection.ServerList;
 import io.loomchat.cli.connection.TlsConnect;
 import io.loomchat.cli.screen.PlainScreen;
 import io.loomchat.cli.screen.Screen;
@@ -51,7 +52,9 @@ public final class ChatCommand implements Callable<Integer> {
     static final Duration REPLY_WAIT = Duration.ofSeconds(10);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    @Option(names = "--host", description = "Server host name or address (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST[:PORT][,...]",
+            description = "Server host name or address; several, comma-separated, for the nodes of a cluster: the client "
+                    + "uses any that answers and moves to another when its node goes (default: ${DEFAULT-VALUE}).")
     String host = "localhost";
 
     @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
@@ -134,30 +137,42 @@ public final class ChatCommand implements Callable<Integer> {
             err.println("loomchat: invalid nick '" + wanted + "': " + problem);
             return 1;
         }
-        Connector connector = () -> {
+        ServerList servers;
+        try {
+            servers = ServerList.parse(host, port);
+        } catch (IllegalArgumentException e) {
+            err.println("loomchat: " + e.getMessage());
+            return 1;
+        }
+        Connector connector = () -> servers.connect((server, address) -> {
             Socket plain = new Socket();
-            plain.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+            try {
+                plain.connect(new InetSocketAddress(address, server.port()), (int) CONNECT_TIMEOUT.toMillis());
+            } catch (IOException e) {
+                plain.close();
+                throw e;
+            }
             plain.setTcpNoDelay(true);
             if (!tls && trust == null) {
                 return plain;
             }
             try {
-                return TlsConnect.wrap(plain, host, port, trust);
+                return TlsConnect.wrap(plain, server.host(), server.port(), trust);
             } catch (IOException | java.security.GeneralSecurityException e) {
                 plain.close();
                 if (e instanceof TlsConnect.Mistake mistake) {
                     throw mistake; // already says what to do; and no reconnect attempt can do better
                 }
-                throw new TlsFailure("TLS with " + host + ":" + port + " failed: " + e.getMessage(), e);
+                throw new TlsFailure("TLS with " + server + " failed: " + e.getMessage(), e);
             }
-        };
+        });
         boolean interactive = !json && !plain && say.isEmpty() && awaitMembers == 0 && awaitMessages == 0
                 && stdinIsTerminal();
         ChatClient[] holder = new ChatClient[1];
         Screen screen = interactive ? new TerminalScreen(() -> holder[0].read(ChatState::knownNicks), c -> holder[0].keyCommand(c)) : new PlainScreen(System.out);
         ChatClient client = new ChatClient(connector, screen, json, ZoneId.systemDefault(), Backoff.standard(reconnectAttempts));
         holder[0] = client;
-        ClientExit ending = new ClientExit(screen, err, host + ":" + port);
+        ClientExit ending = new ClientExit(screen, err, servers.toString());
         if (history != null) {
             client.askHistoryOnJoin(Math.max(0, history));
         }
@@ -193,7 +208,7 @@ public final class ChatCommand implements Callable<Integer> {
             return 1;
         } catch (IOException e) {
             screen.close();
-            err.println("loomchat: cannot connect to " + host + ":" + port + ": " + e.getMessage());
+            err.println("loomchat: cannot connect to " + servers + ": " + e.getMessage());
             return 1;
         }
         try {

@@ -84,6 +84,8 @@ class RoomWindowsTerminalTest {
         bob = TestClient.register(server.port(), "bob");
         bob.send("{\"type\":\"join\",\"room\":\"release\",\"ref\":\"j\"}");
         bob.awaitMatching("bob in release", n -> "j".equals(n.path("ref").asText()));
+        // Seen before alice looks away (a join notice may reach the others up to 20 ms after the joiner's own).
+        awaitScreen("bob's join in release", r -> r.stream().anyMatch(row -> row.endsWith("-!- bob joined release")));
 
         terminal.type("half a line");
         terminal.press("M-1");

@@ -17,12 +17,12 @@ import org.awaitility.Awaitility;
  * The server as a process of its own, for what cannot be done to an in-process server: a descriptor
  * limit (ulimit -n), a small heap, a real SIGTERM or SIGKILL. Its output goes to a log file.
  */
-record ChildServer(Process process, int port, Path log) implements AutoCloseable {
+public record ChildServer(Process process, int port, Path log) implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on [^ ]*:(\\d+)");
 
     /** Starts a server with {@code jvmOptions} and {@code args}, under {@code ulimit -n} if {@code maxFiles > 0}. */
-    static ChildServer launch(Path dir, int maxFiles, List<String> jvmOptions, String... args) throws IOException {
+    public static ChildServer launch(Path dir, int maxFiles, List<String> jvmOptions, String... args) throws IOException {
         Process process = start(dir, maxFiles, jvmOptions, args);
         Path log = dir.resolve("server-" + process.pid() + ".log");
         AtomicReference<Integer> port = new AtomicReference<>();

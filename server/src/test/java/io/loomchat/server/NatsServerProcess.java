@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
  * from the machine (Debian's nats-server; .ci/run installs it); a machine without it fails the cluster
  * tests with that said, never skips them.
  */
-final class NatsServerProcess implements AutoCloseable {
+public final class NatsServerProcess implements AutoCloseable {
 
     private final Path store;
     private final Path log;
-    final int port;
+    public final int port;
     private Process process;
 
     private NatsServerProcess(Path store, int port) {
@@ -30,13 +30,13 @@ final class NatsServerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static NatsServerProcess start(Path dir) throws IOException, InterruptedException {
+    public static NatsServerProcess start(Path dir) throws IOException, InterruptedException {
         NatsServerProcess nats = new NatsServerProcess(Files.createDirectories(dir.resolve("nats-store")), freePort());
         nats.restart();
         return nats;
     }
 
-    String url() {
+    public String url() {
         return "nats://127.0.0.1:" + port;
     }
 
@@ -55,7 +55,7 @@ final class NatsServerProcess implements AutoCloseable {
     }
 
     /** Starts it (again, on the same port and store) and returns once it accepts connections. */
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(binary().toString(), "-js", "-a", "127.0.0.1",
                 "-p", Integer.toString(port), "-sd", store.toString()));
         process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -75,7 +75,7 @@ final class NatsServerProcess implements AutoCloseable {
     }
 
     /** Kills it at once (SIGKILL), as a crash would. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }

@@ -33,10 +33,19 @@ public final class Nicknames {
      * @throws IOException if the ledger cannot be reached (nothing is claimed then)
      */
     boolean claim(String nick, Session session) throws IOException {
-        return claimKey(Names.skeleton(nick), session);
+        return claim(nick, session, session.resumeToken(), null);
     }
 
-    private boolean claimKey(String key, Session session) throws IOException {
+    /**
+     * Claims {@code nick} for a session whose resume token is {@code newToken}; in a cluster,
+     * {@code presentedToken} (the client's token from before) lets it take the nick over from its own
+     * earlier session on another node.
+     */
+    boolean claim(String nick, Session session, String newToken, String presentedToken) throws IOException {
+        return claimKey(Names.skeleton(nick), session, newToken, presentedToken);
+    }
+
+    private boolean claimKey(String key, Session session, String newToken, String presentedToken) throws IOException {
         if (byKey.putIfAbsent(key, session) != null) {
             return false;
         }
@@ -45,8 +54,13 @@ public final class Nicknames {
         }
         boolean won = false;
         try {
-            won = ledger.claim(key, () -> session.disconnect(CloseReason.REPLACED,
-                    "another node's client took your nick while this node was cut off from the cluster"));
+            String lineage = ledger.claim(key, newToken, presentedToken, () -> session.disconnect(CloseReason.REPLACED,
+                    "your nick was taken over: by your own reconnection on another node, or by someone else while "
+                            + "this node was cut off from the cluster"));
+            won = lineage != null;
+            if (won) {
+                session.setLineage(lineage);
+            }
             return won;
         } finally {
             if (!won) {
@@ -62,7 +76,7 @@ public final class Nicknames {
         if (oldKey.equals(newKey)) {
             return true; // a change of case, or of look-alike letters, only
         }
-        if (!claimKey(newKey, session)) {
+        if (!claimKey(newKey, session, session.resumeToken(), null)) {
             return false;
         }
         releaseKey(oldKey, session);

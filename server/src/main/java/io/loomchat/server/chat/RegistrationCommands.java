@@ -66,12 +66,13 @@ final class RegistrationCommands {
         if (r.resume() != null) {
             resume(r.nick(), r.resume());
         }
-        if (!claimed(() -> server.nicknames().claim(r.nick(), session))) {
+        String token = session.newResumeToken(); // first: in a cluster the nick's claim carries it
+        if (!claimed(() -> server.nicknames().claim(r.nick(), session, token, r.resume()))) {
             throw Commands.nickTaken(r.nick());
         }
         session.setNick(r.nick());
         session.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, server.config().serverName(), room,
-                session.newResumeToken(), server.epoch(), r.ref()));
+                token, server.epoch(), r.ref()));
         rooms.enter(room, null, r.replay());
     }
 

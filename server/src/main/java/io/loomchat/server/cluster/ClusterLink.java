@@ -17,6 +17,7 @@ import io.nats.client.PublishOptions;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -279,22 +280,29 @@ public final class ClusterLink implements AutoCloseable {
 
     /**
      * Stores a chat line in the room's stream. Returns once JetStream has it; the members (the sender too,
-     * with {@code ref}) receive it through the feed.
+     * with {@code ref}) receive it through the feed. A line re-sent after a reconnect (same {@code lineage}
+     * and {@code ref}, within {@link #DUPLICATE_WINDOW}) is not stored again: then the stored line is
+     * returned, for the sender's acknowledgement, and nobody hears it twice. Null otherwise.
      */
-    public void say(String room, Member sender, String text, boolean action, String ref, java.time.Instant ts)
-            throws ClusterUnavailable {
-        String msgId = config.nodeName() + "-" + incarnation + "-" + published.incrementAndGet();
+    public ChatMessage say(String room, Member sender, String lineage, String text, boolean action, String ref,
+                           java.time.Instant ts) throws ClusterUnavailable {
+        String msgId = lineage != null && ref != null ? "said-" + lineage + "-" + ref
+                : config.nodeName() + "-" + incarnation + "-" + published.incrementAndGet();
         byte[] body = Codec.encode(new ChatMessage(0, room, sender.nick(), text, action, ts, null));
         Headers headers = new Headers().add(NODE_HEADER, config.nodeName());
         pending.put(msgId, new Pending(sender, ref));
         try {
             PublishAck ack = jetStream.publish(RoomSubjects.of(room), headers, body,
                     PublishOptions.builder().messageId(msgId).streamTimeout(ANSWER_WITHIN).build());
-            linesPublished.increment();
-            if (ack.isDuplicate()) {
-                LOG.debug("line {} stored before", msgId);
+            if (!ack.isDuplicate()) {
+                linesPublished.increment();
+                return null;
             }
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            pending.remove(msgId);
+            MessageInfo stored = connection.jetStreamManagement().getMessage(RoomSubjects.STREAM, ack.getSeqno());
+            ChatMessage said = (ChatMessage) Codec.decodeEvent(stored.getData(), 0, stored.getData().length);
+            return new ChatMessage(ack.getSeqno(), room, said.from(), said.text(), said.action(), said.ts(), ref);
+        } catch (IOException | JetStreamApiException | RuntimeException | io.loomchat.protocol.ProtocolException e) {
             pending.remove(msgId);
             // Not acknowledged. A publish that timed out may still have been stored: then the feed brings
             // it back to everyone once (its sender's copy without the ref, since the sender was told no).

@@ -5,9 +5,11 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -26,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * free again within {@link #LEASE}. A renewal is a write that expects the entry's last revision: if another
  * node took the nick meanwhile (this node was cut off from NATS longer than the lease), the renewal fails
  * and this node's holder of the nick is disconnected, so there is never more than one owner for long.
+ *
+ * <p>A client whose node died comes back on another node with its resume token: the entry holds a hash of
+ * that token, and the new node takes the entry over (a write expecting the revision it read) at once,
+ * without waiting for the lease to run out. The dead node's session, if its node still lives, loses the
+ * nick at its next renewal and is disconnected.
  */
 public final class ClusterNicks implements NickLedger, AutoCloseable {
 
@@ -40,9 +47,11 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
     private final Thread renewer;
     private volatile boolean closed;
 
-    /** One nick this node holds: its entry's last revision, and what to do if it is lost. */
-    private record Held(long revision, Runnable lost) {
+    /** One nick this node holds: its entry's last revision and value, and what to do if it is lost. */
+    private record Held(long revision, Owner owner, Runnable lost) {
     }
+
+    private static final java.security.SecureRandom LINEAGES = new java.security.SecureRandom();
 
     private ClusterNicks(KeyValue bucket, String node) {
         this.bucket = bucket;
@@ -70,20 +79,71 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(skeleton.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * An entry's value: the node holding the nick, the claim's lineage, and a hash of the holder's resume
+     * token (never the token: anyone who can read the bucket could resume with it).
+     */
+    private record Owner(String node, String lineage, String tokenHash) {
+        byte[] bytes() {
+            return (node + " " + lineage + " " + tokenHash).getBytes(StandardCharsets.UTF_8);
+        }
+
+        static Owner parse(byte[] value) {
+            String[] parts = value == null ? new String[0] : new String(value, StandardCharsets.UTF_8).split(" ");
+            return parts.length == 3 ? new Owner(parts[0], parts[1], parts[2]) : null;
+        }
+    }
+
     @Override
-    public boolean claim(String skeleton, Runnable lost) throws ClusterUnavailable {
+    public String claim(String skeleton, String newToken, String presentedToken, Runnable lost) throws ClusterUnavailable {
         String key = key(skeleton);
         try {
-            long revision = bucket.create(key, node.getBytes(StandardCharsets.UTF_8));
-            held.put(key, new Held(revision, lost));
-            return true;
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == 10071 || e.getApiErrorCode() == 10164) {
-                return false; // someone on some node holds it
+            Owner fresh = new Owner(node, newLineage(), hash(newToken));
+            try {
+                long revision = bucket.create(key, fresh.bytes());
+                held.put(key, new Held(revision, fresh, lost));
+                return fresh.lineage();
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != 10071 && e.getApiErrorCode() != 10164) {
+                    throw e;
+                }
             }
+            // Someone holds it. The same person back with the token of their earlier session takes it over.
+            KeyValueEntry entry = presentedToken == null ? null : bucket.get(key);
+            Owner holder = entry == null ? null : Owner.parse(entry.getValue());
+            if (holder == null || !MessageDigest.isEqual(holder.tokenHash().getBytes(StandardCharsets.US_ASCII),
+                    hash(presentedToken).getBytes(StandardCharsets.US_ASCII))) {
+                return null;
+            }
+            Owner successor = new Owner(node, holder.lineage(), hash(newToken));
+            try {
+                // Expecting the revision read: if the holder renewed or someone else won meanwhile, no takeover.
+                long revision = bucket.update(key, successor.bytes(), entry.getRevision());
+                held.put(key, new Held(revision, successor, lost));
+                return successor.lineage();
+            } catch (JetStreamApiException raced) {
+                return null;
+            }
+        } catch (JetStreamApiException e) {
             throw new ClusterUnavailable("the cluster's nick ledger (NATS) refused: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ClusterUnavailable("the cluster's nick ledger (NATS) did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    private static String newLineage() {
+        byte[] raw = new byte[9];
+        LINEAGES.nextBytes(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    private static String hash(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    (token == null ? "" : token).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 
@@ -111,8 +171,8 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
             for (Map.Entry<String, Held> entry : held.entrySet()) {
                 Held h = entry.getValue();
                 try {
-                    long revision = bucket.update(entry.getKey(), node.getBytes(StandardCharsets.UTF_8), h.revision());
-                    held.replace(entry.getKey(), h, new Held(revision, h.lost()));
+                    long revision = bucket.update(entry.getKey(), h.owner().bytes(), h.revision());
+                    held.replace(entry.getKey(), h, new Held(revision, h.owner(), h.lost()));
                 } catch (JetStreamApiException e) {
                     if (held.remove(entry.getKey(), h)) {
                         LOG.warn("nick lease {} was lost to another node ({}); its holder here is disconnected",

@@ -52,6 +52,7 @@ public final class Session implements Member {
     private volatile String nick; // null until hello succeeds; written by the read loop only
     private volatile String away; // null unless the client said it is away
     private volatile String operator; // the operator account this client logged in as, or null
+    private volatile String lineage; // in a cluster: see lineage()
     private int operFailures; // read loop only
     private final ResumeState resume = new ResumeState(); // read loop; a successor reads it after `released`
     private final CountDownLatch released = new CountDownLatch(1); // rooms left and nick freed
@@ -112,6 +113,20 @@ public final class Session implements Member {
     /** A fresh resume token for this session, sent to the client in its welcome. */
     public String newResumeToken() {
         return resume.newToken();
+    }
+
+    /** The resume token this session handed out; null before hello. */
+    public String resumeToken() {
+        return resume.token();
+    }
+
+    /** In a cluster: the id shared by this session and the ones it resumed or that resume it; null on one node. */
+    public String lineage() {
+        return lineage;
+    }
+
+    public void setLineage(String lineage) {
+        this.lineage = lineage;
     }
 
     /** Whether {@code token} is this session's resume token; compared in constant time. */
