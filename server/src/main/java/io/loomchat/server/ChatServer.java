@@ -14,6 +14,8 @@ import io.loomchat.server.connection.Ticker;
 import io.loomchat.server.connection.PresenceFlush;
 import io.loomchat.server.cluster.ClusterLink;
 import io.loomchat.server.cluster.ClusterNicks;
+import io.loomchat.server.cluster.NodeMesh;
+import io.loomchat.server.chat.ClusterMembers;
 import io.loomchat.server.connection.Watchdog;
 import io.loomchat.server.guard.Moderation;
 import io.loomchat.server.guard.Operators;
@@ -57,6 +59,7 @@ public final class ChatServer implements AutoCloseable {
     private final Nicknames nicknames;
     private final ClusterLink cluster; // null on a single node
     private final ClusterNicks clusterNicks; // null on a single node
+    private volatile NodeMesh mesh; // null on a single node
     private final Rooms rooms;
     private final JournalDirectory journal; // null without --data-dir
     private final Moderation moderation;
@@ -148,6 +151,16 @@ public final class ChatServer implements AutoCloseable {
                 + ", /help for commands; programs send a hello first (see docs/PROTOCOL.md)";
     }
 
+    /** What this node tells the other nodes of its cluster directly; null on a single node. */
+    public NodeMesh mesh() {
+        return mesh;
+    }
+
+    /** Who owns which nick across the cluster; null on a single node. */
+    public ClusterNicks clusterNicks() {
+        return clusterNicks;
+    }
+
     /** This node's tie to its cluster; null on a single node (no --nats). */
     public ClusterLink cluster() {
         return cluster;
@@ -188,6 +201,9 @@ public final class ChatServer implements AutoCloseable {
             try {
                 // The rooms learn their stored history before the first client can join one.
                 server.cluster.startFeed(server.rooms::stored);
+                server.mesh = server.cluster.startMesh(
+                        new ClusterMembers(server.rooms, server.nicknames, server.presenceFlush));
+                server.rooms.announceElsewhere(server.mesh::announce);
             } catch (IOException e) {
                 server.close();
                 throw e;
@@ -414,6 +430,9 @@ public final class ChatServer implements AutoCloseable {
         }
         watchdog.stop();
         presenceFlush.stop();
+        if (mesh != null) {
+            mesh.close();
+        }
         if (clusterNicks != null) {
             clusterNicks.close();
         }

@@ -208,4 +208,35 @@ class ClusterTest {
             }
         }
     }
+
+    @Test
+    void whoPrivateMessagesJoinsAndLeavesReachAcrossNodes() throws Exception {
+        try (NatsServerProcess nats = NatsServerProcess.start(dir);
+             ChatServer a = node(nats, "a");
+             ChatServer b = node(nats, "b");
+             TestClient alice = TestClient.register(a.port(), "alice");
+             TestClient bob = TestClient.register(b.port(), "bob")) {
+            alice.awaitMatching("bob's join, from node b", n -> "joined".equals(n.path("type").asText())
+                    && "bob".equals(n.path("nick").asText()));
+
+            alice.send("{\"type\":\"who\",\"ref\":\"w\"}");
+            JsonNode members = alice.awaitMatching("the members", n -> "w".equals(n.path("ref").asText()));
+            assertEquals("[\"alice\",\"bob\"]", members.get("nicks").toString(), members.toString());
+
+            alice.send("{\"type\":\"msg\",\"to\":\"Bob\",\"text\":\"psst\",\"ref\":\"m\"}");
+            JsonNode echo = alice.awaitMatching("the echo", n -> "m".equals(n.path("ref").asText()));
+            assertEquals("private", echo.get("type").asText(), echo.toString());
+            JsonNode got = bob.await("private");
+            assertEquals("alice", got.get("from").asText());
+            assertEquals("psst", got.get("text").asText());
+
+            alice.send("{\"type\":\"msg\",\"to\":\"nobody\",\"text\":\"hello?\",\"ref\":\"n\"}");
+            JsonNode refused = alice.awaitMatching("the refusal", n -> "n".equals(n.path("ref").asText()));
+            assertEquals("no_such_nick", refused.path("code").asText(), refused.toString());
+
+            bob.send("{\"type\":\"quit\"}");
+            alice.awaitMatching("bob's leave, from node b", n -> "left".equals(n.path("type").asText())
+                    && "bob".equals(n.path("nick").asText()));
+        }
+    }
 }

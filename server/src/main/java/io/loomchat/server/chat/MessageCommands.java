@@ -83,6 +83,10 @@ final class MessageCommands {
             return;
         }
         Session target = server.nicknames().find(r.to());
+        if (target == null && server.mesh() != null) {
+            elsewhere(r);
+            return;
+        }
         if (target == null) {
             throw new Refusal(ErrorCode.NO_SUCH_NICK, "no one is called " + r.to());
         }
@@ -99,6 +103,31 @@ final class MessageCommands {
                 message.ts(), r.ref());
         session.send(echo);
         session.resume().acknowledged(r.ref(), Acked.of(echo));
+    }
+
+    /** In a cluster: a private message to someone on another node, handed over through NATS. */
+    private void elsewhere(Msg r) throws Refusal {
+        String node;
+        try {
+            node = server.clusterNicks().holderNode(io.loomchat.protocol.Names.skeleton(r.to()));
+        } catch (ClusterUnavailable e) {
+            throw new Refusal(ErrorCode.UNAVAILABLE, "the cluster cannot reach " + r.to() + " now; try again in a moment");
+        }
+        if (node == null) {
+            throw new Refusal(ErrorCode.NO_SUCH_NICK, "no one is called " + r.to());
+        }
+        PrivateMessage message = new PrivateMessage(session.nick(), r.to(), r.text(), r.action(), server.clock().instant(), null);
+        switch (server.mesh().sendPrivate(node, message)) {
+            case DELIVERED -> {
+                PrivateMessage echo = new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
+                        message.ts(), r.ref());
+                session.send(echo);
+                session.resume().acknowledged(r.ref(), Acked.of(echo));
+            }
+            case NOT_THERE -> throw new Refusal(ErrorCode.NO_SUCH_NICK, "no one is called " + r.to());
+            case UNAVAILABLE -> throw new Refusal(ErrorCode.UNAVAILABLE, "the node of " + r.to()
+                    + " does not answer now; the message was not delivered");
+        }
     }
 
     private static void requireText(String text) throws Refusal {

@@ -188,6 +188,25 @@ public final class Room {
         }
     }
 
+    /**
+     * In a cluster: someone joined or left this room on another node; this node's members hear it as they
+     * would a local one (not in a room above quiet-joins-above).
+     */
+    void relay(Event joinedOrLeft, DeliveryBatch batch) {
+        lock.lock();
+        try {
+            if (closed || members.size() > quietJoinsAbove) {
+                return;
+            }
+            byte[] line = Codec.encode(joinedOrLeft);
+            for (int i = 0; i < members.size(); i++) {
+                members.get(i).deliver(joinedOrLeft, line, batch.presence());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** What this room's kept messages count for in the history budget. */
     public long keptBytes() {
         lock.lock();
@@ -331,6 +350,15 @@ public final class Room {
             case Topic t -> new Topic(t.room(), t.topic(), t.by(), t.ts(), ref);
             default -> throw new IllegalArgumentException("not a room event: " + event);
         };
+    }
+
+    boolean has(Member member) {
+        lock.lock();
+        try {
+            return members.contains(member);
+        } finally {
+            lock.unlock();
+        }
     }
 
     List<Member> members() {

@@ -15,6 +15,7 @@ import io.loomchat.protocol.Request.Join;
 import io.loomchat.protocol.Request.Leave;
 import io.loomchat.protocol.Request.ListRooms;
 import io.loomchat.protocol.Request.Who;
+import io.loomchat.server.cluster.NodeMesh;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,14 +93,20 @@ final class RoomCommands {
         if (room == null) {
             throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no room called " + name);
         }
-        List<Member> members = new ArrayList<>(room.members());
+        List<NodeMesh.Presence> members = new ArrayList<>();
+        for (Member member : room.members()) {
+            members.add(new NodeMesh.Presence(member.nick(), member.away()));
+        }
+        if (server.mesh() != null) {
+            members.addAll(server.mesh().membersElsewhere(name)); // the same room on the other nodes
+        }
         members.sort(Comparator.comparing(m -> m.nick().toLowerCase(Locale.ROOT)));
         String after = r.after() == null ? null : r.after().toLowerCase(Locale.ROOT);
         long budget = replyBudget() - 64 - Codec.jsonStringBytes(name);
         List<String> nicks = new ArrayList<>();
         Map<String, String> away = new TreeMap<>();
         boolean more = false;
-        for (Member member : members) {
+        for (NodeMesh.Presence member : members) {
             String nick = member.nick();
             if (after != null && nick.toLowerCase(Locale.ROOT).compareTo(after) <= 0) {
                 continue;

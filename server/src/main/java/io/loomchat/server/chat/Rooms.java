@@ -76,6 +76,10 @@ public final class Rooms {
             }
             Room.JoinResult result = room.join(session, batch, ref, config.maxMembersPerRoom(), replay, config.historyOnJoin());
             if (result == Room.JoinResult.JOINED) {
+                var tell = elsewhere;
+                if (tell != null) {
+                    tell.accept(new io.loomchat.protocol.Event.Joined(name, session.nick(), clock.instant(), null));
+                }
                 return room;
             }
             if (result == Room.JoinResult.FULL) {
@@ -125,6 +129,13 @@ public final class Rooms {
         }
     }
 
+    /** In a cluster: where joins and leaves here are told to the other nodes; null on a single node. */
+    private volatile java.util.function.Consumer<io.loomchat.protocol.Event> elsewhere;
+
+    public void announceElsewhere(java.util.function.Consumer<io.loomchat.protocol.Event> elsewhere) {
+        this.elsewhere = elsewhere;
+    }
+
     /** The feed's own deliveries: it runs on one thread, and settles after each line. */
     private final DeliveryBatch feedBatch = new DeliveryBatch();
 
@@ -155,7 +166,13 @@ public final class Rooms {
     }
 
     private void depart(Room room, Member session, DeliveryBatch batch, String reason, String ref, boolean tellLeaver) {
-        if (room.leave(session, batch, reason, ref, tellLeaver)) {
+        var tell = elsewhere;
+        boolean member = tell != null && room.has(session);
+        boolean closed = room.leave(session, batch, reason, ref, tellLeaver);
+        if (member) {
+            tell.accept(new io.loomchat.protocol.Event.Left(room.name(), session.nick(), reason, clock.instant(), null));
+        }
+        if (closed) {
             forget(room);
         }
     }

@@ -310,6 +310,11 @@ public final class ClusterLink implements AutoCloseable {
         }
     }
 
+    /** Starts answering the other nodes (who, private messages, presence) for {@code local}. */
+    public NodeMesh startMesh(NodeMesh.Local local) {
+        return new NodeMesh(this, local);
+    }
+
     /** The pending publish of {@code msgId} if it was made here; null for other nodes' lines. */
     Pending settled(String node, String msgId) {
         if (!config.nodeName().equals(node) || msgId == null) {

@@ -131,6 +131,17 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
         }
     }
 
+    /** The node whose client holds {@code skeleton} now; null if nobody does. */
+    public String holderNode(String skeleton) throws ClusterUnavailable {
+        try {
+            KeyValueEntry entry = bucket.get(key(skeleton));
+            Owner owner = entry == null ? null : Owner.parse(entry.getValue());
+            return owner == null ? null : owner.node();
+        } catch (IOException | JetStreamApiException e) {
+            throw new ClusterUnavailable("the cluster's nick ledger (NATS) did not answer: " + e.getMessage(), e);
+        }
+    }
+
     private static String newLineage() {
         byte[] raw = new byte[9];
         LINEAGES.nextBytes(raw);

@@ -1,0 +1,61 @@
+package io.loomchat.server.chat;
+
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.PrivateMessage;
+import io.loomchat.server.cluster.NodeMesh;
+import io.loomchat.server.connection.DeliveryBatch;
+import io.loomchat.server.connection.PresenceFlush;
+import io.loomchat.server.connection.Session;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * This node's side of what nodes tell each other: its members of a room for another node's {@code who},
+ * private messages for its clients, and joins and leaves on other nodes for its members. Called by the
+ * mesh's one thread, whose deliveries this owns.
+ */
+public final class ClusterMembers implements NodeMesh.Local {
+
+    private final Rooms rooms;
+    private final Nicknames nicknames;
+    private final DeliveryBatch batch;
+
+    public ClusterMembers(Rooms rooms, Nicknames nicknames, PresenceFlush presenceFlush) {
+        this.rooms = rooms;
+        this.nicknames = nicknames;
+        this.batch = new DeliveryBatch(presenceFlush);
+    }
+
+    @Override
+    public List<NodeMesh.Presence> members(String name) {
+        Room room = rooms.find(name);
+        List<NodeMesh.Presence> here = new ArrayList<>();
+        if (room != null) {
+            for (Member member : room.members()) {
+                here.add(new NodeMesh.Presence(member.nick(), member.away()));
+            }
+        }
+        return here;
+    }
+
+    @Override
+    public boolean deliver(PrivateMessage message) {
+        Session target = nicknames.find(message.to());
+        if (target == null) {
+            return false;
+        }
+        target.deliver(message, null, batch);
+        batch.settle();
+        return true;
+    }
+
+    @Override
+    public void presence(Event joinedOrLeft) {
+        String name = joinedOrLeft instanceof Event.Joined j ? j.room() : ((Event.Left) joinedOrLeft).room();
+        Room room = rooms.find(name);
+        if (room != null) {
+            room.relay(joinedOrLeft, batch);
+            batch.settle();
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.loomchat.server.cluster;
+
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.PrivateMessage;
+import io.loomchat.protocol.ProtocolException;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What nodes tell each other directly, over core NATS (not stored: it matters only now): who is in a room,
+ * a private message to someone on another node, and who joined or left a room.
+ *
+ * <ul>
+ *   <li>{@code loomchat.who.ROOM}: every node answers with its own members of the room; the asker takes
+ *       the answers that arrive within {@link #WHO_WINDOW}.</li>
+ *   <li>{@code loomchat.node.NODE.private}: a private message for someone on node NODE (whose nick's
+ *       ledger entry names it); the answer says whether they were there.</li>
+ *   <li>{@code loomchat.presence.ROOM}: a join or leave on one node, for the members on the others.</li>
+ * </ul>
+ */
+public final class NodeMesh implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMesh.class);
+    /** How long a who waits for the other nodes' answers: they come in a millisecond or two on a LAN. */
+    static final Duration WHO_WINDOW = Duration.ofMillis(150);
+    static final String NODE_HEADER = ClusterLink.NODE_HEADER;
+
+    /** What this node can answer for, and where events from other nodes go. */
+    public interface Local {
+        /** This node's members of {@code room}, as nick and away reason (null when present). */
+        List<Presence> members(String room);
+
+        /** Hands a private message to its addressee if they are on this node; false if not. */
+        boolean deliver(PrivateMessage message);
+
+        /** A join or leave on another node, for this node's members of the room. */
+        void presence(Event joinedOrLeft);
+    }
+
+    /** One member as another node sees it. */
+    public record Presence(String nick, String away) {
+    }
+
+    private final ClusterLink link;
+    private final Connection connection;
+    private final Local local;
+    private final Dispatcher dispatcher;
+
+    NodeMesh(ClusterLink link, Local local) {
+        this.link = link;
+        this.connection = link.connection();
+        this.local = local;
+        this.dispatcher = connection.createDispatcher();
+        dispatcher.subscribe("loomchat.who.*", this::answerWho);
+        dispatcher.subscribe("loomchat.node." + link.nodeName() + ".private", this::receivePrivate);
+        dispatcher.subscribe("loomchat.presence.*", this::receivePresence);
+    }
+
+    /** The members of {@code room} on the other nodes; those that do not answer in time are left out. */
+    public List<Presence> membersElsewhere(String room) {
+        List<Presence> found = new ArrayList<>();
+        String inbox = connection.createInbox();
+        Subscription answers = connection.subscribe(inbox);
+        try {
+            connection.publish("loomchat.who." + token(room), inbox, link.nodeName().getBytes(StandardCharsets.UTF_8));
+            long deadline = System.nanoTime() + WHO_WINDOW.toNanos();
+            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                Message answer = answers.nextMessage(Duration.ofNanos(left));
+                if (answer == null) {
+                    break;
+                }
+                for (String line : new String(answer.getData(), StandardCharsets.UTF_8).split("\n")) {
+                    int tab = line.indexOf('\t');
+                    if (tab > 0) {
+                        found.add(new Presence(line.substring(0, tab), tab == line.length() - 1 ? null : line.substring(tab + 1)));
+                    } else if (!line.isEmpty()) {
+                        found.add(new Presence(line, null));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            LOG.debug("who elsewhere: {}", e.toString()); // NATS away: this node's members only
+        } finally {
+            answers.unsubscribe();
+        }
+        return found;
+    }
+
+    private void answerWho(Message request) {
+        String asker = new String(request.getData(), StandardCharsets.UTF_8);
+        if (asker.equals(link.nodeName()) || request.getReplyTo() == null) {
+            return; // the asker counts its own members itself
+        }
+        StringBuilder lines = new StringBuilder();
+        for (Presence p : local.members(room(request.getSubject(), "loomchat.who."))) {
+            lines.append(p.nick()).append('\t').append(p.away() == null ? "" : p.away().replace('\n', ' ')).append('\n');
+        }
+        connection.publish(request.getReplyTo(), lines.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Delivery of a private message to someone on another node. */
+    public enum Sent { DELIVERED, NOT_THERE, UNAVAILABLE }
+
+    public Sent sendPrivate(String node, PrivateMessage message) {
+        try {
+            CompletableFuture<Message> answer = connection.request("loomchat.node." + node + ".private",
+                    Codec.encode(message));
+            String said = new String(answer.get(ClusterLink.ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS).getData(),
+                    StandardCharsets.UTF_8);
+            return said.equals("delivered") ? Sent.DELIVERED : Sent.NOT_THERE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Sent.UNAVAILABLE;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return Sent.UNAVAILABLE; // no node answers on that subject any more, or NATS is away
+        }
+    }
+
+    private void receivePrivate(Message request) {
+        boolean delivered = false;
+        try {
+            if (Codec.decodeEvent(request.getData(), 0, request.getData().length) instanceof PrivateMessage message) {
+                delivered = local.deliver(message);
+            }
+        } catch (ProtocolException e) {
+            LOG.warn("a private message from another node does not decode: {}", e.getMessage());
+        }
+        if (request.getReplyTo() != null) {
+            connection.publish(request.getReplyTo(), (delivered ? "delivered" : "not_there").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Tells the other nodes that someone joined or left a room here. Best effort: not stored. */
+    public void announce(Event joinedOrLeft) {
+        String room = switch (joinedOrLeft) {
+            case Event.Joined j -> j.room();
+            case Event.Left l -> l.room();
+            default -> throw new IllegalArgumentException("not presence: " + joinedOrLeft);
+        };
+        try {
+            io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers().add(NODE_HEADER, link.nodeName());
+            connection.publish("loomchat.presence." + token(room), headers, Codec.encode(joinedOrLeft));
+        } catch (IllegalStateException e) {
+            LOG.debug("presence not announced: {}", e.toString());
+        }
+    }
+
+    private void receivePresence(Message message) {
+        if (message.getHeaders() != null && link.nodeName().equals(message.getHeaders().getFirst(NODE_HEADER))) {
+            return; // our own: the members here heard it already
+        }
+        try {
+            Event event = Codec.decodeEvent(message.getData(), 0, message.getData().length);
+            if (event instanceof Event.Joined || event instanceof Event.Left) {
+                local.presence(event);
+            }
+        } catch (ProtocolException e) {
+            LOG.warn("presence from another node does not decode: {}", e.getMessage());
+        }
+    }
+
+    private static String token(String room) {
+        return room.replace('.', '~');
+    }
+
+    private static String room(String subject, String prefix) {
+        return subject.substring(prefix.length()).replace('~', '.');
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.closeDispatcher(dispatcher);
+        } catch (RuntimeException e) {
+            LOG.debug("closing the mesh: {}", e.toString());
+        }
+    }
+}
