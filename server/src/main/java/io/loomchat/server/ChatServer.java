@@ -200,7 +200,7 @@ public final class ChatServer implements AutoCloseable {
         if (server.cluster != null) {
             try {
                 // The rooms learn their stored history before the first client can join one.
-                server.cluster.startFeed(server.rooms::stored);
+                server.cluster.startFeed(server.rooms);
                 server.mesh = server.cluster.startMesh(
                         new ClusterMembers(server.rooms, server.nicknames, server.presenceFlush));
                 server.rooms.announceElsewhere(server.mesh::announce);

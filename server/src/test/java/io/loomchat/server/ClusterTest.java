@@ -210,7 +210,7 @@ class ClusterTest {
     }
 
     @Test
-    void whoPrivateMessagesJoinsAndLeavesReachAcrossNodes() throws Exception {
+    void whoPrivateMessagesTopicsJoinsAndLeavesReachAcrossNodes() throws Exception {
         try (NatsServerProcess nats = NatsServerProcess.start(dir);
              ChatServer a = node(nats, "a");
              ChatServer b = node(nats, "b");
@@ -233,6 +233,15 @@ class ClusterTest {
             alice.send("{\"type\":\"msg\",\"to\":\"nobody\",\"text\":\"hello?\",\"ref\":\"n\"}");
             JsonNode refused = alice.awaitMatching("the refusal", n -> "n".equals(n.path("ref").asText()));
             assertEquals("no_such_nick", refused.path("code").asText(), refused.toString());
+
+            alice.send("{\"type\":\"topic\",\"text\":\"release on friday\",\"ref\":\"t\"}");
+            assertEquals("release on friday", alice.awaitMatching("the topic's ack", n -> "t".equals(n.path("ref").asText()))
+                    .get("topic").asText());
+            assertEquals("alice", bob.await("topic").get("by").asText());
+            try (TestClient carol = TestClient.connect(b.port())) {
+                carol.send("{\"type\":\"hello\",\"nick\":\"carol\"}");
+                assertEquals("release on friday", carol.await("topic").get("topic").asText(), "a joiner on node b hears it");
+            }
 
             bob.send("{\"type\":\"quit\"}");
             alice.awaitMatching("bob's leave, from node b", n -> "left".equals(n.path("type").asText())

@@ -47,6 +47,7 @@ public final class Room {
     private boolean closed; // guarded by lock: emptied and removed from the directory
     private final RecentMessages recent; // guarded by lock
     private Topic topic; // guarded by lock; null when never set
+    private long lastTopicSequence; // guarded by lock: in a cluster, the stream line of the topic
     private final HistoryStore store; // appended under lock, before anyone receives the event
 
     private final int quietJoinsAbove;
@@ -202,6 +203,24 @@ public final class Room {
             for (int i = 0; i < members.size(); i++) {
                 members.get(i).deliver(joinedOrLeft, line, batch.presence());
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * In a cluster: a topic change the stream stored as line {@code sequence}, handed over by the feed;
+     * one seen before is ignored.
+     */
+    void storedTopic(long sequence, Topic changed, Member setter, String ref, DeliveryBatch batch) {
+        lock.lock();
+        try {
+            if (sequence <= lastTopicSequence) {
+                return;
+            }
+            lastTopicSequence = sequence;
+            topic = changed;
+            fanOut(changed, Codec.encode(changed), batch, setter, ref);
         } finally {
             lock.unlock();
         }

@@ -173,6 +173,15 @@ final class RoomCommands {
         if (r.text().indexOf('\n') >= 0 || r.text().indexOf('\r') >= 0) {
             throw new Refusal(ErrorCode.INVALID_TOPIC, "a topic is one line");
         }
+        if (server.cluster() != null) {
+            try {
+                server.cluster().setTopic(new io.loomchat.protocol.Event.Topic(room.name(), r.text().strip(), session.nick(),
+                        server.clock().instant(), null), session, r.ref());
+            } catch (io.loomchat.server.cluster.ClusterUnavailable e) {
+                throw new Refusal(ErrorCode.UNAVAILABLE, "the cluster cannot store the topic now; it is unchanged");
+            }
+            return;
+        }
         if (!room.setTopic(session, session.batch(), r.text().strip(), r.ref())) {
             throw new Refusal(ErrorCode.STORAGE_FAILED, "the server could not store the topic; it is unchanged");
         }

@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Each room name has a slot with a lock of its own, held while that room's journal is opened
  * (recovered, maybe compacted) or closed: a large journal delays only its own room, never another's.
  */
-public final class Rooms {
+public final class Rooms implements io.loomchat.server.cluster.RoomFeed.Target {
 
     /** Closed rooms whose last id is remembered one by one (without a journal); older ones share a floor. */
     static final int CLOSED_IDS_KEPT = 10_000;
@@ -143,14 +143,26 @@ public final class Rooms {
      * In a cluster: a line the cluster stored for room {@code message.room()}, opened here if it is not
      * (a room's history is kept on every node, members or not). Called by the feed's thread only.
      */
+    @Override
     public void stored(io.loomchat.protocol.Event.ChatMessage message, Member sender, String ref) {
+        Room room = feedRoom(message.room());
+        room.stored(message, sender, ref, feedBatch);
+        feedBatch.settle();
+    }
+
+    @Override
+    public void storedTopic(long sequence, io.loomchat.protocol.Event.Topic topic, Member setter, String ref) {
+        Room room = feedRoom(topic.room());
+        room.storedTopic(sequence, topic, setter, ref, feedBatch);
+        feedBatch.settle();
+    }
+
+    private Room feedRoom(String name) {
         while (true) {
-            Slot slot = slots.computeIfAbsent(message.room(), n -> new Slot());
-            Room room = slot.room != null ? slot.room : open(message.room(), slot);
+            Slot slot = slots.computeIfAbsent(name, n -> new Slot());
+            Room room = slot.room != null ? slot.room : open(name, slot);
             if (room != null) {
-                room.stored(message, sender, ref, feedBatch);
-                feedBatch.settle();
-                return;
+                return room;
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.loomchat.server.cluster;
 
 import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.ChatMessage;
 import io.loomchat.server.chat.Member;
 import io.nats.client.Connection;
@@ -173,7 +174,7 @@ public final class ClusterLink implements AutoCloseable {
     private void ensureStream(int historySize) throws IOException {
         StreamConfiguration stream = StreamConfiguration.builder()
                 .name(RoomSubjects.STREAM)
-                .subjects(RoomSubjects.ALL)
+                .subjects(RoomSubjects.ALL, RoomSubjects.ALL_TOPICS)
                 .storageType(StorageType.File)
                 .maxMessagesPerSubject(Math.max(1, historySize))
                 .replicas(config.replicas())
@@ -240,7 +241,7 @@ public final class ClusterLink implements AutoCloseable {
         ConsumerConfiguration start = ConsumerConfiguration.builder()
                 .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(from).build();
         try {
-            feed = jetStream.subscribe(RoomSubjects.ALL, dispatcher, handler::onMessage, false,
+            feed = jetStream.subscribe(RoomSubjects.STORED, dispatcher, handler::onMessage, false,
                     PushSubscribeOptions.builder().ordered(true).configuration(start).build());
         } catch (JetStreamApiException e) {
             throw new IOException("cannot follow the rooms' stream: " + e.getMessage(), e);
@@ -313,6 +314,22 @@ public final class ClusterLink implements AutoCloseable {
     /** Starts answering the other nodes (who, private messages, presence) for {@code local}. */
     public NodeMesh startMesh(NodeMesh.Local local) {
         return new NodeMesh(this, local);
+    }
+
+    /**
+     * Stores a topic change; the members (the setter too, with {@code ref}) hear it through the feed.
+     */
+    public void setTopic(Event.Topic topic, Member setter, String ref) throws ClusterUnavailable {
+        String msgId = config.nodeName() + "-" + incarnation + "-" + published.incrementAndGet();
+        Headers headers = new Headers().add(NODE_HEADER, config.nodeName());
+        pending.put(msgId, new Pending(setter, ref));
+        try {
+            jetStream.publish(RoomSubjects.topicOf(topic.room()), headers, Codec.encode(topic),
+                    PublishOptions.builder().messageId(msgId).streamTimeout(ANSWER_WITHIN).build());
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            pending.remove(msgId);
+            throw new ClusterUnavailable("the cluster's message store (NATS) did not take the topic: " + e.getMessage(), e);
+        }
     }
 
     /** The pending publish of {@code msgId} if it was made here; null for other nodes' lines. */

@@ -26,6 +26,9 @@ public final class RoomFeed {
     public interface Target {
         /** {@code message} is numbered; {@code sender} and {@code ref} are set when it was said on this node. */
         void stored(ChatMessage message, Member sender, String ref);
+
+        /** A topic change stored as line {@code sequence}; {@code setter} and {@code ref} as above. */
+        void storedTopic(long sequence, Event.Topic topic, Member setter, String ref);
     }
 
     private final ClusterLink link;
@@ -43,21 +46,28 @@ public final class RoomFeed {
         long sequence = message.metaData().streamSequence();
         try {
             String room = RoomSubjects.room(message.getSubject());
+            String topicRoom = RoomSubjects.topicRoom(message.getSubject());
             Event event = Codec.decodeEvent(message.getData(), 0, message.getData().length);
-            if (room == null || !(event instanceof ChatMessage said)) {
-                LOG.warn("rooms' stream: line {} on {} is not a chat message; skipped", sequence, message.getSubject());
-                return;
-            }
             Headers headers = message.getHeaders();
             String node = headers == null ? null : headers.getFirst(ClusterLink.NODE_HEADER);
             String msgId = headers == null ? null : headers.getFirst(ClusterLink.MSG_ID_HEADER);
             ClusterLink.Pending own = link.settled(node, msgId);
+            Member from = own == null ? null : own.sender();
+            String ref = own == null ? null : own.ref();
+            if (topicRoom != null && event instanceof Event.Topic topic) {
+                target.storedTopic(sequence, new Event.Topic(topicRoom, topic.topic(), topic.by(), topic.ts(), null), from, ref);
+                return;
+            }
+            if (room == null || !(event instanceof ChatMessage said)) {
+                LOG.warn("rooms' stream: line {} on {} is not a chat message; skipped", sequence, message.getSubject());
+                return;
+            }
             if (node != null && !node.equals(link.nodeName())) {
                 link.linesFromOtherNodes.increment();
             }
             link.linesFromStream.increment();
             ChatMessage numbered = new ChatMessage(sequence, room, said.from(), said.text(), said.action(), said.ts(), null);
-            target.stored(numbered, own == null ? null : own.sender(), own == null ? null : own.ref());
+            target.stored(numbered, from, ref);
         } catch (ProtocolException e) {
             LOG.warn("rooms' stream: line {} does not decode ({}); skipped", sequence, e.getMessage());
         } catch (RuntimeException e) {
