@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
                 + "on loopback. Install the peers with: apt-get install ncat nats-server")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--peers", split = ",", description = "loomchat, ncat, nats (default: all that are installed)")
+    @Option(names = "--peers", split = ",", description = "loomchat, cluster (two Loomchat nodes on one nats-server "
+            + "with JetStream, clients spread over both), ncat, nats (default: loomchat, ncat and nats, those installed)")
     List<String> peers = List.of("loomchat", "ncat", "nats");
 
     @Option(names = "--workloads", split = ",",

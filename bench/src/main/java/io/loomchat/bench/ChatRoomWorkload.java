@@ -31,7 +31,7 @@ final class ChatRoomWorkload {
     static Map<String, Double> run(ServerProcess server, Setup setup) throws Exception {
         List<LoadClient> clients = new ArrayList<>();
         for (int i = 0; i < setup.clients(); i++) {
-            clients.add(server.peer.connect(server.port, "c" + i, Scale.localAddress(i)));
+            clients.add(server.peer.connect(server.portFor(i), "c" + i, Scale.localAddress(i)));
         }
         List<Histogram> histograms = new ArrayList<>();
         AtomicLong deliveries = new AtomicLong();

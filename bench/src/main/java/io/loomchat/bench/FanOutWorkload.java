@@ -33,7 +33,7 @@ final class FanOutWorkload {
         List<Receiver> receivers = new ArrayList<>();
         List<Socket> stalled = new ArrayList<>();
         for (int i = 0; i < setup.receivers(); i++) {
-            LoadClient client = server.peer.connect(server.port, setup.prefix() + "r" + i, Scale.localAddress(i));
+            LoadClient client = server.peer.connect(server.portFor(i), setup.prefix() + "r" + i, Scale.localAddress(i));
             receivers.add(new Receiver(client, setup.warmup()));
         }
         for (int i = 0; i < setup.stalled(); i++) {

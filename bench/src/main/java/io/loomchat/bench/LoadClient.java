@@ -31,7 +31,7 @@ final class LoadClient implements AutoCloseable {
 
     /** Registers and subscribes; returns once the client is sure to receive what is sent next. */
     void handshake() throws IOException {
-        switch (peer) {
+        switch (peer.protocol()) {
             case LOOMCHAT -> {
                 write("{\"type\":\"hello\",\"nick\":\"" + name + "\",\"history\":0}\n"); // NATS replays nothing either
                 awaitLineContaining("\"type\":\"joined\"");
@@ -60,7 +60,7 @@ final class LoadClient implements AutoCloseable {
 
     /** Sends one chat line whose text is {@code payload} (ASCII, no quotes or backslashes), flushed. */
     void send(byte[] payload) throws IOException {
-        switch (peer) {
+        switch (peer.protocol()) {
             case LOOMCHAT -> {
                 out.write(SAY_PREFIX);
                 out.write(payload);

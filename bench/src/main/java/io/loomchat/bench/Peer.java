@@ -13,6 +13,8 @@ import java.util.List;
 /** The servers the benchmark compares: how to start each, and how a client speaks to it. */
 enum Peer {
     LOOMCHAT("loomchat"),
+    /** Two Loomchat nodes on one nats-server with JetStream: clients spread over both. */
+    CLUSTER("loomchat 2 nodes"),
     NCAT("ncat --chat"),
     NATS("nats-server");
 
@@ -25,10 +27,16 @@ enum Peer {
     static Peer parse(String name) {
         return switch (name.toLowerCase()) {
             case "loomchat" -> LOOMCHAT;
+            case "cluster", "loomchat-cluster" -> CLUSTER;
             case "ncat" -> NCAT;
             case "nats", "nats-server" -> NATS;
-            default -> throw new IllegalArgumentException("unknown peer " + name + " (loomchat, ncat, nats)");
+            default -> throw new IllegalArgumentException("unknown peer " + name + " (loomchat, cluster, ncat, nats)");
         };
+    }
+
+    /** The protocol its clients speak. */
+    Peer protocol() {
+        return this == CLUSTER ? LOOMCHAT : this;
     }
 
     /**
@@ -45,7 +53,7 @@ enum Peer {
     /** The command that serves chat on {@code port} of the loopback address. */
     List<String> command(int port, Path serverJar, List<String> jvmOptions, List<String> loomchatArgs) {
         return switch (this) {
-            case LOOMCHAT -> {
+            case LOOMCHAT, CLUSTER -> {
                 String java = ProcessHandle.current().info().command().orElse("java");
                 List<String> cmd = new java.util.ArrayList<>(List.of(java));
                 cmd.addAll(jvmOptions);
@@ -64,6 +72,7 @@ enum Peer {
     boolean installed(Path serverJar) {
         return switch (this) {
             case LOOMCHAT -> Files.isRegularFile(serverJar);
+            case CLUSTER -> Files.isRegularFile(serverJar) && onPath("nats-server");
             case NCAT -> onPath("ncat");
             case NATS -> onPath("nats-server");
         };

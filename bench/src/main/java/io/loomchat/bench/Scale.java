@@ -48,7 +48,7 @@ final class Scale {
         for (int i = 0; i < connections && errors < GIVE_UP_AFTER_ERRORS
                 && System.nanoTime() - start < CONNECT_BUDGET_NANOS; i++) {
             try {
-                clients.add(server.peer.connect(server.port, "i" + i, localAddress(i)));
+                clients.add(server.peer.connect(server.portFor(i), "i" + i, localAddress(i)));
             } catch (IOException e) {
                 errors++;
                 firstError = firstError == null ? e.getMessage() : firstError;

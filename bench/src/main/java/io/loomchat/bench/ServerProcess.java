@@ -16,6 +16,10 @@ final class ServerProcess implements AutoCloseable {
     final Peer peer;
     final int port;
     private final Process process;
+    /** A cluster's other processes (nats-server, the second node) and the second node's port. */
+    private final List<Process> others = new java.util.ArrayList<>();
+    private final List<Integer> ports = new java.util.ArrayList<>();
+    private Path natsStore;
 
     /** Stops the server if the benchmark itself is stopped (Ctrl-C) while the server runs. */
     private final Thread reaper;
@@ -24,7 +28,11 @@ final class ServerProcess implements AutoCloseable {
         this.peer = peer;
         this.port = port;
         this.process = process;
-        this.reaper = new Thread(process::destroyForcibly, "bench-server-reaper");
+        this.ports.add(port);
+        this.reaper = new Thread(() -> {
+            process.destroyForcibly();
+            others.forEach(Process::destroyForcibly);
+        }, "bench-server-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
@@ -39,6 +47,9 @@ final class ServerProcess implements AutoCloseable {
 
     static ServerProcess start(Peer peer, Path serverJar, List<String> jvmOptions, List<String> loomchatArgs)
             throws IOException, InterruptedException {
+        if (peer == Peer.CLUSTER) {
+            return startCluster(serverJar, jvmOptions, loomchatArgs);
+        }
         int port = freePort();
         Process process = new ProcessBuilder(peer.command(port, serverJar, jvmOptions, loomchatArgs))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -54,6 +65,51 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
+    /** A nats-server with JetStream (its own store) and two Loomchat nodes on it. */
+    private static ServerProcess startCluster(Path serverJar, List<String> jvmOptions, List<String> loomchatArgs)
+            throws IOException, InterruptedException {
+        int natsPort = freePort();
+        Path store = Files.createTempDirectory("loomchat-bench-nats");
+        Process nats = new ProcessBuilder("nats-server", "-js", "-a", "127.0.0.1", "-p", String.valueOf(natsPort),
+                "-sd", store.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ServerProcess server = null;
+        try {
+            awaitListening("nats-server", natsPort, nats);
+            String url = "nats://127.0.0.1:" + natsPort;
+            int portA = freePort();
+            List<String> argsA = new java.util.ArrayList<>(loomchatArgs);
+            argsA.addAll(List.of("--nats", url, "--node-name", "a"));
+            Process a = new ProcessBuilder(Peer.CLUSTER.command(portA, serverJar, jvmOptions, argsA))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            server = new ServerProcess(Peer.CLUSTER, portA, a);
+            server.others.add(nats);
+            server.natsStore = store;
+            awaitListening("node a", portA, a);
+            int portB = freePort();
+            List<String> argsB = new java.util.ArrayList<>(loomchatArgs);
+            argsB.addAll(List.of("--nats", url, "--node-name", "b"));
+            Process b = new ProcessBuilder(Peer.CLUSTER.command(portB, serverJar, jvmOptions, argsB))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            server.others.add(b);
+            server.ports.add(portB);
+            awaitListening("node b", portB, b);
+            return server;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (server != null) {
+                server.close();
+            } else {
+                nats.destroyForcibly();
+            }
+            throw e;
+        }
+    }
+
+    /** The port client number {@code i} connects to: clients take turns over a cluster's nodes. */
+    int portFor(int i) {
+        return ports.get(Math.floorMod(i, ports.size()));
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -65,11 +121,15 @@ final class ServerProcess implements AutoCloseable {
      * connection would be a chat client to ncat, and ncat dies of SIGPIPE if it writes to one that left.
      */
     private void awaitListening() throws IOException, InterruptedException {
+        awaitListening(peer.label, port, process);
+    }
+
+    private static void awaitListening(String label, int port, Process process) throws IOException, InterruptedException {
         String local = String.format(":%04X ", port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException(peer.label + " exited at start with status " + process.exitValue());
+                throw new IOException(label + " exited at start with status " + process.exitValue());
             }
             // A JVM listens on an IPv6 socket even for 127.0.0.1, so it shows in tcp6.
             for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
@@ -82,7 +142,7 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(50); // polling a process we do not control: no event to wait on
         }
-        throw new IOException(peer.label + " did not listen on port " + port + " within 20 s");
+        throw new IOException(label + " did not listen on port " + port + " within 20 s");
     }
 
     boolean alive() {
@@ -93,9 +153,17 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Resident memory, from /proc/PID/status (VmRSS), in KiB. */
+    /** Resident memory, from /proc/PID/status (VmRSS), in KiB; a cluster's processes together. */
     long rssKiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+        long sum = rssKiB(pid());
+        for (Process other : others) {
+            sum += rssKiB(other.pid());
+        }
+        return sum;
+    }
+
+    private static long rssKiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
@@ -103,9 +171,17 @@ final class ServerProcess implements AutoCloseable {
         return -1;
     }
 
-    /** CPU time used so far (user + system), from /proc/PID/stat. */
+    /** CPU time used so far (user + system), from /proc/PID/stat; a cluster's processes (NATS too) together. */
     long cpuNanos() throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
+        long sum = cpuNanos(pid());
+        for (Process other : others) {
+            sum += cpuNanos(other.pid());
+        }
+        return sum;
+    }
+
+    private static long cpuNanos(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
@@ -113,23 +189,42 @@ final class ServerProcess implements AutoCloseable {
 
     /** For a JVM: a full collection before reading memory, so that garbage is not counted as cost. */
     void collectGarbage() throws IOException, InterruptedException {
-        if (peer != Peer.LOOMCHAT) {
+        if (peer.protocol() != Peer.LOOMCHAT) {
             return;
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         Path jcmd = Path.of(java).resolveSibling("jcmd");
-        Process gc = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), "GC.run")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        gc.waitFor(30, TimeUnit.SECONDS);
+        List<Long> jvms = new java.util.ArrayList<>(List.of(pid()));
+        if (others.size() > 1) {
+            jvms.add(others.get(1).pid()); // the second node (others.get(0) is nats-server)
+        }
+        for (long jvm : jvms) {
+            Process gc = new ProcessBuilder(jcmd.toString(), String.valueOf(jvm), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            gc.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     @Override
     public void close() throws InterruptedException {
         Runtime.getRuntime().removeShutdownHook(reaper);
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+        List<Process> all = new java.util.ArrayList<>(List.of(process));
+        for (int i = others.size() - 1; i >= 0; i--) {
+            all.add(others.get(i)); // the nodes before nats-server
+        }
+        for (Process p : all) {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        if (natsStore != null) {
+            try (var files = Files.walk(natsStore)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                // a temporary directory left behind
+            }
         }
     }
 }

@@ -57,11 +57,8 @@ final class MessageCommands {
         if (cluster != null) {
             // Stored in the cluster's stream first; every member, the sender too, hears it from there.
             try {
-                ChatMessage before = cluster.say(room.name(), session, session.lineage(), r.text(), r.action(), r.ref(),
-                        server.clock().instant());
-                if (before != null) {
-                    session.send(before); // said before this reconnect: acknowledged again, said once
-                }
+                cluster.say(room.name(), session, session.lineage(), r.text(), r.action(), r.ref(), server.clock().instant(),
+                        session.linesInFlight(), session::deliverLater);
             } catch (ClusterUnavailable e) {
                 throw new Refusal(ErrorCode.UNAVAILABLE, "the cluster cannot store lines now; this one was not "
                         + "said: send it again in a moment (" + e.getMessage() + ")");

@@ -30,7 +30,10 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -280,40 +283,83 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     /**
-     * Stores a chat line in the room's stream. Returns once JetStream has it; the members (the sender too,
-     * with {@code ref}) receive it through the feed. A line re-sent after a reconnect (same {@code lineage}
-     * and {@code ref}, within {@link #DUPLICATE_WINDOW}) is not stored again: then the stored line is
-     * returned, for the sender's acknowledgement, and nobody hears it twice. Null otherwise.
+     * How long a chat line may take to be stored before its sender is told {@code unavailable}. Longer than
+     * {@link #ANSWER_WITHIN}: under a burst the stream may be seconds behind without being away, and a line
+     * refused but stored anyway would reach everyone unacknowledged.
      */
-    public ChatMessage say(String room, Member sender, String lineage, String text, boolean action, String ref,
-                           java.time.Instant ts) throws ClusterUnavailable {
+    static final Duration STORE_WITHIN = Duration.ofSeconds(10);
+
+    /** Lines one client may have on their way to the stream at once; more wait (and slow that client alone). */
+    public static final int LINES_IN_FLIGHT = 64;
+
+    /**
+     * Stores a chat line in the room's stream without waiting for JetStream's answer, so that a client's
+     * burst travels as a pipeline, not one round trip per line; at most {@link #LINES_IN_FLIGHT} per client
+     * ({@code window}) are on their way at once. The members (the sender too, with {@code ref}) receive the
+     * line through the feed, once stored. What comes back later goes to {@code later}: an
+     * {@code unavailable} error if the line was not stored in time, or, for a line re-sent after a reconnect
+     * (same {@code lineage} and {@code ref}, within {@link #DUPLICATE_WINDOW}) that was stored before, that
+     * stored line as the sender's acknowledgement, said once.
+     *
+     * @throws ClusterUnavailable at once when NATS is away or the client's window stays full
+     */
+    public void say(String room, Member sender, String lineage, String text, boolean action, String ref,
+                    java.time.Instant ts, Semaphore window, Consumer<Event> later) throws ClusterUnavailable {
+        if (!connected()) {
+            throw new ClusterUnavailable("not connected to NATS", null);
+        }
+        try {
+            if (!window.tryAcquire(STORE_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ClusterUnavailable("the cluster's message store (NATS) is not answering", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterUnavailable("interrupted", e);
+        }
         String msgId = lineage != null && ref != null ? "said-" + lineage + "-" + ref
                 : config.nodeName() + "-" + incarnation + "-" + published.incrementAndGet();
         byte[] body = Codec.encode(new ChatMessage(0, room, sender.nick(), text, action, ts, null));
         Headers headers = new Headers().add(NODE_HEADER, config.nodeName());
         pending.put(msgId, new Pending(sender, ref));
+        CompletableFuture<PublishAck> answer;
         try {
-            PublishAck ack = jetStream.publish(RoomSubjects.of(room), headers, body,
-                    PublishOptions.builder().messageId(msgId).streamTimeout(ANSWER_WITHIN).build());
-            if (!ack.isDuplicate()) {
-                linesPublished.increment();
-                return null;
-            }
+            answer = jetStream.publishAsync(RoomSubjects.of(room), headers, body,
+                    PublishOptions.builder().messageId(msgId).streamTimeout(STORE_WITHIN).build());
+        } catch (RuntimeException e) {
             pending.remove(msgId);
-            MessageInfo stored = connection.jetStreamManagement().getMessage(RoomSubjects.STREAM, ack.getSeqno());
-            ChatMessage said = (ChatMessage) Codec.decodeEvent(stored.getData(), 0, stored.getData().length);
-            return new ChatMessage(ack.getSeqno(), room, said.from(), said.text(), said.action(), said.ts(), ref);
-        } catch (IOException | JetStreamApiException | RuntimeException | io.loomchat.protocol.ProtocolException e) {
-            pending.remove(msgId);
-            // Not acknowledged. A publish that timed out may still have been stored: then the feed brings
-            // it back to everyone once (its sender's copy without the ref, since the sender was told no).
+            window.release();
             throw new ClusterUnavailable("the cluster's message store (NATS) did not take the line: " + e.getMessage(), e);
         }
+        answer.orTimeout(STORE_WITHIN.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ack, failure) -> {
+            window.release();
+            if (failure != null) {
+                pending.remove(msgId);
+                // Not acknowledged. Stored after all (a late answer)? Then the feed brings it to everyone
+                // once; its sender's copy comes without the ref, since the sender was told no.
+                later.accept(new Event.ErrorReply(io.loomchat.protocol.ErrorCode.UNAVAILABLE,
+                        "the cluster did not store this line in time; it was not said: send it again in a moment", ref));
+            } else if (ack.isDuplicate()) {
+                pending.remove(msgId);
+                ChatMessage stored = storedLine(ack.getSeqno(), room, ref);
+                if (stored != null) {
+                    later.accept(stored);
+                }
+            } else {
+                linesPublished.increment();
+            }
+        });
     }
 
-    /** Starts answering the other nodes (who, private messages, presence) for {@code local}. */
-    public NodeMesh startMesh(NodeMesh.Local local) {
-        return new NodeMesh(this, local);
+    /** Line {@code sequence} of the stream as the message it is, with {@code ref}; null if it cannot be read. */
+    private ChatMessage storedLine(long sequence, String room, String ref) {
+        try {
+            MessageInfo stored = connection.jetStreamManagement().getMessage(RoomSubjects.STREAM, sequence);
+            ChatMessage said = (ChatMessage) Codec.decodeEvent(stored.getData(), 0, stored.getData().length);
+            return new ChatMessage(sequence, room, said.from(), said.text(), said.action(), said.ts(), ref);
+        } catch (IOException | JetStreamApiException | io.loomchat.protocol.ProtocolException | RuntimeException e) {
+            LOG.debug("stored line {} not read: {}", sequence, e.toString());
+            return null;
+        }
     }
 
     /**
@@ -330,6 +376,11 @@ public final class ClusterLink implements AutoCloseable {
             pending.remove(msgId);
             throw new ClusterUnavailable("the cluster's message store (NATS) did not take the topic: " + e.getMessage(), e);
         }
+    }
+
+    /** Starts answering the other nodes (who, private messages, presence) for {@code local}. */
+    public NodeMesh startMesh(NodeMesh.Local local) {
+        return new NodeMesh(this, local);
     }
 
     /** The pending publish of {@code msgId} if it was made here; null for other nodes' lines. */

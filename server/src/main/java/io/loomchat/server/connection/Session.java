@@ -53,6 +53,8 @@ public final class Session implements Member {
     private volatile String away; // null unless the client said it is away
     private volatile String operator; // the operator account this client logged in as, or null
     private volatile String lineage; // in a cluster: see lineage()
+    private final java.util.concurrent.Semaphore linesInFlight =
+            new java.util.concurrent.Semaphore(io.loomchat.server.cluster.ClusterLink.LINES_IN_FLIGHT);
     private int operFailures; // read loop only
     private final ResumeState resume = new ResumeState(); // read loop; a successor reads it after `released`
     private final CountDownLatch released = new CountDownLatch(1); // rooms left and nick freed
@@ -113,6 +115,24 @@ public final class Session implements Member {
     /** A fresh resume token for this session, sent to the client in its welcome. */
     public String newResumeToken() {
         return resume.newToken();
+    }
+
+    /** In a cluster: this client's lines on their way to the stream (see ClusterLink.say). */
+    public java.util.concurrent.Semaphore linesInFlight() {
+        return linesInFlight;
+    }
+
+    /**
+     * An answer that comes later, from another thread (the cluster's answer to a line): queued at once, its
+     * writer woken at once.
+     */
+    public void deliverLater(Event event) {
+        if (event instanceof ErrorReply error) {
+            server.metrics().error(error.code());
+        }
+        DeliveryBatch now = new DeliveryBatch();
+        deliver(event, null, now);
+        now.settle();
     }
 
     /** The resume token this session handed out; null before hello. */
