@@ -22,18 +22,42 @@ public final class NatsServerProcess implements AutoCloseable {
     private final Path store;
     private final Path log;
     public final int port;
+    private final List<String> clusterArgs;
     private Process process;
 
-    private NatsServerProcess(Path store, int port) {
+    private NatsServerProcess(Path store, int port, List<String> clusterArgs) {
         this.store = store;
         this.log = store.resolveSibling(store.getFileName() + ".log");
         this.port = port;
+        this.clusterArgs = clusterArgs;
     }
 
     public static NatsServerProcess start(Path dir) throws IOException, InterruptedException {
-        NatsServerProcess nats = new NatsServerProcess(Files.createDirectories(dir.resolve("nats-store")), freePort());
+        NatsServerProcess nats = new NatsServerProcess(Files.createDirectories(dir.resolve("nats-store")), freePort(), List.of());
         nats.restart();
         return nats;
+    }
+
+    /** {@code size} servers routed to each other on loopback: one NATS cluster with JetStream on each. */
+    public static List<NatsServerProcess> cluster(Path dir, int size) throws IOException, InterruptedException {
+        List<Integer> routes = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            routes.add(freePort());
+        }
+        List<String> routeUrls = new ArrayList<>();
+        for (int route : routes) {
+            routeUrls.add("nats://127.0.0.1:" + route);
+        }
+        List<NatsServerProcess> servers = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            servers.add(new NatsServerProcess(Files.createDirectories(dir.resolve("nats-store-" + i)), freePort(),
+                    List.of("-n", "n" + i, "--cluster_name", "loom", "--cluster", "nats://127.0.0.1:" + routes.get(i),
+                            "--routes", String.join(",", routeUrls))));
+        }
+        for (NatsServerProcess server : servers) {
+            server.restart();
+        }
+        return servers;
     }
 
     public String url() {
@@ -58,6 +82,7 @@ public final class NatsServerProcess implements AutoCloseable {
     public void restart() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(binary().toString(), "-js", "-a", "127.0.0.1",
                 "-p", Integer.toString(port), "-sd", store.toString()));
+        command.addAll(clusterArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -121,9 +121,13 @@ public final class TestClient implements AutoCloseable {
 
     /** The next line from the server, failing if none arrives in time. */
     public JsonNode next() {
+        return next(WAIT);
+    }
+
+    private JsonNode next(Duration wait) {
         try {
-            JsonNode node = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertNotNull(node, nick + ": nothing received within " + WAIT);
+            JsonNode node = received.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(node, nick + ": nothing received within " + wait);
             return node;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -142,8 +146,13 @@ public final class TestClient implements AutoCloseable {
 
     /** Skips lines until one matches, failing on close or timeout. */
     public JsonNode awaitMatching(String what, Predicate<JsonNode> condition) {
+        return awaitMatching(what, condition, WAIT);
+    }
+
+    /** The same, with a longer wait for each line (an answer the server may give only after its own timeout). */
+    public JsonNode awaitMatching(String what, Predicate<JsonNode> condition, Duration wait) {
         while (true) {
-            JsonNode node = next();
+            JsonNode node = next(wait);
             if (node == CLOSED) {
                 fail(nick + ": connection closed while waiting for " + what);
             }

@@ -58,6 +58,7 @@ public final class ClusterLink implements AutoCloseable {
     /** JetStream's de-duplication window for the rooms' stream: a publish retried within it is stored once. */
     static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
     static final String NODE_HEADER = "Loomchat-Node";
+    static final Duration FEED_HEARTBEAT = Duration.ofSeconds(1);
     static final String MSG_ID_HEADER = "Nats-Msg-Id";
 
     private final ClusterConfig config;
@@ -68,6 +69,9 @@ public final class ClusterLink implements AutoCloseable {
     private final String incarnation = newIncarnation();
     private final AtomicLong published = new AtomicLong();
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+    // Lines on their way, by the connection they went out on (its generation): a disconnect fails only those.
+    private final ConcurrentHashMap<CompletableFuture<PublishAck>, Long> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong(); // counts reconnections
     private volatile String state = "connecting";
     private String epoch; // set once the stream is known
     private final java.util.concurrent.locks.ReentrantLock feedLock = new java.util.concurrent.locks.ReentrantLock();
@@ -154,13 +158,24 @@ public final class ClusterLink implements AutoCloseable {
     private void changed(ConnectionListener.Events event) {
         switch (event) {
             case RECONNECTED -> {
+                generation.incrementAndGet();
                 state = "connected";
                 // NATS may have restarted and forgotten the feed's consumer: follow the stream again from
                 // the line after the last one handed over (a line seen twice is ignored by its room).
                 Thread.ofVirtual().name("loomchat-feed-restart").start(this::refollow);
             }
             case CONNECTED, RESUBSCRIBED -> state = "connected";
-            case DISCONNECTED -> state = "disconnected";
+            case DISCONNECTED -> {
+                state = "disconnected";
+                // Their answers would have come on the lost connection: tell their senders now, not in 10 s.
+                // (The event may come late, after a reconnect: lines sent on the new connection are left alone.)
+                long lost = generation.get();
+                inFlight.forEach((waiting, sentOn) -> {
+                    if (sentOn < lost || (sentOn == lost && !connected())) {
+                        waiting.completeExceptionally(new IOException("the connection to NATS was lost"));
+                    }
+                });
+            }
             case CLOSED -> state = "closed";
             default -> {
                 return;
@@ -195,7 +210,8 @@ public final class ClusterLink implements AutoCloseable {
                 }
                 epoch = "jetstream-" + RoomSubjects.STREAM + "-" + info.getCreateTime().toInstant().toEpochMilli();
                 return;
-            } catch (JetStreamApiException e) {
+            } catch (JetStreamApiException | IOException e) {
+                // A fresh NATS cluster answers nothing (a timeout) until it has elected a JetStream leader.
                 if (System.nanoTime() > deadline) {
                     throw new IOException("NATS JetStream refused the rooms' stream: " + e.getMessage()
                             + " (is JetStream on? nats-server -js)", e);
@@ -205,7 +221,7 @@ public final class ClusterLink implements AutoCloseable {
         }
     }
 
-    private static void sleepBriefly() throws IOException {
+    static void sleepBriefly() throws IOException {
         try {
             Thread.sleep(200); // waiting for a JetStream leader: nothing to block on
         } catch (InterruptedException e) {
@@ -241,8 +257,11 @@ public final class ClusterLink implements AutoCloseable {
 
     /** Subscribes the feed's ordered consumer from stream sequence {@code from}. Under feedLock. */
     private void follow(long from) throws IOException {
+        // A heartbeat every second: if the NATS server holding the feed's consumer dies while this node stays
+        // connected to another, the missing heartbeats make the feed start over within seconds.
         ConsumerConfiguration start = ConsumerConfiguration.builder()
-                .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(from).build();
+                .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(from)
+                .idleHeartbeat(FEED_HEARTBEAT).build();
         try {
             feed = jetStream.subscribe(RoomSubjects.STORED, dispatcher, handler::onMessage, false,
                     PushSubscribeOptions.builder().ordered(true).configuration(start).build());
@@ -322,6 +341,7 @@ public final class ClusterLink implements AutoCloseable {
         Headers headers = new Headers().add(NODE_HEADER, config.nodeName());
         pending.put(msgId, new Pending(sender, ref));
         CompletableFuture<PublishAck> answer;
+        long sentOn = generation.get();
         try {
             answer = jetStream.publishAsync(RoomSubjects.of(room), headers, body,
                     PublishOptions.builder().messageId(msgId).streamTimeout(STORE_WITHIN).build());
@@ -330,7 +350,9 @@ public final class ClusterLink implements AutoCloseable {
             window.release();
             throw new ClusterUnavailable("the cluster's message store (NATS) did not take the line: " + e.getMessage(), e);
         }
+        inFlight.put(answer, sentOn);
         answer.orTimeout(STORE_WITHIN.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ack, failure) -> {
+            inFlight.remove(answer);
             window.release();
             if (failure != null) {
                 pending.remove(msgId);

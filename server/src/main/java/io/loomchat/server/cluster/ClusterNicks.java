@@ -60,18 +60,26 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
     }
 
     public static ClusterNicks open(ClusterLink link) throws IOException {
-        try {
-            KeyValueManagement management = link.connection().keyValueManagement();
-            KeyValueConfiguration config = KeyValueConfiguration.builder()
-                    .name(BUCKET).ttl(LEASE).storageType(StorageType.File).replicas(link.config().replicas()).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
             try {
-                management.create(config);
-            } catch (JetStreamApiException exists) {
-                management.update(config);
+                KeyValueManagement management = link.connection().keyValueManagement();
+                KeyValueConfiguration config = KeyValueConfiguration.builder()
+                        .name(BUCKET).ttl(LEASE).storageType(StorageType.File).replicas(link.config().replicas()).build();
+                try {
+                    management.create(config);
+                } catch (JetStreamApiException exists) {
+                    management.update(config);
+                }
+                // A claim waits at most ANSWER_WITHIN: a person at hello gets "unavailable", not silence.
+                return new ClusterNicks(link.connection().keyValue(BUCKET, io.nats.client.KeyValueOptions.builder()
+                        .jsRequestTimeout(ClusterLink.ANSWER_WITHIN).build()), link.nodeName());
+            } catch (JetStreamApiException | IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("NATS refused the nick bucket: " + e.getMessage(), e);
+                }
+                ClusterLink.sleepBriefly(); // a fresh NATS cluster: no JetStream leader yet
             }
-            return new ClusterNicks(link.connection().keyValue(BUCKET), link.nodeName());
-        } catch (JetStreamApiException e) {
-            throw new IOException("NATS refused the nick bucket: " + e.getMessage(), e);
         }
     }
 
