@@ -59,6 +59,8 @@ public final class ClusterLink implements AutoCloseable {
     static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
     static final String NODE_HEADER = "Loomchat-Node";
     static final Duration FEED_HEARTBEAT = Duration.ofSeconds(1);
+    /** How long a starting node waits for NATS to answer before it gives up. */
+    static final Duration START_WAIT = Duration.ofSeconds(30);
     static final String MSG_ID_HEADER = "Nats-Msg-Id";
 
     private final ClusterConfig config;
@@ -134,14 +136,26 @@ public final class ClusterLink implements AutoCloseable {
                 self[0].changed(event);
             }
         });
-        Connection connection;
-        try {
-            connection = Nats.connect(options.build());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while connecting to NATS", e);
-        } catch (IOException e) {
-            throw new IOException("cannot reach NATS at " + String.join(",", config.natsUrls()) + ": " + e.getMessage(), e);
+        Connection connection = null;
+        // NATS may be starting alongside (compose, a reboot): keep trying for a while before giving up.
+        long deadline = System.nanoTime() + START_WAIT.toNanos();
+        for (int attempt = 1; connection == null; attempt++) {
+            try {
+                connection = Nats.connect(options.build());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while connecting to NATS", e);
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("cannot reach NATS at " + String.join(",", config.natsUrls()) + " (tried for "
+                            + START_WAIT.toSeconds() + " s): " + e.getMessage(), e);
+                }
+                if (attempt == 1) {
+                    LOG.warn("NATS at {} does not answer yet; trying for up to {} s", String.join(",", config.natsUrls()),
+                            START_WAIT.toSeconds());
+                }
+                sleepBriefly();
+            }
         }
         ClusterLink link = new ClusterLink(config, connection);
         self[0] = link;
