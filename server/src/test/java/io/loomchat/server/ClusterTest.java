@@ -211,7 +211,7 @@ class ClusterTest {
     }
 
     @Test
-    void whoPrivateMessagesTopicsJoinsAndLeavesReachAcrossNodes() throws Exception {
+    void whoPrivateMessagesTopicsRenamesJoinsAndLeavesReachAcrossNodes() throws Exception {
         try (NatsServerProcess nats = NatsServerProcess.start(dir);
              ChatServer a = node(nats, "a");
              ChatServer b = node(nats, "b");
@@ -244,9 +244,16 @@ class ClusterTest {
                 assertEquals("release on friday", carol.await("topic").get("topic").asText(), "a joiner on node b hears it");
             }
 
+            bob.send("{\"type\":\"nick\",\"nick\":\"robert\",\"ref\":\"k\"}");
+            assertEquals("renamed", bob.awaitMatching("the rename's answer", n -> "k".equals(n.path("ref").asText()))
+                    .get("type").asText());
+            JsonNode renamed = alice.await("renamed");
+            assertEquals("bob", renamed.get("old").asText());
+            assertEquals("robert", renamed.get("nick").asText());
+
             bob.send("{\"type\":\"quit\"}");
-            alice.awaitMatching("bob's leave, from node b", n -> "left".equals(n.path("type").asText())
-                    && "bob".equals(n.path("nick").asText()));
+            alice.awaitMatching("robert's leave, from node b", n -> "left".equals(n.path("type").asText())
+                    && "robert".equals(n.path("nick").asText()));
         }
     }
 

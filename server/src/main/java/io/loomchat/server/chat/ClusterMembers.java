@@ -50,6 +50,22 @@ public final class ClusterMembers implements NodeMesh.Local {
     }
 
     @Override
+    public void renamed(Event.Renamed renamed, List<String> names) {
+        java.util.Set<Member> audience = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (String name : names) {
+            Room room = rooms.find(name);
+            if (room != null) {
+                audience.addAll(room.members());
+            }
+        }
+        byte[] line = io.loomchat.protocol.Codec.encode(renamed);
+        for (Member member : audience) {
+            member.deliver(renamed, line, batch);
+        }
+        batch.settle();
+    }
+
+    @Override
     public void presence(Event joinedOrLeft) {
         String name = joinedOrLeft instanceof Event.Joined j ? j.room() : ((Event.Left) joinedOrLeft).room();
         Room room = rooms.find(name);

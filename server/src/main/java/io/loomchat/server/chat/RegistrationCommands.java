@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.List;
+import java.util.ArrayList;
 
 /**
  * Who a client is: registering with hello (server password, nick rules and bans, resuming an earlier
@@ -149,6 +151,13 @@ final class RegistrationCommands {
         byte[] line = Codec.encode(renamed);
         for (Member member : audience) {
             member.deliver(renamed, line, session.batch());
+        }
+        if (server.mesh() != null) {
+            List<String> names = new ArrayList<>();
+            for (Room room : session.rooms().all()) {
+                names.add(room.name());
+            }
+            server.mesh().announceRename(renamed, names); // and those on other nodes
         }
         session.send(new Renamed(old, r.nick(), renamed.ts(), r.ref()));
     }

@@ -49,6 +49,9 @@ public final class NodeMesh implements AutoCloseable {
 
         /** A join or leave on another node, for this node's members of the room. */
         void presence(Event joinedOrLeft);
+
+        /** Someone on another node changed nick; this node's members who share one of {@code rooms} hear it once. */
+        void renamed(Event.Renamed renamed, List<String> rooms);
     }
 
     /** One member as another node sees it. */
@@ -68,6 +71,7 @@ public final class NodeMesh implements AutoCloseable {
         dispatcher.subscribe("loomchat.who.*", this::answerWho);
         dispatcher.subscribe("loomchat.node." + link.nodeName() + ".private", this::receivePrivate);
         dispatcher.subscribe("loomchat.presence.*", this::receivePresence);
+        dispatcher.subscribe("loomchat.renamed", this::receiveRenamed);
     }
 
     /** The members of {@code room} on the other nodes; those that do not answer in time are left out. */
@@ -158,6 +162,31 @@ public final class NodeMesh implements AutoCloseable {
             connection.publish("loomchat.presence." + token(room), headers, Codec.encode(joinedOrLeft));
         } catch (IllegalStateException e) {
             LOG.debug("presence not announced: {}", e.toString());
+        }
+    }
+
+    /** Tells the other nodes that someone here changed nick, and which rooms they are in. Best effort. */
+    public void announceRename(Event.Renamed renamed, List<String> rooms) {
+        try {
+            io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers().add(NODE_HEADER, link.nodeName())
+                    .add("Loomchat-Rooms", String.join(" ", rooms));
+            connection.publish("loomchat.renamed", headers, Codec.encode(renamed));
+        } catch (IllegalStateException e) {
+            LOG.debug("rename not announced: {}", e.toString());
+        }
+    }
+
+    private void receiveRenamed(Message message) {
+        if (message.getHeaders() == null || link.nodeName().equals(message.getHeaders().getFirst(NODE_HEADER))) {
+            return;
+        }
+        String rooms = message.getHeaders().getFirst("Loomchat-Rooms");
+        try {
+            if (rooms != null && Codec.decodeEvent(message.getData(), 0, message.getData().length) instanceof Event.Renamed r) {
+                local.renamed(r, List.of(rooms.split(" ")));
+            }
+        } catch (ProtocolException e) {
+            LOG.warn("a rename from another node does not decode: {}", e.getMessage());
         }
     }
 
