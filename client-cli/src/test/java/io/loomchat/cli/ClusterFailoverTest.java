@@ -11,7 +11,6 @@ import io.loomchat.server.ChildServer;
 import io.loomchat.server.NatsServerProcess;
 import io.loomchat.server.ServerConfig;
 import io.loomchat.server.cluster.ClusterConfig;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,19 +34,6 @@ class ClusterFailoverTest {
 
     @TempDir
     Path dir;
-
-    private static Thread talk(ChatClient client, String nick, int lines) {
-        return Thread.ofVirtual().start(() -> {
-            try {
-                for (int i = 1; i <= lines; i++) {
-                    client.submit(nick + " line " + i);
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // a brisk chat, not a flood
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-    }
 
     @Test
     void aClientWhoseNodeIsKilledMovesToAnotherNodeWithoutALostOrRepeatedLine() throws Exception {
@@ -76,7 +61,7 @@ class ClusterFailoverTest {
             assertEquals(nodeA.port(), both.current().port(), "alice starts on node a");
 
             int each = 100;
-            List<Thread> talkers = List.of(talk(bob, "bob", each), talk(alice, "alice", each));
+            List<Thread> talkers = List.of(ReconnectTest.talk(bob, "bob", each, 10), ReconnectTest.talk(alice, "alice", each, 10));
             int total = 2 * each;
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> bobScreen.transcript().size() >= total / 4);
             nodeA.process().destroyForcibly(); // SIGKILL, mid-conversation

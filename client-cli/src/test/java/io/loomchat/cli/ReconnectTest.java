@@ -85,18 +85,20 @@ class ReconnectTest {
         return client;
     }
 
-    private Thread talk(ChatClient client, String nick, int lines) {
+    /** {@code lines} lines of chat from {@code client}, one every {@code paceMillis}: a brisk chat, not a flood. */
+    static Thread talk(ChatClient client, String nick, int lines, long paceMillis) {
         return Thread.ofVirtual().start(() -> {
             try {
                 for (int i = 1; i <= lines; i++) {
                     client.submit(nick + " line " + i);
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // a brisk chat, not a flood
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(paceMillis));
                 }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
     }
+
 
     @Test
     void aClientCutOffWhileEveryoneTalksEndsWithTheSameTranscriptAsEveryoneElse() throws Exception {
@@ -108,7 +110,7 @@ class ReconnectTest {
         ChatClient alice = client("alice", aliceScreen, () -> new Socket("127.0.0.1", proxy.port()));
 
         int each = 150;
-        List<Thread> talkers = List.of(talk(bob, "bob", each), talk(carol, "carol", each), talk(alice, "alice", each));
+        List<Thread> talkers = List.of(talk(bob, "bob", each, 5), talk(carol, "carol", each, 5), talk(alice, "alice", each, 5));
         int total = 3 * each;
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> aliceScreen.transcript().size() >= total / 4);
         assertEquals(1, proxy.cut(), "alice's connection dropped mid-conversation");

@@ -89,6 +89,17 @@ class OutboxTest {
         }
     }
 
+    /** The outbox's writer on a thread of its own, writing into {@code socket}. */
+    private static Thread writer(Outbox outbox, Writes socket) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                outbox.drainTo(socket);
+            } catch (Exception e) {
+                // the test fails on what was written
+            }
+        });
+    }
+
     private static void awaitWriterWaiting(Outbox outbox) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!outbox.isWriterWaiting()) {
@@ -104,13 +115,7 @@ class OutboxTest {
         PresenceFlush never = new PresenceFlush(); // not started: only another line can wake the writer
         DeliveryBatch batch = new DeliveryBatch(never);
         Writes socket = new Writes();
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                outbox.drainTo(socket);
-            } catch (Exception e) {
-                // the test fails on what was written
-            }
-        });
+        Thread writer = writer(outbox, socket);
         awaitWriterWaiting(outbox);
         outbox.offer(line("joined bob"), batch.presence());
         outbox.offer(line("joined carol"), batch.presence());
@@ -131,13 +136,7 @@ class OutboxTest {
         try {
             DeliveryBatch batch = new DeliveryBatch(flush);
             Writes socket = new Writes();
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    outbox.drainTo(socket);
-                } catch (Exception e) {
-                    // the test fails on what was written
-                }
-            });
+            Thread writer = writer(outbox, socket);
             awaitWriterWaiting(outbox);
             outbox.offer(line("left bob"), batch.presence());
             batch.settle(); // owes no one an immediate wake-up
