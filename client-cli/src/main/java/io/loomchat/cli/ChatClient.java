@@ -157,6 +157,33 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
             }
         }
         view.show(reaction);
+        if (event instanceof Event.ErrorReply && chat.read(ChatState::awaitingRetry) && !retryPending.getAndSet(true)) {
+            Thread.ofVirtual().name("loomchat-retry").start(() -> retryLater(from));
+        }
+    }
+
+    /** How long lines refused as unavailable wait before they go out again. */
+    static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(1);
+
+    private final java.util.concurrent.atomic.AtomicBoolean retryPending = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Sends the lines the server could not store once more, a moment later, on the same connection. */
+    private void retryLater(Link on) {
+        try {
+            Thread.sleep(RETRY_AFTER); // a pause before asking again: nothing to wait on
+        } catch (InterruptedException e) {
+            return;
+        } finally {
+            retryPending.set(false);
+        }
+        Reaction again = chat.update(ChatState::retryNow);
+        for (Request request : again.send()) {
+            try {
+                on.send(request);
+            } catch (IOException e) {
+                return; // that connection ended: a reconnect re-sends every kept line anyway
+            }
+        }
     }
 
     @Override

@@ -37,6 +37,7 @@ public final class ChatState {
 
     private final TextRenderer renderer;
     private final Supplier<String> refs;
+    private boolean toldUnavailable; // the person knows the server cannot store lines now
     private final boolean json; // the screen prints the raw protocol lines instead of ours
     private final boolean atTerminal; // a person who can pick another nick after a refusal
     private final Rooms rooms = new Rooms();
@@ -113,6 +114,17 @@ public final class ChatState {
         roster.track(event);
         boolean worthShowing = track(event, show, send);
         worthShowing &= outstanding.settle(event);
+        if (event instanceof ErrorReply e && e.ref() != null && outstanding.retrying(e.ref())) {
+            // Said once per outage, not once per line: the lines are kept and go out again by themselves.
+            if (!toldUnavailable) {
+                toldUnavailable = true;
+                show.add(Shown.plain(TextRenderer.NOTICE + " the server cannot store lines just now; what you type is kept and sent again in a moment"));
+            }
+            return new Reaction(show, send);
+        }
+        if (event instanceof ChatMessage m && m.ref() != null) {
+            toldUnavailable = false; // lines are taken again
+        }
         // A refusal's bye is said once, by the client's last line as it exits, not also here.
         if (json || !worthShowing || (event instanceof Bye b && (quitting || b == registration.refusal()))) {
             return new Reaction(show, send);
@@ -365,6 +377,16 @@ public final class ChatState {
 
     public int messagesFromOthers() {
         return messagesFromOthers;
+    }
+
+    /** Whether lines refused as unavailable wait to be sent again (the client then calls {@link #retryNow}). */
+    public boolean awaitingRetry() {
+        return outstanding.awaitingRetry();
+    }
+
+    /** The lines refused as unavailable, sent again now with the same refs (said once if stored meanwhile). */
+    public Reaction retryNow() {
+        return new Reaction(List.of(), outstanding.retry());
     }
 
     /** Whether every request sent has had its reply (its acknowledgement or an error). */

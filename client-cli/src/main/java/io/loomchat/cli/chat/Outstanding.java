@@ -28,6 +28,7 @@ final class Outstanding {
     private final Set<String> unanswered = new HashSet<>();
     private final Set<String> quiet = new HashSet<>(); // replies not for the screen
     private final Map<String, Kept> kept = new LinkedHashMap<>(); // in the order typed
+    private final Set<String> toRetry = new java.util.LinkedHashSet<>(); // refused as unavailable: sent again soon
 
     void expect(String ref) {
         unanswered.add(ref);
@@ -50,7 +51,9 @@ final class Outstanding {
             return true;
         }
         unanswered.remove(ref);
-        if (!(reply instanceof ErrorReply e && ErrorCode.RATE_LIMITED.wireName().equals(e.code()))) {
+        if (reply instanceof ErrorReply e && ErrorCode.UNAVAILABLE.wireName().equals(e.code()) && kept.containsKey(ref)) {
+            toRetry.add(ref); // a cluster that cannot store lines now: the same line, same ref, again soon
+        } else if (!(reply instanceof ErrorReply e && ErrorCode.RATE_LIMITED.wireName().equals(e.code()))) {
             kept.remove(ref); // a line refused by flood control stays kept, and goes out again after a reconnect
         }
         return !quiet.remove(ref);
@@ -69,7 +72,31 @@ final class Outstanding {
         return resend;
     }
 
+    /** Whether lines refused as unavailable wait to be sent again. */
+    boolean awaitingRetry() {
+        return !toRetry.isEmpty();
+    }
+
+    /** Whether {@code ref} is a kept line waiting to be sent again. */
+    boolean retrying(String ref) {
+        return toRetry.contains(ref);
+    }
+
+    /** The lines refused as unavailable, to send again now (same refs), in the order typed. */
+    List<Request> retry() {
+        List<Request> again = new ArrayList<>();
+        for (String ref : toRetry) {
+            Kept line = kept.get(ref);
+            if (line != null) {
+                again.add(line.line());
+                unanswered.add(ref);
+            }
+        }
+        toRetry.clear();
+        return again;
+    }
+
     boolean allAnswered() {
-        return unanswered.isEmpty();
+        return unanswered.isEmpty() && toRetry.isEmpty();
     }
 }

@@ -418,4 +418,23 @@ class ChatStateTest {
         assertEquals(List.of(), chat.received(new Event.Bye("quit", "client quit: lunch")).show());
         assertEquals("quit", chat.bye().code());
     }
+
+    @Test
+    void linesTheClusterCannotStoreAreKeptSaidOnceAndSentAgainWithTheirRefs() {
+        registeredInLobby();
+        Say first = typedSay("one");
+        Say second = typedSay("two");
+        Reaction refused = chat.received(new ErrorReply("unavailable", "cluster unavailable", first.ref()));
+        assertEquals(List.of("-!- the server cannot store lines just now; what you type is kept and sent again in a moment"),
+                lines(refused), "told once, not as an error per line");
+        assertEquals(List.of(), lines(chat.received(new ErrorReply("unavailable", "cluster unavailable", second.ref()))));
+        assertTrue(chat.awaitingRetry());
+        assertFalse(chat.allAnswered(), "a script does not end with lines still to send");
+        List<Request> again = chat.retryNow().send();
+        assertEquals(List.of(first.ref(), second.ref()), again.stream().map(Request::ref).toList(), "same refs, typed order");
+        assertFalse(chat.awaitingRetry());
+        assertEquals(List.of("09:15 <alice> one"), lines(chat.received(ack(5, "lobby", "one", first.ref()))));
+        assertEquals(List.of("09:15 <alice> two"), lines(chat.received(ack(6, "lobby", "two", second.ref()))));
+        assertTrue(chat.allAnswered());
+    }
 }

@@ -60,8 +60,7 @@ final class MessageCommands {
                 cluster.say(room.name(), session, session.lineage(), r.text(), r.action(), r.ref(), server.clock().instant(),
                         session.linesInFlight(), session::deliverLater);
             } catch (ClusterUnavailable e) {
-                throw new Refusal(ErrorCode.UNAVAILABLE, "the cluster cannot store lines now; this one was not "
-                        + "said: send it again in a moment (" + e.getMessage() + ")");
+                throw new Refusal(ErrorCode.UNAVAILABLE, "cluster unavailable: line not said, send it again soon");
             }
             return;
         }

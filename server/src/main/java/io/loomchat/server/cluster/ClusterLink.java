@@ -75,6 +75,7 @@ public final class ClusterLink implements AutoCloseable {
     private final ConcurrentHashMap<CompletableFuture<PublishAck>, Long> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong(); // counts reconnections
     private volatile String state = "connecting";
+    private volatile String lastLogged = "connected";
     private String epoch; // set once the stream is known
     private final java.util.concurrent.locks.ReentrantLock feedLock = new java.util.concurrent.locks.ReentrantLock();
     private Dispatcher dispatcher; // guarded by feedLock
@@ -160,6 +161,7 @@ public final class ClusterLink implements AutoCloseable {
         ClusterLink link = new ClusterLink(config, connection);
         self[0] = link;
         link.state = "connected";
+        LOG.info("node {} connected to NATS at {}", config.nodeName(), connection.getConnectedUrl());
         try {
             link.ensureStream(historySize);
         } catch (IOException e) {
@@ -195,7 +197,11 @@ public final class ClusterLink implements AutoCloseable {
                 return;
             }
         }
-        LOG.info("NATS: {}", event.name().toLowerCase());
+        String now = event.name().toLowerCase();
+        if (!now.equals(lastLogged)) { // every failed reconnect attempt reports "disconnected" again
+            lastLogged = now;
+            LOG.info("NATS: {}", now);
+        }
     }
 
     /**
