@@ -21,16 +21,37 @@ final class Roster {
 
     private final Map<String, Set<String>> members = new HashMap<>(); // room -> nick keys
     private final Map<String, String> written = new HashMap<>(); // nick key -> nick as written
+    private final Map<String, Map<String, Boolean>> since = new HashMap<>(); // room -> joins (true) and leaves since its last who answer
 
     void track(Event event) {
         switch (event) {
             case Members m -> {
                 Set<String> nicks = new HashSet<>();
                 m.nicks().forEach(n -> nicks.add(remember(n)));
+                // A who answer can be older than the joins and leaves that overtook it (in a cluster the
+                // answer waits for the other nodes): those stand.
+                Map<String, Boolean> overtaking = since.remove(m.room());
+                if (overtaking != null) {
+                    overtaking.forEach((nick, present) -> {
+                        if (present) {
+                            nicks.add(nick);
+                        } else {
+                            nicks.remove(nick);
+                        }
+                    });
+                }
                 members.put(m.room(), nicks);
             }
-            case Joined j -> members.computeIfAbsent(j.room(), r -> new HashSet<>()).add(remember(j.nick()));
-            case Left l -> members.computeIfAbsent(l.room(), r -> new HashSet<>()).remove(l.nick().toLowerCase(Locale.ROOT));
+            case Joined j -> {
+                String key = remember(j.nick());
+                members.computeIfAbsent(j.room(), r -> new HashSet<>()).add(key);
+                since.computeIfAbsent(j.room(), r -> new HashMap<>()).put(key, true);
+            }
+            case Left l -> {
+                String key = l.nick().toLowerCase(Locale.ROOT);
+                members.computeIfAbsent(l.room(), r -> new HashSet<>()).remove(key);
+                since.computeIfAbsent(l.room(), r -> new HashMap<>()).put(key, false);
+            }
             case Renamed r -> members.values().forEach(set -> {
                 if (set.remove(r.old().toLowerCase(Locale.ROOT))) {
                     set.add(remember(r.nick()));
@@ -78,11 +99,13 @@ final class Roster {
     void forget(String room) {
         if (room != null) {
             members.remove(room);
+            since.remove(room);
         }
     }
 
     /** After a lost connection: the rejoins' notices and who-replies build it again. */
     void clear() {
         members.clear();
+        since.clear();
     }
 }

@@ -437,4 +437,12 @@ class ChatStateTest {
         assertEquals(List.of("09:15 <alice> two"), lines(chat.received(ack(6, "lobby", "two", second.ref()))));
         assertTrue(chat.allAnswered());
     }
+
+    @Test
+    void aWhoAnswerOlderThanAJoinThatOvertookItDoesNotDropTheJoiner() {
+        registeredInLobby();
+        chat.received(joined("lobby", "bob"));
+        chat.received(new Event.Members("lobby", List.of("alice", "carol"), java.util.Map.of(), false, null));
+        assertEquals(java.util.Set.of("bob", "carol"), chat.knownNicks(), "bob joined after the answer was made");
+    }
 }
