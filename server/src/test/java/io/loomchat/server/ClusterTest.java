@@ -194,6 +194,11 @@ class ClusterTest {
                     aliceSaw.add(m.get("id").asLong() + " " + m.get("text").asText());
                     acked = "r2".equals(m.path("ref").asText());
                 }
+                // Sent once more (its ack lost, say): acknowledged again as the line already stored, not said.
+                String firstAck = aliceSaw.getLast();
+                back.send("{\"type\":\"say\",\"text\":\"two\",\"ref\":\"r2\"}");
+                JsonNode again = back.awaitMatching("the ack of r2 again", n -> "r2".equals(n.path("ref").asText()));
+                assertEquals(firstAck, again.get("id").asLong() + " " + again.get("text").asText(), again.toString());
                 bob.send("{\"type\":\"say\",\"text\":\"four\",\"ref\":\"b4\"}");
                 bobSaw.addAll(messagesUntil(bob, "four"));
                 aliceSaw.addAll(messagesUntil(back, "four"));

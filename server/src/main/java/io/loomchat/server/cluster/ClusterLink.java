@@ -371,7 +371,9 @@ public final class ClusterLink implements AutoCloseable {
             throw new ClusterUnavailable("the cluster's message store (NATS) did not take the line: " + e.getMessage(), e);
         }
         inFlight.put(answer, sentOn);
-        answer.orTimeout(STORE_WITHIN.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ack, failure) -> {
+        // Handled on a thread of its own: the answer completes on the NATS client's reader thread, and reading
+        // a stored line back (below) is a request that thread would have to answer itself.
+        answer.orTimeout(STORE_WITHIN.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((ack, failure) -> {
             inFlight.remove(answer);
             window.release();
             if (failure != null) {
@@ -389,7 +391,7 @@ public final class ClusterLink implements AutoCloseable {
             } else {
                 linesPublished.increment();
             }
-        });
+        }, command -> Thread.ofVirtual().name("loomchat-stored").start(command));
     }
 
     /** Line {@code sequence} of the stream as the message it is, with {@code ref}; null if it cannot be read. */
