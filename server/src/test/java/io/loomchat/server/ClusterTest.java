@@ -229,6 +229,13 @@ class ClusterTest {
             JsonNode members = alice.awaitMatching("the members", n -> "w".equals(n.path("ref").asText()));
             assertEquals("[\"alice\",\"bob\"]", members.get("nicks").toString(), members.toString());
 
+            bob.send("{\"type\":\"join\",\"room\":\"ops\",\"ref\":\"j\"}");
+            bob.awaitMatching("bob in ops", n -> "j".equals(n.path("ref").asText()));
+            alice.send("{\"type\":\"rooms\",\"ref\":\"rl\"}");
+            JsonNode list = alice.awaitMatching("the room list", n -> "rl".equals(n.path("ref").asText()));
+            assertEquals("[{\"name\":\"lobby\",\"members\":2},{\"name\":\"ops\",\"members\":1}]",
+                    list.get("rooms").toString(), "rooms and counts over both nodes: " + list);
+
             alice.send("{\"type\":\"msg\",\"to\":\"Bob\",\"text\":\"psst\",\"ref\":\"m\"}");
             JsonNode echo = alice.awaitMatching("the echo", n -> "m".equals(n.path("ref").asText()));
             assertEquals("private", echo.get("type").asText(), echo.toString());

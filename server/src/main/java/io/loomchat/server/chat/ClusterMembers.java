@@ -39,6 +39,15 @@ public final class ClusterMembers implements NodeMesh.Local {
     }
 
     @Override
+    public java.util.Map<String, Integer> roomSizes() {
+        java.util.Map<String, Integer> sizes = new java.util.HashMap<>();
+        for (Event.RoomInfo info : rooms.list()) {
+            sizes.put(info.name(), info.members());
+        }
+        return sizes;
+    }
+
+    @Override
     public boolean deliver(PrivateMessage message) {
         Session target = nicknames.find(message.to());
         if (target == null) {

@@ -132,7 +132,7 @@ final class RoomCommands {
         long budget = replyBudget() - 64;
         List<Event.RoomInfo> rooms = new ArrayList<>();
         boolean more = false;
-        for (Event.RoomInfo info : server.rooms().list()) {
+        for (Event.RoomInfo info : roomsEverywhere()) {
             if (after != null && info.name().compareTo(after) <= 0) {
                 continue;
             }
@@ -145,6 +145,24 @@ final class RoomCommands {
             rooms.add(info);
         }
         session.send(new RoomList(rooms, more, r.ref()));
+    }
+
+    /** This node's rooms, and in a cluster those with members on any node, their counts summed over nodes. */
+    private List<Event.RoomInfo> roomsEverywhere() {
+        List<Event.RoomInfo> here = server.rooms().list();
+        if (server.mesh() == null) {
+            return here;
+        }
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>(server.mesh().roomsElsewhere());
+        for (Event.RoomInfo info : here) {
+            counts.merge(info.name(), info.members(), Integer::sum);
+        }
+        List<Event.RoomInfo> all = new ArrayList<>();
+        counts.forEach((name, members) -> {
+            Room room = server.rooms().find(name);
+            all.add(new Event.RoomInfo(name, members, room == null ? null : room.topicText()));
+        });
+        return all;
     }
 
     /**

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +46,9 @@ public final class NodeMesh implements AutoCloseable {
         /** This node's members of {@code room}, as nick and away reason (null when present). */
         List<Presence> members(String room);
 
+        /** The rooms with members on this node, and how many. */
+        Map<String, Integer> roomSizes();
+
         /** Hands a private message to its addressee if they are on this node; false if not. */
         boolean deliver(PrivateMessage message);
 
@@ -72,15 +77,46 @@ public final class NodeMesh implements AutoCloseable {
         dispatcher.subscribe("loomchat.node." + link.nodeName() + ".private", this::receivePrivate);
         dispatcher.subscribe("loomchat.presence.*", this::receivePresence);
         dispatcher.subscribe("loomchat.renamed", this::receiveRenamed);
+        dispatcher.subscribe("loomchat.rooms", this::answerRooms);
     }
 
     /** The members of {@code room} on the other nodes; those that do not answer in time are left out. */
     public List<Presence> membersElsewhere(String room) {
         List<Presence> found = new ArrayList<>();
+        for (String line : ask("loomchat.who." + token(room))) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) {
+                found.add(new Presence(line.substring(0, tab), tab == line.length() - 1 ? null : line.substring(tab + 1)));
+            } else {
+                found.add(new Presence(line, null));
+            }
+        }
+        return found;
+    }
+
+    /** How many members each room has on the other nodes; those that do not answer in time are left out. */
+    public Map<String, Integer> roomsElsewhere() {
+        Map<String, Integer> rooms = new HashMap<>();
+        for (String line : ask("loomchat.rooms")) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) {
+                try {
+                    rooms.merge(line.substring(0, tab), Integer.parseInt(line.substring(tab + 1)), Integer::sum);
+                } catch (NumberFormatException e) {
+                    LOG.debug("a rooms answer does not parse: {}", line);
+                }
+            }
+        }
+        return rooms;
+    }
+
+    /** Asks every other node, and gathers the lines of the answers that arrive within {@link #WHO_WINDOW}. */
+    private List<String> ask(String subject) {
+        List<String> lines = new ArrayList<>();
         String inbox = connection.createInbox();
         Subscription answers = connection.subscribe(inbox);
         try {
-            connection.publish("loomchat.who." + token(room), inbox, link.nodeName().getBytes(StandardCharsets.UTF_8));
+            connection.publish(subject, inbox, link.nodeName().getBytes(StandardCharsets.UTF_8));
             long deadline = System.nanoTime() + WHO_WINDOW.toNanos();
             for (long left; (left = deadline - System.nanoTime()) > 0; ) {
                 Message answer = answers.nextMessage(Duration.ofNanos(left));
@@ -88,22 +124,29 @@ public final class NodeMesh implements AutoCloseable {
                     break;
                 }
                 for (String line : new String(answer.getData(), StandardCharsets.UTF_8).split("\n")) {
-                    int tab = line.indexOf('\t');
-                    if (tab > 0) {
-                        found.add(new Presence(line.substring(0, tab), tab == line.length() - 1 ? null : line.substring(tab + 1)));
-                    } else if (!line.isEmpty()) {
-                        found.add(new Presence(line, null));
+                    if (!line.isEmpty()) {
+                        lines.add(line);
                     }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IllegalStateException e) {
-            LOG.debug("who elsewhere: {}", e.toString()); // NATS away: this node's members only
+            LOG.debug("asking the other nodes: {}", e.toString()); // NATS away: this node's own answer only
         } finally {
             answers.unsubscribe();
         }
-        return found;
+        return lines;
+    }
+
+    private void answerRooms(Message request) {
+        String asker = new String(request.getData(), StandardCharsets.UTF_8);
+        if (asker.equals(link.nodeName()) || request.getReplyTo() == null) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        local.roomSizes().forEach((room, size) -> lines.append(room).append('\t').append(size).append('\n'));
+        connection.publish(request.getReplyTo(), lines.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private void answerWho(Message request) {
