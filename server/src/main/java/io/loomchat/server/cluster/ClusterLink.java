@@ -120,6 +120,7 @@ public final class ClusterLink implements AutoCloseable {
         if (config.tokenFile() != null) {
             options.token(Files.readString(config.tokenFile()).strip().toCharArray());
         }
+        ClusterLink[] self = new ClusterLink[1];
         options.errorListener(new ErrorListener() {
             @Override
             public void errorOccurred(Connection conn, String error) {
@@ -130,8 +131,19 @@ public final class ClusterLink implements AutoCloseable {
             public void exceptionOccurred(Connection conn, Exception e) {
                 LOG.debug("NATS: {}", e.toString()); // reconnect attempts: the state change is logged once
             }
+
+            @Override
+            public void heartbeatAlarm(Connection conn, JetStreamSubscription sub, long lastStreamSequence,
+                                       long lastConsumerSequence) {
+                // The feed's consumer has gone quiet (the NATS server holding it died while this node stayed
+                // connected to another): follow the stream again rather than wait for the client to notice.
+                ClusterLink link = self[0];
+                if (link != null && !link.closed) {
+                    LOG.info("the rooms' feed went quiet; following the stream again");
+                    Thread.ofVirtual().name("loomchat-feed-restart").start(link::refollow);
+                }
+            }
         });
-        ClusterLink[] self = new ClusterLink[1];
         options.connectionListener((conn, event) -> {
             if (self[0] != null) {
                 self[0].changed(event);
