@@ -85,17 +85,23 @@ public final class NatsServerProcess implements AutoCloseable {
         command.addAll(clusterArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IOException("nats-server did not start on port " + port + ": " + Files.readString(log));
-                }
-                Thread.sleep(50); // polling a port that has nothing to wait on yet
-            }
+        try {
+            org.awaitility.Awaitility.await("nats-server listening").atMost(java.time.Duration.ofSeconds(20))
+                    .pollInterval(java.time.Duration.ofMillis(50)).until(() -> !process.isAlive() || accepts());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // said below, with the log
+        }
+        if (!process.isAlive() || !accepts()) {
+            throw new IOException("nats-server did not start on port " + port + ": " + Files.readString(log));
+        }
+    }
+
+    private boolean accepts() {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 

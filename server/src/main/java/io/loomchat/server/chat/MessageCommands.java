@@ -95,10 +95,15 @@ final class MessageCommands {
         if (target != session) {
             target.deliver(message, null, session.batch()); // encoded or rendered as the target reads
         }
+        echo(message, r.ref());
+    }
+
+    /** The sender's copy of a delivered private message, with its ref: the acknowledgement, remembered for a resume. */
+    private void echo(PrivateMessage message, String ref) {
         PrivateMessage echo = new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
-                message.ts(), r.ref());
+                message.ts(), ref);
         session.send(echo);
-        session.resume().acknowledged(r.ref(), Acked.of(echo));
+        session.resume().acknowledged(ref, Acked.of(echo));
     }
 
     /** In a cluster: a private message to someone on another node, handed over through NATS. */
@@ -114,12 +119,7 @@ final class MessageCommands {
         }
         PrivateMessage message = new PrivateMessage(session.nick(), r.to(), r.text(), r.action(), server.clock().instant(), null);
         switch (server.mesh().sendPrivate(node, message)) {
-            case DELIVERED -> {
-                PrivateMessage echo = new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
-                        message.ts(), r.ref());
-                session.send(echo);
-                session.resume().acknowledged(r.ref(), Acked.of(echo));
-            }
+            case DELIVERED -> echo(message, r.ref());
             case NOT_THERE -> throw new Refusal(ErrorCode.NO_SUCH_NICK, "no one is called " + r.to());
             case UNAVAILABLE -> throw new Refusal(ErrorCode.UNAVAILABLE, "the node of " + r.to()
                     + " does not answer now; the message was not delivered");
