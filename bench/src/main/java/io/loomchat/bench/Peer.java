@@ -60,6 +60,9 @@ enum Peer {
                 cmd.addAll(List.of("-jar", serverJar.toString(),
                         "--host", "127.0.0.1", "--port", String.valueOf(port), "--max-connections", maxConnections(),
                         "--max-members-per-room", "200000"));
+                if (!loomchatArgs.contains("--web-port")) {
+                    cmd.addAll(List.of("--web-port", "off")); // only the workload over WebSockets wants it
+                }
                 cmd.addAll(loomchatArgs);
                 yield cmd;
             }

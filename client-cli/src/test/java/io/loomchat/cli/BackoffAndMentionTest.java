@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomchat.cli.connection.Backoff;
-import io.loomchat.cli.screen.NickColors;
+import io.loomchat.protocol.NickColors;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

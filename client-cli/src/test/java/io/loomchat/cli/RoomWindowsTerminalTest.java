@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.loomchat.cli.screen.NickColors;
+import io.loomchat.protocol.NickColors;
 import io.loomchat.server.ChatServer;
 import io.loomchat.server.ServerConfig;
 import io.loomchat.server.TestClient;

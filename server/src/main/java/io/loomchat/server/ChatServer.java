@@ -23,6 +23,7 @@ import io.loomchat.server.history.HistoryBudget;
 import io.loomchat.server.history.JournalDirectory;
 import io.loomchat.server.ops.Metrics;
 import io.loomchat.server.ops.MetricsEndpoint;
+import io.loomchat.server.web.WebFront;
 
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
@@ -31,6 +32,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import io.loomchat.server.connection.TcpTransport;
+import io.loomchat.server.connection.Transport;
 import java.net.SocketException;
 import java.time.Clock;
 import javax.net.ssl.SSLContext;
@@ -67,6 +70,8 @@ public final class ChatServer implements AutoCloseable {
     private final Operators operators;
     // PBKDF2 is slow on purpose; one check at a time keeps a storm of operator logins to one core.
     private final ReentrantLock operatorChecks = new ReentrantLock();
+    /** One admission at a time, from the acceptor or the web front, so that the limits are exact. */
+    private final ReentrantLock admitting = new ReentrantLock();
     private final String epoch;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextSessionId = new AtomicLong();
@@ -78,6 +83,7 @@ public final class ChatServer implements AutoCloseable {
     private final PresenceFlush presenceFlush = new PresenceFlush();
     private final Metrics metrics = new Metrics();
     private MetricsEndpoint metricsEndpoint;
+    private WebFront web; // null when the web client is off
     private final Acceptor acceptor;
     private final Ticker ticker;
     private final DescriptorBudget descriptors;
@@ -105,9 +111,9 @@ public final class ChatServer implements AutoCloseable {
             this.clusterNicks = null;
             this.nicknames = new Nicknames();
         }
-        this.descriptors = DescriptorBudget.of(DescriptorBudget.processLimit(), config.maxConnections(),
+        this.descriptors = DescriptorBudget.of(DescriptorBudget.processLimit(), DescriptorBudget.processOpen(), config.maxConnections(),
                 config.maxConnections() != ServerConfig.DEFAULT_MAX_CONNECTIONS, config.maxOpenJournals(),
-                config.dataDir() != null);
+                config.dataDir() != null, config.web() != null);
         if (descriptors.connections() < config.maxConnections()) {
             LOG.info("max-connections is {} to fit the descriptor limit of {} (ulimit -n)", descriptors.connections(),
                     descriptors.limit());
@@ -209,6 +215,18 @@ public final class ChatServer implements AutoCloseable {
                 throw e;
             }
         }
+        if (config.web() != null) {
+            try {
+                server.web = WebFront.start(config.web(), server, tls);
+            } catch (IOException e) {
+                if (config.web().portChosen()) {
+                    server.close();
+                    throw e;
+                }
+                // The default port is often taken by some other web server: chat goes on without the page.
+                LOG.warn("web client off: {} (choose a port with --web-port, or --web-port off)", e.getMessage());
+            }
+        }
         server.acceptor.start();
         return server;
     }
@@ -229,6 +247,11 @@ public final class ChatServer implements AutoCloseable {
 
     public int connectionCount() {
         return sessions.size();
+    }
+
+    /** The web client's port; -1 when it is off. */
+    public int webPort() {
+        return web == null ? -1 : web.port();
     }
 
     /** The port of the Prometheus endpoint, or -1 when it is off. */
@@ -318,15 +341,52 @@ public final class ChatServer implements AutoCloseable {
     /** On the accepting thread: serves the new connection on a virtual thread of its own, or refuses it. */
     private void admit(Socket socket) {
         long id = nextSessionId.incrementAndGet();
-        CloseReason refusal = admission.check(socket.getInetAddress(), stopping, sessions.size());
-        if (refusal != null) {
-            admission.refuse(id, socket, refusal);
-            return;
+        Session session;
+        admitting.lock();
+        try {
+            CloseReason refusal = admission.check(socket.getInetAddress(), stopping, sessions.size());
+            if (refusal != null) {
+                admission.refuse(id, socket, refusal);
+                return;
+            }
+            session = new Session(id, new TcpTransport(socket), this);
+            sessions.add(session);
+        } finally {
+            admitting.unlock();
         }
-        Session session = new Session(id, socket, this);
-        sessions.add(session);
         metrics.connectionsAccepted.increment();
         startConnectionThread("loomchat-session-" + id, () -> serve(session, socket));
+    }
+
+    /**
+     * A connection that came in by another door (a WebSocket from the web front): admitted by the same rules
+     * as an accepted socket and served on a virtual thread of its own. Returns null, or the bye to send
+     * when it is refused.
+     */
+    public Event.Bye serve(Transport transport) {
+        long id = nextSessionId.incrementAndGet();
+        Session session;
+        admitting.lock();
+        try {
+            CloseReason refusal = admission.check(transport.address(), stopping, sessions.size());
+            if (refusal != null) {
+                metrics.closed(refusal);
+                LOG.warn("refused #{} {}: {}", id, transport.peer(), refusal.code());
+                return admission.byeFor(refusal, transport.address());
+            }
+            session = new Session(id, transport, this);
+            sessions.add(session);
+        } finally {
+            admitting.unlock();
+        }
+        metrics.connectionsAccepted.increment();
+        startConnectionThread("loomchat-session-" + id, () -> {
+            if (stopping) {
+                session.disconnect(CloseReason.SHUTDOWN, "");
+            }
+            session.run();
+        });
+        return null;
     }
 
     /** A virtual thread working for one connection, counted, so that a leak of them shows. */
@@ -444,6 +504,9 @@ public final class ChatServer implements AutoCloseable {
         }
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
+        }
+        if (web != null) {
+            web.close(); // after the sessions: its WebSockets got their bye first
         }
         try {
             acceptor.stop(TimeUnit.SECONDS.toMillis(1));

@@ -113,6 +113,17 @@ public final class ServerCommand implements Callable<Integer> {
             description = "File holding the keystore password (kept off the command line, where ps shows it).")
     Path tlsKeystorePasswordFile;
 
+    @Option(names = "--web-port", paramLabel = "PORT|off",
+            description = "Serve the web client at http://HOST:PORT/ (https with the TLS options); off turns it off (default: 8080).")
+    String webPort; // null: the default port, given up with a warning if it is taken
+
+    @Option(names = "--web-host", paramLabel = "ADDRESS", description = "Address the web client listens on (default: as --host).")
+    String webHost;
+
+    @Option(names = "--web-allowed-origins", paramLabel = "ORIGIN[,ORIGIN...]", split = ",",
+            description = "The only origins whose pages may open a WebSocket here (https://chat.example.com); list the server's own too (default: its own pages, by whatever name they were opened).")
+    java.util.List<String> webAllowedOrigins = new java.util.ArrayList<>();
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: off).")
     int metricsPort = ServerConfig.METRICS_OFF;
@@ -251,6 +262,12 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.println("Loomchat server listening on " + server.address() + (tls == null ? "" : " (TLS)")
                     + " (stop with Ctrl-C; connect with: ./loomchat chat " + (tls == null ? "" : "--tls --trust CERT.pem ")
                     + "--host HOST --port " + server.port() + ")");
+            if (server.webPort() > 0) {
+                String webHostShown = webHost != null ? webHost : host;
+                System.out.println("Web client at " + (tls == null ? "http" : "https") + "://"
+                        + (webHostShown.equals("0.0.0.0") || webHostShown.equals("::") ? "localhost" : webHostShown)
+                        + ":" + server.webPort() + "/ (open it in a browser; --web-port off turns it off)");
+            }
             if (server.metricsPort() > 0) {
                 System.out.println("Metrics at http://" + host + ":" + server.metricsPort() + "/metrics");
             }
@@ -259,6 +276,23 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.println("Shutting down: saying bye to " + server.connectionCount() + " client(s)");
         }
         return 0;
+    }
+
+    private io.loomchat.server.web.WebConfig web() {
+        if (webPort == null) {
+            return new io.loomchat.server.web.WebConfig(webHost != null ? webHost : host,
+                    io.loomchat.server.web.WebConfig.DEFAULT_PORT, false, webAllowedOrigins);
+        }
+        if (webPort.strip().equalsIgnoreCase("off")) {
+            return null;
+        }
+        int port;
+        try {
+            port = Integer.parseInt(webPort.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--web-port must be a port number or off, not '" + webPort + "'");
+        }
+        return new io.loomchat.server.web.WebConfig(webHost != null ? webHost : host, port, true, webAllowedOrigins);
     }
 
     private io.loomchat.server.cluster.ClusterConfig cluster() {
@@ -281,7 +315,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .pingInterval(pingInterval).pingTimeout(pingTimeout)
                 .floodLinesPerSecond(floodLinesPerSecond).floodBurst(floodBurst)
                 .floodDisconnectAfter(floodDisconnectAfter)
-                .metricsPort(metricsPort)
+                .metricsPort(metricsPort).web(web())
                 .maxNickChars(maxNickChars).maxTopicChars(maxTopicChars)
                 .historySize(historySize).historyOnJoin(historyOnJoin)
                 .dataDir(dataDir).fsync(fsyncPolicy()).cluster(cluster())

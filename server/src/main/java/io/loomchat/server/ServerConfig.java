@@ -3,6 +3,7 @@ package io.loomchat.server;
 import io.loomchat.server.chat.Rooms;
 import io.loomchat.server.cluster.ClusterConfig;
 import io.loomchat.server.history.JournalDirectory;
+import io.loomchat.server.web.WebConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,8 @@ public record ServerConfig(
         int maxOpenJournals,
         long historyMemoryBytes,
         long outboxMemoryBytes,
-        ClusterConfig cluster) {
+        ClusterConfig cluster,
+        WebConfig web) {
 
     /** When the journal under data-dir is forced to the disk. */
     public enum Fsync {
@@ -262,6 +264,7 @@ public record ServerConfig(
         private int historyOnJoin = DEFAULT_HISTORY_ON_JOIN;
         private Path dataDir;
         private ClusterConfig cluster;
+        private WebConfig web;
         private Fsync fsync = DEFAULT_FSYNC;
         private String password;
         private Path operatorsFile;
@@ -291,6 +294,7 @@ public record ServerConfig(
             maxOpenJournals = c.maxOpenJournals; historyMemoryBytes = c.historyMemoryBytes;
             outboxMemoryBytes = c.outboxMemoryBytes;
             cluster = c.cluster;
+            web = c.web;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -321,6 +325,8 @@ public record ServerConfig(
         public Builder dataDir(Path v) { dataDir = v; return this; }
         /** Null: a single node, as without --nats. */
         public Builder cluster(ClusterConfig v) { cluster = v; return this; }
+        /** Null: no web client (the default here; the command's default serves it on port 8080). */
+        public Builder web(WebConfig v) { web = v; return this; }
         public Builder fsync(Fsync v) { fsync = v; return this; }
         /** The server password every hello must carry; null for none. */
         public Builder password(String v) { password = v; return this; }
@@ -340,7 +346,7 @@ public record ServerConfig(
                     floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort,
                     maxNickChars, maxTopicChars, historySize, historyOnJoin, dataDir, fsync,
                     password, operatorsFile, defaultSanction, maxOpenJournals, historyMemoryBytes,
-                    outboxMemoryBytes, cluster);
+                    outboxMemoryBytes, cluster, web);
         }
     }
 }

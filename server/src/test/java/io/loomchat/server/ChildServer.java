@@ -53,6 +53,10 @@ public record ChildServer(Process process, int port, Path log) implements AutoCl
         String classpath = (modules == null ? "" : modules + File.pathSeparator) + System.getProperty("java.class.path");
         command.addAll(List.of("-cp", classpath, ServerCommand.class.getName(),
                 "--host", "127.0.0.1", "--port", "0"));
+        if (!List.of(args).contains("--web-port")) {
+            // Unless a test is about it, no web client: the default port 8080 is one for the whole machine.
+            command.addAll(List.of("--web-port", "off"));
+        }
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Process process = builder.redirectOutput(dir.resolve("server.tmp.log").toFile()).start();

@@ -119,6 +119,10 @@ public final class TestClient implements AutoCloseable {
         send("{\"type\":\"say\",\"text\":" + JSON.writeValueAsString(text) + "}");
     }
 
+    public void say(String text, String room) throws IOException {
+        send("{\"type\":\"say\",\"room\":" + JSON.writeValueAsString(room) + ",\"text\":" + JSON.writeValueAsString(text) + "}");
+    }
+
     /** The next line from the server, failing if none arrives in time. */
     public JsonNode next() {
         return next(WAIT);

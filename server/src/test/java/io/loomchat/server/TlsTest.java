@@ -28,7 +28,8 @@ class TlsTest extends ServerTestSupport {
     @TempDir
     Path dir;
 
-    private static SSLSocket tlsClient(int port, Path trustedPem, String host) throws Exception {
+    /** A TLS context that trusts only the certificate in {@code trustedPem}. */
+    static SSLContext trusting(Path trustedPem) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(trustedPem)) {
@@ -38,6 +39,11 @@ class TlsTest extends ServerTestSupport {
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    private static SSLSocket tlsClient(int port, Path trustedPem, String host) throws Exception {
+        SSLContext context = trusting(trustedPem);
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(new Socket("127.0.0.1", port), host, port, true);
         SSLParameters params = socket.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");

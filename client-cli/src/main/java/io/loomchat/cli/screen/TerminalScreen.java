@@ -1,5 +1,6 @@
 package io.loomchat.cli.screen;
 
+import io.loomchat.protocol.NickColors;
 import io.loomchat.cli.chat.Emphasis;
 import io.loomchat.cli.chat.StatusBar;
 import io.loomchat.protocol.Input;

@@ -75,12 +75,10 @@ public final class Admission {
      * is read; in a storm of refusals, at once without lingering, so no descriptor is held for it.
      */
     public void refuse(long id, Socket socket, CloseReason reason) {
-        Moderation.Sanction ban = reason == CloseReason.BANNED ? server.moderation().banOf(socket.getInetAddress()) : null;
-        String why = ban == null ? null : server.moderation().left(ban) + (ban.reason() == null ? "" : ": " + ban.reason());
         if (refusals.tryAcquire()) {
             server.startConnectionThread("loomchat-refuse-" + id, () -> {
                 try {
-                    refuseWithLinger(id, socket, reason, why);
+                    refuseWithLinger(id, socket, reason);
                 } finally {
                     refusals.release();
                 }
@@ -117,19 +115,34 @@ public final class Admission {
         }
     }
 
-    private void refuseWithLinger(long id, Socket socket, CloseReason reason, String banDetail) {
-        String detail = switch (reason) {
+    /** The bye a refused connection gets: the reason, and the limit or ban behind it. */
+    public Bye byeFor(CloseReason reason, InetAddress address) {
+        String detail = detail(reason, address);
+        return new Bye(reason.code(), reason.summary() + (detail.isEmpty() ? "" : ": " + detail));
+    }
+
+    private String detail(CloseReason reason, InetAddress address) {
+        return switch (reason) {
             case SERVER_FULL -> "max-connections=" + maxConnections;
             case TOO_MANY_FROM_ADDRESS -> "max-connections-per-address=" + config.maxConnectionsPerAddress();
             case THROTTLED -> "connects-per-address-per-minute=" + config.connectsPerAddressPerMinute();
-            case BANNED -> SafeText.neutralize(banDetail);
+            case BANNED -> {
+                Moderation.Sanction ban = server.moderation().banOf(address);
+                yield ban == null ? "" : SafeText.neutralize(server.moderation().left(ban)
+                        + (ban.reason() == null ? "" : ": " + ban.reason()));
+            }
             default -> "";
         };
-        LOG.warn("refused #{} {}: {} {}", id, socket.getInetAddress().getHostAddress(), reason.code(), detail);
+    }
+
+    private void refuseWithLinger(long id, Socket socket, CloseReason reason) {
+        Bye bye = byeFor(reason, socket.getInetAddress());
+        LOG.warn("refused #{} {}: {} {}", id, socket.getInetAddress().getHostAddress(), reason.code(),
+                detail(reason, socket.getInetAddress()));
         server.metrics().closed(reason);
         try (socket) {
             OutputStream out = socket.getOutputStream();
-            out.write(Codec.encode(new Bye(reason.code(), reason.summary() + (detail.isEmpty() ? "" : ": " + detail))));
+            out.write(Codec.encode(bye));
             out.flush();
             socket.shutdownOutput();
             // Read what the client already sent (its hello, say) before closing: closing with unread input

@@ -58,7 +58,7 @@ final class ReadLoop {
 
     void run() {
         try {
-            FairInput input = new FairInput(session.socket().getInputStream(), BYTES_PER_TURN);
+            FairInput input = new FairInput(session.transport().input(), BYTES_PER_TURN);
             // Every further max-line-bytes of a line that does not end counts as a line, for flood control.
             BoundedLineReader lines = new BoundedLineReader(input, server.config().maxLineBytes(), session.batch()::settle, true);
             int linesThisTurn = 0;

@@ -13,7 +13,6 @@ import io.loomchat.protocol.SafeText;
 import io.loomchat.protocol.TextRenderer;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: the {@link ReadLoop} runs on the connection's own virtual thread and is the only code that
  * changes this session's registration and its {@link JoinedRooms}; the commands it runs live in
  * {@link Commands}. Other threads only read {@link #nick()} and hand lines to {@link #deliver}, which
- * queues them in the {@link Outbox} for the connection's writer thread, the only one that writes the socket. Whoever ends the connection first sets the {@link CloseReason}; the read
+ * queues them in the {@link Outbox} for the connection's writer thread, the only one that writes to its
+ * {@link Transport} (a TCP socket or a WebSocket). Whoever ends the connection first sets the {@link CloseReason}; the read
  * loop's {@code finally} cleans up and logs it, once.
  */
 public final class Session implements Member {
@@ -40,7 +40,7 @@ public final class Session implements Member {
     private static final TextRenderer TEXT = new TextRenderer(ZoneId.systemDefault());
 
     private final long id;
-    private final Socket socket;
+    private final Transport transport;
     private final String peer;
     private final ChatServer server;
     private final Outbox outbox;
@@ -65,11 +65,10 @@ public final class Session implements Member {
     private volatile long lastLineNanos;
     private volatile long pingSentNanos; // 0 unless a keep-alive ping awaits an answer
 
-    public Session(long id, Socket socket, ChatServer server) {
+    public Session(long id, Transport transport, ChatServer server) {
         this.id = id;
-        this.socket = socket;
-        // The numeric address: a name lookup here would block the accept path on DNS.
-        this.peer = socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+        this.transport = transport;
+        this.peer = transport.peer();
         this.server = server;
         this.connectedNanos = server.ticker().nanoTime();
         this.lastLineNanos = connectedNanos;
@@ -198,7 +197,7 @@ public final class Session implements Member {
     }
 
     public InetAddress address() {
-        return socket.getInetAddress();
+        return transport.address();
     }
 
     public ChatServer server() {
@@ -226,8 +225,8 @@ public final class Session implements Member {
         textMode = text;
     }
 
-    Socket socket() {
-        return socket;
+    Transport transport() {
+        return transport;
     }
 
     long lastLineNanos() {
@@ -261,8 +260,8 @@ public final class Session implements Member {
 
     private void writeLoop() {
         try {
-            outbox.drainTo(socket.getOutputStream());
-            socket.shutdownOutput(); // the bye is out: tell the client nothing more comes
+            outbox.drainTo(transport.output());
+            transport.finishOutput(); // the bye is out: tell the client nothing more comes
         } catch (IOException e) {
             disconnect(CloseReason.READ_ERROR, "write failed: " + e.getMessage());
             closeSocket();
@@ -391,11 +390,7 @@ public final class Session implements Member {
 
     /** Closes the socket from outside: unblocks a read loop or a write stuck on a peer that stopped reading. */
     public void closeSocket() {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            LOG.debug("closing #{}: {}", id, e.toString());
-        }
+        transport.abort();
     }
 
     @Override

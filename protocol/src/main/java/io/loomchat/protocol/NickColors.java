@@ -1,4 +1,4 @@
-package io.loomchat.cli.screen;
+package io.loomchat.protocol;
 
 import java.util.Locale;
 
@@ -16,7 +16,7 @@ public final class NickColors {
      * fit (thirteen made colors collide among a handful of nicks), in an order that puts neighbouring hues
      * far apart.
      */
-    static final int[] COLORS_256 = {167, 35, 171, 208, 24, 125, 70, 69, 205, 22, 93, 196, 38, 201, 130, 27, 198, 40, 98};
+    public static final int[] COLORS_256 = {167, 35, 171, 208, 24, 125, 70, 69, 205, 22, 93, 196, 38, 201, 130, 27, 198, 40, 98};
     /** 16 colors: one of each pair (red, green, yellow, magenta, cyan), and the bright blue that dark blue is not. */
     static final int[] COLORS_16 = {1, 2, 3, 5, 6, 12};
     /** 8 colors: the six that are neither black nor white. */

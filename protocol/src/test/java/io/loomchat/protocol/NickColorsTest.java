@@ -1,4 +1,4 @@
-package io.loomchat.cli.screen;
+package io.loomchat.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

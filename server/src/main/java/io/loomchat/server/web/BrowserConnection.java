@@ -1,0 +1,110 @@
+package io.loomchat.server.web;
+
+import io.loomchat.server.ChatServer;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket, from upgrade to close, on Helidon's virtual thread for the connection: checks the origin,
+ * lets the server admit it as a session (or sends the refusal's {@code bye}), and then feeds each text
+ * message to that session as a line. The session does everything else, as for a TCP client.
+ */
+final class BrowserConnection implements WsListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrowserConnection.class);
+
+    private final ChatServer server;
+    private final OriginPolicy origins;
+    private final boolean secure;
+    private MessagePipe pipe; // null until admitted; this connection's Helidon thread only
+
+    BrowserConnection(ChatServer server, OriginPolicy origins, boolean secure) {
+        this.server = server;
+        this.origins = origins;
+        this.secure = secure;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
+        String refusal = origins.refusal(origin, headers.first(HeaderNames.HOST).orElse(null), secure);
+        if (refusal != null) {
+            LOG.warn("refused a WebSocket: {}", io.loomchat.protocol.SafeText.neutralize(refusal));
+            throw new WsUpgradeException(refusal);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession ws) {
+        InetSocketAddress remote = (InetSocketAddress) ws.socketContext().remotePeer().address();
+        MessagePipe input = new MessagePipe(Math.max(server.config().maxLineBytes() + 1, 64 * 1024));
+        Thread frameReader = Thread.currentThread();
+        Event.Bye refused = server.serve(new WebSocketTransport(ws, remote, input, frameReader));
+        if (refused != null) {
+            ws.send(new String(Codec.encode(refused), StandardCharsets.UTF_8).strip(), true);
+            ws.close(WsCloseCodes.TRY_AGAIN_LATER, refused.code());
+            return;
+        }
+        pipe = input;
+        // Helidon tells a listener about a close frame, not about a connection that just ends: a thread
+        // waits for this connection's frame reader to finish and then ends the session's input.
+        server.startConnectionThread("loomchat-web-end-" + remote.getPort(), () -> {
+            try {
+                frameReader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            input.end();
+        });
+    }
+
+    @Override
+    public void onMessage(WsSession ws, String text, boolean last) {
+        if (pipe == null) {
+            return; // refused: the bye is out, the close under way
+        }
+        try {
+            pipe.put(text, last);
+        } catch (InterruptedException e) {
+            // The session is being cut off: keep the interrupt, so that the next socket read closes the socket.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession ws, BufferData buffer, boolean last) {
+        // The protocol is text: a binary message is read as the UTF-8 text it holds, so it gets the same
+        // answer (bad JSON, a line too long) a TCP client would.
+        onMessage(ws, buffer.readString(buffer.available(), StandardCharsets.UTF_8), last);
+    }
+
+    @Override
+    public void onClose(WsSession ws, int status, String reason) {
+        if (pipe != null) {
+            pipe.end();
+        }
+    }
+
+    @Override
+    public void onError(WsSession ws, Throwable t) {
+        LOG.debug("WebSocket error: {}", t.toString());
+        if (pipe != null) {
+            pipe.end();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.loomchat.server.web;
+
+import io.loomchat.server.ChatServer;
+
+import io.helidon.common.tls.Tls;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.logging.Level;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The web client's door: an HTTP (or, with the server's TLS, HTTPS) listener that serves the page at
+ * {@code /} and takes WebSockets at {@code /ws}. Helidon's WebServer, made for virtual threads: each
+ * connection is read on a virtual thread of its own, as the chat port's are.
+ */
+public final class WebFront implements AutoCloseable {
+
+    /** Helidon logs through java.util.logging; its start-up lines would crowd the server's own. Kept, so the level stays. */
+    private static final java.util.logging.Logger HELIDON_LOG = java.util.logging.Logger.getLogger("io.helidon");
+
+    private final WebServer server;
+
+    private WebFront(WebServer server) {
+        this.server = server;
+    }
+
+    /** Starts listening; a port that cannot be had is an IOException naming it. */
+    public static WebFront start(WebConfig config, ChatServer chat, SSLContext tls) throws IOException {
+        HELIDON_LOG.setLevel(Level.WARNING);
+        OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        PageFiles page = new PageFiles(chat.config().serverName(), chat.config().password() != null);
+        int maxLine = chat.config().maxLineBytes();
+        WebServerConfig.Builder builder = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                // A message up to four lines long is read and answered with line_too_long, as a TCP line is;
+                // a bigger frame closes the connection (1009) before it is read into memory.
+                .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(4 * maxLine)
+                        .origins(origins.helidonOrigins()).build())
+                .addRouting(HttpRouting.builder().get("/", page::serve).get("/{file}", page::serve))
+                .addRouting(WsRouting.builder().endpoint("/ws", () -> new BrowserConnection(chat, origins, tls != null)))
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                // Clients are kept alive by the protocol's ping; Helidon's own idle sweep is not needed.
+                .idleConnectionTimeout(Duration.ofHours(1))
+                // Its share of the descriptors (see DescriptorBudget): as many as the chat port's sessions.
+                .maxTcpConnections(chat.maxConnections())
+                .shutdownGracePeriod(Duration.ofMillis(500));
+        if (tls != null) {
+            builder.tls(Tls.builder().sslContext(tls).build());
+        }
+        try {
+            return new WebFront(builder.build().start());
+        } catch (RuntimeException e) {
+            throw new java.net.BindException("cannot listen on " + config.host() + " port " + config.port()
+                    + " for the web client: " + rootMessage(e));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
+    /** The port the page is served on (the one the system picked for port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
