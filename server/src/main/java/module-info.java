@@ -11,7 +11,8 @@ module io.loomchat.server {
     requires io.helidon.webserver; // the web client: page and WebSocket
     requires io.helidon.webserver.websocket;
     requires io.helidon.websocket;
-    requires java.logging; // to quiet Helidon's start-up lines
+    requires io.helidon.logging.common;
+    requires java.logging; // Helidon logs through it: only its warnings are shown
     requires java.management; // the descriptor limit
     requires jdk.management;
     requires jdk.unsupported; // sun.misc.Signal: a clean stop on SIGTERM
@@ -20,4 +21,6 @@ module io.loomchat.server {
     exports io.loomchat.server.web; // WebConfig, part of ServerConfig
 
     opens io.loomchat.server to info.picocli; // options are read by reflection
+
+    provides io.helidon.logging.common.spi.LoggingProvider with io.loomchat.server.web.HelidonLogging;
 }

@@ -28,7 +28,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> peers = List.of("loomchat", "ncat", "nats");
 
     @Option(names = "--workloads", split = ",",
-            description = "fanout, rates, slow, scale, chatroom (default: ${DEFAULT-VALUE})")
+            description = "fanout, rates, slow, scale, chatroom, chatroom-web (the chat room with half its clients "
+                    + "on the web client's WebSocket, Loomchat only, beside the all-TCP figure) (default: ${DEFAULT-VALUE})")
     List<String> workloads = List.of("fanout", "rates", "slow", "scale", "chatroom");
 
     @Option(names = "--runs", description = "Runs per case; figures are medians (default: ${DEFAULT-VALUE}).")
@@ -166,6 +167,15 @@ public final class BenchCommand implements Callable<Integer> {
                     ChatRoomWorkload.Setup setup = new ChatRoomWorkload.Setup(chatClients, 5, chatSeconds);
                     measure("chatroom", chosen, "C=" + chatClients, server -> ChatRoomWorkload.run(server, setup), true);
                 }
+                case "chatroom-web" -> {
+                    section("Chat room as above, half of the " + chatClients + " clients over the web client's WebSocket "
+                            + "(JDK WebSocket client), beside the same room all over TCP; Loomchat only");
+                    List<Peer> loomchat = chosen.stream().filter(p -> p == Peer.LOOMCHAT).toList();
+                    ChatRoomWorkload.Setup tcp = new ChatRoomWorkload.Setup(chatClients, 5, chatSeconds, false);
+                    ChatRoomWorkload.Setup web = new ChatRoomWorkload.Setup(chatClients, 5, chatSeconds, true);
+                    measure("chatroom-web", loomchat, "C=" + chatClients + " all TCP", server -> ChatRoomWorkload.run(server, tcp), true);
+                    measure("chatroom-web", loomchat, "C=" + chatClients + " half web", server -> ChatRoomWorkload.run(server, web), true, true);
+                }
                 case "soak" -> {
                     section("Soak: " + soakPeople + " people (a line per ~5 s each) for " + soakSeconds + " s, with "
                             + "10 flooders, 5 garbage senders and 5 readers that stop, reconnecting whenever cut off; "
@@ -208,6 +218,12 @@ public final class BenchCommand implements Callable<Integer> {
      * drift of the machine over time hits every peer alike), and prints one row of medians per peer.
      */
     private void measure(String workload, List<Peer> peers, String label, Workload body, boolean warm) throws Exception {
+        measure(workload, peers, label, body, warm, false);
+    }
+
+    /** As above; {@code web}: Loomchat also serves its web client, on a free port of each run's own. */
+    private void measure(String workload, List<Peer> peers, String label, Workload body, boolean warm, boolean web)
+            throws Exception {
         Map<Peer, List<Map<String, Double>>> results = new LinkedHashMap<>();
         Map<Peer, List<String>> failures = new LinkedHashMap<>();
         for (Peer peer : peers) {
@@ -218,6 +234,9 @@ public final class BenchCommand implements Callable<Integer> {
             for (Peer peer : peers) {
                 List<String> loomchatArgs = new ArrayList<>(List.of("--flood-lines-per-second", "0"));
                 loomchatArgs.addAll(serverOptions);
+                if (web) {
+                    loomchatArgs.addAll(List.of("--web-port", String.valueOf(ServerProcess.freePort())));
+                }
                 try (ServerProcess server = ServerProcess.start(peer, serverJar, serverJvmOptions, loomchatArgs)) {
                     if (warm) {
                         warmUp(server);

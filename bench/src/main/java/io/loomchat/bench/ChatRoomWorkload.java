@@ -18,7 +18,11 @@ import org.HdrHistogram.Histogram;
  */
 final class ChatRoomWorkload {
 
-    record Setup(int clients, int bursty, int seconds) {
+    /** {@code overWeb}: every second client connects over the web client's WebSocket instead of TCP. */
+    record Setup(int clients, int bursty, int seconds, boolean overWeb) {
+        Setup(int clients, int bursty, int seconds) {
+            this(clients, bursty, seconds, false);
+        }
     }
 
     private static final long HUMAN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -29,16 +33,17 @@ final class ChatRoomWorkload {
     }
 
     static Map<String, Double> run(ServerProcess server, Setup setup) throws Exception {
-        List<LoadClient> clients = new ArrayList<>();
+        List<RoomClient> clients = new ArrayList<>();
         for (int i = 0; i < setup.clients(); i++) {
-            clients.add(server.peer.connect(server.portFor(i), "c" + i, Scale.localAddress(i)));
+            clients.add(setup.overWeb() && i % 2 == 1 ? WebLoadClient.connect(server.webPort(), "c" + i)
+                    : server.peer.connect(server.portFor(i), "c" + i, Scale.localAddress(i)));
         }
         List<Histogram> histograms = new ArrayList<>();
         AtomicLong deliveries = new AtomicLong();
         AtomicLong sentCount = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) {
-            LoadClient c = clients.get(i);
+            RoomClient c = clients.get(i);
             int me = i;
             Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
             histograms.add(h);
@@ -62,7 +67,7 @@ final class ChatRoomWorkload {
         long end = start + TimeUnit.SECONDS.toNanos(setup.seconds());
         List<Thread> talkers = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) {
-            LoadClient c = clients.get(i);
+            RoomClient c = clients.get(i);
             int me = i;
             boolean bursty = i < setup.bursty();
             talkers.add(Thread.ofVirtual().start(() -> talk(c, me, bursty, start, end, sentCount)));
@@ -78,7 +83,7 @@ final class ChatRoomWorkload {
         }
         long cpu = server.cpuNanos() - cpuBefore;
         long delivered = deliveries.get() - deliveriesBefore;
-        clients.forEach(LoadClient::close);
+        clients.forEach(RoomClient::close);
         for (Thread t : threads) {
             t.join(1000);
         }
@@ -97,7 +102,7 @@ final class ChatRoomWorkload {
         return result;
     }
 
-    private static void talk(LoadClient c, int me, boolean bursty, long start, long end, AtomicLong sent) {
+    private static void talk(RoomClient c, int me, boolean bursty, long start, long end, AtomicLong sent) {
         talk(c, me, bursty ? BURST_INTERVAL_NANOS : HUMAN_INTERVAL_NANOS, bursty ? BURST_LINES : 1, start, end, sent);
     }
 
@@ -105,7 +110,7 @@ final class ChatRoomWorkload {
      * Talks like a person until {@code end}: {@code lines} lines at a time, on average once per
      * {@code interval}, with jitter; the first turn falls anywhere in the first interval.
      */
-    static void talk(LoadClient c, int me, long interval, int lines, long start, long end, AtomicLong sent) {
+    static void talk(RoomClient c, int me, long interval, int lines, long start, long end, AtomicLong sent) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long next = start + random.nextLong(interval); // spread the first lines out
         long seq = 0;

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * One benchmark client of any {@link Peer}: sends chat lines carrying a payload, and reads lines, of which
  * those carrying a payload ({@code ~SEQ NANOS ...}) are deliveries. Speaks each peer's own protocol.
  */
-final class LoadClient implements AutoCloseable {
+final class LoadClient implements RoomClient {
 
     private static final byte[] CRLF = {'\r', '\n'};
 
@@ -59,7 +59,8 @@ final class LoadClient implements AutoCloseable {
     }
 
     /** Sends one chat line whose text is {@code payload} (ASCII, no quotes or backslashes), flushed. */
-    void send(byte[] payload) throws IOException {
+    @Override
+    public void send(byte[] payload) throws IOException {
         switch (peer.protocol()) {
             case LOOMCHAT -> {
                 out.write(SAY_PREFIX);
@@ -87,7 +88,8 @@ final class LoadClient implements AutoCloseable {
      * Reads until the next line that carries a payload and parses it into {@code parsed} ({seq, nanos,
      * sender}). Returns false at end of stream. Answers the peer's keep-alive pings on the way.
      */
-    boolean nextDelivery(long[] parsed) throws IOException {
+    @Override
+    public boolean nextDelivery(long[] parsed) throws IOException {
         while (true) {
             int n = in.next();
             if (n == BoundedLineReader.EOF) {

@@ -20,6 +20,7 @@ final class ServerProcess implements AutoCloseable {
     private final List<Process> others = new java.util.ArrayList<>();
     private final List<Integer> ports = new java.util.ArrayList<>();
     private Path natsStore;
+    private int webPort = -1; // the web client's port, when the workload asked for one
 
     /** Stops the server if the benchmark itself is stopped (Ctrl-C) while the server runs. */
     private final Thread reaper;
@@ -56,8 +57,15 @@ final class ServerProcess implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         ServerProcess server = new ServerProcess(peer, port, process);
+        int web = loomchatArgs.indexOf("--web-port");
+        if (web >= 0 && !loomchatArgs.get(web + 1).equals("off")) {
+            server.webPort = Integer.parseInt(loomchatArgs.get(web + 1));
+        }
         try {
             server.awaitListening();
+            if (server.webPort > 0) {
+                awaitListening(peer.label + " web", server.webPort, process);
+            }
         } catch (IOException | InterruptedException | RuntimeException e) {
             server.close(); // a server that never listened must not outlive the benchmark
             throw e;
@@ -103,6 +111,14 @@ final class ServerProcess implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The web client's port (WebSockets at /ws); only when started with --web-port. */
+    int webPort() {
+        if (webPort < 0) {
+            throw new IllegalStateException(peer.label + " was started without a web port");
+        }
+        return webPort;
     }
 
     /** The port client number {@code i} connects to: clients take turns over a cluster's nodes. */

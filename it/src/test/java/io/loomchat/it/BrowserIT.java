@@ -281,6 +281,73 @@ class BrowserIT {
     }
 
     @Test
+    void scrollingUpPagesBackDeepLinksOpenARoomAndTheNickIsRemembered() throws Exception {
+        server = ChatServer.start(config(0, 0).build());
+        TestClient bob = tcp("bob");
+        bob.send("{\"type\":\"join\",\"room\":\"dev\"}");
+        for (int i = 0; i < 70; i++) {
+            bob.say("line " + i, "dev");
+        }
+        bob.awaitMatching("the last ack", n -> "line 69".equals(n.path("text").asText()));
+        // Twenty lines fill more than this window: older ones come when the person scrolls up.
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1000, 400)
+                .setColorScheme(com.microsoft.playwright.options.ColorScheme.DARK));
+        opened.add(context);
+        ChatPage page = new ChatPage(context.newPage()).login(url() + "#dev", "alice");
+        page.waitFor("() => document.getElementById('title').textContent === '#dev'");
+        page.awaitLine("dev", "line 69");
+        assertEquals(20, page.lines("dev").size(), "the default history on joining");
+        // Scrolling to the top asks for older lines, a page at a time, until there are none.
+        for (int shown = 20; shown < 70; ) {
+            page.page.evaluate("() => { const log = document.getElementById('log'); log.scrollTop = 0; log.dispatchEvent(new Event('scroll')); }");
+            int before = shown;
+            page.waitFor("n => document.querySelectorAll('.lines[data-view=\"room:dev\"] .line[data-id]').length > n", before);
+            shown = page.lines("dev").size();
+        }
+        List<String> texts = page.lines("dev").stream().map(l -> l.substring(l.indexOf(' ') + 1)).toList();
+        assertEquals(java.util.stream.IntStream.range(0, 70).mapToObj(i -> "line " + i).toList(), texts);
+        // In a window taller than what a room holds, older lines come without scrolling (there is no scrollbar).
+        page.page.setViewportSize(1000, 3000);
+        bob.send("{\"type\":\"join\",\"room\":\"tall\"}");
+        for (int i = 0; i < 40; i++) {
+            bob.say("tall " + i, "tall");
+        }
+        bob.awaitMatching("the last ack", n -> "tall 39".equals(n.path("text").asText()));
+        page.type("/join tall");
+        page.waitFor("() => document.querySelectorAll('.lines[data-view=\"room:tall\"] .line[data-id]').length === 40");
+        // Dark mode follows the system setting.
+        String background = (String) page.page.evaluate("() => getComputedStyle(document.body).backgroundColor");
+        assertEquals("rgb(21, 24, 30)", background);
+        // A new tab of the same browser offers the nick used last.
+        Page again = context.newPage();
+        again.navigate(url());
+        assertEquals("alice", again.inputValue("#login-nick"));
+    }
+
+    @Test
+    void aMentionInAnotherRoomRaisesANotificationOnceAllowed() throws Exception {
+        server = ChatServer.start(config(0, 0).build());
+        BrowserContext context = browser.newContext();
+        opened.add(context);
+        context.grantPermissions(List.of("notifications"));
+        // Records what the page shows as notifications (the browser's own would go to the desktop).
+        context.addInitScript("window.__shown = []; window.Notification = class { static permission = 'granted';"
+                + " static requestPermission() { return Promise.resolve('granted'); }"
+                + " constructor(title, options) { window.__shown.push(title + ': ' + options.body); } };");
+        ChatPage page = new ChatPage(context.newPage()).login(url(), "alice");
+        TestClient bob = tcp("bob");
+        bob.send("{\"type\":\"join\",\"room\":\"dev\"}");
+        page.type("/join dev");
+        page.waitFor("() => document.getElementById('title').textContent === '#dev'");
+        page.type("/join lobby");
+        page.waitFor("() => document.getElementById('title').textContent === '#lobby'");
+        bob.say("nobody in particular", "dev");
+        bob.say("alice, the build broke", "dev");
+        page.waitFor("() => window.__shown.length > 0");
+        assertEquals(List.of("bob in #dev: alice, the build broke"), page.page.evaluate("() => window.__shown"));
+    }
+
+    @Test
     void phoneAndDesktopLayouts() throws Exception {
         server = ChatServer.start(config(0, 0).build());
         TestClient bob = tcp("bob");

@@ -10,7 +10,6 @@ import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.logging.Level;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -20,9 +19,6 @@ import javax.net.ssl.SSLContext;
  */
 public final class WebFront implements AutoCloseable {
 
-    /** Helidon logs through java.util.logging; its start-up lines would crowd the server's own. Kept, so the level stays. */
-    private static final java.util.logging.Logger HELIDON_LOG = java.util.logging.Logger.getLogger("io.helidon");
-
     private final WebServer server;
 
     private WebFront(WebServer server) {
@@ -31,7 +27,7 @@ public final class WebFront implements AutoCloseable {
 
     /** Starts listening; a port that cannot be had is an IOException naming it. */
     public static WebFront start(WebConfig config, ChatServer chat, SSLContext tls) throws IOException {
-        HELIDON_LOG.setLevel(Level.WARNING);
+        new HelidonLogging().initialization(); // also when Helidon's service lookup does not run first
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         PageFiles page = new PageFiles(chat.config().serverName(), chat.config().password() != null);
         int maxLine = chat.config().maxLineBytes();

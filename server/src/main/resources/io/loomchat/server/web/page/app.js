@@ -159,6 +159,7 @@
     $('log').scrollTop = $('log').scrollHeight;
     drawLists();
     if (v.kind === 'room' && v.joined) askWho(v.name);
+    fillScreen();
   }
   function badge(v) {
     const b = document.createElement('span');
@@ -453,6 +454,12 @@
       if (v.key === state.current && v.anchor) $('log').scrollTop = $('log').scrollHeight - v.anchor;
       v.anchor = null;
     }
+    if (v.key === state.current) fillScreen();
+  }
+  /** A view too short to scroll could never be scrolled up: ask for older lines until it fills the screen. */
+  function fillScreen() {
+    const log = $('log');
+    if (log.scrollHeight <= log.clientHeight) olderOnScroll(true);
   }
   function away(e) {
     if (e.nick.toLowerCase() === (state.nick || '').toLowerCase()) {
@@ -589,10 +596,10 @@
     send(request);
   }
 
-  function olderOnScroll() {
+  function olderOnScroll(anyway) {
     const v = currentView();
     if (!v || v.kind !== 'room' || !v.joined || !v.more || v.loadingOlder || v.oldestId === null) return;
-    if ($('log').scrollTop > 60) return;
+    if (anyway !== true && $('log').scrollTop > 60) return;
     const ref = nextRef('h');
     v.loadingOlder = true;
     v.anchor = $('log').scrollHeight - $('log').scrollTop;
@@ -627,6 +634,7 @@
       typed(text);
     });
     $('log').addEventListener('scroll', olderOnScroll, { passive: true });
+    window.addEventListener('resize', fillScreen);
     $('toggle-rooms').addEventListener('click', () => $('rooms').classList.toggle('open'));
     $('toggle-members').addEventListener('click', () => $('members').classList.toggle('open'));
     const notify = $('notify');
