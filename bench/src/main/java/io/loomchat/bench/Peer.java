@@ -43,10 +43,14 @@ enum Peer {
      * As many connections as the server's descriptor limit allows (it inherits this process's): the server
      * refuses to start with a --max-connections that cannot fit.
      */
-    private static String maxConnections() {
+    /**
+     * As many connections as the descriptor limit allows the server: its reserve, what a JVM has open at
+     * start (a generous 200) and the journals aside; half of the rest when it also serves the web client.
+     */
+    private static String maxConnections(boolean web) {
         long limit = io.loomchat.server.connection.DescriptorBudget.processLimit();
-        long fits = limit <= 0 ? 10_000 : limit - io.loomchat.server.connection.DescriptorBudget.RESERVE
-                - io.loomchat.server.ServerConfig.DEFAULT_MAX_OPEN_JOURNALS;
+        long fits = limit <= 0 ? 10_000 : (limit - io.loomchat.server.connection.DescriptorBudget.RESERVE - 200
+                - io.loomchat.server.ServerConfig.DEFAULT_MAX_OPEN_JOURNALS) / (web ? 2 : 1);
         return String.valueOf(Math.max(100, fits));
     }
 
@@ -58,7 +62,8 @@ enum Peer {
                 List<String> cmd = new java.util.ArrayList<>(List.of(java));
                 cmd.addAll(jvmOptions);
                 cmd.addAll(List.of("-jar", serverJar.toString(),
-                        "--host", "127.0.0.1", "--port", String.valueOf(port), "--max-connections", maxConnections(),
+                        "--host", "127.0.0.1", "--port", String.valueOf(port),
+                        "--max-connections", maxConnections(loomchatArgs.contains("--web-port")),
                         "--max-members-per-room", "200000"));
                 if (!loomchatArgs.contains("--web-port")) {
                     cmd.addAll(List.of("--web-port", "off")); // only the workload over WebSockets wants it
