@@ -41,8 +41,11 @@ public final class WebFront implements AutoCloseable {
                 .addRouting(HttpRouting.builder().get("/", page::serve).get("/{file}", page::serve))
                 .addRouting(WsRouting.builder().endpoint("/ws", () -> new BrowserConnection(chat, origins, tls != null)))
                 .connectionOptions(o -> o.tcpNoDelay(true))
-                // Clients are kept alive by the protocol's ping; Helidon's own idle sweep is not needed.
-                .idleConnectionTimeout(Duration.ofHours(1))
+                // A WebSocket is never silent longer than ping-interval + ping-timeout (the server's ping asks for
+                // an answer, and no answer ends it): past that, with some slack, Helidon's sweep closes what is
+                // left idle, a page load's kept-alive connection or one that never sent a request.
+                .idleConnectionTimeout(chat.config().pingInterval().plus(chat.config().pingTimeout()).plusSeconds(30))
+                .idleConnectionPeriod(Duration.ofSeconds(30))
                 // Its share of the descriptors (see DescriptorBudget): as many as the chat port's sessions.
                 .maxTcpConnections(chat.maxConnections())
                 .shutdownGracePeriod(Duration.ofMillis(500));
