@@ -12,6 +12,7 @@ module io.loomchat.server {
     requires io.helidon.webserver.websocket;
     requires io.helidon.websocket;
     requires io.helidon.logging.common;
+    requires javax.jmdns; // LAN discovery (mDNS)
     requires java.logging; // Helidon logs through it: only its warnings are shown
     requires java.management; // the descriptor limit
     requires jdk.management;

@@ -3,6 +3,7 @@ package io.loomchat.cli;
 import io.loomchat.cli.chat.ChatState;
 import io.loomchat.cli.connection.Backoff;
 import io.loomchat.cli.connection.Connector;
+import io.loomchat.cli.connection.LanBrowser;
 import io.loomchat.cli.connection.ServerList;
 import io.loomchat.cli.connection.TlsConnect;
 import io.loomchat.cli.screen.PlainScreen;
@@ -54,8 +55,17 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Option(names = "--host", paramLabel = "HOST[:PORT][,...]",
             description = "Server host name or address; several, comma-separated, for the nodes of a cluster: the client "
-                    + "uses any that answers and moves to another when its node goes (default: ${DEFAULT-VALUE}).")
-    String host = "localhost";
+                    + "uses any that answers and moves to another when its node goes (default: localhost, or, when "
+                    + "nothing answers there, the server announced on the LAN).")
+    String host; // null: not given, so this machine's server or one found on the LAN
+
+    @Option(names = "--server", paramLabel = "NAME",
+            description = "Connect to the server announced on the LAN under this name (see --list-servers).")
+    String serverName;
+
+    @Option(names = "--list-servers", description = "List the Loomchat servers announced on the LAN and exit "
+            + "(what ./loomchat servers runs).")
+    boolean listServers;
 
     @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
     int port = 12345;
@@ -130,6 +140,16 @@ public final class ChatCommand implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             err.println("loomchat: " + ClientExit.unreadable(config, e));
             return 1;
+        }
+        if (listServers) {
+            return listServers(System.out, err);
+        }
+        if (host == null || serverName != null) {
+            String found = findServer(err);
+            if (found == null) {
+                return 1;
+            }
+            host = found;
         }
         String wanted = nick != null ? nick : defaultNick();
         String problem = Names.nickProblem(wanted, Names.NICK_CHARS_CEILING); // the server knows its own limit
@@ -333,6 +353,85 @@ public final class ChatCommand implements Callable<Integer> {
     private static final class WaitTimedOut extends Exception {
         WaitTimedOut(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** How long the LAN is listened to for servers' answers. */
+    static final Duration BROWSE = Duration.ofMillis(2_500);
+
+    /** Prints the servers announced on the LAN; 0 if there is one or more, 1 if none. */
+    private static int listServers(PrintStream out, PrintStream err) {
+        List<LanBrowser.Found> found = LanBrowser.browse(BROWSE);
+        if (found.isEmpty()) {
+            err.println("loomchat: no Loomchat server announced itself on this LAN (mDNS, _loomchat._tcp)");
+            return 1;
+        }
+        found.forEach(f -> out.println(f.describe()));
+        return 0;
+    }
+
+    /**
+     * No address given: the server on this machine if one answers, else the one announced on the LAN (or
+     * the one named by --server); several: asks, on a terminal, or lists them. Returns host:port, or null
+     * after saying why there is none. A server announced with TLS is connected to with TLS, verified as
+     * always (against the address connected to): a name heard on the LAN is never trusted by itself.
+     */
+    private String findServer(PrintStream err) {
+        if (serverName == null && answers("localhost", port)) {
+            return "localhost";
+        }
+        List<LanBrowser.Found> found = LanBrowser.browse(BROWSE);
+        if (serverName != null) {
+            found = found.stream().filter(f -> f.name().equalsIgnoreCase(serverName)).toList();
+        }
+        if (found.isEmpty()) {
+            err.println("loomchat: " + (serverName != null ? "no server named '" + serverName + "' announced itself on this LAN"
+                    : "no server on localhost:" + port + ", and none announced itself on this LAN; give its address with --host"));
+            return null;
+        }
+        LanBrowser.Found pick = found.size() == 1 ? found.getFirst() : choose(found, err);
+        if (pick == null) {
+            return null;
+        }
+        err.println("loomchat: found '" + pick.name() + "' at " + pick.hostPort() + " on the LAN"
+                + (pick.tls() ? " (TLS)" : "") + (pick.password() && passwordFile == null ? "; it needs a password (--password-file)" : ""));
+        if (pick.tls()) {
+            tls = true;
+        }
+        return pick.hostPort();
+    }
+
+    /** Several servers: a person at a terminal picks one by number; anyone else is told how to. */
+    private static LanBrowser.Found choose(List<LanBrowser.Found> found, PrintStream err) {
+        Console console = System.console();
+        if (console == null || !stdinIsTerminal()) {
+            err.println("loomchat: several servers on this LAN; choose one with --server NAME (or --host):");
+            found.forEach(f -> err.println("    " + f.describe()));
+            return null;
+        }
+        for (int i = 0; i < found.size(); i++) {
+            err.println(String.format("%3d  %s", i + 1, found.get(i).describe()));
+        }
+        String answer = console.readLine("Which server (1-%d)? ", found.size());
+        try {
+            int n = Integer.parseInt(answer == null ? "" : answer.strip());
+            if (n >= 1 && n <= found.size()) {
+                return found.get(n - 1);
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        err.println("loomchat: no server chosen");
+        return null;
+    }
+
+    /** Whether something accepts connections at host:port right away. */
+    private static boolean answers(String host, int port) {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress(host, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -24,6 +24,7 @@ import io.loomchat.server.history.JournalDirectory;
 import io.loomchat.server.ops.Metrics;
 import io.loomchat.server.ops.MetricsEndpoint;
 import io.loomchat.server.web.WebFront;
+import io.loomchat.server.lan.Announcer;
 
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
@@ -84,6 +85,7 @@ public final class ChatServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private MetricsEndpoint metricsEndpoint;
     private WebFront web; // null when the web client is off
+    private Announcer announcer; // null unless announced on the LAN
     private final Acceptor acceptor;
     private final Ticker ticker;
     private final DescriptorBudget descriptors;
@@ -228,6 +230,13 @@ public final class ChatServer implements AutoCloseable {
             }
         }
         server.acceptor.start();
+        if (config.announce()) {
+            try {
+                server.announcer = Announcer.start(config.host(), config.serverName(), server.port(), server.announcement(tls != null));
+            } catch (IOException e) {
+                LOG.warn("not announced on the LAN: {}", e.toString()); // chat works without it
+            }
+        }
         return server;
     }
 
@@ -247,6 +256,21 @@ public final class ChatServer implements AutoCloseable {
 
     public int connectionCount() {
         return sessions.size();
+    }
+
+    /** What the LAN announcement's TXT record says about this server; see docs/PROTOCOL.md#lan-discovery. */
+    private java.util.Map<String, String> announcement(boolean tls) {
+        java.util.Map<String, String> txt = new java.util.LinkedHashMap<>();
+        txt.put("proto", String.valueOf(Codec.PROTOCOL_VERSION));
+        txt.put("tls", tls ? "1" : "0");
+        txt.put("password", config.password() != null ? "1" : "0");
+        if (web != null) {
+            txt.put("web", String.valueOf(web.port()));
+        }
+        if (config.cluster() != null) {
+            txt.put("node", config.cluster().nodeName());
+        }
+        return txt;
     }
 
     /** The web client's port; -1 when it is off. */
@@ -460,6 +484,9 @@ public final class ChatServer implements AutoCloseable {
             return;
         }
         stopping = true;
+        if (announcer != null) {
+            announcer.close(); // first: nobody should find a server that is going away
+        }
         refuseBacklog();
         try {
             listener.close();

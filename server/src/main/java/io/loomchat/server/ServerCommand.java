@@ -124,6 +124,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "The only origins whose pages may open a WebSocket here (https://chat.example.com); list the server's own too (default: its own pages, by whatever name they were opened).")
     java.util.List<String> webAllowedOrigins = new java.util.ArrayList<>();
 
+    @Option(names = "--announce", paramLabel = "on|off",
+            description = "Announce the server on the LAN with mDNS (_loomchat._tcp), so clients find it without an address; "
+                    + "only when listening on a non-loopback address (default: on).")
+    String announce = "on";
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: off).")
     int metricsPort = ServerConfig.METRICS_OFF;
@@ -278,6 +283,14 @@ public final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
+    private boolean announce() {
+        return switch (announce.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--announce must be on or off, not '" + announce + "'");
+        };
+    }
+
     private io.loomchat.server.web.WebConfig web() {
         if (webPort == null) {
             return new io.loomchat.server.web.WebConfig(webHost != null ? webHost : host,
@@ -315,7 +328,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .pingInterval(pingInterval).pingTimeout(pingTimeout)
                 .floodLinesPerSecond(floodLinesPerSecond).floodBurst(floodBurst)
                 .floodDisconnectAfter(floodDisconnectAfter)
-                .metricsPort(metricsPort).web(web())
+                .metricsPort(metricsPort).web(web()).announce(announce())
                 .maxNickChars(maxNickChars).maxTopicChars(maxTopicChars)
                 .historySize(historySize).historyOnJoin(historyOnJoin)
                 .dataDir(dataDir).fsync(fsyncPolicy()).cluster(cluster())

@@ -50,7 +50,8 @@ public record ServerConfig(
         long historyMemoryBytes,
         long outboxMemoryBytes,
         ClusterConfig cluster,
-        WebConfig web) {
+        WebConfig web,
+        boolean announce) {
 
     /** When the journal under data-dir is forced to the disk. */
     public enum Fsync {
@@ -265,6 +266,7 @@ public record ServerConfig(
         private Path dataDir;
         private ClusterConfig cluster;
         private WebConfig web;
+        private boolean announce;
         private Fsync fsync = DEFAULT_FSYNC;
         private String password;
         private Path operatorsFile;
@@ -295,6 +297,7 @@ public record ServerConfig(
             outboxMemoryBytes = c.outboxMemoryBytes;
             cluster = c.cluster;
             web = c.web;
+            announce = c.announce;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -327,6 +330,8 @@ public record ServerConfig(
         public Builder cluster(ClusterConfig v) { cluster = v; return this; }
         /** Null: no web client (the default here; the command's default serves it on port 8080). */
         public Builder web(WebConfig v) { web = v; return this; }
+        /** Announce the server on the LAN (mDNS); off here by default, on for the command. */
+        public Builder announce(boolean v) { announce = v; return this; }
         public Builder fsync(Fsync v) { fsync = v; return this; }
         /** The server password every hello must carry; null for none. */
         public Builder password(String v) { password = v; return this; }
@@ -346,7 +351,7 @@ public record ServerConfig(
                     floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort,
                     maxNickChars, maxTopicChars, historySize, historyOnJoin, dataDir, fsync,
                     password, operatorsFile, defaultSanction, maxOpenJournals, historyMemoryBytes,
-                    outboxMemoryBytes, cluster, web);
+                    outboxMemoryBytes, cluster, web, announce);
         }
     }
 }

@@ -1,0 +1,207 @@
+package io.loomchat.server.lan;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.jmdns.JmDNS;
+import javax.jmdns.ServiceInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Announces the server as {@code _loomchat._tcp} on the LAN: one mDNS responder (a JmDNS instance) per IPv4
+ * address the server listens on, never on loopback. When the server listens on all interfaces, a thread
+ * looks at the interfaces every few seconds and follows addresses that come and go (a laptop that joins
+ * another network, a DHCP renewal). On close every announcement is withdrawn with a goodbye (TTL 0), so
+ * clients drop the server at once instead of after the record's TTL.
+ *
+ * <p>One owner: the watcher thread changes the set of responders, under {@link #lock}, which close also
+ * takes (so a close waits for a registration under way: JmDNS probes for a few seconds before it announces).
+ * The server's start never waits for it: the first announcement is made by the watcher too.
+ */
+public final class Announcer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Announcer.class);
+    public static final String SERVICE_TYPE = "_loomchat._tcp.local.";
+    private static final Duration WATCH_PERIOD = Duration.ofSeconds(5);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+
+    private final String instanceName;
+    private final int port;
+    private final Map<String, String> txt;
+    private final InetAddress only; // the one address listened on, or null for all interfaces
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<InetAddress, JmDNS> responders = new HashMap<>(); // guarded by lock
+    private final Thread watcher;
+    private volatile boolean closed;
+
+    private Announcer(String instanceName, int port, Map<String, String> txt, InetAddress only) {
+        this.instanceName = instanceName;
+        this.port = port;
+        this.txt = Map.copyOf(txt);
+        this.only = only;
+        this.watcher = Thread.ofPlatform().daemon().name("loomchat-announce").unstarted(this::watch);
+    }
+
+    /**
+     * Starts announcing {@code instanceName} at {@code port} with {@code txt} on the addresses {@code host}
+     * stands for; returns null (and says why in the log) when there is nothing to announce on: a loopback
+     * host, or no interface that can multicast.
+     */
+    public static Announcer start(String host, String instanceName, int port, Map<String, String> txt) throws IOException {
+        InetAddress address = InetAddress.getByName(host);
+        if (address.isLoopbackAddress()) {
+            LOG.info("not announced on the LAN: listening on loopback ({})", host);
+            return null;
+        }
+        Announcer announcer = new Announcer(instanceName, port, txt, address.isAnyLocalAddress() ? null : address);
+        announcer.watcher.start();
+        return announcer;
+    }
+
+    /** The addresses announced on now; for tests and the log. */
+    public Set<InetAddress> addresses() {
+        lock.lock();
+        try {
+            return Set.copyOf(responders.keySet());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void watch() {
+        while (!closed) {
+            try {
+                refresh();
+            } catch (RuntimeException e) {
+                LOG.warn("LAN announcement: {}", e.toString());
+            }
+            try {
+                Thread.sleep(WATCH_PERIOD);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Brings the responders in line with the addresses there are now. */
+    private void refresh() {
+        Set<InetAddress> wanted = only != null ? Set.of(only) : lanAddresses();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            for (InetAddress gone : new ArrayList<>(responders.keySet())) {
+                if (!wanted.contains(gone)) {
+                    withdraw(gone, responders.remove(gone));
+                }
+            }
+            for (InetAddress address : wanted) {
+                if (!responders.containsKey(address)) {
+                    announce(address);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void announce(InetAddress address) {
+        try {
+            JmDNS responder = JmDNS.create(address, hostName());
+            responder.registerService(ServiceInfo.create(SERVICE_TYPE, instanceName, port, 0, 0, txt));
+            responders.put(address, responder);
+            // Heard on the LAN once probing is over, a few seconds from now (RFC 6762 section 8).
+            LOG.info("announcing on the LAN as '{}' ({}) at {}:{}", instanceName, SERVICE_TYPE, address.getHostAddress(), port);
+        } catch (IOException e) {
+            LOG.warn("cannot announce on {}: {}", address.getHostAddress(), e.toString());
+        }
+    }
+
+    private static void withdraw(InetAddress address, JmDNS responder) {
+        responder.unregisterAllServices(); // goodbye packets: whoever listens drops the server now
+        LOG.info("no longer announced at {}", address.getHostAddress());
+        // JmDNS then takes seconds to close (issue jmdns#82): nobody needs to wait for that.
+        Thread.ofPlatform().daemon().name("loomchat-announce-close").start(() -> closeQuietly(responder));
+    }
+
+    /** The IPv4 addresses of interfaces that are up, not loopback, and can multicast. */
+    static Set<InetAddress> lanAddresses() {
+        Set<InetAddress> found = new HashSet<>();
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback() || !nic.supportsMulticast()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
+                        found.add(a);
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            LOG.warn("cannot list the network interfaces: {}", e.toString());
+        }
+        return found;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9-]", "-");
+        } catch (IOException e) {
+            return "loomchat";
+        }
+    }
+
+    private static void closeQuietly(JmDNS responder) {
+        try {
+            responder.close();
+        } catch (IOException e) {
+            LOG.debug("closing a responder: {}", e.toString());
+        }
+    }
+
+    /**
+     * Withdraws every announcement (goodbye packets) and stops; waits at most a few seconds for the
+     * goodbyes (side by side, one per address), never for JmDNS's own slow close.
+     */
+    @Override
+    public void close() {
+        List<Thread> closing = new ArrayList<>();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Map.Entry<InetAddress, JmDNS> e : responders.entrySet()) {
+                closing.add(Thread.ofVirtual().start(() -> withdraw(e.getKey(), e.getValue())));
+            }
+            responders.clear();
+        } finally {
+            lock.unlock();
+        }
+        watcher.interrupt();
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Thread t : closing) {
+            try {
+                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
