@@ -98,6 +98,9 @@ public final class ChatServer implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.ticker = ticker;
+        if (config.web() != null && config.web().portChosen()) {
+            WebFront.checkPort(config.web()); // a chosen web port that is taken stops the start before anything else
+        }
         if (config.cluster() != null) {
             // First of all: a node that cannot reach its cluster says so before it listens.
             this.cluster = ClusterLink.connect(config.cluster(), config.historySize());

@@ -51,4 +51,13 @@ class StartProblemsTest {
                     refused.getMessage());
         }
     }
+
+    @Test
+    void aChosenWebPortInUseStopsTheStartInOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String output = startFailing("--web-port", String.valueOf(taken.getLocalPort()));
+            assertTrue(output.startsWith("loomchat-server: cannot start: cannot listen on 127.0.0.1 port "
+                    + taken.getLocalPort() + " for the web client"), output);
+        }
+    }
 }

@@ -72,6 +72,10 @@ class WebSocketTest extends ServerTestSupport {
         bob.await("message"); // its own
         assertEquals("from the terminal", back.get("text").asText());
         assertEquals(ack.get("id").asLong() + 1, back.get("id").asLong());
+        // A message of nothing but spaces is a blank line: ignored, as over TCP.
+        alice.send("   ");
+        alice.send("{\"type\":\"ping\",\"ref\":\"after-blank\"}");
+        assertEquals("after-blank", alice.await("pong").path("ref").asText());
         // A line break inside a message is whitespace, not the end of a line: the message stays one request.
         alice.send("{\"type\":\"say\",\n\"text\":\"two\\nlines\"}");
         assertEquals("two\nlines", bob.await("message").get("text").asText());

@@ -99,8 +99,8 @@ final class ReadLoop {
                             + lines.maxLineBytes() + "; it was discarded", null));
                     continue;
                 }
-                if (length == 0) {
-                    continue; // a bare Enter from a person on nc is not an error
+                if (length == 0 || isBlank(lines.line(), length)) {
+                    continue; // a bare Enter (or a few spaces) from a person on nc is not an error
                 }
                 if (!modeDecided) {
                     modeDecided = true;
@@ -133,6 +133,19 @@ final class ReadLoop {
             LOG.error("bug while serving {}", session, e);
             session.disconnect(CloseReason.READ_ERROR, "internal error");
         }
+    }
+
+    /** Only spaces and tabs (a JSON line never starts with one in practice: checked on the first byte). */
+    private static boolean isBlank(byte[] line, int length) {
+        if (line[0] != ' ' && line[0] != '\t') {
+            return false;
+        }
+        for (int i = 1; i < length; i++) {
+            if (line[i] != ' ' && line[i] != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A protocol client's first line is a JSON object; anything else (a person on nc) means text mode. */

@@ -94,6 +94,11 @@ final class BrowserConnection implements WsListener {
     }
 
     @Override
+    public void onPing(WsSession ws, BufferData buffer) {
+        ws.pong(buffer); // RFC 6455 5.5.2: a ping is answered with a pong carrying the same data
+    }
+
+    @Override
     public void onClose(WsSession ws, int status, String reason) {
         if (pipe != null) {
             pipe.end();

@@ -5,9 +5,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Helidon's logging set up the server's way: Helidon logs through java.util.logging, and only its warnings
- * belong beside the server's own log lines (its start-up lines would crowd them). Found by Helidon as a
- * service; without one it prints a line of its own on every start.
+ * Helidon's logging set up the server's way: off. Helidon logs through java.util.logging, with a stack
+ * trace for every request a client cuts short or frame it sends wrong: a stranger could fill the log with
+ * them. What matters is logged by the server itself (a port it cannot listen on, refused WebSockets,
+ * every session's connect and disconnect). Found by Helidon as a service; without one it prints a line of
+ * its own on every start.
  */
 public final class HelidonLogging implements LoggingProvider {
 
@@ -16,11 +18,11 @@ public final class HelidonLogging implements LoggingProvider {
 
     @Override
     public void initialization() {
-        HELIDON.setLevel(Level.WARNING);
+        HELIDON.setLevel(Level.OFF);
     }
 
     @Override
     public void runTime() {
-        HELIDON.setLevel(Level.WARNING);
+        HELIDON.setLevel(Level.OFF);
     }
 }

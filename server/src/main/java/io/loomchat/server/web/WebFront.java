@@ -52,11 +52,35 @@ public final class WebFront implements AutoCloseable {
         if (tls != null) {
             builder.tls(Tls.builder().sslContext(tls).build());
         }
+        checkPort(config);
+        WebServer started;
         try {
-            return new WebFront(builder.build().start());
+            started = builder.build().start();
         } catch (RuntimeException e) {
             throw new java.net.BindException("cannot listen on " + config.host() + " port " + config.port()
                     + " for the web client: " + rootMessage(e));
+        }
+        if (!started.isRunning() || started.port() <= 0) {
+            started.stop();
+            throw new java.net.BindException("cannot listen on " + config.host() + " port " + config.port() + " for the web client");
+        }
+        return new WebFront(started);
+    }
+
+    /**
+     * Helidon reports a port it cannot bind in its log and starts without that listener: the port is tried
+     * here first, so that the operator gets one line (and, for a chosen port, no server).
+     */
+    public static void checkPort(WebConfig config) throws IOException {
+        if (config.port() == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(config.host()), config.port()));
+        } catch (IOException e) {
+            throw new java.net.BindException("cannot listen on " + config.host() + " port " + config.port()
+                    + " for the web client: " + e.getMessage() + " (choose another with --web-port, or --web-port off)");
         }
     }
 

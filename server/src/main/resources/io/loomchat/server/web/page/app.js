@@ -37,6 +37,11 @@
       : '<U+' + n.toString(16).toUpperCase().padStart(4, '0') + '>';
   });
   const roomName = r => String(r || '').replace(/^#/, '').toLowerCase();
+  /** The room a link's #fragment names; a fragment that is not valid percent-encoding is taken as it is. */
+  const hashRoom = () => {
+    const raw = location.hash.slice(1);
+    try { return roomName(decodeURIComponent(raw)); } catch (e) { return roomName(raw); }
+  };
   const hhmm = ts => { const d = ts ? new Date(ts) : new Date(); return d.toTimeString().slice(0, 5); };
 
   // ---- State. One owner: this closure; the socket's handlers and the page's events run on one thread.
@@ -61,7 +66,7 @@
     if (!v) {
       const pm = key.startsWith('pm:');
       v = { key, kind: pm ? 'pm' : 'room', name: key.slice(pm ? 3 : 5), joined: false, lastId: 0, oldestId: null,
-            ids: new Set(), more: false, unread: 0, mention: false, topic: '', members: [], away: {},
+            ids: new Set(), more: false, unread: 0, mention: false, topic: '', members: [], away: new Map(),
             el: document.createElement('div'), label: pm ? key.slice(3) : key.slice(5) };
       v.el.className = 'lines';
       v.el.hidden = true;
@@ -193,9 +198,9 @@
       members.replaceChildren(...v.members.map(n => {
         const li = document.createElement('li');
         li.appendChild(nickSpan(n));
-        if (v.away[n] !== undefined) {
+        if (v.away.has(n)) {
           li.className = 'away';
-          li.title = 'away: ' + safe(v.away[n]);
+          li.title = 'away: ' + safe(v.away.get(n));
         }
         li.addEventListener('click', () => { $('line').value = '/msg ' + n + ' '; $('line').focus(); });
         return li;
@@ -431,17 +436,16 @@
     if (room !== undefined) {
       state.who.delete(e.ref);
       const v = roomView(e.room);
-      const away = e.away || {};
-      if (state.whoPaging !== e.room) { v.members = []; v.away = {}; }
+      if (state.whoPaging !== e.room) { v.members = []; v.away = new Map(); }
       v.members.push(...e.nicks);
-      Object.assign(v.away, away);
+      for (const [nick, reason] of Object.entries(e.away || {})) v.away.set(nick, reason);
       state.whoPaging = e.more ? e.room : null;
       if (e.more) askWho(e.room, e.nicks[e.nicks.length - 1]);
       drawLists();
       return;
     }
-    const away = e.away || {};
-    note(null, '#' + e.room + ': ' + e.nicks.map(n => safe(n) + (away[n] !== undefined ? ' (away)' : '')).join(', ')
+    const away = new Map(Object.entries(e.away || {}));
+    note(null, '#' + e.room + ': ' + e.nicks.map(n => safe(n) + (away.has(n) ? ' (away)' : '')).join(', ')
       + (e.more ? ' … (/who ' + e.room + ' ' + e.nicks[e.nicks.length - 1] + ' for more)' : ''));
   }
   function historyEnd(e) {
@@ -611,7 +615,7 @@
   function start() {
     const remembered = store.get('loomchat.nick');
     if (remembered) $('login-nick').value = remembered;
-    if (location.hash.length > 1) $('login-room').value = roomName(decodeURIComponent(location.hash.slice(1)));
+    if (location.hash.length > 1) $('login-room').value = hashRoom();
     fetch('server.json').then(r => r.json()).then(info => {
       state.serverInfo = info;
       $('server-name').textContent = safe(info.name);
@@ -646,7 +650,7 @@
     });
     window.addEventListener('hashchange', () => {
       if (!state.registered || location.hash.length < 2) return;
-      const name = roomName(decodeURIComponent(location.hash.slice(1)));
+      const name = hashRoom();
       const v = state.views.get('room:' + name);
       if (v && v.joined) show(v.key); else send({ type: 'join', room: name, ref: nextRef('j') });
     });
