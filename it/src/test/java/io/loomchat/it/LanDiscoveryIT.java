@@ -142,6 +142,43 @@ class LanDiscoveryIT {
         assertFalse(heard.contains(NetnsLan.address(1)), "packets from the quiet server: " + heard);
     }
 
+    @Test
+    void aServerWhoseAddressComesLaterIsAnnouncedOnIt() throws Exception {
+        lan = new NetnsLan(2);
+        lan.address(1, false); // started before its network is there (a laptop before Wi-Fi)
+        Path log = dir.resolve("mobile.log");
+        lan.start(1, log, List.of(), JAVA, "-jar", SERVER_JAR, "--name", "mobile");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("listening on"));
+        lan.address(1, true);
+        awaitListed(2, "mobile");
+        assertTrue(Files.readString(log).contains("announcing on the LAN as 'mobile' (_loomchat._tcp.local.) at "
+                + NetnsLan.address(1)), Files.readString(log));
+    }
+
+    @Test
+    void aServerAnnouncedWithTlsIsConnectedToWithTlsAndItsCertificateVerified() throws Exception {
+        lan = new NetnsLan(2);
+        Path certs = dir.resolve("certs");
+        NetnsLan.Result made = lan.runIn(1, RUN_LIMIT, List.of(), JAVA, "-jar", SERVER_JAR, "--make-certificate", certs.toString());
+        assertEquals(0, made.status(), made.output());
+        assertTrue(made.output().contains(NetnsLan.address(1)), "the certificate names the machine's address: " + made.output());
+        server(1, "secure", "--tls-keystore", certs.resolve("server.p12").toString(),
+                "--tls-keystore-password-file", certs.resolve("server.p12.password").toString());
+        awaitListed(2, "secure");
+        assertTrue(cli(2, "--list-servers").output().lines().anyMatch(l -> l.startsWith("secure ") && l.contains("tls")));
+        // Found on the LAN, the client speaks TLS and checks the certificate as always: the system's trust
+        // store does not know this self-signed one, so no connection is made.
+        NetnsLan.Result untrusted = cli(2, "--nick", "bob", "--say", "hi");
+        assertEquals(1, untrusted.status(), untrusted.output());
+        assertTrue(untrusted.output().contains("found 'secure' at " + NetnsLan.address(1) + ":12345 on the LAN (TLS)"),
+                untrusted.output());
+        assertFalse(untrusted.output().contains("welcome"), untrusted.output());
+        // Given the certificate to trust, it connects, verified against the address it found.
+        NetnsLan.Result trusted = cli(2, "--nick", "bob", "--trust", certs.resolve("cert.pem").toString(), "--say", "hi");
+        assertEquals(0, trusted.status(), trusted.output());
+        assertTrue(trusted.output().contains("welcome to secure"), trusted.output());
+    }
+
     /** Listens on 224.0.0.251:5353 in machine {@code i} for 4 s, querying once; the sources heard, one per line. */
     private String mdnsSourcesHeard(int i) throws Exception {
         String script = String.join("\n",

@@ -43,6 +43,14 @@ final class NetnsLan implements AutoCloseable {
         }
     }
 
+    /** Takes machine {@code i}'s address away, or gives it back (a laptop leaving and joining the network). */
+    void address(int i, boolean present) throws IOException, InterruptedException {
+        run("ip", "-n", machine(i), "addr", present ? "add" : "del", address(i) + "/24", "dev", "eth0");
+        if (present) {
+            run("ip", "-n", machine(i), "route", "replace", "224.0.0.0/4", "dev", "eth0");
+        }
+    }
+
     /** Whether this machine can make such a LAN: root, and the ip command. */
     static String unavailable() {
         if (!"root".equals(System.getProperty("user.name"))) {
