@@ -124,6 +124,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "The only origins whose pages may open a WebSocket here (https://chat.example.com); list the server's own too (default: its own pages, by whatever name they were opened).")
     java.util.List<String> webAllowedOrigins = new java.util.ArrayList<>();
 
+    @Option(names = "--irc", paramLabel = "on|off",
+            description = "Serve IRC clients (irssi, weechat, ...) on the chat port: a connection whose first line is "
+                    + "CAP, NICK, USER or PASS speaks IRC (default: on).")
+    String irc = "on";
+
     @Option(names = "--announce", paramLabel = "on|off",
             description = "Announce the server on the LAN with mDNS (_loomchat._tcp), so clients find it without an address; "
                     + "only when listening on a non-loopback address (default: on).")
@@ -283,11 +288,11 @@ public final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private boolean announce() {
-        return switch (announce.strip().toLowerCase(java.util.Locale.ROOT)) {
+    private boolean onOff(String option, String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "on", "true", "yes" -> true;
             case "off", "false", "no" -> false;
-            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--announce must be on or off, not '" + announce + "'");
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), option + " must be on or off, not '" + value + "'");
         };
     }
 
@@ -328,7 +333,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .pingInterval(pingInterval).pingTimeout(pingTimeout)
                 .floodLinesPerSecond(floodLinesPerSecond).floodBurst(floodBurst)
                 .floodDisconnectAfter(floodDisconnectAfter)
-                .metricsPort(metricsPort).web(web()).announce(announce())
+                .metricsPort(metricsPort).web(web()).announce(onOff("--announce", announce)).irc(onOff("--irc", irc))
                 .maxNickChars(maxNickChars).maxTopicChars(maxTopicChars)
                 .historySize(historySize).historyOnJoin(historyOnJoin)
                 .dataDir(dataDir).fsync(fsyncPolicy()).cluster(cluster())

@@ -51,7 +51,8 @@ public record ServerConfig(
         long outboxMemoryBytes,
         ClusterConfig cluster,
         WebConfig web,
-        boolean announce) {
+        boolean announce,
+        boolean irc) {
 
     /** When the journal under data-dir is forced to the disk. */
     public enum Fsync {
@@ -267,6 +268,7 @@ public record ServerConfig(
         private ClusterConfig cluster;
         private WebConfig web;
         private boolean announce;
+        private boolean irc = true;
         private Fsync fsync = DEFAULT_FSYNC;
         private String password;
         private Path operatorsFile;
@@ -298,6 +300,7 @@ public record ServerConfig(
             cluster = c.cluster;
             web = c.web;
             announce = c.announce;
+            irc = c.irc;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -332,6 +335,8 @@ public record ServerConfig(
         public Builder web(WebConfig v) { web = v; return this; }
         /** Announce the server on the LAN (mDNS); off here by default, on for the command. */
         public Builder announce(boolean v) { announce = v; return this; }
+        /** Serve IRC clients on the chat port (a first line of CAP, NICK, USER or PASS). */
+        public Builder irc(boolean v) { irc = v; return this; }
         public Builder fsync(Fsync v) { fsync = v; return this; }
         /** The server password every hello must carry; null for none. */
         public Builder password(String v) { password = v; return this; }
@@ -351,7 +356,7 @@ public record ServerConfig(
                     floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort,
                     maxNickChars, maxTopicChars, historySize, historyOnJoin, dataDir, fsync,
                     password, operatorsFile, defaultSanction, maxOpenJournals, historyMemoryBytes,
-                    outboxMemoryBytes, cluster, web, announce);
+                    outboxMemoryBytes, cluster, web, announce, irc);
         }
     }
 }

@@ -91,6 +91,12 @@ public final class JoinedRooms {
     }
 
     /** Any thread: the current room's name, for rendering text-mode lines; null in none. */
+    /** Whether the client is in {@code name} (any case, with or without '#'). */
+    public boolean contains(String name) {
+        String n = name.startsWith("#") ? name.substring(1) : name;
+        return get(n.toLowerCase(java.util.Locale.ROOT)) != null;
+    }
+
     public String currentName() {
         return currentName;
     }

@@ -5,7 +5,10 @@ import io.loomchat.server.ServerConfig;
 import io.loomchat.server.chat.Commands;
 import io.loomchat.server.guard.FloodControl;
 
+import io.loomchat.server.irc.IrcFront;
+
 import io.loomchat.protocol.BoundedLineReader;
+import io.loomchat.protocol.IrcLine;
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event.ErrorReply;
@@ -48,6 +51,7 @@ final class ReadLoop {
     private final Commands commands;
     private final FloodControl flood; // null when flood control is off
     private boolean modeDecided;
+    private IrcFront irc; // when the first line was IRC
 
     ReadLoop(Session session, Commands commands) {
         this.session = session;
@@ -104,12 +108,23 @@ final class ReadLoop {
                 }
                 if (!modeDecided) {
                     modeDecided = true;
-                    session.decideMode(!startsLikeJson(lines.line(), length));
+                    if (server.config().irc() && !startsLikeJson(lines.line(), length)
+                            && IrcLine.opensIrc(new String(lines.line(), 0, length, StandardCharsets.UTF_8))) {
+                        irc = new IrcFront(session, commands, server.config().serverName());
+                        session.decideMode(false); // not text mode: events go out as IRC, see Session.lineFor
+                        session.speakIrc(irc.rendering());
+                    } else {
+                        session.decideMode(!startsLikeJson(lines.line(), length));
+                    }
                     if (session.textMode()) {
                         session.sendText(TextRenderer.NOTICE + (server.config().password() == null
                                 ? " loomchat text mode: type your nick to start; /help lists the commands"
                                 : " loomchat text mode: type your nick and the server password on one line to start"));
                     }
+                }
+                if (irc != null) {
+                    irc.handle(new String(lines.line(), 0, length, StandardCharsets.UTF_8));
+                    continue;
                 }
                 if (session.textMode()) {
                     commands.handleText(new String(lines.line(), 0, length, StandardCharsets.UTF_8));

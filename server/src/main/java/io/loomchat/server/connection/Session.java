@@ -59,6 +59,7 @@ public final class Session implements Member {
     private final ResumeState resume = new ResumeState(); // read loop; a successor reads it after `released`
     private final CountDownLatch released = new CountDownLatch(1); // rooms left and nick freed
     private volatile boolean textMode; // decided by the first line: anything but a JSON object
+    private volatile io.loomchat.server.irc.IrcRendering irc; // set by the first line when it is IRC
     private final JoinedRooms rooms = new JoinedRooms(); // changed by the read loop only
 
     private final long connectedNanos;
@@ -354,8 +355,22 @@ public final class Session implements Member {
         }
     }
 
-    /** The one place that chooses between a JSON line and a text line; null if a person need not see it. */
+    /** Read loop, on the first line: an IRC client; its events are written as IRC from now on. */
+    void speakIrc(io.loomchat.server.irc.IrcRendering rendering) {
+        irc = rendering;
+    }
+
+    /** An IRC client's own lines (numerics, PONG), from its read loop: written as they are. */
+    public void sendRaw(byte[] lines) {
+        deliver(lines, batch);
+    }
+
+    /** The one place that chooses between a JSON line, an IRC line and a text line; null if nobody need see it. */
     private byte[] lineFor(Event event, byte[] json) {
+        io.loomchat.server.irc.IrcRendering asIrc = irc;
+        if (asIrc != null) {
+            return asIrc.render(event);
+        }
         if (!textMode) {
             return json != null ? json : Codec.encode(event);
         }

@@ -1,0 +1,253 @@
+package io.loomchat.server.irc;
+
+import io.loomchat.server.chat.Commands;
+import io.loomchat.server.connection.Session;
+
+import io.loomchat.protocol.IrcLine;
+import io.loomchat.protocol.Request;
+import io.loomchat.protocol.Request.Replay;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One IRC client's side of its session, read loop only: turns each IRC line into the protocol's requests
+ * (registration waits for NICK, USER and the end of CAP negotiation, as IRC servers do) and answers what
+ * IRC answers itself (PING, CAP, MODE queries). What the session sends back is written as IRC by
+ * {@link IrcRendering}, which this front shares the negotiated capabilities with.
+ *
+ * <p>Requests made here carry refs starting with "irc-": they tell the rendering what an answer was for
+ * (a member list asked by NAMES or by WHO, a topic asked or set).
+ */
+public final class IrcFront {
+
+    static final Set<String> CAPABILITIES = Set.of("server-time", "message-tags", "echo-message");
+
+    private final Session session;
+    private final Commands commands;
+    private final IrcRendering rendering;
+    private String password; // PASS, before registration
+    private String nick; // NICK, before registration
+    private String user; // USER, before registration
+    private boolean negotiating; // between CAP LS/REQ and CAP END
+
+    public IrcFront(Session session, Commands commands, String serverName) {
+        this.session = session;
+        this.commands = commands;
+        this.rendering = new IrcRendering(session, serverName);
+    }
+
+    /** How the session's events are written for this client. */
+    public IrcRendering rendering() {
+        return rendering;
+    }
+
+    /** One line from the client, without its line end. */
+    public void handle(String raw) {
+        IrcLine line = IrcLine.parse(raw);
+        if (line == null) {
+            return;
+        }
+        switch (line.command()) {
+            case "CAP" -> cap(line);
+            case "PASS" -> {
+                if (session.registered()) {
+                    reply("462", ":You may not reregister");
+                } else {
+                    password = line.param(0);
+                }
+            }
+            case "NICK" -> nick(line);
+            case "USER" -> {
+                if (session.registered()) {
+                    reply("462", ":You may not reregister");
+                } else if (line.params().size() < 4) {
+                    reply("461", "USER :Not enough parameters");
+                } else {
+                    user = line.param(0);
+                    register();
+                }
+            }
+            case "PING" -> send(":" + rendering.server() + " PONG " + rendering.server() + " :" + line.param(0));
+            case "PONG" -> {
+                // any line is an answer to the server's keep-alive
+            }
+            case "QUIT" -> commands.handle(new Request.Quit(line.params().isEmpty() ? null : clean(line.param(0)), null));
+            default -> {
+                if (!session.registered()) {
+                    reply("451", ":You have not registered");
+                } else {
+                    registered(line);
+                }
+            }
+        }
+    }
+
+    private void registered(IrcLine line) {
+        switch (line.command()) {
+            case "JOIN" -> {
+                if (line.param(0).isEmpty()) {
+                    reply("461", "JOIN :Not enough parameters");
+                    return;
+                }
+                for (String channel : line.param(0).split(",")) {
+                    String room = room(channel);
+                    commands.handle(new Request.Join(room, Replay.DEFAULT, "irc-join"));
+                    if (session.rooms().contains(room)) {
+                        commands.handle(new Request.Who(room, null, "irc-names"));
+                    }
+                }
+            }
+            case "PART" -> {
+                for (String channel : line.param(0).split(",")) {
+                    commands.handle(new Request.Leave(room(channel), "irc-part"));
+                }
+            }
+            case "PRIVMSG", "NOTICE" -> say(line);
+            case "TOPIC" -> commands.handle(line.params().size() < 2
+                    ? new Request.Topic(room(line.param(0)), null, "irc-topic?")
+                    : new Request.Topic(room(line.param(0)), clean(line.param(1)), "irc-topic!"));
+            case "NAMES" -> {
+                if (line.param(0).isEmpty()) {
+                    reply("366", "* :End of /NAMES list");
+                } else {
+                    commands.handle(new Request.Who(room(line.param(0)), null, "irc-names"));
+                }
+            }
+            case "WHO" -> {
+                if (line.param(0).startsWith("#")) {
+                    commands.handle(new Request.Who(room(line.param(0)), null, "irc-who"));
+                } else {
+                    reply("315", (line.param(0).isEmpty() ? "*" : line.param(0)) + " :End of /WHO list");
+                }
+            }
+            case "LIST" -> commands.handle(new Request.ListRooms(null, "irc-list"));
+            case "AWAY" -> commands.handle(new Request.Away(line.params().isEmpty() || line.param(0).isBlank() ? null
+                    : clean(line.param(0)), "irc-away"));
+            case "KICK" -> commands.handle(new Request.Kick(room(line.param(0)), line.param(1),
+                    line.params().size() > 2 ? clean(line.param(2)) : null, "irc-kick"));
+            case "OPER" -> commands.handle(new Request.Oper(line.param(0), line.param(1), "irc-oper"));
+            case "MODE" -> mode(line);
+            default -> reply("421", line.command() + " :Unknown command");
+        }
+    }
+
+    private void nick(IrcLine line) {
+        if (line.param(0).isEmpty()) {
+            reply("431", ":No nickname given");
+        } else if (session.registered()) {
+            commands.handle(new Request.Nick(line.param(0), "irc-nick"));
+        } else {
+            nick = line.param(0);
+            register();
+        }
+    }
+
+    /** Registers once NICK and USER are in and capability negotiation is over. */
+    private void register() {
+        if (nick == null || user == null || negotiating || session.registered()) {
+            return;
+        }
+        commands.handle(new Request.Hello(nick, null, Replay.DEFAULT, null, password, "irc-hello"));
+        String room = session.rooms().currentName();
+        if (session.registered() && room != null) {
+            commands.handle(new Request.Who(room, null, "irc-names"));
+        }
+    }
+
+    private void cap(IrcLine line) {
+        switch (line.param(0).toUpperCase(Locale.ROOT)) {
+            case "LS" -> {
+                negotiating = !session.registered();
+                send(":" + rendering.server() + " CAP " + target() + " LS :" + String.join(" ", CAPABILITIES.stream().sorted().toList()));
+            }
+            case "REQ" -> {
+                negotiating = !session.registered();
+                List<String> asked = List.of(line.param(1).strip().split(" +"));
+                boolean all = asked.stream().allMatch(c -> CAPABILITIES.contains(c.toLowerCase(Locale.ROOT)));
+                if (all) {
+                    asked.forEach(c -> rendering.enable(c.toLowerCase(Locale.ROOT)));
+                }
+                send(":" + rendering.server() + " CAP " + target() + (all ? " ACK :" : " NAK :") + line.param(1).strip());
+            }
+            case "LIST" -> send(":" + rendering.server() + " CAP " + target() + " LIST :" + String.join(" ", rendering.enabled()));
+            case "END" -> {
+                negotiating = false;
+                register();
+            }
+            default -> reply("410", line.param(0) + " :Invalid CAP command");
+        }
+    }
+
+    private void say(IrcLine line) {
+        if (line.params().size() < 2 || line.param(1).isEmpty()) {
+            if (line.command().equals("PRIVMSG")) {
+                reply(line.params().isEmpty() ? "411" : "412", line.params().isEmpty() ? ":No recipient given (PRIVMSG)" : ":No text to send");
+            }
+            return;
+        }
+        String text = line.param(1);
+        boolean action = false;
+        if (text.startsWith("\u0001")) {
+            String ctcp = text.substring(1, text.endsWith("\u0001") && text.length() > 1 ? text.length() - 1 : text.length());
+            if (!ctcp.startsWith("ACTION ")) {
+                return; // other CTCP (VERSION, PING, DCC): not carried
+            }
+            text = ctcp.substring("ACTION ".length());
+            action = true;
+        }
+        text = clean(text);
+        for (String target : line.param(0).split(",")) {
+            commands.handle(target.startsWith("#")
+                    ? new Request.Say(room(target), text, action, "irc-say")
+                    : new Request.Msg(target, text, action, "irc-msg"));
+        }
+    }
+
+    private void mode(IrcLine line) {
+        String target = line.param(0);
+        if (!target.startsWith("#")) {
+            reply("221", "+i");
+            return;
+        }
+        String change = line.param(1);
+        if (change.isEmpty()) {
+            reply("324", target + " +nt");
+        } else if ((change.equals("+b") || change.equals("b")) && line.params().size() < 3) {
+            reply("368", target + " :End of channel ban list");
+        } else if (change.equals("+b")) {
+            // A ban on nick!*@* is Loomchat's ban of that nick; other masks cannot be expressed.
+            String mask = line.param(2);
+            String banned = mask.contains("!") ? mask.substring(0, mask.indexOf('!')) : mask;
+            if (banned.isEmpty() || banned.contains("*") || banned.contains("?")) {
+                reply("472", "b :only nick!*@* bans are known to this server");
+            } else {
+                commands.handle(new Request.Ban(banned, null, null, null, false, "irc-ban"));
+            }
+        } else {
+            reply("472", change + " :is unknown mode char to me");
+        }
+    }
+
+    /** Text typed in an IRC client: formatting codes out (others would see control characters). */
+    private static String clean(String text) {
+        return IrcLine.stripFormatting(text);
+    }
+
+    /** "#Dev" -> "dev": channels are rooms. */
+    static String room(String channel) {
+        return channel.startsWith("#") ? channel.substring(1) : channel;
+    }
+
+    private String target() {
+        return session.nick() != null ? session.nick() : nick != null ? nick : "*";
+    }
+
+    private void reply(String numeric, String rest) {
+        send(":" + rendering.server() + " " + numeric + " " + target() + " " + rest);
+    }
+
+    private void send(String line) {
+        session.sendRaw(IrcRendering.bytes(line + "\r\n"));
+    }
+}

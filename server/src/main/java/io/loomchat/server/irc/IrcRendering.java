@@ -1,0 +1,231 @@
+package io.loomchat.server.irc;
+
+import io.loomchat.server.connection.Session;
+
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.IrcLine;
+import io.loomchat.protocol.SafeText;
+import io.loomchat.protocol.Timestamps;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The protocol's events as IRC lines, for one IRC client. Called by whichever thread delivers an event
+ * (a room's broadcast comes from its sender's read loop), so it keeps no state but the capabilities the
+ * client negotiated. Every text from others is neutralized first: a line break or control character in a
+ * message can never become a second IRC line or a formatting trick.
+ */
+public final class IrcRendering {
+
+    private static final String HOST = "loomchat";
+
+    private final Session session;
+    private final String server;
+    private final Set<String> enabled = ConcurrentHashMap.newKeySet();
+
+    IrcRendering(Session session, String serverName) {
+        this.session = session;
+        this.server = serverName.replaceAll("[^A-Za-z0-9.-]", "-");
+    }
+
+    String server() {
+        return server;
+    }
+
+    void enable(String capability) {
+        enabled.add(capability);
+    }
+
+    List<String> enabled() {
+        return new ArrayList<>(new TreeSet<>(enabled));
+    }
+
+    static byte[] bytes(String lines) {
+        return lines.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The lines for {@code event}, CR LF ended, or null when an IRC client is not to see it. */
+    public byte[] render(Event event) {
+        String me = session.nick() == null ? "*" : session.nick();
+        String out = switch (event) {
+            case Event.Welcome w -> welcome(w);
+            case Event.ChatMessage m -> message(m, me);
+            case Event.PrivateMessage p -> privateMessage(p, me);
+            case Event.Joined j -> tags(j.ts(), -1) + ":" + source(j.nick()) + " JOIN #" + j.room() + "\r\n";
+            case Event.Left l -> left(l);
+            case Event.Renamed r -> ":" + source(r.old()) + " NICK :" + r.nick() + "\r\n";
+            case Event.Topic t -> topic(t, me);
+            case Event.Members m -> members(m, me);
+            case Event.RoomList l -> roomList(l, me);
+            case Event.Away a -> away(a, me);
+            case Event.Notice n -> n.ref() != null && n.ref().equals("irc-oper") && n.text().contains("operator")
+                    ? numeric("381", me, ":" + safe(n.text())) : lines(":" + server + " NOTICE " + me, safe(n.text()));
+            case Event.Ping p -> "PING :" + server + "\r\n";
+            case Event.ErrorReply e -> error(e, me);
+            case Event.Bye b -> "ERROR :Closing Link: " + me + " (" + safe(b.reason()) + ")\r\n";
+            case Event.Pong p -> null;
+            case Event.HistoryEnd h -> null;
+        };
+        return out == null ? null : bytes(out);
+    }
+
+    private String welcome(Event.Welcome w) {
+        String n = w.nick();
+        return numeric("001", n, ":Welcome to " + safe(w.server()) + ", " + n)
+                + numeric("002", n, ":Your host is " + server + ", running loomchat (protocol " + Codec.PROTOCOL_VERSION + ")")
+                + numeric("003", n, ":This server speaks IRC as a front door to Loomchat")
+                + numeric("004", n, server + " loomchat io ntb")
+                + numeric("005", n, "CHANTYPES=# PREFIX=() CHANMODES=b,,,nt CASEMAPPING=ascii NICKLEN=" + session.server().config().maxNickChars()
+                        + " CHANNELLEN=33 TOPICLEN=" + session.server().config().maxTopicChars() + " NETWORK=" + server
+                        + " :are supported by this server")
+                + numeric("422", n, ":MOTD File is missing");
+    }
+
+    private String message(Event.ChatMessage m, String me) {
+        boolean own = m.from().equalsIgnoreCase(me);
+        if (own && m.ref() != null && !enabled.contains("echo-message")) {
+            return null; // the client shows its own line already
+        }
+        String text = safe(m.text());
+        return lines(tags(m.ts(), m.id()) + ":" + source(m.from()) + " PRIVMSG #" + m.room(),
+                m.action() ? "\u0001ACTION " + text + "\u0001" : text);
+    }
+
+    private String privateMessage(Event.PrivateMessage p, String me) {
+        boolean own = p.from().equalsIgnoreCase(me);
+        if (own && p.ref() != null && !enabled.contains("echo-message")) {
+            return null;
+        }
+        String text = safe(p.text());
+        return lines(tags(p.ts(), -1) + ":" + source(p.from()) + " PRIVMSG " + (own ? p.to() : me),
+                p.action() ? "\u0001ACTION " + text + "\u0001" : text);
+    }
+
+    private String left(Event.Left l) {
+        String reason = l.reason() == null ? "" : l.reason();
+        if (reason.startsWith("kicked by ")) {
+            int colon = reason.indexOf(':');
+            String op = colon < 0 ? reason.substring(10) : reason.substring(10, colon);
+            String why = colon < 0 ? "" : reason.substring(colon + 1).strip();
+            return ":" + source(op.strip()) + " KICK #" + l.room() + " " + l.nick() + " :" + safe(why) + "\r\n";
+        }
+        return ":" + source(l.nick()) + " PART #" + l.room() + " :" + safe(reason) + "\r\n";
+    }
+
+    private String topic(Event.Topic t, String me) {
+        boolean change = t.ref() == null || t.ref().equals("irc-topic!");
+        if (change && t.by() != null) {
+            return ":" + source(t.by()) + " TOPIC #" + t.room() + " :" + safe(t.topic()) + "\r\n";
+        }
+        if (t.topic() == null || t.topic().isEmpty()) {
+            return t.ref() != null ? numeric("331", me, "#" + t.room() + " :No topic is set") : null;
+        }
+        return numeric("332", me, "#" + t.room() + " :" + safe(t.topic()))
+                + (t.by() == null ? "" : numeric("333", me, "#" + t.room() + " " + t.by() + " " + t.ts().getEpochSecond()));
+    }
+
+    private String members(Event.Members m, String me) {
+        StringBuilder out = new StringBuilder();
+        if ("irc-who".equals(m.ref())) {
+            for (String nick : m.nicks()) {
+                out.append(numeric("352", me, "#" + m.room() + " " + nick + " " + HOST + " " + server + " " + nick + " "
+                        + (m.away().containsKey(nick) ? "G" : "H") + " :0 " + nick));
+            }
+            return out.append(numeric("315", me, "#" + m.room() + " :End of /WHO list")).toString();
+        }
+        String head = ":" + server + " 353 " + me + " = #" + m.room();
+        StringBuilder names = new StringBuilder();
+        for (String nick : m.nicks()) {
+            if (IrcLine.utf8Length(head) + 4 + names.length() + nick.length() + 1 > IrcLine.MAX_BYTES) {
+                out.append(head).append(" :").append(names).append("\r\n");
+                names.setLength(0);
+            }
+            names.append(names.isEmpty() ? "" : " ").append(nick);
+        }
+        if (!names.isEmpty()) {
+            out.append(head).append(" :").append(names).append("\r\n");
+        }
+        return out.append(numeric("366", me, "#" + m.room() + " :End of /NAMES list")).toString();
+    }
+
+    private String roomList(Event.RoomList l, String me) {
+        StringBuilder out = new StringBuilder(numeric("321", me, "Channel :Users  Name"));
+        for (Event.RoomInfo r : l.rooms()) {
+            out.append(numeric("322", me, "#" + r.name() + " " + r.members() + " :" + safe(r.topic() == null ? "" : r.topic())));
+        }
+        return out.append(numeric("323", me, ":End of /LIST")).toString();
+    }
+
+    private String away(Event.Away a, String me) {
+        if (a.nick().equalsIgnoreCase(me)) {
+            return a.reason() == null ? numeric("305", me, ":You are no longer marked as being away")
+                    : numeric("306", me, ":You have been marked as being away");
+        }
+        return numeric("301", me, a.nick() + " :" + safe(a.reason() == null ? "away" : a.reason()));
+    }
+
+    /** Loomchat's error codes as the numerics IRC clients know; the rest as a NOTICE. */
+    private String error(Event.ErrorReply e, String me) {
+        if (e.ref() != null && (e.ref().equals("irc-names") || e.ref().equals("irc-who"))) {
+            return null; // asked by this front itself, after a JOIN that failed (its error was shown)
+        }
+        String message = safe(e.message());
+        return switch (e.code()) {
+            case "nick_taken" -> numeric("433", me, "* :" + message);
+            case "invalid_nick", "nick_banned" -> numeric("432", me, "* :" + message);
+            case "no_such_nick" -> numeric("401", me, "* :" + message);
+            case "not_in_room" -> numeric("442", me, "* :" + message);
+            case "muted" -> numeric("404", me, "* :" + message);
+            case "not_operator" -> numeric("481", me, ":" + message);
+            case "oper_failed" -> numeric("464", me, ":" + message);
+            case "invalid_room", "no_such_room" -> numeric("403", me, "* :" + message);
+            case "room_full" -> numeric("471", me, "* :" + message);
+            case "too_many_rooms" -> numeric("405", me, "* :" + message);
+            case "line_too_long" -> numeric("417", me, ":" + message);
+            case "not_registered" -> numeric("451", me, ":" + message);
+            default -> lines(":" + server + " NOTICE " + me, e.code() + ": " + message);
+        };
+    }
+
+    /** The IRCv3 tags this client asked for: server-time, and the message id with message-tags. */
+    private String tags(Instant ts, long id) {
+        boolean time = enabled.contains("server-time") && ts != null;
+        boolean msgid = enabled.contains("message-tags") && id >= 0;
+        if (!time && !msgid) {
+            return "";
+        }
+        StringBuilder t = new StringBuilder("@");
+        if (time) {
+            t.append("time=").append(Timestamps.format(ts));
+        }
+        if (msgid) {
+            t.append(time ? ";" : "").append("msgid=").append(id);
+        }
+        return t.append(' ').toString();
+    }
+
+    private static String source(String nick) {
+        return nick + "!" + nick + "@" + HOST;
+    }
+
+    private String numeric(String code, String me, String rest) {
+        return ":" + server + " " + code + " " + me + " " + rest + "\r\n";
+    }
+
+    /** head + " :" + text over as many lines as IRC's 512 bytes need, cut between characters. */
+    private static String lines(String head, String text) {
+        return String.join("", IrcLine.split(head, text));
+    }
+
+    /** Control characters (CR and LF among them) shown, never sent: see SafeText. */
+    private static String safe(String text) {
+        return text == null ? "" : SafeText.neutralize(text);
+    }
+}

@@ -1,0 +1,202 @@
+package io.loomchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** IRC clients on the chat port, through a raw IRC socket, in rooms shared with JSON and text-mode clients. */
+class IrcTest extends ServerTestSupport {
+
+    private IrcTestClient irc(String nick, String... caps) throws Exception {
+        return track(IrcTestClient.register(server.port(), nick, caps));
+    }
+
+    @Test
+    void registrationWithCapabilityNegotiationGivesTheWelcomeNumericsAndTheLobby() throws Exception {
+        start();
+        IrcTestClient alice = track(new IrcTestClient(server.port()));
+        alice.send("CAP LS 302");
+        alice.send("NICK alice");
+        alice.send("USER alice 0 * :Alice");
+        String caps = alice.await("CAP LS", l -> l.contains(" CAP "));
+        assertTrue(caps.contains("server-time") && caps.contains("echo-message") && caps.contains("message-tags"), caps);
+        alice.send("CAP REQ :server-time bogus-cap");
+        assertTrue(alice.await("NAK", l -> l.contains(" CAP ")).contains(" NAK :server-time bogus-cap"));
+        alice.send("CAP REQ :server-time");
+        assertTrue(alice.await("ACK", l -> l.contains(" CAP ")).contains(" ACK :server-time"));
+        alice.send("CAP END");
+        for (String numeric : List.of("001", "002", "003", "004", "005")) {
+            alice.await(numeric, l -> l.contains(" " + numeric + " alice "));
+        }
+        alice.await("JOIN #lobby", l -> l.endsWith("JOIN #lobby") && l.contains(":alice!alice@"));
+        String names = alice.await("NAMES", l -> l.contains(" 353 alice = #lobby :"));
+        assertTrue(names.endsWith(":alice"), names);
+        alice.await("end of NAMES", l -> l.contains(" 366 alice #lobby "));
+        alice.send("PING :token-1");
+        assertTrue(alice.await("PONG", l -> l.contains(" PONG ")).endsWith(":token-1"));
+    }
+
+    @Test
+    void ircJsonAndTextClientsShareARoom() throws Exception {
+        start();
+        IrcTestClient alice = irc("alice", "server-time", "message-tags");
+        TestClient bob = register("bob");
+        alice.await("bob's join", l -> l.contains(":bob!bob@loomchat JOIN #lobby"));
+        java.net.Socket carolSocket = new java.net.Socket("127.0.0.1", server.port());
+        track(carolSocket);
+        carolSocket.getOutputStream().write("carol\n".getBytes());
+        alice.await("carol's join", l -> l.contains(":carol!carol@loomchat JOIN #lobby"));
+
+        bob.say("hi from json");
+        JsonNode bobsOwn = bob.await("message");
+        String line = alice.await("bob's line", l -> l.contains("PRIVMSG #lobby :hi from json"));
+        assertTrue(Pattern.compile("^@time=\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z;msgid=" + bobsOwn.get("id").asLong()
+                + " :bob!bob@loomchat PRIVMSG #lobby :hi from json$").matcher(line).matches(), line);
+
+        alice.send("PRIVMSG #lobby :hello from irc");
+        JsonNode heard = bob.awaitMatching("alice's line", n -> "hello from irc".equals(n.path("text").asText()));
+        assertEquals("alice", heard.get("from").asText());
+        alice.send("PRIVMSG #lobby :\u0001ACTION waves\u0001");
+        JsonNode action = bob.awaitMatching("alice's action", n -> "waves".equals(n.path("text").asText()));
+        assertTrue(action.path("action").asBoolean());
+        bob.send("{\"type\":\"say\",\"text\":\"nods\",\"action\":true}");
+        alice.await("bob's action", l -> l.endsWith("PRIVMSG #lobby :\u0001ACTION nods\u0001"));
+        // IRC formatting codes are taken out of what an IRC client says.
+        alice.send("PRIVMSG #lobby :\u0002bold\u0002 and \u000304,01red\u0003");
+        bob.awaitMatching("the plain text", n -> "bold and red".equals(n.path("text").asText()));
+        // The text-mode client read the IRC user's lines as text, like anyone's.
+        carolSocket.setSoTimeout((int) TestClient.WAIT.toMillis());
+        java.io.InputStream carolIn = carolSocket.getInputStream();
+        StringBuilder carol = new StringBuilder();
+        while (!carol.toString().contains("<alice> hello from irc")) {
+            int b = carolIn.read();
+            assertTrue(b >= 0, "carol's connection ended: " + carol);
+            carol.append((char) b);
+        }
+        // Without echo-message, an IRC client does not get its own lines back: next is bob's ping answer.
+        alice.send("PING :barrier");
+        String afterOwn = alice.await("anything but carol's or bob's lines", l -> !l.contains("PRIVMSG") || l.contains("alice!"));
+        assertTrue(afterOwn.contains(" PONG "), "own lines were echoed: " + afterOwn);
+    }
+
+    @Test
+    void privateMessagesAwayTopicNamesWhoListAndNickChanges() throws Exception {
+        start();
+        IrcTestClient alice = irc("alice");
+        TestClient bob = register("bob");
+        alice.await("bob's join", l -> l.contains("JOIN #lobby") && l.contains(":bob!"));
+        alice.send("PRIVMSG bob :psst");
+        JsonNode psst = bob.awaitMatching("the private line", n -> "private".equals(n.path("type").asText()) && "alice".equals(n.path("from").asText()));
+        assertEquals("psst", psst.get("text").asText());
+        bob.send("{\"type\":\"msg\",\"to\":\"alice\",\"text\":\"back at you\"}");
+        alice.await("bob's private line", l -> l.equals(":bob!bob@loomchat PRIVMSG alice :back at you"));
+
+        alice.send("AWAY :lunch");
+        alice.await("306", l -> l.contains(" 306 alice "));
+        bob.send("{\"type\":\"msg\",\"to\":\"alice\",\"text\":\"there?\"}");
+        bob.awaitMatching("RPL_AWAY as an away event", n -> "away".equals(n.path("type").asText()) && "lunch".equals(n.path("reason").asText()));
+        alice.send("AWAY");
+        alice.await("305", l -> l.contains(" 305 alice "));
+        alice.send("PRIVMSG nobody :hello");
+        alice.await("401", l -> l.contains(" 401 alice "));
+
+        alice.send("TOPIC #lobby :release on friday");
+        alice.await("the topic change", l -> l.equals(":alice!alice@loomchat TOPIC #lobby :release on friday"));
+        bob.awaitMatching("the topic", n -> "topic".equals(n.path("type").asText()) && "release on friday".equals(n.path("topic").asText()));
+        alice.send("TOPIC #lobby");
+        alice.await("332", l -> l.contains(" 332 alice #lobby :release on friday"));
+        alice.send("NAMES #lobby");
+        assertTrue(alice.await("353", l -> l.contains(" 353 alice = #lobby :")).endsWith(":alice bob"));
+        alice.send("WHO #lobby");
+        alice.await("352 for bob", l -> l.contains(" 352 alice #lobby bob "));
+        alice.await("315", l -> l.contains(" 315 alice #lobby "));
+        alice.send("JOIN #dev");
+        alice.await("the join", l -> l.equals(":alice!alice@loomchat JOIN #dev"));
+        alice.send("LIST");
+        alice.await("322 for dev", l -> l.contains(" 322 alice #dev 1 :"));
+        alice.await("323", l -> l.contains(" 323 alice "));
+        alice.send("PART #dev :bye dev");
+        alice.await("the part", l -> l.startsWith(":alice!alice@loomchat PART #dev"));
+
+        bob.send("{\"type\":\"nick\",\"nick\":\"robert\"}");
+        alice.await("the nick change", l -> l.equals(":bob!bob@loomchat NICK :robert"));
+        alice.send("NICK robert");
+        alice.await("433", l -> l.contains(" 433 alice "));
+        alice.send("NICK alicia");
+        alice.await("own nick change", l -> l.equals(":alice!alice@loomchat NICK :alicia"));
+        alice.send("QUIT :done here");
+        alice.await("ERROR", l -> l.startsWith("ERROR :Closing Link: alicia"));
+        bob.awaitMatching("alicia's quit", n -> "left".equals(n.path("type").asText()) && n.path("reason").asText().startsWith("quit"));
+    }
+
+    @Test
+    void badInputGetsNumericsAndTheConnectionGoesOn() throws Exception {
+        start();
+        IrcTestClient early = track(new IrcTestClient(server.port()));
+        early.send("NICK early");
+        early.send("JOIN #lobby");
+        early.await("451", l -> l.contains(" 451 "));
+        early.send("USER early 0 * :Early");
+        early.await("001", l -> l.contains(" 001 early "));
+        early.send("FROBNICATE now");
+        early.await("421", l -> l.contains(" 421 early FROBNICATE "));
+        early.send("PRIVMSG #lobby");
+        early.await("412", l -> l.contains(" 412 early "));
+        early.send("MODE #lobby");
+        early.await("324", l -> l.contains(" 324 early #lobby "));
+        early.send("MODE #lobby +b");
+        early.await("368", l -> l.contains(" 368 early #lobby "));
+        early.send("MODE #lobby +b somebody!*@*");
+        early.await("481: only operators ban", l -> l.contains(" 481 early "));
+        early.send("KICK #lobby early :no");
+        early.await("481 again", l -> l.contains(" 481 early "));
+        early.send(":fake!prefix@x PING :still-here");
+        early.await("PONG", l -> l.contains(" PONG ") && l.endsWith(":still-here"));
+        early.send("x".repeat(20_000));
+        early.await("417", l -> l.contains(" 417 early "));
+        early.send("PING :after-long");
+        early.await("PONG", l -> l.endsWith(":after-long"));
+    }
+
+    @Test
+    void aLongLineReachesAnIrcClientCutBetweenCharactersWithinFiveHundredTwelveBytes() throws Exception {
+        start();
+        IrcTestClient alice = irc("alice");
+        TestClient bob = register("bob");
+        alice.await("bob's join", l -> l.contains(":bob!") && l.contains("JOIN"));
+        alice.lengths.clear();
+        alice.received.clear();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            text.append("é€😀x");
+        }
+        bob.say(text.toString());
+        StringBuilder joined = new StringBuilder();
+        List<Integer> lengths = new ArrayList<>();
+        while (joined.length() < text.length()) {
+            String line = alice.await("a piece", l -> l.contains("PRIVMSG #lobby :"));
+            joined.append(line.substring(line.indexOf(" :") + 2));
+            lengths.add(alice.lengths.take());
+        }
+        assertEquals(text.toString(), joined.toString(), "said once, every character whole");
+        assertTrue(lengths.size() > 1 && lengths.stream().allMatch(n -> n <= 512), lengths.toString());
+        // A line break in someone's text cannot become a second IRC line.
+        bob.say("two\r\nQUIT :lines");
+        assertEquals(":bob!bob@loomchat PRIVMSG #lobby :two^M^JQUIT :lines", alice.await("the neutralized line", l -> l.contains("two")));
+    }
+
+    @Test
+    void withIrcOffTheFirstLineIsTextMode() throws Exception {
+        start(testConfig().toBuilder().irc(false).build());
+        IrcTestClient alice = track(new IrcTestClient(server.port()));
+        alice.send("NICK alice");
+        String reply = alice.await("the text-mode notice", l -> l.contains("text mode"));
+        assertFalse(reply.contains(" 001 "), reply);
+    }
+}
