@@ -92,6 +92,9 @@ public final class IrcFront {
                 }
                 for (String channel : line.param(0).split(",")) {
                     String room = room(channel);
+                    if (session.rooms().contains(room)) {
+                        continue; // in it already (the lobby, joined at registration): IRC servers say nothing
+                    }
                     commands.handle(new Request.Join(room, Replay.DEFAULT, "irc-join"));
                     if (session.rooms().contains(room)) {
                         commands.handle(new Request.Who(room, null, "irc-names"));
