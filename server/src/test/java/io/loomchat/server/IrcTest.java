@@ -192,6 +192,52 @@ class IrcTest extends ServerTestSupport {
     }
 
     @Test
+    void chathistoryPagesTheRoomInABatch() throws Exception {
+        start();
+        TestClient bob = register("bob");
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            bob.say("line " + i);
+            ids.add(bob.await("message").get("id").asLong());
+        }
+        IrcTestClient alice = irc("alice", "batch", "draft/chathistory", "message-tags", "server-time");
+        alice.received.clear();
+        alice.send("CHATHISTORY BEFORE #lobby msgid=" + ids.get(10) + " 5");
+        String open = alice.await("the batch", l -> l.contains(" BATCH +"));
+        String id = open.substring(open.indexOf('+') + 1, open.indexOf(" chathistory"));
+        assertTrue(open.endsWith("chathistory #lobby"), open);
+        List<String> texts = new ArrayList<>();
+        while (true) {
+            String line = alice.next();
+            if (line.contains("BATCH -" + id)) {
+                break;
+            }
+            assertTrue(line.startsWith("@batch=" + id + ";time="), line);
+            texts.add(line.substring(line.indexOf("PRIVMSG #lobby :") + "PRIVMSG #lobby :".length()));
+        }
+        assertEquals(List.of("line 5", "line 6", "line 7", "line 8", "line 9"), texts);
+        alice.send("CHATHISTORY BEFORE #lobby timestamp=2026-01-01T00:00:00.000Z 5");
+        alice.await("FAIL", l -> l.contains("FAIL CHATHISTORY INVALID_PARAMS"));
+        alice.send("CHATHISTORY LATEST #nowhere * 5");
+        alice.await("FAIL for a channel not joined", l -> l.contains("FAIL CHATHISTORY INVALID_TARGET"));
+        // Live lines are never part of a batch.
+        bob.say("live");
+        assertFalse(alice.await("the live line", l -> l.endsWith(":live")).contains("batch="));
+    }
+
+    @Test
+    void anIrcClientThatNeverSendsUserIsClosedAtTheHandshakeTimeout() throws Exception {
+        start(testConfig().toBuilder().handshakeTimeout(java.time.Duration.ofMillis(500)).build());
+        IrcTestClient half = track(new IrcTestClient(server.port()));
+        half.send("NICK halfway");
+        String error = half.await("the ERROR line", l -> l.startsWith("ERROR :Closing Link"));
+        assertTrue(error.contains("handshake"), error);
+        while (!half.next().equals(IrcTestClient.CLOSED)) {
+            // nothing else is expected, but the close must come
+        }
+    }
+
+    @Test
     void withIrcOffTheFirstLineIsTextMode() throws Exception {
         start(testConfig().toBuilder().irc(false).build());
         IrcTestClient alice = track(new IrcTestClient(server.port()));

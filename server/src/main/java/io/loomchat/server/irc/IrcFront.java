@@ -21,7 +21,11 @@ import java.util.Set;
  */
 public final class IrcFront {
 
-    static final Set<String> CAPABILITIES = Set.of("server-time", "message-tags", "echo-message");
+    static final Set<String> CAPABILITIES = Set.of("server-time", "message-tags", "echo-message", "batch",
+            "draft/chathistory");
+
+    /** The most messages one CHATHISTORY request returns (Loomchat's history page limit). */
+    static final int CHATHISTORY_LIMIT = 500;
 
     private final Session session;
     private final Commands commands;
@@ -131,6 +135,7 @@ public final class IrcFront {
                     line.params().size() > 2 ? clean(line.param(2)) : null, "irc-kick"));
             case "OPER" -> commands.handle(new Request.Oper(line.param(0), line.param(1), "irc-oper"));
             case "MODE" -> mode(line);
+            case "CHATHISTORY" -> chathistory(line);
             default -> reply("421", line.command() + " :Unknown command");
         }
     }
@@ -204,6 +209,62 @@ public final class IrcFront {
             commands.handle(target.startsWith("#")
                     ? new Request.Say(room(target), text, action, "irc-say")
                     : new Request.Msg(target, text, action, "irc-msg"));
+        }
+    }
+
+    /**
+     * IRCv3 CHATHISTORY LATEST|BEFORE|AFTER #channel (*|msgid=ID) LIMIT: the room's kept messages, oldest
+     * first, in a batch of type chathistory. Ids are Loomchat's message ids (the msgid tag); timestamps are
+     * not taken (FAIL ... INVALID_PARAMS).
+     */
+    private void chathistory(IrcLine line) {
+        String sub = line.param(0).toUpperCase(Locale.ROOT);
+        String channel = line.param(1);
+        String anchor = line.param(2);
+        Integer limit;
+        try {
+            limit = Math.min(CHATHISTORY_LIMIT, Math.max(1, Integer.parseInt(line.param(3))));
+        } catch (NumberFormatException e) {
+            limit = null;
+        }
+        Long id = null;
+        if (anchor.startsWith("msgid=")) {
+            try {
+                id = Long.parseLong(anchor.substring("msgid=".length()));
+            } catch (NumberFormatException e) {
+                id = null;
+            }
+        }
+        boolean known = switch (sub) {
+            case "LATEST" -> anchor.equals("*") || id != null;
+            case "BEFORE", "AFTER" -> id != null;
+            default -> false;
+        };
+        if (!known || limit == null || !channel.startsWith("#")) {
+            send(":" + rendering.server() + " FAIL CHATHISTORY INVALID_PARAMS " + (sub.isEmpty() ? "*" : sub)
+                    + " :use LATEST|BEFORE|AFTER #channel *|msgid=ID LIMIT (message ids, not timestamps)");
+            return;
+        }
+        Request.History request = switch (sub) {
+            case "BEFORE" -> new Request.History(room(channel), id, null, limit, "irc-history");
+            case "AFTER" -> new Request.History(room(channel), null, id, limit, "irc-history");
+            default -> id == null ? new Request.History(room(channel), null, null, limit, "irc-history")
+                    : new Request.History(room(channel), null, id, limit, "irc-history"); // LATEST after a known id
+        };
+        String batch = "h" + Long.toString(System.nanoTime(), 36);
+        boolean batched = rendering.isEnabled("batch");
+        if (batched) {
+            send(":" + rendering.server() + " BATCH +" + batch + " chathistory " + channel);
+        }
+        // The page is queued by this very call, on this thread: the rendering tags it while it is open.
+        rendering.openBatch(batched ? batch : null);
+        try {
+            commands.handle(request);
+        } finally {
+            rendering.openBatch(null);
+        }
+        if (batched) {
+            send(":" + rendering.server() + " BATCH -" + batch);
         }
     }
 

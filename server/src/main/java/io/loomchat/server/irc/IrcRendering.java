@@ -29,6 +29,8 @@ public final class IrcRendering {
     private final Session session;
     private final String server;
     private final Set<String> enabled = ConcurrentHashMap.newKeySet();
+    /** The batch a CHATHISTORY page is being written into, by the read loop, for its replayed messages; else null. */
+    private volatile String batch;
 
     IrcRendering(Session session, String serverName) {
         this.session = session;
@@ -41,6 +43,15 @@ public final class IrcRendering {
 
     void enable(String capability) {
         enabled.add(capability);
+    }
+
+    boolean isEnabled(String capability) {
+        return enabled.contains(capability);
+    }
+
+    /** Read loop: replayed messages from now on belong to {@code id} (null: to no batch). */
+    void openBatch(String id) {
+        batch = id;
     }
 
     List<String> enabled() {
@@ -94,7 +105,12 @@ public final class IrcRendering {
             return null; // the client shows its own line already
         }
         String text = safe(m.text());
-        return lines(tags(m.ts(), m.id()) + ":" + source(m.from()) + " PRIVMSG #" + m.room(),
+        String open = m.history() ? batch : null; // only a replay belongs to a CHATHISTORY page
+        String tags = tags(m.ts(), m.id());
+        if (open != null) {
+            tags = tags.isEmpty() ? "@batch=" + open + " " : "@batch=" + open + ";" + tags.substring(1);
+        }
+        return lines(tags + ":" + source(m.from()) + " PRIVMSG #" + m.room(),
                 m.action() ? "\u0001ACTION " + text + "\u0001" : text);
     }
 
@@ -173,6 +189,10 @@ public final class IrcRendering {
 
     /** Loomchat's error codes as the numerics IRC clients know; the rest as a NOTICE. */
     private String error(Event.ErrorReply e, String me) {
+        if (e.ref() != null && e.ref().equals("irc-history")) {
+            return ":" + server + " FAIL CHATHISTORY " + ("not_in_room".equals(e.code()) ? "INVALID_TARGET" : "MESSAGE_ERROR")
+                    + " * :" + safe(e.message()) + "\r\n";
+        }
         if (e.ref() != null && (e.ref().equals("irc-names") || e.ref().equals("irc-who"))) {
             return null; // asked by this front itself, after a JOIN that failed (its error was shown)
         }
