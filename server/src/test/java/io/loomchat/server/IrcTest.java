@@ -105,6 +105,14 @@ class IrcTest extends ServerTestSupport {
         alice.await("305", l -> l.contains(" 305 alice "));
         alice.send("PRIVMSG nobody :hello");
         alice.await("401", l -> l.contains(" 401 alice "));
+        bob.send("{\"type\":\"away\",\"reason\":\"in a meeting\"}");
+        bob.await("away");
+        alice.send("WHOIS bob");
+        alice.await("311", l -> l.contains(" 311 alice bob bob loomchat * :bob"));
+        alice.await("301", l -> l.contains(" 301 alice bob :in a meeting"));
+        alice.await("318", l -> l.contains(" 318 alice bob "));
+        alice.send("WHOIS nobody");
+        alice.await("401 for WHOIS", l -> l.contains(" 401 alice nobody "));
 
         alice.send("TOPIC #lobby :release on friday");
         alice.await("the topic change", l -> l.equals(":alice!alice@loomchat TOPIC #lobby :release on friday"));

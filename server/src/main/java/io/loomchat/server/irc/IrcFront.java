@@ -136,6 +136,7 @@ public final class IrcFront {
             case "OPER" -> commands.handle(new Request.Oper(line.param(0), line.param(1), "irc-oper"));
             case "MODE" -> mode(line);
             case "CHATHISTORY" -> chathistory(line);
+            case "WHOIS" -> whois(line.param(line.params().size() > 1 ? 1 : 0));
             default -> reply("421", line.command() + " :Unknown command");
         }
     }
@@ -266,6 +267,26 @@ public final class IrcFront {
         if (batched) {
             send(":" + rendering.server() + " BATCH -" + batch);
         }
+    }
+
+    /** Who holds a nick on this server: its name, whether away, and the end (nicks on other nodes: 401). */
+    private void whois(String nick) {
+        Session holder = nick.isEmpty() ? null : session.server().nicknames().find(nick);
+        if (holder == null || holder.nick() == null) {
+            reply("401", (nick.isEmpty() ? "*" : nick) + " :No such nick");
+        } else {
+            String name = holder.nick();
+            reply("311", name + " " + name + " loomchat * :" + name);
+            reply("312", name + " " + rendering.server() + " :Loomchat");
+            String away = holder.away();
+            if (away != null) {
+                reply("301", name + " :" + io.loomchat.protocol.SafeText.neutralize(away));
+            }
+            if (holder.operator() != null) {
+                reply("313", name + " :is an operator");
+            }
+        }
+        reply("318", (nick.isEmpty() ? "*" : nick) + " :End of /WHOIS list");
     }
 
     private void mode(IrcLine line) {
