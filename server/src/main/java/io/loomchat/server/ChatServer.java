@@ -213,7 +213,7 @@ public final class ChatServer implements AutoCloseable {
                 // The rooms learn their stored history before the first client can join one.
                 server.cluster.startFeed(server.rooms);
                 server.mesh = server.cluster.startMesh(
-                        new ClusterMembers(server.rooms, server.nicknames, server.presenceFlush));
+                        new ClusterMembers(server));
                 server.rooms.announceElsewhere(server.mesh::announce);
             } catch (IOException e) {
                 server.close();

@@ -224,6 +224,51 @@ class ClusterTest {
     }
 
     @Test
+    void anOperatorsBansAndMutesHoldOnEveryNode() throws Exception {
+        java.nio.file.Path operators = dir.resolve("operators");
+        java.nio.file.Files.writeString(operators, io.loomchat.server.guard.Operators.line("root", "correct horse") + "\n");
+        try (NatsServerProcess nats = NatsServerProcess.start(dir);
+             ChatServer a = ChatServer.start(ServerTestSupport.testConfig().toBuilder().operatorsFile(operators)
+                     .cluster(new ClusterConfig(List.of(nats.url()), "a", null, null, 1)).build());
+             ChatServer b = ChatServer.start(ServerTestSupport.testConfig().toBuilder().operatorsFile(operators)
+                     .cluster(new ClusterConfig(List.of(nats.url()), "b", null, null, 1)).build());
+             TestClient op = TestClient.register(a.port(), "op");
+             TestClient troll = TestClient.register(b.port(), "troll");
+             TestClient carol = TestClient.register(b.port(), "carol")) {
+            op.send("{\"type\":\"oper\",\"name\":\"root\",\"password\":\"correct horse\",\"ref\":\"o\"}");
+            op.awaitMatching("the operator login", n -> "o".equals(n.path("ref").asText()));
+
+            // A mute made on node a is enforced on node b, where carol speaks.
+            op.send("{\"type\":\"mute\",\"nick\":\"carol\",\"room\":\"lobby\",\"ref\":\"m\"}");
+            assertTrue(op.awaitMatching("the mute's answer", n -> "m".equals(n.path("ref").asText())).get("text").asText().contains("muted carol"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+                carol.send("{\"type\":\"say\",\"text\":\"can I speak?\",\"ref\":\"c\"}");
+                JsonNode answer = carol.awaitMatching("the answer", n -> "c".equals(n.path("ref").asText()));
+                assertEquals("muted", answer.path("code").asText(), answer.toString());
+            });
+            op.send("{\"type\":\"unmute\",\"nick\":\"carol\",\"room\":\"lobby\",\"ref\":\"u\"}");
+            op.awaitMatching("the unmute's answer", n -> "u".equals(n.path("ref").asText()));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+                carol.send("{\"type\":\"say\",\"text\":\"and now?\",\"ref\":\"c2\"}");
+                JsonNode answer = carol.awaitMatching("the answer", n -> "c2".equals(n.path("ref").asText()));
+                assertEquals("message", answer.path("type").asText(), answer.toString());
+            });
+
+            // A ban made on node a closes the troll on node b, and node b refuses the nick afterwards.
+            op.send("{\"type\":\"ban\",\"nick\":\"troll\",\"reason\":\"spam\",\"ref\":\"b\"}");
+            op.awaitMatching("the ban's answer", n -> "b".equals(n.path("ref").asText()));
+            JsonNode bye = troll.awaitClose();
+            assertEquals("banned", bye.get("code").asText(), bye.toString());
+            try (TestClient again = TestClient.connect(b.port())) {
+                again.send("{\"type\":\"hello\",\"nick\":\"troll\"}");
+                JsonNode refused = again.awaitMatching("the refusal", n -> "bye".equals(n.path("type").asText())
+                        || "error".equals(n.path("type").asText()));
+                assertTrue(refused.toString().contains("banned"), refused.toString());
+            }
+        }
+    }
+
+    @Test
     void whoPrivateMessagesTopicsRenamesJoinsAndLeavesReachAcrossNodes() throws Exception {
         try (NatsServerProcess nats = NatsServerProcess.start(dir);
              ChatServer a = node(nats, "a");

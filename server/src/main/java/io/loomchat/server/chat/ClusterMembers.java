@@ -19,11 +19,19 @@ public final class ClusterMembers implements NodeMesh.Local {
     private final Rooms rooms;
     private final Nicknames nicknames;
     private final DeliveryBatch batch;
+    private final io.loomchat.server.ChatServer server;
 
-    public ClusterMembers(Rooms rooms, Nicknames nicknames, PresenceFlush presenceFlush) {
-        this.rooms = rooms;
-        this.nicknames = nicknames;
-        this.batch = new DeliveryBatch(presenceFlush);
+    public ClusterMembers(io.loomchat.server.ChatServer server) {
+        this.server = server;
+        this.rooms = server.rooms();
+        this.nicknames = server.nicknames();
+        this.batch = new DeliveryBatch(server.presenceFlush());
+    }
+
+    @Override
+    public void moderate(io.loomchat.protocol.Request request, String by) {
+        OperatorCommands.applyFromAnotherNode(server, request, by == null ? "an operator" : by, batch);
+        batch.settle();
     }
 
     @Override

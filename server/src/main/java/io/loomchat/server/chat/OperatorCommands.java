@@ -97,6 +97,8 @@ public final class OperatorCommands {
         }
         LOG.info("{} banned {} {}", session.nick(), what, server.moderation().left(sanction)
                 + (sanction.reason() == null ? "" : ": " + sanction.reason()));
+        tellOtherNodes(new Request.Ban(r.nick(), address == null ? null : address.getHostAddress(), r.seconds(),
+                sanction.reason(), false, null));
         // Name everyone it closed: an address ban also reaches whoever shares that address.
         session.send(new Event.Notice("banned " + what + " " + server.moderation().left(sanction) + "; "
                 + (closed.isEmpty() ? "no connection closed" : "closed " + closed.size() + " connection(s): "
@@ -120,17 +122,30 @@ public final class OperatorCommands {
             reply = server.moderation().unban(address) ? "lifted the ban on the address " + Moderation.text(address)
                     : "the address " + Moderation.text(address) + " was not banned";
         }
+        tellOtherNodes(new Request.Unban(r.nick(), r.address(), null));
         session.send(new Event.Notice(reply, r.ref()));
     }
 
     void mute(Request.Mute r) throws Refusal {
         requireOperator();
         Room room = existingRoom(r.room());
+        if (server.mesh() != null && server.nicknames().find(r.nick()) == null) {
+            // In a cluster the person may be on another node: the mute is kept everywhere, and enforced by
+            // the node they speak on.
+            commands.checkNick(r.nick());
+            Moderation.Sanction sanction = server.moderation().sanction(length(r.seconds()), null, session.nick());
+            server.moderation().mute(room.name(), r.nick(), sanction);
+            tellOtherNodes(new Request.Mute(room.name(), r.nick(), r.seconds(), null));
+            session.send(new Event.Notice("muted " + r.nick() + " in " + room.name() + " " + server.moderation().left(sanction)
+                    + " (on every node)", r.ref()));
+            return;
+        }
         Session target = memberOf(room, r.nick());
         Moderation.Sanction sanction = server.moderation().sanction(length(r.seconds()), null, session.nick());
         server.moderation().mute(room.name(), target.nick(), sanction);
         String left = server.moderation().left(sanction);
         target.deliver(new Event.Notice(session.nick() + " muted you in " + room.name() + " " + left, null), null, session.batch());
+        tellOtherNodes(new Request.Mute(room.name(), target.nick(), r.seconds(), null));
         session.send(new Event.Notice("muted " + target.nick() + " in " + room.name() + " " + left, r.ref()));
     }
 
@@ -142,8 +157,85 @@ public final class OperatorCommands {
         if (lifted && target != null) {
             target.deliver(new Event.Notice("you may speak in " + room.name() + " again", null), null, session.batch());
         }
+        tellOtherNodes(new Request.Unmute(room.name(), r.nick(), null));
         session.send(new Event.Notice(lifted ? "unmuted " + r.nick() + " in " + room.name()
                 : r.nick() + " was not muted in " + room.name(), r.ref()));
+    }
+
+    /** In a cluster: the other nodes apply the same ban or mute (see {@link #applyFromAnotherNode}). */
+    private void tellOtherNodes(Request request) {
+        if (server.mesh() != null) {
+            server.mesh().announceModeration(request, session.nick());
+        }
+    }
+
+    /**
+     * A ban, unban, mute or unmute an operator made on another node, applied here: kept in this node's
+     * moderation, and a ban closes whoever it covers here, as on the operator's own node.
+     */
+    static void applyFromAnotherNode(ChatServer server, Request request, String by,
+                                     io.loomchat.server.connection.DeliveryBatch batch) {
+        Moderation moderation = server.moderation();
+        java.time.Duration defaults = server.config().defaultSanction();
+        switch (request) {
+            case Request.Ban b -> {
+                Moderation.Sanction sanction = moderation.sanction(b.seconds() == null ? defaults
+                        : java.time.Duration.ofSeconds(b.seconds()), b.reason(), by);
+                InetAddress address = null;
+                if (b.address() != null) {
+                    try {
+                        address = ipLiteral(b.address());
+                    } catch (Refusal e) {
+                        LOG.warn("a ban from another node names no address: {}", e.getMessage());
+                        return;
+                    }
+                }
+                if (b.nick() != null) {
+                    moderation.ban(b.nick(), address, sanction);
+                } else if (address != null) {
+                    moderation.ban(address, sanction);
+                }
+                String why = "by " + by + " " + moderation.left(sanction) + (sanction.reason() == null ? "" : ": " + sanction.reason());
+                for (Session other : server.sessions()) {
+                    boolean byNick = b.nick() != null && other.registered() && Names.skeleton(other.nick()).equals(Names.skeleton(b.nick()));
+                    boolean byAddress = address != null && other.address().equals(address) && other.operator() == null;
+                    if (byNick || byAddress) {
+                        other.disconnect(CloseReason.BANNED, why);
+                    }
+                }
+                LOG.info("{} (on another node) banned {}{}", by, b.nick() != null ? "the nick " + b.nick() : "",
+                        address != null ? " the address " + Moderation.text(address) : "");
+            }
+            case Request.Unban u -> {
+                if (u.nick() != null) {
+                    moderation.unban(u.nick());
+                } else if (u.address() != null) {
+                    try {
+                        moderation.unban(ipLiteral(u.address()));
+                    } catch (Refusal e) {
+                        LOG.warn("an unban from another node names no address: {}", e.getMessage());
+                    }
+                }
+            }
+            case Request.Mute m -> {
+                Moderation.Sanction sanction = moderation.sanction(m.seconds() == null ? defaults
+                        : java.time.Duration.ofSeconds(m.seconds()), null, by);
+                moderation.mute(m.room(), m.nick(), sanction);
+                Session target = server.nicknames().find(m.nick());
+                if (target != null) {
+                    target.deliver(new Event.Notice(by + " muted you in " + m.room() + " " + moderation.left(sanction), null), null, batch);
+                }
+            }
+            case Request.Unmute u -> {
+                if (moderation.unmute(u.room(), u.nick())) {
+                    Session target = server.nicknames().find(u.nick());
+                    if (target != null) {
+                        target.deliver(new Event.Notice("you may speak in " + u.room() + " again", null), null, batch);
+                    }
+                }
+            }
+            default -> LOG.warn("not a moderation request from another node: {}", request.getClass().getSimpleName());
+        }
     }
 
     private void requireOperator() throws Refusal {

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code loomchat.node.NODE.private}: a private message for someone on node NODE (whose nick's
  *       ledger entry names it); the answer says whether they were there.</li>
  *   <li>{@code loomchat.presence.ROOM}: a join or leave on one node, for the members on the others.</li>
+ *   <li>{@code loomchat.moderation}: an operator's ban, unban, mute or unmute, applied by every node.</li>
  * </ul>
  */
 public final class NodeMesh implements AutoCloseable {
@@ -57,6 +58,9 @@ public final class NodeMesh implements AutoCloseable {
 
         /** Someone on another node changed nick; this node's members who share one of {@code rooms} hear it once. */
         void renamed(Event.Renamed renamed, List<String> rooms);
+
+        /** An operator on another node banned, unbanned, muted or unmuted: applied here too. */
+        void moderate(io.loomchat.protocol.Request request, String by);
     }
 
     /** One member as another node sees it. */
@@ -78,6 +82,7 @@ public final class NodeMesh implements AutoCloseable {
         dispatcher.subscribe("loomchat.presence.*", this::receivePresence);
         dispatcher.subscribe("loomchat.renamed", this::receiveRenamed);
         dispatcher.subscribe("loomchat.rooms", this::answerRooms);
+        dispatcher.subscribe("loomchat.moderation", this::receiveModeration);
     }
 
     /** The members of {@code room} on the other nodes; those that do not answer in time are left out. */
@@ -216,6 +221,33 @@ public final class NodeMesh implements AutoCloseable {
             connection.publish("loomchat.renamed", headers, Codec.encode(renamed));
         } catch (IllegalStateException e) {
             LOG.debug("rename not announced: {}", e.toString());
+        }
+    }
+
+    /**
+     * Tells the other nodes about an operator's ban, unban, mute or unmute (as the request, its fields
+     * resolved), so that the person cannot just use another node. Best effort, like presence: a node that
+     * misses it (NATS away at that moment) does not learn it.
+     */
+    public void announceModeration(io.loomchat.protocol.Request request, String by) {
+        try {
+            io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers().add(NODE_HEADER, link.nodeName())
+                    .add("Loomchat-By", by);
+            connection.publish("loomchat.moderation", headers, Codec.encode(request));
+        } catch (IllegalStateException e) {
+            LOG.warn("{} not told to the other nodes: {}", request.getClass().getSimpleName(), e.toString());
+        }
+    }
+
+    private void receiveModeration(Message message) {
+        if (message.getHeaders() == null || link.nodeName().equals(message.getHeaders().getFirst(NODE_HEADER))) {
+            return;
+        }
+        try {
+            local.moderate(Codec.decodeRequest(message.getData(), 0, message.getData().length),
+                    message.getHeaders().getFirst("Loomchat-By"));
+        } catch (ProtocolException e) {
+            LOG.warn("moderation from another node does not decode: {}", e.getMessage());
         }
     }
 
