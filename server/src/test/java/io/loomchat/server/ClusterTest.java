@@ -224,6 +224,25 @@ class ClusterTest {
     }
 
     @Test
+    void theMembersOfANodeThatDiesAreToldAsGoneOnTheOthers() throws Exception {
+        try (NatsServerProcess nats = NatsServerProcess.start(dir);
+             ChatServer b = node(nats, "b");
+             ChildServer a = ChildServer.launch(dir, 0, List.of(), "--nats", nats.url(), "--node-name", "a");
+             TestClient bob = TestClient.register(b.port(), "bob");
+             TestClient alice = TestClient.register(a.port(), "alice")) {
+            bob.awaitMatching("alice's join, from node a", n -> "joined".equals(n.path("type").asText())
+                    && "alice".equals(n.path("nick").asText()));
+            a.process().destroyForcibly();
+            assertTrue(a.process().waitFor(10, TimeUnit.SECONDS), "node a was killed");
+            JsonNode gone = bob.awaitMatching("alice's leave", n -> "left".equals(n.path("type").asText())
+                    && "alice".equals(n.path("nick").asText()), java.time.Duration.ofSeconds(30));
+            assertEquals("node_lost", gone.get("reason").asText(), gone.toString());
+            bob.send("{\"type\":\"who\",\"ref\":\"w\"}");
+            assertEquals("[\"bob\"]", bob.awaitMatching("who", n -> "w".equals(n.path("ref").asText())).get("nicks").toString());
+        }
+    }
+
+    @Test
     void anOperatorsBansAndMutesHoldOnEveryNode() throws Exception {
         java.nio.file.Path operators = dir.resolve("operators");
         java.nio.file.Files.writeString(operators, io.loomchat.server.guard.Operators.line("root", "correct horse") + "\n");

@@ -7,7 +7,11 @@ import io.loomchat.server.connection.DeliveryBatch;
 import io.loomchat.server.connection.PresenceFlush;
 import io.loomchat.server.connection.Session;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * This node's side of what nodes tell each other: its members of a room for another node's {@code who},
@@ -83,12 +87,73 @@ public final class ClusterMembers implements NodeMesh.Local {
     }
 
     @Override
-    public void presence(Event joinedOrLeft) {
+    public void presence(Event joinedOrLeft, String node) {
         String name = joinedOrLeft instanceof Event.Joined j ? j.room() : ((Event.Left) joinedOrLeft).room();
+        String nick = joinedOrLeft instanceof Event.Joined j ? j.nick() : ((Event.Left) joinedOrLeft).nick();
+        if (node != null && !node.isEmpty()) {
+            tracking.lock();
+            try {
+            Map<String, Set<String>> onNode = remote.computeIfAbsent(node, n -> new HashMap<>());
+            if (joinedOrLeft instanceof Event.Joined) {
+                onNode.computeIfAbsent(name, r -> new HashSet<>()).add(nick);
+            } else {
+                Set<String> members = onNode.get(name);
+                if (members != null) {
+                    members.remove(nick);
+                }
+            }
+            } finally {
+                tracking.unlock();
+            }
+        }
         Room room = rooms.find(name);
         if (room != null) {
             room.relay(joinedOrLeft, batch);
             batch.settle();
         }
     }
+
+    /**
+     * Node {@code node} is lost: each member it had in a room (as far as this node saw them join) is told
+     * to this node's members as gone, unless that nick is in the room again by now, here or through
+     * another node (a client that moved over with its resume token).
+     */
+    @Override
+    public void nodeLost(String node) {
+        DeliveryBatch gone = new DeliveryBatch(server.presenceFlush()); // the heartbeat thread's own
+        tracking.lock();
+        try {
+            announceGone(remote.remove(node), gone);
+        } finally {
+            tracking.unlock();
+        }
+        gone.settle();
+    }
+
+    private void announceGone(Map<String, Set<String>> lost, DeliveryBatch gone) {
+        if (lost == null) {
+            return;
+        }
+        for (Map.Entry<String, Set<String>> entry : lost.entrySet()) {
+            Room room = rooms.find(entry.getKey());
+            if (room == null) {
+                continue;
+            }
+            for (String nick : entry.getValue()) {
+                boolean back = nicknames.find(nick) != null || remote.values().stream()
+                        .anyMatch(m -> m.getOrDefault(entry.getKey(), Set.of()).contains(nick));
+                if (!back) {
+                    room.relay(new Event.Left(room.name(), nick, "node_lost", java.time.Instant.now(), null), gone);
+                }
+            }
+        }
+    }
+
+    /**
+     * Who this node saw join a room through another node: node -> room -> nicks. Changed by the mesh's
+     * dispatcher (presence) and its heartbeat thread (a lost node), under {@link #tracking}; nothing blocks
+     * under it (relaying only queues).
+     */
+    private final Map<String, Map<String, Set<String>>> remote = new HashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock tracking = new java.util.concurrent.locks.ReentrantLock();
 }

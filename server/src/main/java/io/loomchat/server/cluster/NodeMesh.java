@@ -33,11 +33,16 @@ import org.slf4j.LoggerFactory;
  *       ledger entry names it); the answer says whether they were there.</li>
  *   <li>{@code loomchat.presence.ROOM}: a join or leave on one node, for the members on the others.</li>
  *   <li>{@code loomchat.moderation}: an operator's ban, unban, mute or unmute, applied by every node.</li>
+ *   <li>{@code loomchat.alive}: every node's heartbeat; a node silent too long is lost, its members gone.</li>
  * </ul>
  */
 public final class NodeMesh implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeMesh.class);
+    /** How often a node says it is alive, and how long a node may stay silent before it counts as lost. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(2);
+    static final Duration NODE_LOST = Duration.ofSeconds(8);
+
     /** How long a who waits for the other nodes' answers: they come in a millisecond or two on a LAN. */
     static final Duration WHO_WINDOW = Duration.ofMillis(150);
     static final String NODE_HEADER = ClusterLink.NODE_HEADER;
@@ -53,8 +58,11 @@ public final class NodeMesh implements AutoCloseable {
         /** Hands a private message to its addressee if they are on this node; false if not. */
         boolean deliver(PrivateMessage message);
 
-        /** A join or leave on another node, for this node's members of the room. */
-        void presence(Event joinedOrLeft);
+        /** A join or leave on node {@code node}, for this node's members of the room. */
+        void presence(Event joinedOrLeft, String node);
+
+        /** Node {@code node} went silent (it died, or lost NATS): its members are gone from every room. */
+        void nodeLost(String node);
 
         /** Someone on another node changed nick; this node's members who share one of {@code rooms} hear it once. */
         void renamed(Event.Renamed renamed, List<String> rooms);
@@ -83,6 +91,53 @@ public final class NodeMesh implements AutoCloseable {
         dispatcher.subscribe("loomchat.renamed", this::receiveRenamed);
         dispatcher.subscribe("loomchat.rooms", this::answerRooms);
         dispatcher.subscribe("loomchat.moderation", this::receiveModeration);
+        dispatcher.subscribe("loomchat.alive", this::heard);
+        this.heartbeat = Thread.ofPlatform().daemon().name("loomchat-heartbeat").start(this::beat);
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastHeard = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Thread heartbeat;
+    private volatile boolean closed;
+
+    private void heard(Message message) {
+        lastHeard.put(new String(message.getData(), StandardCharsets.UTF_8), System.nanoTime());
+    }
+
+    /**
+     * Says this node is alive every {@link #HEARTBEAT}, and declares lost a node not heard for
+     * {@link #NODE_LOST} while this node still hears itself (when NATS is away from this node, every other
+     * node falls silent at once, and none of them is lost).
+     */
+    private void beat() {
+        byte[] me = link.nodeName().getBytes(StandardCharsets.UTF_8);
+        while (!closed) {
+            try {
+                connection.publish("loomchat.alive", me);
+            } catch (IllegalStateException e) {
+                LOG.debug("heartbeat not sent: {}", e.toString());
+            }
+            try {
+                Thread.sleep(HEARTBEAT);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            Long self = lastHeard.get(link.nodeName());
+            if (self == null || now - self > NODE_LOST.toNanos()) {
+                continue;
+            }
+            for (var e : lastHeard.entrySet()) {
+                if (!e.getKey().equals(link.nodeName()) && now - e.getValue() > NODE_LOST.toNanos()
+                        && lastHeard.remove(e.getKey(), e.getValue())) {
+                    LOG.warn("node {} is silent for more than {} s: its members are gone", e.getKey(), NODE_LOST.toSeconds());
+                    try {
+                        local.nodeLost(e.getKey());
+                    } catch (RuntimeException ex) {
+                        LOG.error("announcing node {}'s members as gone", e.getKey(), ex);
+                    }
+                }
+            }
+        }
     }
 
     /** The members of {@code room} on the other nodes; those that do not answer in time are left out. */
@@ -272,7 +327,7 @@ public final class NodeMesh implements AutoCloseable {
         try {
             Event event = Codec.decodeEvent(message.getData(), 0, message.getData().length);
             if (event instanceof Event.Joined || event instanceof Event.Left) {
-                local.presence(event);
+                local.presence(event, message.getHeaders() == null ? "" : message.getHeaders().getFirst(NODE_HEADER));
             }
         } catch (ProtocolException e) {
             LOG.warn("presence from another node does not decode: {}", e.getMessage());
@@ -289,6 +344,8 @@ public final class NodeMesh implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        heartbeat.interrupt();
         try {
             connection.closeDispatcher(dispatcher);
         } catch (RuntimeException e) {
