@@ -246,6 +246,67 @@ class IrcTest extends ServerTestSupport {
     }
 
     @Test
+    void aLineWithManyTargetsIsChargedOneLinePerTargetAndCappedByTargmax() throws Exception {
+        start(testConfig().toBuilder().floodLinesPerSecond(5).floodBurst(20).build());
+        IrcTestClient alice = irc("alice");
+        TestClient bob = register("bob");
+        alice.await("bob's join", l -> l.contains(":bob!") && l.contains("JOIN"));
+        alice.send("PRIVMSG #lobby,#lobby,#lobby,#lobby,#lobby :five targets");
+        alice.await("407", l -> l.contains(" 407 alice "));
+        for (int i = 0; i < 10; i++) {
+            alice.send("PRIVMSG #lobby,#lobby,#lobby,#lobby :burst " + i);
+        }
+        // Flood control may refuse a PING right after the burst: ask again until one is answered, which means
+        // every line before it was handled.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).pollInterval(java.time.Duration.ofMillis(300))
+                .until(() -> {
+                    alice.send("PING :done");
+                    return alice.received.stream().anyMatch(l -> l.contains(" PONG ") && l.endsWith(":done"));
+                });
+        bob.send("{\"type\":\"ping\",\"ref\":\"barrier\"}");
+        int said = 0;
+        while (true) {
+            JsonNode n = bob.next();
+            if ("barrier".equals(n.path("ref").asText())) {
+                break;
+            }
+            if ("message".equals(n.path("type").asText()) && n.path("text").asText().startsWith("burst")) {
+                said++;
+            }
+        }
+        // 40 asked for; flood control's burst of 20 lines (one already spent on the PING, a couple on the
+        // refill) is what a client sending one target per line would get.
+        assertTrue(said >= 15 && said <= 25, said + " lines said");
+    }
+
+    @Test
+    void numericsNameTheNickOrChannelAndAJoinShowsTheCurrentTopic() throws Exception {
+        start();
+        TestClient bob = register("bob");
+        bob.send("{\"type\":\"join\",\"room\":\"dev\"}");
+        bob.send("{\"type\":\"topic\",\"room\":\"dev\",\"text\":\"freeze friday\",\"ref\":\"t\"}");
+        bob.awaitMatching("the topic", n -> "t".equals(n.path("ref").asText()));
+        IrcTestClient taken = track(new IrcTestClient(server.port()));
+        taken.send("NICK bob");
+        taken.send("USER bob 0 * :Bob");
+        taken.await("433 naming the nick", l -> l.startsWith(":loomchat 433 * bob :"));
+        taken.send("NICK bob_");
+        taken.await("the welcome", l -> l.contains(" 001 bob_ "));
+        taken.send("JOIN #dev");
+        taken.await("the join", l -> l.equals(":bob_!bob_@loomchat JOIN #dev"));
+        String topic = taken.await("the current topic", l -> l.contains("freeze friday"));
+        assertTrue(topic.contains(" 332 bob_ #dev :freeze friday"), topic);
+        taken.send("PRIVMSG nobody :x");
+        taken.await("401 naming the nick", l -> l.contains(" 401 bob_ nobody :"));
+        taken.send("NOTICE nobody :x");
+        taken.send("NAMES #nowhere");
+        String next = taken.await("the end of NAMES", l -> l.contains(" 366 ") || l.contains(" 401 "));
+        assertTrue(next.contains(" 366 bob_ #nowhere "), "no answer to a NOTICE, then the NAMES end: " + next);
+        bob.send("{\"type\":\"topic\",\"room\":\"dev\",\"text\":\"thaw monday\"}");
+        taken.await("a topic change as TOPIC", l -> l.equals(":bob!bob@loomchat TOPIC #dev :thaw monday"));
+    }
+
+    @Test
     void withIrcOffTheFirstLineIsTextMode() throws Exception {
         start(testConfig().toBuilder().irc(false).build());
         IrcTestClient alice = track(new IrcTestClient(server.port()));

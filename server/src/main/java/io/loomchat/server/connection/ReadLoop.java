@@ -110,7 +110,7 @@ final class ReadLoop {
                     modeDecided = true;
                     if (server.config().irc() && !startsLikeJson(lines.line(), length)
                             && IrcLine.opensIrc(new String(lines.line(), 0, length, StandardCharsets.UTF_8))) {
-                        irc = new IrcFront(session, commands, server.config().serverName());
+                        irc = new IrcFront(session, commands, server.config().serverName(), () -> flood == null || flood.allow());
                         session.decideMode(false); // not text mode: events go out as IRC, see Session.lineFor
                         session.speakIrc(irc.rendering());
                     } else {

@@ -26,19 +26,53 @@ public final class IrcFront {
 
     /** The most messages one CHATHISTORY request returns (Loomchat's history page limit). */
     static final int CHATHISTORY_LIMIT = 500;
+    /** Targets one line may name (ISUPPORT TARGMAX); every target past the first also counts against flood control. */
+    static final int MAX_TARGETS = 4;
 
     private final Session session;
     private final Commands commands;
     private final IrcRendering rendering;
+    private final java.util.function.BooleanSupplier anotherLine; // flood control's verdict on one more line
     private String password; // PASS, before registration
     private String nick; // NICK, before registration
     private String user; // USER, before registration
     private boolean negotiating; // between CAP LS/REQ and CAP END
 
-    public IrcFront(Session session, Commands commands, String serverName) {
+    /**
+     * {@code anotherLine} asks flood control whether one more line may be carried out: a line naming several
+     * targets (PRIVMSG #a,#b,...) is charged one line per target, so that it cannot say more than the same
+     * requests one per line would.
+     */
+    public IrcFront(Session session, Commands commands, String serverName, java.util.function.BooleanSupplier anotherLine) {
         this.session = session;
         this.commands = commands;
         this.rendering = new IrcRendering(session, serverName);
+        this.anotherLine = anotherLine;
+    }
+
+    /**
+     * The targets of a comma list, at most {@link #MAX_TARGETS}, each past the first charged to flood
+     * control: 407 for too many, and the rest dropped once flood control refuses.
+     */
+    private List<String> targets(String list, String command) {
+        List<String> all = List.of(list.split(","));
+        if (all.size() > MAX_TARGETS) {
+            reply("407", list.length() > 64 ? list.substring(0, 64) : list + " :Too many targets (TARGMAX " + command + ":"
+                    + MAX_TARGETS + "); nothing was sent");
+            return List.of();
+        }
+        List<String> allowed = new java.util.ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (i > 0 && !anotherLine.getAsBoolean()) {
+                send(":" + rendering.server() + " NOTICE " + target() + " :flood control: targets after " + all.get(i - 1)
+                        + " dropped (each target counts as a line)");
+                break;
+            }
+            if (!all.get(i).isEmpty()) {
+                allowed.add(all.get(i));
+            }
+        }
+        return allowed;
     }
 
     /** How the session's events are written for this client. */
@@ -94,36 +128,39 @@ public final class IrcFront {
                     reply("461", "JOIN :Not enough parameters");
                     return;
                 }
-                for (String channel : line.param(0).split(",")) {
+                for (String channel : targets(line.param(0), "JOIN")) {
                     String room = room(channel);
                     if (session.rooms().contains(room)) {
                         continue; // in it already (the lobby, joined at registration): IRC servers say nothing
                     }
-                    commands.handle(new Request.Join(room, Replay.DEFAULT, "irc-join"));
+                    rendering.joining(room);
+                    commands.handle(new Request.Join(room, Replay.DEFAULT, ref("join", channel)));
                     if (session.rooms().contains(room)) {
-                        commands.handle(new Request.Who(room, null, "irc-names"));
+                        commands.handle(new Request.Who(room, null, ref("names", channel)));
                     }
                 }
             }
             case "PART" -> {
-                for (String channel : line.param(0).split(",")) {
-                    commands.handle(new Request.Leave(room(channel), "irc-part"));
+                for (String channel : targets(line.param(0), "PART")) {
+                    commands.handle(new Request.Leave(room(channel), ref("part", channel)));
                 }
             }
             case "PRIVMSG", "NOTICE" -> say(line);
             case "TOPIC" -> commands.handle(line.params().size() < 2
-                    ? new Request.Topic(room(line.param(0)), null, "irc-topic?")
-                    : new Request.Topic(room(line.param(0)), clean(line.param(1)), "irc-topic!"));
+                    ? new Request.Topic(room(line.param(0)), null, ref("topic?", line.param(0)))
+                    : new Request.Topic(room(line.param(0)), clean(line.param(1)), ref("topic!", line.param(0))));
             case "NAMES" -> {
                 if (line.param(0).isEmpty()) {
                     reply("366", "* :End of /NAMES list");
                 } else {
-                    commands.handle(new Request.Who(room(line.param(0)), null, "irc-names"));
+                    for (String channel : targets(line.param(0), "NAMES")) {
+                        commands.handle(new Request.Who(room(channel), null, ref("names", channel)));
+                    }
                 }
             }
             case "WHO" -> {
                 if (line.param(0).startsWith("#")) {
-                    commands.handle(new Request.Who(room(line.param(0)), null, "irc-who"));
+                    commands.handle(new Request.Who(room(line.param(0)), null, ref("who", line.param(0))));
                 } else {
                     reply("315", (line.param(0).isEmpty() ? "*" : line.param(0)) + " :End of /WHO list");
                 }
@@ -132,7 +169,7 @@ public final class IrcFront {
             case "AWAY" -> commands.handle(new Request.Away(line.params().isEmpty() || line.param(0).isBlank() ? null
                     : clean(line.param(0)), "irc-away"));
             case "KICK" -> commands.handle(new Request.Kick(room(line.param(0)), line.param(1),
-                    line.params().size() > 2 ? clean(line.param(2)) : null, "irc-kick"));
+                    line.params().size() > 2 ? clean(line.param(2)) : null, ref("kick", line.param(0))));
             case "OPER" -> commands.handle(new Request.Oper(line.param(0), line.param(1), "irc-oper"));
             case "MODE" -> mode(line);
             case "CHATHISTORY" -> chathistory(line);
@@ -145,7 +182,7 @@ public final class IrcFront {
         if (line.param(0).isEmpty()) {
             reply("431", ":No nickname given");
         } else if (session.registered()) {
-            commands.handle(new Request.Nick(line.param(0), "irc-nick"));
+            commands.handle(new Request.Nick(line.param(0), ref("nick", line.param(0))));
         } else {
             nick = line.param(0);
             register();
@@ -157,10 +194,11 @@ public final class IrcFront {
         if (nick == null || user == null || negotiating || session.registered()) {
             return;
         }
-        commands.handle(new Request.Hello(nick, null, Replay.DEFAULT, null, password, "irc-hello"));
+        rendering.joining(session.server().config().defaultRoom());
+        commands.handle(new Request.Hello(nick, null, Replay.DEFAULT, null, password, ref("hello", nick)));
         String room = session.rooms().currentName();
         if (session.registered() && room != null) {
-            commands.handle(new Request.Who(room, null, "irc-names"));
+            commands.handle(new Request.Who(room, null, ref("names", "#" + room)));
         }
     }
 
@@ -206,10 +244,12 @@ public final class IrcFront {
             action = true;
         }
         text = clean(text);
-        for (String target : line.param(0).split(",")) {
+        // A NOTICE never gets an automatic answer (RFC 2812 3.3.2): its refs say so to the rendering.
+        String kind = line.command().equals("NOTICE") ? "notice" : "say";
+        for (String target : targets(line.param(0), line.command())) {
             commands.handle(target.startsWith("#")
-                    ? new Request.Say(room(target), text, action, "irc-say")
-                    : new Request.Msg(target, text, action, "irc-msg"));
+                    ? new Request.Say(room(target), text, action, ref(kind, target))
+                    : new Request.Msg(target, text, action, ref(kind, target)));
         }
     }
 
@@ -246,23 +286,28 @@ public final class IrcFront {
                     + " :use LATEST|BEFORE|AFTER #channel *|msgid=ID LIMIT (message ids, not timestamps)");
             return;
         }
+        if (!session.rooms().contains(room(channel))) {
+            send(":" + rendering.server() + " FAIL CHATHISTORY INVALID_TARGET " + sub + " " + channel
+                    + " :only members of a channel may read its history");
+            return;
+        }
         Request.History request = switch (sub) {
             case "BEFORE" -> new Request.History(room(channel), id, null, limit, "irc-history");
             case "AFTER" -> new Request.History(room(channel), null, id, limit, "irc-history");
-            default -> id == null ? new Request.History(room(channel), null, null, limit, "irc-history")
-                    : new Request.History(room(channel), null, id, limit, "irc-history"); // LATEST after a known id
+            default -> new Request.History(room(channel), null, null, limit, "irc-history"); // the newest
         };
+        long newerThan = sub.equals("LATEST") && id != null ? id : -1; // LATEST msgid=ID: the newest, after ID
         String batch = "h" + Long.toString(System.nanoTime(), 36);
         boolean batched = rendering.isEnabled("batch");
         if (batched) {
             send(":" + rendering.server() + " BATCH +" + batch + " chathistory " + channel);
         }
         // The page is queued by this very call, on this thread: the rendering tags it while it is open.
-        rendering.openBatch(batched ? batch : null);
+        rendering.openBatch(batched ? batch : null, newerThan);
         try {
             commands.handle(request);
         } finally {
-            rendering.openBatch(null);
+            rendering.openBatch(null, -1);
         }
         if (batched) {
             send(":" + rendering.server() + " BATCH -" + batch);
@@ -312,6 +357,15 @@ public final class IrcFront {
         } else {
             reply("472", change + " :is unknown mode char to me");
         }
+    }
+
+    /**
+     * The ref of a request made for this client: "irc-KIND:SUBJECT", the subject (a nick or a channel, cut
+     * to fit a ref) for the numeric that may answer it.
+     */
+    static String ref(String kind, String subject) {
+        String s = subject.length() > 40 ? subject.substring(0, 40) : subject;
+        return "irc-" + kind + ":" + s.replaceAll("[^\\x21-\\x7e]", "?");
     }
 
     /** Text typed in an IRC client: formatting codes out (others would see control characters). */

@@ -31,6 +31,10 @@ public final class IrcRendering {
     private final Set<String> enabled = ConcurrentHashMap.newKeySet();
     /** The batch a CHATHISTORY page is being written into, by the read loop, for its replayed messages; else null. */
     private volatile String batch;
+    /** With the batch: replayed messages up to this id are left out (CHATHISTORY LATEST msgid=ID); -1 none. */
+    private volatile long newerThan = -1;
+    /** Rooms this client is joining: the topic that comes with the join is 332/333, not a change. */
+    private final Set<String> joining = ConcurrentHashMap.newKeySet();
 
     IrcRendering(Session session, String serverName) {
         this.session = session;
@@ -49,9 +53,30 @@ public final class IrcRendering {
         return enabled.contains(capability);
     }
 
-    /** Read loop: replayed messages from now on belong to {@code id} (null: to no batch). */
-    void openBatch(String id) {
+    /** Read loop: replayed messages from now on belong to {@code id} (null: to no batch), those after {@code after} only. */
+    void openBatch(String id, long after) {
+        newerThan = after;
         batch = id;
+    }
+
+    /** Read loop, before a join: the topic the join brings is the current topic, not a change. */
+    void joining(String room) {
+        joining.add(room.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** "irc-KIND:SUBJECT" -> KIND; "" for a ref this front did not make. */
+    static String kind(String ref) {
+        if (ref == null || !ref.startsWith("irc-")) {
+            return "";
+        }
+        int colon = ref.indexOf(':');
+        return colon < 0 ? ref.substring(4) : ref.substring(4, colon);
+    }
+
+    /** "irc-KIND:SUBJECT" -> SUBJECT (the nick or channel a numeric names); "*" when none. */
+    static String subject(String ref) {
+        int colon = ref == null ? -1 : ref.indexOf(':');
+        return colon < 0 || colon == ref.length() - 1 ? "*" : ref.substring(colon + 1);
     }
 
     List<String> enabled() {
@@ -71,16 +96,17 @@ public final class IrcRendering {
             case Event.PrivateMessage p -> privateMessage(p, me);
             case Event.Joined j -> tags(j.ts(), -1) + ":" + source(j.nick()) + " JOIN #" + j.room() + "\r\n";
             case Event.Left l -> left(l);
-            case Event.Renamed r -> ":" + source(r.old()) + " NICK :" + r.nick() + "\r\n";
+            case Event.Renamed r -> tags(r.ts(), -1) + ":" + source(r.old()) + " NICK :" + r.nick() + "\r\n";
             case Event.Topic t -> topic(t, me);
             case Event.Members m -> members(m, me);
             case Event.RoomList l -> roomList(l, me);
-            case Event.Away a -> away(a, me);
+            case Event.Away a -> kind(a.ref()).equals("notice") ? null : away(a, me); // a NOTICE gets no automatic answer
             case Event.Notice n -> n.ref() != null && n.ref().equals("irc-oper") && n.text().contains("operator")
                     ? numeric("381", me, ":" + safe(n.text())) : lines(":" + server + " NOTICE " + me, safe(n.text()));
             case Event.Ping p -> "PING :" + server + "\r\n";
             case Event.ErrorReply e -> error(e, me);
-            case Event.Bye b -> "ERROR :Closing Link: " + me + " (" + safe(b.reason()) + ")\r\n";
+            case Event.Bye b -> ("bad_password".equals(b.code()) ? numeric("464", me, ":Password incorrect") : "")
+                    + "ERROR :Closing Link: " + me + " (" + safe(b.reason()) + ")\r\n";
             case Event.Pong p -> null;
             case Event.HistoryEnd h -> null;
         };
@@ -95,7 +121,9 @@ public final class IrcRendering {
                 + numeric("004", n, server + " loomchat io ntb")
                 + numeric("005", n, "CHANTYPES=# PREFIX=() CHANMODES=b,,,nt CASEMAPPING=ascii NICKLEN=" + session.server().config().maxNickChars()
                         + " CHANNELLEN=33 TOPICLEN=" + session.server().config().maxTopicChars() + " NETWORK=" + server
-                        + " :are supported by this server")
+                        + " TARGMAX=PRIVMSG:" + IrcFront.MAX_TARGETS + ",NOTICE:" + IrcFront.MAX_TARGETS + ",JOIN:"
+                        + IrcFront.MAX_TARGETS + ",PART:" + IrcFront.MAX_TARGETS + ",NAMES:" + IrcFront.MAX_TARGETS
+                        + " CHATHISTORY=" + IrcFront.CHATHISTORY_LIMIT + " :are supported by this server")
                 + numeric("422", n, ":MOTD File is missing");
     }
 
@@ -106,6 +134,9 @@ public final class IrcRendering {
         }
         String text = safe(m.text());
         String open = m.history() ? batch : null; // only a replay belongs to a CHATHISTORY page
+        if (open != null && m.id() <= newerThan) {
+            return null;
+        }
         String tags = tags(m.ts(), m.id());
         if (open != null) {
             tags = tags.isEmpty() ? "@batch=" + open + " " : "@batch=" + open + ";" + tags.substring(1);
@@ -130,15 +161,17 @@ public final class IrcRendering {
             int colon = reason.indexOf(':');
             String op = colon < 0 ? reason.substring(10) : reason.substring(10, colon);
             String why = colon < 0 ? "" : reason.substring(colon + 1).strip();
-            return ":" + source(op.strip()) + " KICK #" + l.room() + " " + l.nick() + " :" + safe(why) + "\r\n";
+            return tags(l.ts(), -1) + ":" + source(op.strip()) + " KICK #" + l.room() + " " + l.nick() + " :" + safe(why) + "\r\n";
         }
-        return ":" + source(l.nick()) + " PART #" + l.room() + " :" + safe(reason) + "\r\n";
+        return tags(l.ts(), -1) + ":" + source(l.nick()) + " PART #" + l.room() + " :" + safe(reason) + "\r\n";
     }
 
     private String topic(Event.Topic t, String me) {
-        boolean change = t.ref() == null || t.ref().equals("irc-topic!");
+        // The topic a join brings (it comes right after the JOIN, on the joiner's own thread) is the current one.
+        boolean current = t.ref() == null && joining.remove(t.room());
+        boolean change = !current && (t.ref() == null || kind(t.ref()).equals("topic!"));
         if (change && t.by() != null) {
-            return ":" + source(t.by()) + " TOPIC #" + t.room() + " :" + safe(t.topic()) + "\r\n";
+            return tags(t.ts(), -1) + ":" + source(t.by()) + " TOPIC #" + t.room() + " :" + safe(t.topic()) + "\r\n";
         }
         if (t.topic() == null || t.topic().isEmpty()) {
             return t.ref() != null ? numeric("331", me, "#" + t.room() + " :No topic is set") : null;
@@ -148,8 +181,9 @@ public final class IrcRendering {
     }
 
     private String members(Event.Members m, String me) {
+        joining.remove(m.room()); // the join is over: a topic from now on is a change
         StringBuilder out = new StringBuilder();
-        if ("irc-who".equals(m.ref())) {
+        if (kind(m.ref()).equals("who")) {
             for (String nick : m.nicks()) {
                 out.append(numeric("352", me, "#" + m.room() + " " + nick + " " + HOST + " " + server + " " + nick + " "
                         + (m.away().containsKey(nick) ? "G" : "H") + " :0 " + nick));
@@ -189,25 +223,37 @@ public final class IrcRendering {
 
     /** Loomchat's error codes as the numerics IRC clients know; the rest as a NOTICE. */
     private String error(Event.ErrorReply e, String me) {
-        if (e.ref() != null && e.ref().equals("irc-history")) {
-            return ":" + server + " FAIL CHATHISTORY " + ("not_in_room".equals(e.code()) ? "INVALID_TARGET" : "MESSAGE_ERROR")
-                    + " * :" + safe(e.message()) + "\r\n";
-        }
-        if (e.ref() != null && (e.ref().equals("irc-names") || e.ref().equals("irc-who"))) {
-            return null; // asked by this front itself, after a JOIN that failed (its error was shown)
-        }
+        String kind = kind(e.ref());
+        String about = subject(e.ref());
         String message = safe(e.message());
+        switch (kind) {
+            case "notice" -> {
+                return null; // a NOTICE gets no automatic answer, an error neither
+            }
+            case "history" -> {
+                return ":" + server + " FAIL CHATHISTORY MESSAGE_ERROR * :" + message + "\r\n";
+            }
+            case "names" -> {
+                return numeric("366", me, about + " :End of /NAMES list");
+            }
+            case "who" -> {
+                return numeric("315", me, about + " :End of /WHO list");
+            }
+            default -> {
+                // every other error: a numeric below
+            }
+        }
         return switch (e.code()) {
-            case "nick_taken" -> numeric("433", me, "* :" + message);
-            case "invalid_nick", "nick_banned" -> numeric("432", me, "* :" + message);
-            case "no_such_nick" -> numeric("401", me, "* :" + message);
-            case "not_in_room" -> numeric("442", me, "* :" + message);
-            case "muted" -> numeric("404", me, "* :" + message);
+            case "nick_taken" -> numeric("433", me, about + " :Nickname is already in use (" + message + ")");
+            case "invalid_nick", "nick_banned" -> numeric("432", me, about + " :Erroneous nickname (" + message + ")");
+            case "no_such_nick" -> numeric("401", me, about + " :No such nick");
+            case "not_in_room" -> numeric("442", me, about + " :You're not on that channel");
+            case "muted" -> numeric("404", me, about + " :Cannot send to channel (" + message + ")");
             case "not_operator" -> numeric("481", me, ":" + message);
             case "oper_failed" -> numeric("464", me, ":" + message);
-            case "invalid_room", "no_such_room" -> numeric("403", me, "* :" + message);
-            case "room_full" -> numeric("471", me, "* :" + message);
-            case "too_many_rooms" -> numeric("405", me, "* :" + message);
+            case "invalid_room", "no_such_room" -> numeric("403", me, about + " :No such channel (" + message + ")");
+            case "room_full" -> numeric("471", me, about + " :Cannot join channel (" + message + ")");
+            case "too_many_rooms" -> numeric("405", me, about + " :You have joined too many channels");
             case "line_too_long" -> numeric("417", me, ":" + message);
             case "not_registered" -> numeric("451", me, ":" + message);
             default -> lines(":" + server + " NOTICE " + me, e.code() + ": " + message);
