@@ -307,6 +307,28 @@ class IrcTest extends ServerTestSupport {
     }
 
     @Test
+    void withAwayNotifyAnIrcClientHearsOthersGoAwayAndComeBack() throws Exception {
+        start();
+        IrcTestClient alice = irc("alice", "away-notify");
+        IrcTestClient plain = irc("plain");
+        TestClient bob = register("bob");
+        alice.await("bob's join", l -> l.contains(":bob!") && l.contains("JOIN"));
+        bob.send("{\"type\":\"away\",\"reason\":\"lunch\"}");
+        alice.await("AWAY", l -> l.equals(":bob!bob@loomchat AWAY :lunch"));
+        bob.send("{\"type\":\"away\"}");
+        alice.await("back", l -> l.equals(":bob!bob@loomchat AWAY"));
+        // Without the capability: nothing (PING answered first proves it).
+        plain.send("PING :check");
+        String next = plain.await("the next line about bob or the PONG", l -> l.contains("AWAY") || l.contains(" PONG "));
+        assertTrue(next.contains(" PONG "), next);
+        // The protocol's clients are not sent others' away changes either.
+        TestClient carol = register("carol");
+        bob.send("{\"type\":\"away\",\"reason\":\"again\"}");
+        alice.await("AWAY again", l -> l.endsWith("AWAY :again"));
+        carol.expectNothingPending();
+    }
+
+    @Test
     void withIrcOffTheFirstLineIsTextMode() throws Exception {
         start(testConfig().toBuilder().irc(false).build());
         IrcTestClient alice = track(new IrcTestClient(server.port()));

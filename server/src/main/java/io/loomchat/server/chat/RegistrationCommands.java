@@ -169,7 +169,21 @@ final class RegistrationCommands {
         }
         session.setAway(reason);
         session.send(new Event.Away(session.nick(), reason, r.ref()));
+        // IRC clients that asked for away-notify hear it from everyone sharing a room with them; the
+        // protocol's own clients see away marks in who, as before.
+        Event.Away notice = new Event.Away(session.nick(), reason, AWAY_NOTIFY);
+        java.util.Set<Member> told = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Room room : session.rooms().all()) {
+            for (Member member : room.members()) {
+                if (member != session && member instanceof Session other && other.wantsAwayNotify() && told.add(other)) {
+                    other.deliver(notice, null, session.batch());
+                }
+            }
+        }
     }
+
+    /** The ref that marks an away change told to IRC clients with away-notify (see IrcRendering). */
+    public static final String AWAY_NOTIFY = "irc-awaynotify";
 
     void quit(Quit r) {
         String said = r.reason() == null ? null : Commands.cut(r.reason());

@@ -360,6 +360,12 @@ public final class Session implements Member {
         irc = rendering;
     }
 
+    /** Whether this is an IRC client that asked to hear others' away changes (IRCv3 away-notify). */
+    public boolean wantsAwayNotify() {
+        io.loomchat.server.irc.IrcRendering asIrc = irc;
+        return asIrc != null && asIrc.isEnabled("away-notify");
+    }
+
     /** An IRC client's own lines (numerics, PONG), from its read loop: written as they are. */
     public void sendRaw(byte[] lines) {
         deliver(lines, batch);

@@ -22,7 +22,7 @@ import java.util.Set;
 public final class IrcFront {
 
     static final Set<String> CAPABILITIES = Set.of("server-time", "message-tags", "echo-message", "batch",
-            "draft/chathistory");
+            "draft/chathistory", "away-notify");
 
     /** The most messages one CHATHISTORY request returns (Loomchat's history page limit). */
     static final int CHATHISTORY_LIMIT = 500;

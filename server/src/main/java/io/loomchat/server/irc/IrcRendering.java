@@ -49,7 +49,7 @@ public final class IrcRendering {
         enabled.add(capability);
     }
 
-    boolean isEnabled(String capability) {
+    public boolean isEnabled(String capability) {
         return enabled.contains(capability);
     }
 
@@ -100,7 +100,9 @@ public final class IrcRendering {
             case Event.Topic t -> topic(t, me);
             case Event.Members m -> members(m, me);
             case Event.RoomList l -> roomList(l, me);
-            case Event.Away a -> kind(a.ref()).equals("notice") ? null : away(a, me); // a NOTICE gets no automatic answer
+            case Event.Away a -> kind(a.ref()).equals("awaynotify")
+                    ? ":" + source(a.nick()) + " AWAY" + (a.reason() == null ? "" : " :" + safe(a.reason())) + "\r\n"
+                    : kind(a.ref()).equals("notice") ? null : away(a, me); // a NOTICE gets no automatic answer
             case Event.Notice n -> n.ref() != null && n.ref().equals("irc-oper") && n.text().contains("operator")
                     ? numeric("381", me, ":" + safe(n.text())) : lines(":" + server + " NOTICE " + me, safe(n.text()));
             case Event.Ping p -> "PING :" + server + "\r\n";
