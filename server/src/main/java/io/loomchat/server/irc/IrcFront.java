@@ -57,7 +57,7 @@ public final class IrcFront {
     private List<String> targets(String list, String command) {
         List<String> all = List.of(list.split(","));
         if (all.size() > MAX_TARGETS) {
-            reply("407", list.length() > 64 ? list.substring(0, 64) : list + " :Too many targets (TARGMAX " + command + ":"
+            reply("407", (list.length() > 64 ? list.substring(0, 64) : list) + " :Too many targets (TARGMAX " + command + ":"
                     + MAX_TARGETS + "); nothing was sent");
             return List.of();
         }
