@@ -243,7 +243,7 @@ class ClusterTest {
     }
 
     @Test
-    void anOperatorsBansAndMutesHoldOnEveryNode() throws Exception {
+    void anOperatorsKicksBansAndMutesHoldOnEveryNode() throws Exception {
         java.nio.file.Path operators = dir.resolve("operators");
         java.nio.file.Files.writeString(operators, io.loomchat.server.guard.Operators.line("root", "correct horse") + "\n");
         try (NatsServerProcess nats = NatsServerProcess.start(dir);
@@ -272,6 +272,13 @@ class ClusterTest {
                 JsonNode answer = carol.awaitMatching("the answer", n -> "c2".equals(n.path("ref").asText()));
                 assertEquals("message", answer.path("type").asText(), answer.toString());
             });
+
+            // A kick made on node a removes carol, on node b, from the room.
+            op.send("{\"type\":\"kick\",\"nick\":\"carol\",\"room\":\"lobby\",\"reason\":\"calm down\",\"ref\":\"k\"}");
+            op.awaitMatching("the kick's answer", n -> "k".equals(n.path("ref").asText()));
+            JsonNode kicked = carol.awaitMatching("carol's own leave", n -> "left".equals(n.path("type").asText())
+                    && "carol".equals(n.path("nick").asText()));
+            assertEquals("kicked by op: calm down", kicked.get("reason").asText(), kicked.toString());
 
             // A ban made on node a closes the troll on node b, and node b refuses the nick afterwards.
             op.send("{\"type\":\"ban\",\"nick\":\"troll\",\"reason\":\"spam\",\"ref\":\"b\"}");

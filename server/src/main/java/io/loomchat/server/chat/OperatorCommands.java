@@ -53,6 +53,14 @@ public final class OperatorCommands {
     void kick(Request.Kick r) throws Refusal {
         requireOperator();
         Room room = existingRoom(r.room());
+        if (server.mesh() != null && server.nicknames().find(r.nick()) == null) {
+            // In a cluster the person may be in the room through another node: that node carries it out.
+            commands.checkNick(r.nick());
+            tellOtherNodes(new Request.Kick(room.name(), r.nick(), r.reason() == null ? null : Commands.cut(r.reason()), null));
+            LOG.info("{} kicked {} from {} (on another node)", session.nick(), r.nick(), room.name());
+            session.send(new Event.Notice("asked the other nodes to kick " + r.nick() + " from " + room.name(), r.ref()));
+            return;
+        }
         Session target = memberOf(room, r.nick());
         String reason = "kicked by " + session.nick() + (r.reason() == null || r.reason().isBlank() ? "" : ": " + Commands.cut(r.reason()));
         target.rooms().kickedFrom(room);
@@ -162,7 +170,7 @@ public final class OperatorCommands {
                 : r.nick() + " was not muted in " + room.name(), r.ref()));
     }
 
-    /** In a cluster: the other nodes apply the same ban or mute (see {@link #applyFromAnotherNode}). */
+    /** In a cluster: the other nodes apply the same kick, ban or mute (see {@link #applyFromAnotherNode}). */
     private void tellOtherNodes(Request request) {
         if (server.mesh() != null) {
             server.mesh().announceModeration(request, session.nick());
@@ -170,8 +178,9 @@ public final class OperatorCommands {
     }
 
     /**
-     * A ban, unban, mute or unmute an operator made on another node, applied here: kept in this node's
-     * moderation, and a ban closes whoever it covers here, as on the operator's own node.
+     * A kick, ban, unban, mute or unmute an operator made on another node, applied here: a kick removes the
+     * person if they are in the room here; bans and mutes are kept in this node's moderation, and a ban
+     * closes whoever it covers here, as on the operator's own node.
      */
     static void applyFromAnotherNode(ChatServer server, Request request, String by,
                                      io.loomchat.server.connection.DeliveryBatch batch) {
@@ -224,6 +233,16 @@ public final class OperatorCommands {
                 Session target = server.nicknames().find(m.nick());
                 if (target != null) {
                     target.deliver(new Event.Notice(by + " muted you in " + m.room() + " " + moderation.left(sanction), null), null, batch);
+                }
+            }
+            case Request.Kick k -> {
+                Session target = server.nicknames().find(k.nick());
+                Room room = server.rooms().find(k.room());
+                if (target != null && room != null && room.members().contains(target)) {
+                    String reason = "kicked by " + by + (k.reason() == null || k.reason().isBlank() ? "" : ": " + k.reason());
+                    target.rooms().kickedFrom(room);
+                    server.rooms().remove(room, target, batch, reason);
+                    LOG.info("{} (on another node) kicked {} from {}", by, target.nick(), room.name());
                 }
             }
             case Request.Unmute u -> {
