@@ -367,22 +367,10 @@ public final class ChatServer implements AutoCloseable {
 
     /** On the accepting thread: serves the new connection on a virtual thread of its own, or refuses it. */
     private void admit(Socket socket) {
-        long id = nextSessionId.incrementAndGet();
-        Session session;
-        admitting.lock();
-        try {
-            CloseReason refusal = admission.check(socket.getInetAddress(), stopping, sessions.size());
-            if (refusal != null) {
-                admission.refuse(id, socket, refusal);
-                return;
-            }
-            session = new Session(id, new TcpTransport(socket), this);
-            sessions.add(session);
-        } finally {
-            admitting.unlock();
+        Session session = admitted(new TcpTransport(socket), (id, refusal) -> admission.refuse(id, socket, refusal));
+        if (session != null) {
+            startConnectionThread("loomchat-session-" + session.id(), () -> serve(session, socket));
         }
-        metrics.connectionsAccepted.increment();
-        startConnectionThread("loomchat-session-" + id, () -> serve(session, socket));
     }
 
     /**
@@ -391,15 +379,41 @@ public final class ChatServer implements AutoCloseable {
      * when it is refused.
      */
     public Event.Bye serve(Transport transport) {
+        Event.Bye[] refused = new Event.Bye[1];
+        Session session = admitted(transport, (id, refusal) -> {
+            metrics.closed(refusal);
+            LOG.warn("refused #{} {}: {}", id, transport.peer(), refusal.code());
+            refused[0] = admission.byeFor(refusal, transport.address());
+        });
+        if (session != null) {
+            startConnectionThread("loomchat-session-" + session.id(), () -> {
+                if (stopping) {
+                    session.disconnect(CloseReason.SHUTDOWN, "");
+                }
+                session.run();
+            });
+        }
+        return refused[0];
+    }
+
+    /** What to do with a refused connection: its number and why. */
+    private interface Refusal {
+        void refuse(long id, CloseReason reason);
+    }
+
+    /**
+     * Admission, one at a time whichever door a connection came by, so that the limits are exact: the new
+     * session, counted, or null after {@code refusal} was told why not.
+     */
+    private Session admitted(Transport transport, Refusal refusal) {
         long id = nextSessionId.incrementAndGet();
         Session session;
         admitting.lock();
         try {
-            CloseReason refusal = admission.check(transport.address(), stopping, sessions.size());
-            if (refusal != null) {
-                metrics.closed(refusal);
-                LOG.warn("refused #{} {}: {}", id, transport.peer(), refusal.code());
-                return admission.byeFor(refusal, transport.address());
+            CloseReason reason = admission.check(transport.address(), stopping, sessions.size());
+            if (reason != null) {
+                refusal.refuse(id, reason);
+                return null;
             }
             session = new Session(id, transport, this);
             sessions.add(session);
@@ -407,13 +421,7 @@ public final class ChatServer implements AutoCloseable {
             admitting.unlock();
         }
         metrics.connectionsAccepted.increment();
-        startConnectionThread("loomchat-session-" + id, () -> {
-            if (stopping) {
-                session.disconnect(CloseReason.SHUTDOWN, "");
-            }
-            session.run();
-        });
-        return null;
+        return session;
     }
 
     /** A virtual thread working for one connection, counted, so that a leak of them shows. */

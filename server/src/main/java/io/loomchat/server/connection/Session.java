@@ -77,7 +77,7 @@ public final class Session implements Member {
         this.batch = new DeliveryBatch(server.presenceFlush());
     }
 
-    long id() {
+    public long id() {
         return id;
     }
 
