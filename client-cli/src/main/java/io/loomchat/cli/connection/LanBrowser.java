@@ -32,6 +32,15 @@ public final class LanBrowser {
      */
     public record Found(String name, InetAddress address, int port, boolean tls, boolean password, int webPort, String node) {
 
+        /**
+         * What was heard, made safe to show: anyone on the LAN may announce anything, so the names are text
+         * with control characters neutralized (as everything from others), never terminal controls.
+         */
+        static Found heard(String name, InetAddress address, int port, boolean tls, boolean password, int webPort, String node) {
+            return new Found(io.loomchat.protocol.SafeText.neutralize(name), address, port, tls, password, webPort,
+                    node == null ? null : io.loomchat.protocol.SafeText.neutralize(node));
+        }
+
         /** host:port to connect to (IPv4 only, so no brackets needed). */
         public String hostPort() {
             return address.getHostAddress() + ":" + port;
@@ -82,7 +91,7 @@ public final class LanBrowser {
         Map<String, Found> found = new LinkedHashMap<>();
         for (ServiceInfo info : heard) {
             for (InetAddress address : info.getInet4Addresses()) {
-                Found f = new Found(info.getName(), address, info.getPort(), flag(info, "tls"), flag(info, "password"),
+                Found f = Found.heard(info.getName(), address, info.getPort(), flag(info, "tls"), flag(info, "password"),
                         number(info, "web"), info.getPropertyString("node"));
                 found.putIfAbsent(f.name() + "@" + f.hostPort(), f);
             }
