@@ -31,6 +31,23 @@ final class BrowserConnection implements WsListener {
     private final OriginPolicy origins;
     private final boolean secure;
     private MessagePipe pipe; // null until admitted; this connection's Helidon thread only
+    private int frames; // this connection's Helidon thread only
+
+    /**
+     * Frames after which the frame reader pauses for a millisecond. Helidon's loop reads frame after frame
+     * on a virtual thread, which is not time-sliced; a client that keeps sending frames that never fill the
+     * pipe (pings, pongs, empty fragments) would otherwise keep its carrier, and two such clients would stop
+     * the server. The pause frees the carrier for certain (as FairInput does for TCP) and costs a chat
+     * nothing: a thousand frames a millisecond is far beyond one.
+     */
+    static final int FRAMES_PER_TURN = 1_024;
+
+    /** Every frame: lets other virtual threads run now and then, whatever the frame was. */
+    private void takeTurns() {
+        if (++frames % FRAMES_PER_TURN == 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
 
     BrowserConnection(ChatServer server, OriginPolicy origins, boolean secure) {
         this.server = server;
@@ -75,6 +92,7 @@ final class BrowserConnection implements WsListener {
 
     @Override
     public void onMessage(WsSession ws, String text, boolean last) {
+        takeTurns();
         if (pipe == null) {
             return; // refused: the bye is out, the close under way
         }
@@ -95,7 +113,13 @@ final class BrowserConnection implements WsListener {
 
     @Override
     public void onPing(WsSession ws, BufferData buffer) {
+        takeTurns();
         ws.pong(buffer); // RFC 6455 5.5.2: a ping is answered with a pong carrying the same data
+    }
+
+    @Override
+    public void onPong(WsSession ws, BufferData buffer) {
+        takeTurns();
     }
 
     @Override
