@@ -224,7 +224,7 @@ class ClusterTest {
     }
 
     @Test
-    void theMembersOfANodeThatDiesAreToldAsGoneOnTheOthers() throws Exception {
+    void theMembersOfANodeThatDiesAreToldAsGoneOnTheOthersAndTheirNicksFreeAfterTheLease() throws Exception {
         try (NatsServerProcess nats = NatsServerProcess.start(dir);
              ChatServer b = node(nats, "b");
              ChildServer a = ChildServer.launch(dir, 0, List.of(), "--nats", nats.url(), "--node-name", "a");
@@ -232,6 +232,7 @@ class ClusterTest {
              TestClient alice = TestClient.register(a.port(), "alice")) {
             bob.awaitMatching("alice's join, from node a", n -> "joined".equals(n.path("type").asText())
                     && "alice".equals(n.path("nick").asText()));
+            long killed = System.nanoTime();
             a.process().destroyForcibly();
             assertTrue(a.process().waitFor(10, TimeUnit.SECONDS), "node a was killed");
             JsonNode gone = bob.awaitMatching("alice's leave", n -> "left".equals(n.path("type").asText())
@@ -239,6 +240,23 @@ class ClusterTest {
             assertEquals("node_lost", gone.get("reason").asText(), gone.toString());
             bob.send("{\"type\":\"who\",\"ref\":\"w\"}");
             assertEquals("[\"bob\"]", bob.awaitMatching("who", n -> "w".equals(n.path("ref").asText())).get("nicks").toString());
+
+            // Someone else (no resume token) asking for the dead node's nick: taken while its lease lasts
+            // (renewed every 10 s, 30 s long), theirs once it runs out, with nobody on node a to free it.
+            assertEquals("nick_taken", helloAs(b.port(), "alice").path("code").asText(), "alice's lease still holds");
+            JsonNode[] answer = new JsonNode[1];
+            Awaitility.await("alice's lease running out").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> "welcome".equals((answer[0] = helloAs(b.port(), "alice")).path("type").asText()));
+            long freedAfter = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killed);
+            assertTrue(freedAfter >= 15, "freed " + freedAfter + " s after the kill: sooner than a lease allows");
+        }
+    }
+
+    /** A new person asking for {@code nick}: their welcome (then they leave) or the error. */
+    private static JsonNode helloAs(int port, String nick) throws Exception {
+        try (TestClient c = TestClient.connect(port)) {
+            c.send("{\"type\":\"hello\",\"nick\":\"" + nick + "\"}");
+            return c.awaitMatching("welcome or error", n -> n.path("type").asText().matches("welcome|error"));
         }
     }
 
