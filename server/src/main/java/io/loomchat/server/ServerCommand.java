@@ -172,6 +172,12 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--nats-token-file", paramLabel = "FILE", description = "A file holding the NATS token to connect with.")
     Path natsTokenFile;
 
+    @Option(names = "--nats-ca", paramLabel = "FILE",
+            description = "PEM certificate(s) of the CA that signed the NATS servers' certificates: TLS to NATS, "
+                    + "the server's certificate checked against them and the URL's host (default: TLS only for tls:// "
+                    + "URLs, checked against the system's trust).")
+    Path natsCa;
+
     @Option(names = "--nats-replicas", paramLabel = "N",
             description = "Copies JetStream keeps of the rooms' history and the nick ledger, at most the NATS cluster's size "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -318,7 +324,7 @@ public final class ServerCommand implements Callable<Integer> {
             return null;
         }
         String name = nodeName != null ? nodeName : SelfSignedCertificate.hostName().replaceAll("[^A-Za-z0-9_-]", "-") + "-" + port;
-        return new io.loomchat.server.cluster.ClusterConfig(natsUrls, name, natsCreds, natsTokenFile, natsReplicas);
+        return new io.loomchat.server.cluster.ClusterConfig(natsUrls, name, natsCreds, natsTokenFile, natsCa, natsReplicas);
     }
 
     private ServerConfig config() throws java.io.IOException {

@@ -418,4 +418,43 @@ class ClusterTest {
             }
         }
     }
+
+    @Test
+    void natsBehindTlsFromAPrivateCaIsUsedWithTheCaAndRefusedWithoutItOrForAnotherName() throws Exception {
+        TestCertificates.Signed rightName = TestCertificates.signedByPrivateCa(dir.resolve("pki"), "ip:127.0.0.1");
+        TestCertificates.Signed otherCa = TestCertificates.signedByPrivateCa(dir.resolve("other-pki"), "ip:127.0.0.1");
+        try (NatsServerProcess nats = NatsServerProcess.startWithTls(dir, rightName.certPem(), rightName.keyPem());
+             ChatServer a = tlsNode(nats.url(), "a", rightName.caPem());
+             ChatServer b = tlsNode("tls://127.0.0.1:" + nats.port, "b", rightName.caPem());
+             TestClient alice = TestClient.register(a.port(), "alice");
+             TestClient bob = TestClient.register(b.port(), "bob")) {
+            alice.awaitMatching("bob's join, through NATS over TLS", n -> "bob".equals(n.path("nick").asText()));
+            alice.say("over TLS");
+            assertEquals("over TLS", bob.await("message").get("text").asText());
+
+            // Refused at once, with the reason: no CA (the system's trust does not know this one), another
+            // CA, and this CA's certificate for another name than the URL's.
+            assertTlsRefusal(nats.url(), null, "--nats-ca");
+            assertTlsRefusal(nats.url(), otherCa.caPem(), "TLS");
+        }
+        TestCertificates.Signed otherName = TestCertificates.signedByPrivateCa(dir.resolve("pki-2"), "dns:nats.example");
+        try (NatsServerProcess nats = NatsServerProcess.startWithTls(dir.resolve("second"), otherName.certPem(),
+                otherName.keyPem())) {
+            assertTlsRefusal(nats.url(), otherName.caPem(), "TLS");
+        }
+    }
+
+    private static ChatServer tlsNode(String url, String name, Path ca) throws Exception {
+        return ChatServer.start(ServerTestSupport.testConfig().toBuilder()
+                .cluster(new ClusterConfig(List.of(url), name, null, null, ca, 1)).build());
+    }
+
+    private static void assertTlsRefusal(String url, Path ca, String said) {
+        long start = System.nanoTime();
+        java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> tlsNode(url, "refused", ca).close());
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        assertTrue(refused.getMessage().contains(said), refused.getMessage());
+        assertTrue(seconds < 15, "refused after " + seconds + " s: a certificate problem is not waited out");
+    }
 }

@@ -38,6 +38,14 @@ public final class NatsServerProcess implements AutoCloseable {
         return nats;
     }
 
+    /** One server that speaks only TLS, with this certificate and key (PEM). */
+    public static NatsServerProcess startWithTls(Path dir, Path certPem, Path keyPem) throws IOException, InterruptedException {
+        NatsServerProcess nats = new NatsServerProcess(Files.createDirectories(dir.resolve("nats-store")), freePort(),
+                List.of("--tls", "--tlscert", certPem.toString(), "--tlskey", keyPem.toString()));
+        nats.restart();
+        return nats;
+    }
+
     /** {@code size} servers routed to each other on loopback: one NATS cluster with JetStream on each. */
     public static List<NatsServerProcess> cluster(Path dir, int size) throws IOException, InterruptedException {
         List<Integer> routes = new ArrayList<>();

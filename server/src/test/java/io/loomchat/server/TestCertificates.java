@@ -46,6 +46,49 @@ public record TestCertificates(Path certPem, Path keyPem, Path keystore, Path pa
         return new TestCertificates(certPem, keyPem, keystore, passwordFile);
     }
 
+    /**
+     * A private CA ({@code ca.pem}) and a certificate it signed for {@code subjectAltNames}
+     * ({@code signed-cert.pem}, key in {@code signed-key.pem}), as a NATS server's operator would have them.
+     */
+    public record Signed(Path caPem, Path certPem, Path keyPem) {
+    }
+
+    public static Signed signedByPrivateCa(Path dir, String subjectAltNames) throws Exception {
+        Files.createDirectories(dir);
+        Path keystore = dir.resolve("ca-and-server.p12");
+        Path request = dir.resolve("server.csr");
+        Path signed = dir.resolve("signed-cert.pem");
+        keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=loomchat-test-ca", "-ext", "bc:c", "-keystore", keystore.toString(), "-storetype", "PKCS12",
+                "-storepass", PASSWORD);
+        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=nats-test", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+        keytool("-certreq", "-alias", "server", "-file", request.toString(), "-keystore", keystore.toString(),
+                "-storepass", PASSWORD);
+        keytool("-gencert", "-alias", "ca", "-infile", request.toString(), "-outfile", signed.toString(), "-rfc",
+                "-validity", "2", "-ext", "SAN=" + subjectAltNames, "-keystore", keystore.toString(), "-storepass", PASSWORD);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, PASSWORD.toCharArray());
+        }
+        Path caPem = dir.resolve("ca.pem");
+        Path keyPem = dir.resolve("signed-key.pem");
+        Files.writeString(caPem, pem("CERTIFICATE", store.getCertificate("ca").getEncoded()));
+        Files.writeString(keyPem, pem("PRIVATE KEY", store.getKey("server", PASSWORD.toCharArray()).getEncoded()));
+        return new Signed(caPem, signed, keyPem);
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("keytool " + args[0] + " failed: " + output);
+        }
+    }
+
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + type + "-----\n";

@@ -12,9 +12,17 @@ import java.util.List;
  * @param nodeName  this node's name, unique in the cluster
  * @param credsFile a NATS {@code .creds} file (user JWT and NKey seed), or null
  * @param tokenFile a file holding a NATS token, or null
+ * @param caFile    PEM certificates of the private CA that signed the NATS servers' certificates, or null
+ *                  (then TLS, where a {@code tls://} URL asks for it, is checked against the system's trust)
  * @param replicas  copies of the rooms' stream and the nick ledger, up to the NATS cluster's size
  */
-public record ClusterConfig(List<String> natsUrls, String nodeName, Path credsFile, Path tokenFile, int replicas) {
+public record ClusterConfig(List<String> natsUrls, String nodeName, Path credsFile, Path tokenFile, Path caFile,
+                            int replicas) {
+
+    /** Without TLS settings of its own. */
+    public ClusterConfig(List<String> natsUrls, String nodeName, Path credsFile, Path tokenFile, int replicas) {
+        this(natsUrls, nodeName, credsFile, tokenFile, null, replicas);
+    }
 
     public ClusterConfig {
         natsUrls = List.copyOf(natsUrls);
@@ -27,5 +35,10 @@ public record ClusterConfig(List<String> natsUrls, String nodeName, Path credsFi
         if (replicas < 1 || replicas > 5) {
             throw new IllegalArgumentException("nats-replicas must be 1 to 5, not " + replicas);
         }
+    }
+
+    /** TLS to NATS: asked for by a {@code tls://} URL or by giving a CA. */
+    public boolean tls() {
+        return caFile != null || natsUrls.stream().anyMatch(url -> url.regionMatches(true, 0, "tls://", 0, 6));
     }
 }

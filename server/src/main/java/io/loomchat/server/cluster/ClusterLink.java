@@ -97,6 +97,16 @@ public final class ClusterLink implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
+    private static boolean refusedByTls(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException || cause instanceof java.security.cert.CertificateException
+                    || cause.getMessage() != null && cause.getMessage().contains("SSL required by server")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private ClusterLink(ClusterConfig config, Connection connection) throws IOException {
         this.config = config;
         this.connection = connection;
@@ -120,7 +130,11 @@ public final class ClusterLink implements AutoCloseable {
         if (config.tokenFile() != null) {
             options.token(Files.readString(config.tokenFile()).strip().toCharArray());
         }
+        if (config.tls()) {
+            options.sslContext(NatsTls.context(config.caFile()));
+        }
         ClusterLink[] self = new ClusterLink[1];
+        java.util.concurrent.atomic.AtomicReference<Exception> lastProblem = new java.util.concurrent.atomic.AtomicReference<>();
         options.errorListener(new ErrorListener() {
             @Override
             public void errorOccurred(Connection conn, String error) {
@@ -129,6 +143,7 @@ public final class ClusterLink implements AutoCloseable {
 
             @Override
             public void exceptionOccurred(Connection conn, Exception e) {
+                lastProblem.set(e); // the client's connect error does not carry it
                 LOG.debug("NATS: {}", e.toString()); // reconnect attempts: the state change is logged once
             }
 
@@ -159,6 +174,11 @@ public final class ClusterLink implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while connecting to NATS", e);
             } catch (IOException e) {
+                Exception problem = lastProblem.get();
+                if (problem != null && refusedByTls(problem)) { // a certificate does not get better by waiting
+                    throw new IOException("TLS with NATS at " + String.join(",", config.natsUrls()) + " failed: "
+                            + problem.getMessage() + (config.caFile() == null ? " (a private CA: --nats-ca FILE)" : ""), e);
+                }
                 if (System.nanoTime() > deadline) {
                     throw new IOException("cannot reach NATS at " + String.join(",", config.natsUrls()) + " (tried for "
                             + START_WAIT.toSeconds() + " s): " + e.getMessage(), e);
