@@ -6,18 +6,12 @@ import io.loomchat.protocol.Event.ChatMessage;
 import io.loomchat.server.chat.Member;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
-import io.nats.client.Dispatcher;
-import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.PublishOptions;
-import io.nats.client.PushSubscribeOptions;
-import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
@@ -26,7 +20,6 @@ import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -41,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's tie to the cluster: one NATS connection, the rooms' stream, and the feed that brings every
- * stored line back, in stream order, to the members on this node.
+ * This node's tie to the cluster: one NATS connection ({@link NatsDialer}), the rooms' stream, and the feed
+ * ({@link StreamFollower} into {@link RoomFeed}) that brings every stored line back, in stream order, to the
+ * members on this node.
  *
  * <p>A line said here is published to the room's subject and acknowledged by JetStream once stored; it
  * reaches the members (the sender's own copy, with its ref, included) only through the feed, on every node
@@ -58,9 +52,6 @@ public final class ClusterLink implements AutoCloseable {
     /** JetStream's de-duplication window for the rooms' stream: a publish retried within it is stored once. */
     static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
     static final String NODE_HEADER = "Loomchat-Node";
-    static final Duration FEED_HEARTBEAT = Duration.ofSeconds(1);
-    /** How long a starting node waits for NATS to answer before it gives up. */
-    static final Duration START_WAIT = Duration.ofSeconds(30);
     static final String MSG_ID_HEADER = "Nats-Msg-Id";
 
     private final ClusterConfig config;
@@ -77,10 +68,7 @@ public final class ClusterLink implements AutoCloseable {
     private volatile String state = "connecting";
     private volatile String lastLogged = "connected";
     private String epoch; // set once the stream is known
-    private final java.util.concurrent.locks.ReentrantLock feedLock = new java.util.concurrent.locks.ReentrantLock();
-    private Dispatcher dispatcher; // guarded by feedLock
-    private JetStreamSubscription feed; // guarded by feedLock
-    private RoomFeed handler; // guarded by feedLock; null until the feed starts
+    private final StreamFollower follower;
     private volatile boolean closed;
 
     final LongAdder linesPublished = new LongAdder();
@@ -97,101 +85,37 @@ public final class ClusterLink implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private static boolean refusedByTls(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof javax.net.ssl.SSLException || cause instanceof java.security.cert.CertificateException
-                    || cause.getMessage() != null && cause.getMessage().contains("SSL required by server")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private ClusterLink(ClusterConfig config, Connection connection) throws IOException {
         this.config = config;
         this.connection = connection;
         this.jetStream = connection.jetStream();
+        this.follower = new StreamFollower(connection);
     }
-
     /** Connects to NATS and makes sure the rooms' stream exists with this server's history size. */
     public static ClusterLink connect(ClusterConfig config, int historySize) throws IOException {
-        Options.Builder options = Options.builder()
-                .servers(config.natsUrls().toArray(String[]::new))
-                .connectionName("loomchat-" + config.nodeName())
-                .maxReconnects(-1) // NATS away for a while is an outage to ride out, not a reason to stop
-                .reconnectWait(Duration.ofMillis(250))
-                // Nothing is held back for later while NATS is away: a line that cannot be stored now is
-                // refused now, never stored after its sender was told it was not.
-                .reconnectBufferSize(0)
-                .connectionTimeout(Duration.ofSeconds(5));
-        if (config.credsFile() != null) {
-            options.authHandler(Nats.credentials(config.credsFile().toString()));
-        }
-        if (config.tokenFile() != null) {
-            options.token(Files.readString(config.tokenFile()).strip().toCharArray());
-        }
-        if (config.tls()) {
-            options.sslContext(NatsTls.context(config.caFile()));
-        }
-        ClusterLink[] self = new ClusterLink[1];
-        java.util.concurrent.atomic.AtomicReference<Exception> lastProblem = new java.util.concurrent.atomic.AtomicReference<>();
-        options.errorListener(new ErrorListener() {
+        java.util.concurrent.atomic.AtomicReference<ClusterLink> self = new java.util.concurrent.atomic.AtomicReference<>();
+        Connection connection = NatsDialer.dial(config, new NatsDialer.Events() {
             @Override
-            public void errorOccurred(Connection conn, String error) {
-                LOG.warn("NATS: {}", error);
+            public void changed(ConnectionListener.Events event) {
+                ClusterLink link = self.get();
+                if (link != null) {
+                    link.changed(event);
+                }
             }
 
             @Override
-            public void exceptionOccurred(Connection conn, Exception e) {
-                lastProblem.set(e); // the client's connect error does not carry it
-                LOG.debug("NATS: {}", e.toString()); // reconnect attempts: the state change is logged once
-            }
-
-            @Override
-            public void heartbeatAlarm(Connection conn, JetStreamSubscription sub, long lastStreamSequence,
-                                       long lastConsumerSequence) {
+            public void feedWentQuiet() {
                 // The feed's consumer has gone quiet (the NATS server holding it died while this node stayed
                 // connected to another): follow the stream again rather than wait for the client to notice.
-                ClusterLink link = self[0];
+                ClusterLink link = self.get();
                 if (link != null && !link.closed) {
                     LOG.info("the rooms' feed went quiet; following the stream again");
-                    Thread.ofVirtual().name("loomchat-feed-restart").start(link::refollow);
+                    link.follower.restartSoon();
                 }
             }
         });
-        options.connectionListener((conn, event) -> {
-            if (self[0] != null) {
-                self[0].changed(event);
-            }
-        });
-        Connection connection = null;
-        // NATS may be starting alongside (compose, a reboot): keep trying for a while before giving up.
-        long deadline = System.nanoTime() + START_WAIT.toNanos();
-        for (int attempt = 1; connection == null; attempt++) {
-            try {
-                connection = Nats.connect(options.build());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while connecting to NATS", e);
-            } catch (IOException e) {
-                Exception problem = lastProblem.get();
-                if (problem != null && refusedByTls(problem)) { // a certificate does not get better by waiting
-                    throw new IOException("TLS with NATS at " + String.join(",", config.natsUrls()) + " failed: "
-                            + problem.getMessage() + (config.caFile() == null ? " (a private CA: --nats-ca FILE)" : ""), e);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("cannot reach NATS at " + String.join(",", config.natsUrls()) + " (tried for "
-                            + START_WAIT.toSeconds() + " s): " + e.getMessage(), e);
-                }
-                if (attempt == 1) {
-                    LOG.warn("NATS at {} does not answer yet; trying for up to {} s", String.join(",", config.natsUrls()),
-                            START_WAIT.toSeconds());
-                }
-                sleepBriefly();
-            }
-        }
         ClusterLink link = new ClusterLink(config, connection);
-        self[0] = link;
+        self.set(link);
         link.state = "connected";
         LOG.info("node {} connected to NATS at {}", config.nodeName(), connection.getConnectedUrl());
         try {
@@ -210,7 +134,7 @@ public final class ClusterLink implements AutoCloseable {
                 state = "connected";
                 // NATS may have restarted and forgotten the feed's consumer: follow the stream again from
                 // the line after the last one handed over (a line seen twice is ignored by its room).
-                Thread.ofVirtual().name("loomchat-feed-restart").start(this::refollow);
+                follower.restartSoon();
             }
             case CONNECTED, RESUBSCRIBED -> state = "connected";
             case DISCONNECTED -> {
@@ -281,76 +205,12 @@ public final class ClusterLink implements AutoCloseable {
             throw new IOException("interrupted", e);
         }
     }
-
     /**
      * Starts the feed from the first stored line, and returns once it has caught up with what the stream
      * held: the rooms then know their history before the first client joins.
      */
     public void startFeed(RoomFeed.Target target) throws IOException {
-        RoomFeed handler = new RoomFeed(this, target);
-        long last;
-        try {
-            last = connection.jetStreamManagement().getStreamInfo(RoomSubjects.STREAM).getStreamState().getLastSequence();
-        } catch (JetStreamApiException e) {
-            throw new IOException("cannot read the rooms' stream: " + e.getMessage(), e);
-        }
-        feedLock.lock();
-        try {
-            this.handler = handler;
-            dispatcher = connection.createDispatcher();
-            follow(1);
-        } finally {
-            feedLock.unlock();
-        }
-        if (!handler.awaitApplied(last, Duration.ofSeconds(60))) {
-            throw new IOException("the rooms' stream did not replay up to line " + last + " within 60 s");
-        }
-    }
-
-    /** Subscribes the feed's ordered consumer from stream sequence {@code from}. Under feedLock. */
-    private void follow(long from) throws IOException {
-        // A heartbeat every second: if the NATS server holding the feed's consumer dies while this node stays
-        // connected to another, the missing heartbeats make the feed start over within seconds.
-        ConsumerConfiguration start = ConsumerConfiguration.builder()
-                .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(from)
-                .idleHeartbeat(FEED_HEARTBEAT).build();
-        try {
-            feed = jetStream.subscribe(RoomSubjects.STORED, dispatcher, handler::onMessage, false,
-                    PushSubscribeOptions.builder().ordered(true).configuration(start).build());
-        } catch (JetStreamApiException e) {
-            throw new IOException("cannot follow the rooms' stream: " + e.getMessage(), e);
-        }
-    }
-
-    /** After a reconnect: the feed again, from the line after the last one handed over; retried until it works. */
-    private void refollow() {
-        for (int attempt = 0; !closed && attempt < 600; attempt++) {
-            feedLock.lock();
-            try {
-                if (handler == null || closed) {
-                    return;
-                }
-                if (feed != null) {
-                    try {
-                        dispatcher.unsubscribe(feed);
-                    } catch (RuntimeException e) {
-                        LOG.debug("old feed: {}", e.toString());
-                    }
-                }
-                follow(handler.applied() + 1);
-                LOG.info("following the rooms' stream again from line {}", handler.applied() + 1);
-                return;
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("feed not back yet: {}", e.toString());
-            } finally {
-                feedLock.unlock();
-            }
-            try {
-                Thread.sleep(500); // NATS came back but JetStream may not answer yet: nothing to wait on
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        follower.start(new RoomFeed(this, target));
     }
 
     /**
@@ -518,6 +378,7 @@ public final class ClusterLink implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        follower.close();
         try {
             connection.close();
         } catch (InterruptedException e) {
