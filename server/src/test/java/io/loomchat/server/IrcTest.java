@@ -144,6 +144,39 @@ class IrcTest extends ServerTestSupport {
     }
 
     @Test
+    void aLeaveIsAPartAndADepartureFromTheServerIsOneQuitHoweverManyChannelsItTouches() throws Exception {
+        start();
+        IrcTestClient alice = irc("alice");
+        alice.send("JOIN #dev");
+        alice.await("alice in #dev", l -> l.equals(":alice!alice@loomchat JOIN #dev"));
+        TestClient bob = register("bob");
+        bob.send("{\"type\":\"join\",\"room\":\"dev\"}");
+        alice.await("bob in #dev", l -> l.contains(":bob!bob@loomchat JOIN #dev"));
+        bob.send("{\"type\":\"leave\",\"room\":\"dev\"}");
+        alice.await("bob's leave as a PART", l -> l.equals(":bob!bob@loomchat PART #dev"));
+        bob.send("{\"type\":\"join\",\"room\":\"dev\"}");
+        alice.await("bob back in #dev", l -> l.contains(":bob!bob@loomchat JOIN #dev"));
+
+        // Bob quits while in #lobby and #dev with alice: her client is told once, as IRC says it.
+        bob.send("{\"type\":\"quit\",\"reason\":\"lunch\"}");
+        List<String> seen = new java.util.ArrayList<>();
+        TestClient carol = register("carol"); // a line after bob's departure closes the window looked at
+        carol.say("after bob");
+        alice.await("carol's line", l -> {
+            seen.add(l);
+            return l.contains("PRIVMSG #lobby :after bob");
+        });
+        List<String> aboutBob = seen.stream().filter(l -> l.startsWith(":bob!")).toList();
+        assertEquals(List.of(":bob!bob@loomchat QUIT :Quit: lunch"), aboutBob);
+
+        // Back and gone again (a dropped connection this time): told again, once.
+        TestClient bobAgain = register("bob");
+        alice.await("bob's return", l -> l.contains(":bob!bob@loomchat JOIN #lobby"));
+        bobAgain.close();
+        alice.await("bob's second departure", l -> l.startsWith(":bob!bob@loomchat QUIT :"));
+    }
+
+    @Test
     void badInputGetsNumericsAndTheConnectionGoesOn() throws Exception {
         start();
         IrcTestClient early = track(new IrcTestClient(server.port()));

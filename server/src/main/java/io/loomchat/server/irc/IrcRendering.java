@@ -35,6 +35,14 @@ public final class IrcRendering {
     private volatile long newerThan = -1;
     /** Rooms this client is joining: the topic that comes with the join is 332/333, not a change. */
     private final Set<String> joining = ConcurrentHashMap.newKeySet();
+    /**
+     * Nicks this client was shown a QUIT for. Loomchat tells a departure room by room; IRC says it once (a
+     * QUIT takes the nick out of every channel), so the other rooms' notices of the same departure are left
+     * out, until the nick is seen joining again. Bounded: a departed nick is forgotten at the latest when
+     * more than {@link #QUITS_REMEMBERED} others have left since.
+     */
+    private final Set<String> quitShown = ConcurrentHashMap.newKeySet();
+    private static final int QUITS_REMEMBERED = 1024;
 
     IrcRendering(Session session, String serverName) {
         this.session = session;
@@ -94,9 +102,15 @@ public final class IrcRendering {
             case Event.Welcome w -> welcome(w);
             case Event.ChatMessage m -> message(m, me);
             case Event.PrivateMessage p -> privateMessage(p, me);
-            case Event.Joined j -> tags(j.ts(), -1) + ":" + source(j.nick()) + " JOIN #" + j.room() + "\r\n";
+            case Event.Joined j -> {
+                quitShown.remove(j.nick().toLowerCase(java.util.Locale.ROOT));
+                yield tags(j.ts(), -1) + ":" + source(j.nick()) + " JOIN #" + j.room() + "\r\n";
+            }
             case Event.Left l -> left(l);
-            case Event.Renamed r -> tags(r.ts(), -1) + ":" + source(r.old()) + " NICK :" + r.nick() + "\r\n";
+            case Event.Renamed r -> {
+                quitShown.remove(r.nick().toLowerCase(java.util.Locale.ROOT));
+                yield tags(r.ts(), -1) + ":" + source(r.old()) + " NICK :" + r.nick() + "\r\n";
+            }
             case Event.Topic t -> topic(t, me);
             case Event.Members m -> members(m, me);
             case Event.RoomList l -> roomList(l, me);
@@ -165,7 +179,19 @@ public final class IrcRendering {
             String why = colon < 0 ? "" : reason.substring(colon + 1).strip();
             return tags(l.ts(), -1) + ":" + source(op.strip()) + " KICK #" + l.room() + " " + l.nick() + " :" + safe(why) + "\r\n";
         }
-        return tags(l.ts(), -1) + ":" + source(l.nick()) + " PART #" + l.room() + " :" + safe(reason) + "\r\n";
+        if (reason.equals("leave") || l.ref() != null) { // a leave request: this client's own, or someone's
+            return tags(l.ts(), -1) + ":" + source(l.nick()) + " PART #" + l.room()
+                    + (reason.equals("leave") ? "" : " :" + safe(reason)) + "\r\n";
+        }
+        // Everything else is a departure from the server (quit, connection lost, cut off, node lost): a QUIT.
+        if (quitShown.size() >= QUITS_REMEMBERED) {
+            quitShown.clear();
+        }
+        if (!quitShown.add(l.nick().toLowerCase(java.util.Locale.ROOT))) {
+            return null; // told already, by another room's notice of the same departure
+        }
+        String message = reason.equals("quit") ? "Quit" : reason.startsWith("quit: ") ? "Quit: " + reason.substring(6) : reason;
+        return tags(l.ts(), -1) + ":" + source(l.nick()) + " QUIT :" + safe(message) + "\r\n";
     }
 
     private String topic(Event.Topic t, String me) {
