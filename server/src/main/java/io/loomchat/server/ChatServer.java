@@ -82,6 +82,7 @@ public final class ChatServer implements AutoCloseable {
     private final Condition sessionGone = sessionsLock.newCondition();
     private final Watchdog watchdog;
     private final PresenceFlush presenceFlush = new PresenceFlush();
+    private final io.loomchat.server.connection.Greeter greeter = new io.loomchat.server.connection.Greeter();
     private final Metrics metrics = new Metrics();
     private MetricsEndpoint metricsEndpoint;
     private WebFront web; // null when the web client is off
@@ -180,6 +181,11 @@ public final class ChatServer implements AutoCloseable {
     /** Wakes the writers of clients sent only join and leave notices, a moment later. */
     public PresenceFlush presenceFlush() {
         return presenceFlush;
+    }
+
+    /** Greets connections that stay silent for a moment. */
+    public io.loomchat.server.connection.Greeter greeter() {
+        return greeter;
     }
 
     /** The encoded greeting line, the same for every connection. */
@@ -528,6 +534,7 @@ public final class ChatServer implements AutoCloseable {
         }
         watchdog.stop();
         presenceFlush.stop();
+        greeter.stop();
         if (mesh != null) {
             mesh.close();
         }

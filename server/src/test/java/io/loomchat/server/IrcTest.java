@@ -43,6 +43,20 @@ class IrcTest extends ServerTestSupport {
     }
 
     @Test
+    void anIrcClientIsNotGreetedWithAJsonLineAndASilentClientStillIs() throws Exception {
+        start();
+        IrcTestClient irc = track(new IrcTestClient(server.port()));
+        irc.send("NICK quiet");
+        irc.send("USER quiet 0 * :Quiet");
+        assertTrue(irc.next().startsWith(":"), "the first line an IRC client reads is IRC");
+        // Everyone else still hears the greeting first: a silent client, after the moment the server listens.
+        try (TestClient silent = TestClient.connect(server.port())) {
+            org.awaitility.Awaitility.await("the greeting").atMost(java.time.Duration.ofSeconds(5))
+                    .pollInterval(java.time.Duration.ofMillis(20)).until(() -> silent.greeting() != null);
+        }
+    }
+
+    @Test
     void ircJsonAndTextClientsShareARoom() throws Exception {
         start();
         IrcTestClient alice = irc("alice", "server-time", "message-tags");

@@ -110,10 +110,12 @@ final class ReadLoop {
                     modeDecided = true;
                     if (server.config().irc() && !startsLikeJson(lines.line(), length)
                             && IrcLine.opensIrc(new String(lines.line(), 0, length, StandardCharsets.UTF_8))) {
+                        session.skipGreeting(); // IRC clients speak first: a JSON line would only be noise
                         irc = new IrcFront(session, commands, server.config().serverName(), () -> flood == null || flood.allow());
                         session.decideMode(false); // not text mode: events go out as IRC, see Session.lineFor
                         session.speakIrc(irc.rendering());
                     } else {
+                        session.greet(); // before the answer to this line, if its wait has not run out yet
                         session.decideMode(!startsLikeJson(lines.line(), length));
                     }
                     if (session.textMode()) {

@@ -60,6 +60,11 @@ public final class Session implements Member {
     private final CountDownLatch released = new CountDownLatch(1); // rooms left and nick freed
     private volatile boolean textMode; // decided by the first line: anything but a JSON object
     private volatile io.loomchat.server.irc.IrcRendering irc; // set by the first line when it is IRC
+    private static final int GREETING_DUE = 0;
+    private static final int GREETING_SENT = 1;
+    private static final int GREETING_SKIPPED = 2;
+    private final java.util.concurrent.atomic.AtomicInteger greeting = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.locks.ReentrantLock greetingLock = new java.util.concurrent.locks.ReentrantLock();
     private final JoinedRooms rooms = new JoinedRooms(); // changed by the read loop only
 
     private final long connectedNanos;
@@ -244,13 +249,35 @@ public final class Session implements Member {
         refused(outbox.offer(lineFor(new Event.Ping(null), null), null));
     }
 
+    /** Sends the greeting unless it went out already or the client turned out to speak IRC. Any thread. */
+    void greet() {
+        greetingLock.lock(); // the read loop's call returns only once the timer's greeting is queued
+        try {
+            if (greeting.compareAndSet(GREETING_DUE, GREETING_SENT)) {
+                refused(outbox.offer(server.greeting(), null));
+            }
+        } finally {
+            greetingLock.unlock();
+        }
+    }
+
+    /** The client's first line was IRC: no greeting (unless it went out already). */
+    void skipGreeting() {
+        greeting.compareAndSet(GREETING_DUE, GREETING_SKIPPED);
+    }
+
     /** Starts the writer and runs the read loop on the calling (virtual) thread until the connection ends. */
     public void run() {
         LOG.info("connect #{} from {}", id, peer);
         writer = server.startConnectionThread("loomchat-writer-" + id, this::writeLoop);
-        // The first line, before the client says anything, like NATS's INFO: a person on nc, or a program
-        // that waits to be told, learns how to begin instead of hearing nothing until the handshake timeout.
-        refused(outbox.offer(server.greeting(), null));
+        // Like NATS's INFO, a greeting: a person on nc, or a program that waits to be told, learns how to
+        // begin instead of hearing nothing until the handshake timeout. Where IRC is on, it waits a moment
+        // for the client to speak first (see Greeter).
+        if (server.config().irc()) {
+            server.greeter().listenFirst(this);
+        } else {
+            greet();
+        }
         Commands commands = new Commands(this);
         try {
             new ReadLoop(this, commands).run();
