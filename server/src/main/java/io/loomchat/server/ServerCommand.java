@@ -48,7 +48,7 @@ public final class ServerCommand implements Callable<Integer> {
     Duration writeTimeout = ServerConfig.DEFAULT_WRITE_TIMEOUT;
 
     @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = OptionTypes.DurationConverter.class,
-            description = "A new connection must send a line this soon (default: 10s).")
+            description = "A new connection must send a line this soon, and each further line before registration (default: 30s).")
     Duration handshakeTimeout = ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT;
 
     @Option(names = "--max-connections", paramLabel = "N",
