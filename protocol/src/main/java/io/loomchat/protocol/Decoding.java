@@ -98,7 +98,7 @@ final class Decoding {
             case "away" -> new Request.Away(f.optString("reason"), f.ref);
             case "history" -> new Request.History(f.optString("room"), f.optId("before"), f.optId("after"),
                     f.optCount("limit"), f.ref);
-            case "leave" -> new Leave(f.optString("room"), f.ref);
+            case "leave" -> new Leave(f.optString("room"), f.optString("reason"), f.ref);
             case "nick" -> new Nick(f.string("nick"), f.ref);
             case "who" -> new Who(f.optString("room"), f.optString("after"), f.ref);
             case "rooms" -> new ListRooms(f.optString("after"), f.ref);

@@ -142,6 +142,7 @@ final class Encoding {
             case Leave m -> {
                 type(g, "leave");
                 optional(g, "room", m.room());
+                optional(g, "reason", m.reason());
             }
             case Nick m -> {
                 type(g, "nick");

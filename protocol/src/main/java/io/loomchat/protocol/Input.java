@@ -44,7 +44,7 @@ public final class Input {
     /** Every command, in the order /help lists them. */
     public static final List<Command> COMMANDS = List.of(
             new Command("/join ROOM", "join a room (creating it) and make it the current room"),
-            new Command("/leave [ROOM]", "leave a room (default: the current one); also /part"),
+            new Command("/leave [ROOM [REASON]]", "leave a room (default: the current one); also /part"),
             new Command("/msg NICK TEXT", "send a private message"),
             new Command("/me TEXT", "say an action: * you TEXT"),
             new Command("/nick NAME", "change your nick"),
@@ -90,7 +90,10 @@ public final class Input {
         String rest = words.length > 1 ? words[1].strip() : "";
         return switch (command) {
             case "join", "j" -> rest.isEmpty() ? usage("/join ROOM") : new Send(new Join(firstWord(rest), ref));
-            case "leave", "part" -> new Send(new Leave(rest.isEmpty() ? currentRoom : firstWord(rest), ref));
+            case "leave", "part" -> {
+                String reason = rest.substring(firstWord(rest).length()).strip();
+                yield new Send(new Leave(rest.isEmpty() ? currentRoom : firstWord(rest), reason.isEmpty() ? null : reason, ref));
+            }
             case "msg", "m", "query" -> {
                 String[] parts = rest.split("\\s+", 2);
                 yield parts.length < 2 || parts[1].isBlank() ? usage("/msg NICK TEXT")

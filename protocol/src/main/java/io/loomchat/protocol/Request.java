@@ -92,7 +92,11 @@ public sealed interface Request extends Message {
     }
 
     /** Leaves {@code room} (the current room when null). */
-    record Leave(String room, String ref) implements Request {
+    /** Leaves {@code room} (null: the current one), saying why if {@code reason} is given. */
+    record Leave(String room, String reason, String ref) implements Request {
+        public Leave(String room, String ref) {
+            this(room, null, ref);
+        }
     }
 
     record Nick(String nick, String ref) implements Request {

@@ -191,6 +191,70 @@ class IrcTest extends ServerTestSupport {
     }
 
     @Test
+    void theCommandsItClaimsAnswerAsTheSpecificationsSay() throws Exception {
+        java.nio.file.Path operators = java.nio.file.Files.createTempFile("operators", "");
+        java.nio.file.Files.writeString(operators, io.loomchat.server.guard.Operators.line("root", "hunter22") + "\n");
+        start(testConfig().toBuilder().operatorsFile(operators).build());
+        IrcTestClient alice = track(new IrcTestClient(server.port()));
+        alice.send("NICK alice");
+        alice.send("USER alice 0 * :");
+        alice.await("461 for an empty real name", l -> l.contains(" 461 alice USER "));
+        alice.send("USER al!ce 0 * :Alice Liddell");
+        alice.await("the end of NAMES", l -> l.contains(" 366 alice "));
+        TestClient bob = register("bob");
+        alice.await("bob's join", l -> l.contains(":bob!bob@loomchat JOIN #lobby"));
+
+        alice.send("PING");
+        alice.await("461 for PING without a token", l -> l.contains(" 461 alice PING "));
+        alice.send("NICK alice"); // the same nick: nothing to say (the next answer is the WHOIS)
+        alice.send("WHOIS alice");
+        assertEquals(":loomchat 311 alice alice alce loomchat * :Alice Liddell", alice.next(), "USER's name and real name");
+        alice.await("318", l -> l.contains(" 318 alice "));
+        alice.send("WHO bob");
+        assertTrue(alice.next().contains(" 352 alice * bob loomchat loomchat bob H :0 bob"));
+        alice.await("315", l -> l.contains(" 315 alice bob "));
+        alice.send("WHO b*");
+        assertTrue(alice.next().contains(" 352 alice * bob "), "a mask matches those sharing a room");
+        alice.await("315", l -> l.contains(" 315 alice b* "));
+
+        bob.send("{\"type\":\"join\",\"room\":\"dev\"}");
+        bob.await("joined");
+        alice.send("LIST #dev");
+        alice.await("321", l -> l.contains(" 321 alice "));
+        assertTrue(alice.next().contains(" 322 alice #dev 1 :"), "only the channel asked for");
+        alice.await("323", l -> l.contains(" 323 alice "));
+        alice.send("PRIVMSG #dev :hi");
+        alice.await("404: not in that channel", l -> l.contains(" 404 alice #dev "));
+        alice.send("PRIVMSG #nowhere :hi");
+        alice.await("403: no such channel", l -> l.contains(" 403 alice #nowhere "));
+        alice.send("TOPIC #nowhere");
+        alice.await("403 for TOPIC", l -> l.contains(" 403 alice #nowhere "));
+        alice.send("KICK #nowhere bob");
+        alice.await("403 for KICK before any privilege check", l -> l.contains(" 403 alice #nowhere "));
+        alice.send("MODE #lobby");
+        alice.await("324", l -> l.contains(" 324 alice #lobby +n"));
+        alice.send("MODE #lobby +nt");
+        alice.await("472 for t alone", l -> l.contains(" 472 alice t :"));
+        alice.send("@+typing=active TAGMSG #lobby"); // client tags are denied (CLIENTTAGDENY=*): nothing
+        alice.send("@+x=" + "y".repeat(5000) + " PRIVMSG #lobby :tagged");
+        alice.await("417 for tags over 4094 bytes", l -> l.contains(" 417 alice "));
+        alice.send("OPER root hunter22");
+        alice.await("381", l -> l.contains(" 381 alice "));
+        assertEquals(":alice MODE alice :+o", alice.next());
+
+        bob.send("{\"type\":\"leave\",\"room\":\"dev\",\"reason\":\"back later\"}");
+        JsonNode left = bob.await("left");
+        assertEquals("leave: back later", left.get("reason").asText());
+        alice.send("JOIN #dev");
+        alice.await("alice in #dev", l -> l.contains(":alice!alice@loomchat JOIN #dev"));
+        bob.send("{\"type\":\"join\",\"room\":\"dev\"}");
+        alice.await("bob in #dev", l -> l.contains(":bob!bob@loomchat JOIN #dev"));
+        alice.send("PART #dev :see you");
+        assertEquals("leave: see you", bob.awaitMatching("alice's leave", n -> "left".equals(n.path("type").asText()))
+                .get("reason").asText());
+    }
+
+    @Test
     void badInputGetsNumericsAndTheConnectionGoesOn() throws Exception {
         start();
         IrcTestClient early = track(new IrcTestClient(server.port()));

@@ -92,6 +92,15 @@ public final class JoinedRooms {
 
     /** Any thread: the current room's name, for rendering text-mode lines; null in none. */
     /** Whether the client is in {@code name} (any case, with or without '#'). */
+    /** The names of the rooms this client is in, oldest join first. Owner only. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (Room room : rooms.values()) {
+            names.add(room.name());
+        }
+        return names;
+    }
+
     public boolean contains(String name) {
         String n = name.startsWith("#") ? name.substring(1) : name;
         return get(n.toLowerCase(java.util.Locale.ROOT)) != null;

@@ -84,7 +84,9 @@ final class RoomCommands {
     void leave(Leave r) throws Refusal {
         Room room = commands.memberRoom(r.room());
         session.rooms().left(room);
-        server.rooms().leave(room, session, session.batch(), "leave", r.ref(), true);
+        String said = r.reason() == null ? null : Commands.cut(r.reason());
+        String reason = said == null || said.isBlank() ? "leave" : "leave: " + said;
+        server.rooms().leave(room, session, session.batch(), reason, r.ref(), true);
     }
 
     void who(Who r) throws Refusal {

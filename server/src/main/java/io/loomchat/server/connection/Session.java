@@ -387,6 +387,11 @@ public final class Session implements Member {
         irc = rendering;
     }
 
+    /** How this client's events are written as IRC; null unless it speaks IRC. */
+    public io.loomchat.server.irc.IrcRendering irc() {
+        return irc;
+    }
+
     /** Whether this is an IRC client that asked to hear others' away changes (IRCv3 away-notify). */
     public boolean wantsAwayNotify() {
         io.loomchat.server.irc.IrcRendering asIrc = irc;

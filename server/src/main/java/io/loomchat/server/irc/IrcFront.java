@@ -22,7 +22,9 @@ import java.util.Set;
 public final class IrcFront {
 
     static final Set<String> CAPABILITIES = Set.of("server-time", "message-tags", "echo-message", "batch",
-            "draft/chathistory", "away-notify");
+            "draft/chathistory", "away-notify", "multi-prefix", "userhost-in-names");
+    /** The most bytes of tags a client may send (IRCv3 message-tags); a longer line gets 417. */
+    static final int MAX_CLIENT_TAG_BYTES = 4094;
 
     /** The most messages one CHATHISTORY request returns (Loomchat's history page limit). */
     static final int CHATHISTORY_LIMIT = 500;
@@ -82,6 +84,13 @@ public final class IrcFront {
 
     /** One line from the client, without its line end. */
     public void handle(String raw) {
+        if (raw.startsWith("@")) {
+            int space = raw.indexOf(' ');
+            if ((space < 0 ? raw.length() : space) - 1 > MAX_CLIENT_TAG_BYTES) {
+                reply("417", ":Input line was too long (tags over " + MAX_CLIENT_TAG_BYTES + " bytes)");
+                return;
+            }
+        }
         IrcLine line = IrcLine.parse(raw);
         if (line == null) {
             return;
@@ -99,14 +108,21 @@ public final class IrcFront {
             case "USER" -> {
                 if (session.registered()) {
                     reply("462", ":You may not reregister");
-                } else if (line.params().size() < 4) {
+                } else if (line.params().size() < 4 || line.param(0).isEmpty() || line.param(3).isEmpty()) {
                     reply("461", "USER :Not enough parameters");
                 } else {
                     user = line.param(0);
+                    rendering.identify(line.param(0), line.param(3));
                     register();
                 }
             }
-            case "PING" -> send(":" + rendering.server() + " PONG " + rendering.server() + " :" + line.param(0));
+            case "PING" -> {
+                if (line.params().isEmpty() || line.param(0).isEmpty()) {
+                    reply("461", "PING :Not enough parameters");
+                } else {
+                    send(":" + rendering.server() + " PONG " + rendering.server() + " :" + line.param(0));
+                }
+            }
             case "PONG" -> {
                 // any line is an answer to the server's keep-alive
             }
@@ -141,8 +157,13 @@ public final class IrcFront {
                 }
             }
             case "PART" -> {
+                if (line.param(0).isEmpty()) {
+                    reply("461", "PART :Not enough parameters");
+                    return;
+                }
+                String reason = line.params().size() > 1 ? clean(line.param(1)) : null;
                 for (String channel : targets(line.param(0), "PART")) {
-                    commands.handle(new Request.Leave(room(channel), ref("part", channel)));
+                    commands.handle(new Request.Leave(room(channel), reason, ref("part", channel)));
                 }
             }
             case "PRIVMSG", "NOTICE" -> say(line);
@@ -162,14 +183,35 @@ public final class IrcFront {
                 if (line.param(0).startsWith("#")) {
                     commands.handle(new Request.Who(room(line.param(0)), null, ref("who", line.param(0))));
                 } else {
-                    reply("315", (line.param(0).isEmpty() ? "*" : line.param(0)) + " :End of /WHO list");
+                    who(line.param(0));
                 }
             }
-            case "LIST" -> commands.handle(new Request.ListRooms(null, "irc-list"));
+            case "LIST" -> {
+                // LIST #a,#b: only those (the answer is written while this call runs, on this thread).
+                rendering.listOnly(line.param(0).isEmpty() || !line.param(0).startsWith("#") ? null
+                        : Set.copyOf(java.util.Arrays.stream(line.param(0).split(","))
+                                .map(c -> room(c).toLowerCase(Locale.ROOT)).toList()));
+                try {
+                    commands.handle(new Request.ListRooms(null, "irc-list"));
+                } finally {
+                    rendering.listOnly(null);
+                }
+            }
+            case "TAGMSG" -> {
+                // Carries only client tags, and every client tag is dropped (ISUPPORT CLIENTTAGDENY=*).
+            }
             case "AWAY" -> commands.handle(new Request.Away(line.params().isEmpty() || line.param(0).isBlank() ? null
                     : clean(line.param(0)), "irc-away"));
-            case "KICK" -> commands.handle(new Request.Kick(room(line.param(0)), line.param(1),
-                    line.params().size() > 2 ? clean(line.param(2)) : null, ref("kick", line.param(0))));
+            case "KICK" -> {
+                if (line.params().size() < 2) {
+                    reply("461", "KICK :Not enough parameters");
+                } else if (session.server().rooms().find(room(line.param(0))) == null) {
+                    reply("403", line.param(0) + " :No such channel");
+                } else {
+                    commands.handle(new Request.Kick(room(line.param(0)), line.param(1),
+                            line.params().size() > 2 ? clean(line.param(2)) : null, ref("kick", line.param(0))));
+                }
+            }
             case "OPER" -> commands.handle(new Request.Oper(line.param(0), line.param(1), "irc-oper"));
             case "MODE" -> mode(line);
             case "CHATHISTORY" -> chathistory(line);
@@ -182,7 +224,9 @@ public final class IrcFront {
         if (line.param(0).isEmpty()) {
             reply("431", ":No nickname given");
         } else if (session.registered()) {
-            commands.handle(new Request.Nick(line.param(0), ref("nick", line.param(0))));
+            if (!line.param(0).equals(session.nick())) { // the same nick again: nothing to change, nothing said
+                commands.handle(new Request.Nick(line.param(0), ref("nick", line.param(0))));
+            }
         } else {
             nick = line.param(0);
             register();
@@ -321,7 +365,8 @@ public final class IrcFront {
             reply("401", (nick.isEmpty() ? "*" : nick) + " :No such nick");
         } else {
             String name = holder.nick();
-            reply("311", name + " " + name + " loomchat * :" + name);
+            reply("311", name + " " + IrcRendering.usernameOf(holder, name) + " loomchat * :"
+                    + IrcRendering.realnameOf(holder, name));
             reply("312", name + " " + rendering.server() + " :Loomchat");
             String away = holder.away();
             if (away != null) {
@@ -337,12 +382,16 @@ public final class IrcFront {
     private void mode(IrcLine line) {
         String target = line.param(0);
         if (!target.startsWith("#")) {
-            reply("221", "+i");
-            return;
+            if (!target.equalsIgnoreCase(session.nick())) {
+                reply("502", ":Can't change mode for other users");
+            } else if (line.param(1).isEmpty()) {
+                reply("221", session.operator() != null ? "+io" : "+i");
+            }
+            return; // user modes cannot be changed here (everyone is +i; +o comes with OPER)
         }
         String change = line.param(1);
         if (change.isEmpty()) {
-            reply("324", target + " +nt");
+            reply("324", target + " +n");
         } else if ((change.equals("+b") || change.equals("b")) && line.params().size() < 3) {
             reply("368", target + " :End of channel ban list");
         } else if (change.equals("+b")) {
@@ -355,8 +404,55 @@ public final class IrcFront {
                 commands.handle(new Request.Ban(banned, null, null, null, false, "irc-ban"));
             }
         } else {
-            reply("472", change + " :is unknown mode char to me");
+            // +n (members only may speak) is always set and cannot be unset; every other mode is unknown.
+            char sign = '+';
+            for (char c : change.toCharArray()) {
+                if (c == '+' || c == '-') {
+                    sign = c;
+                } else if (c == 'n' && sign == '-' || c == 'b') {
+                    reply("482", target + " :You're not channel operator (the 'n' mode is always on)");
+                    return;
+                } else if (c != 'n') {
+                    reply("472", c + " :is unknown mode char to me");
+                    return;
+                }
+            }
         }
+    }
+
+    /**
+     * WHO for a nick or a mask (* and ? wildcards): everyone is invisible (+i), so a mask matches this
+     * client and those who share a room with it; an exact nick is shown wherever it is held on this node.
+     */
+    private void who(String mask) {
+        String asked = mask.isEmpty() ? "*" : mask;
+        java.util.TreeSet<String> nicks = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        if (!asked.contains("*") && !asked.contains("?")) {
+            Session holder = session.server().nicknames().find(asked);
+            if (holder != null && holder.nick() != null) {
+                nicks.add(holder.nick());
+            }
+        } else {
+            StringBuilder regex = new StringBuilder();
+            for (String part : asked.split("(?=[*?])|(?<=[*?])")) {
+                regex.append(part.equals("*") ? ".*" : part.equals("?") ? "." : java.util.regex.Pattern.quote(part));
+            }
+            java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex.toString(),
+                    java.util.regex.Pattern.CASE_INSENSITIVE);
+            nicks.add(session.nick());
+            for (String roomName : session.rooms().names()) {
+                io.loomchat.server.chat.Room room = session.server().rooms().find(roomName);
+                if (room != null) {
+                    nicks.addAll(room.nicks());
+                }
+            }
+            nicks.removeIf(n -> !pattern.matcher(n).matches());
+        }
+        for (String nick : nicks) {
+            Session holder = session.server().nicknames().find(nick);
+            send(rendering.whoReply(target(), "*", nick, holder != null && holder.away() != null).stripTrailing());
+        }
+        reply("315", asked + " :End of /WHO list");
     }
 
     /**

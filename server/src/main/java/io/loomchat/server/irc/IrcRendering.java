@@ -42,6 +42,11 @@ public final class IrcRendering {
      * more than {@link #QUITS_REMEMBERED} others have left since.
      */
     private final Set<String> quitShown = ConcurrentHashMap.newKeySet();
+    /** USER's username and real name (sanitized), shown by WHOIS and WHO; the nick until USER says. */
+    private volatile String username;
+    private volatile String realname;
+    /** LIST #a,#b: the channels the room list being answered is cut to (read loop, like the batch); null all. */
+    private volatile Set<String> listOnly;
     private static final int QUITS_REMEMBERED = 1024;
 
     IrcRendering(Session session, String serverName) {
@@ -51,6 +56,31 @@ public final class IrcRendering {
 
     String server() {
         return server;
+    }
+
+    /** From USER: who this client says it is (username cut to 10 printable characters, real name to 50). */
+    void identify(String user, String real) {
+        String u = user.replaceAll("[^\\x21-\\x7e]|[!@]", "");
+        username = u.isEmpty() ? null : u.length() > 10 ? u.substring(0, 10) : u;
+        String r = safe(real).strip();
+        realname = r.length() > 50 ? r.substring(0, 50) : r;
+    }
+
+    /** The username shown for {@code holder}: its USER name if it is an IRC client that gave one, else its nick. */
+    static String usernameOf(Session holder, String nick) {
+        IrcRendering irc = holder == null ? null : holder.irc();
+        return irc != null && irc.username != null ? irc.username : nick;
+    }
+
+    /** The real name shown for {@code holder}: its USER real name if it is an IRC client, else its nick. */
+    static String realnameOf(Session holder, String nick) {
+        IrcRendering irc = holder == null ? null : holder.irc();
+        return irc != null && irc.realname != null && !irc.realname.isEmpty() ? irc.realname : nick;
+    }
+
+    /** Read loop, around a LIST: only these rooms (lower case) in the answer; null for all. */
+    void listOnly(Set<String> rooms) {
+        listOnly = rooms;
     }
 
     void enable(String capability) {
@@ -118,7 +148,8 @@ public final class IrcRendering {
                     ? ":" + source(a.nick()) + " AWAY" + (a.reason() == null ? "" : " :" + safe(a.reason())) + "\r\n"
                     : kind(a.ref()).equals("notice") ? null : away(a, me); // a NOTICE gets no automatic answer
             case Event.Notice n -> n.ref() != null && n.ref().equals("irc-oper") && n.text().contains("operator")
-                    ? numeric("381", me, ":" + safe(n.text())) : lines(":" + server + " NOTICE " + me, safe(n.text()));
+                    ? numeric("381", me, ":" + safe(n.text())) + ":" + me + " MODE " + me + " :+o\r\n"
+                    : lines(":" + server + " NOTICE " + me, safe(n.text()));
             case Event.Ping p -> "PING :" + server + "\r\n";
             case Event.ErrorReply e -> error(e, me);
             case Event.Bye b -> ("bad_password".equals(b.code()) ? numeric("464", me, ":Password incorrect") : "")
@@ -134,8 +165,8 @@ public final class IrcRendering {
         return numeric("001", n, ":Welcome to " + safe(w.server()) + ", " + n)
                 + numeric("002", n, ":Your host is " + server + ", running loomchat (protocol " + Codec.PROTOCOL_VERSION + ")")
                 + numeric("003", n, ":This server speaks IRC as a front door to Loomchat")
-                + numeric("004", n, server + " loomchat io ntb")
-                + numeric("005", n, "CHANTYPES=# PREFIX=() CHANMODES=b,,,nt CASEMAPPING=ascii NICKLEN=" + session.server().config().maxNickChars()
+                + numeric("004", n, server + " loomchat io bn")
+                + numeric("005", n, "CHANTYPES=# PREFIX= CHANMODES=b,,,n CLIENTTAGDENY=* CASEMAPPING=ascii NICKLEN=" + session.server().config().maxNickChars()
                         + " CHANNELLEN=33 TOPICLEN=" + session.server().config().maxTopicChars() + " NETWORK=" + server
                         + " TARGMAX=PRIVMSG:" + IrcFront.MAX_TARGETS + ",NOTICE:" + IrcFront.MAX_TARGETS + ",JOIN:"
                         + IrcFront.MAX_TARGETS + ",PART:" + IrcFront.MAX_TARGETS + ",NAMES:" + IrcFront.MAX_TARGETS
@@ -149,6 +180,9 @@ public final class IrcRendering {
             return null; // the client shows its own line already
         }
         String text = safe(m.text());
+        if (m.history() && !enabled.contains("server-time")) {
+            text = replayedAt(m.ts()) + text; // a replayed line would otherwise look said just now
+        }
         String open = m.history() ? batch : null; // only a replay belongs to a CHATHISTORY page
         if (open != null && m.id() <= newerThan) {
             return null;
@@ -157,8 +191,16 @@ public final class IrcRendering {
         if (open != null) {
             tags = tags.isEmpty() ? "@batch=" + open + " " : "@batch=" + open + ";" + tags.substring(1);
         }
-        return lines(tags + ":" + source(m.from()) + " PRIVMSG #" + m.room(),
+        String verb = own && kind(m.ref()).equals("notice") ? " NOTICE #" : " PRIVMSG #"; // echo-message: as sent
+        return lines(tags + ":" + source(m.from()) + verb + m.room(),
                 m.action() ? "\u0001ACTION " + text + "\u0001" : text);
+    }
+
+    /** "[21:05 UTC] " for a line said today (UTC), "[2026-11-28 21:05 UTC] " before. */
+    private static String replayedAt(Instant ts) {
+        java.time.ZonedDateTime at = ts.atZone(java.time.ZoneOffset.UTC);
+        boolean today = at.toLocalDate().equals(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+        return "[" + (today ? "" : at.toLocalDate() + " ") + String.format("%02d:%02d", at.getHour(), at.getMinute()) + " UTC] ";
     }
 
     private String privateMessage(Event.PrivateMessage p, String me) {
@@ -167,7 +209,8 @@ public final class IrcRendering {
             return null;
         }
         String text = safe(p.text());
-        return lines(tags(p.ts(), -1) + ":" + source(p.from()) + " PRIVMSG " + (own ? p.to() : me),
+        String verb = own && kind(p.ref()).equals("notice") ? " NOTICE " : " PRIVMSG ";
+        return lines(tags(p.ts(), -1) + ":" + source(p.from()) + verb + (own ? p.to() : me),
                 p.action() ? "\u0001ACTION " + text + "\u0001" : text);
     }
 
@@ -179,9 +222,10 @@ public final class IrcRendering {
             String why = colon < 0 ? "" : reason.substring(colon + 1).strip();
             return tags(l.ts(), -1) + ":" + source(op.strip()) + " KICK #" + l.room() + " " + l.nick() + " :" + safe(why) + "\r\n";
         }
-        if (reason.equals("leave") || l.ref() != null) { // a leave request: this client's own, or someone's
+        if (reason.equals("leave") || reason.startsWith("leave: ") || l.ref() != null) { // a leave request
+            String said = reason.startsWith("leave: ") ? reason.substring(7) : "";
             return tags(l.ts(), -1) + ":" + source(l.nick()) + " PART #" + l.room()
-                    + (reason.equals("leave") ? "" : " :" + safe(reason)) + "\r\n";
+                    + (said.isEmpty() ? "" : " :" + safe(said)) + "\r\n";
         }
         // Everything else is a departure from the server (quit, connection lost, cut off, node lost): a QUIT.
         if (quitShown.size() >= QUITS_REMEMBERED) {
@@ -213,19 +257,18 @@ public final class IrcRendering {
         StringBuilder out = new StringBuilder();
         if (kind(m.ref()).equals("who")) {
             for (String nick : m.nicks()) {
-                out.append(numeric("352", me, "#" + m.room() + " " + nick + " " + HOST + " " + server + " " + nick + " "
-                        + (m.away().containsKey(nick) ? "G" : "H") + " :0 " + nick));
+                out.append(whoReply(me, "#" + m.room(), nick, m.away().containsKey(nick)));
             }
             return out.append(numeric("315", me, "#" + m.room() + " :End of /WHO list")).toString();
         }
         String head = ":" + server + " 353 " + me + " = #" + m.room();
         StringBuilder names = new StringBuilder();
         for (String nick : m.nicks()) {
-            if (IrcLine.utf8Length(head) + 4 + names.length() + nick.length() + 1 > IrcLine.MAX_BYTES) {
+            if (IrcLine.utf8Length(head) + 4 + names.length() + source(nick).length() + 1 > IrcLine.MAX_BYTES) {
                 out.append(head).append(" :").append(names).append("\r\n");
                 names.setLength(0);
             }
-            names.append(names.isEmpty() ? "" : " ").append(nick);
+            names.append(names.isEmpty() ? "" : " ").append(enabled.contains("userhost-in-names") ? source(nick) : nick);
         }
         if (!names.isEmpty()) {
             out.append(head).append(" :").append(names).append("\r\n");
@@ -233,9 +276,24 @@ public final class IrcRendering {
         return out.append(numeric("366", me, "#" + m.room() + " :End of /NAMES list")).toString();
     }
 
+    /**
+     * One 352 line: {@code nick} as WHO shows it in {@code channel} ("*" for none), G when away, * for an
+     * operator (known for nicks held on this node; elsewhere the nick stands for username and real name).
+     */
+    String whoReply(String me, String channel, String nick, boolean away) {
+        Session holder = session.server().nicknames().find(nick);
+        boolean operator = holder != null && holder.operator() != null;
+        return numeric("352", me, channel + " " + usernameOf(holder, nick) + " " + HOST + " " + server + " " + nick + " "
+                + (away ? "G" : "H") + (operator ? "*" : "") + " :0 " + realnameOf(holder, nick));
+    }
+
     private String roomList(Event.RoomList l, String me) {
         StringBuilder out = new StringBuilder(numeric("321", me, "Channel :Users  Name"));
+        Set<String> only = listOnly;
         for (Event.RoomInfo r : l.rooms()) {
+            if (only != null && !only.contains(r.name().toLowerCase(java.util.Locale.ROOT))) {
+                continue;
+            }
             out.append(numeric("322", me, "#" + r.name() + " " + r.members() + " :" + safe(r.topic() == null ? "" : r.topic())));
         }
         return out.append(numeric("323", me, ":End of /LIST")).toString();
@@ -275,7 +333,10 @@ public final class IrcRendering {
             case "nick_taken" -> numeric("433", me, about + " :Nickname is already in use (" + message + ")");
             case "invalid_nick", "nick_banned" -> numeric("432", me, about + " :Erroneous nickname (" + message + ")");
             case "no_such_nick" -> numeric("401", me, about + " :No such nick");
-            case "not_in_room" -> numeric("442", me, about + " :You're not on that channel");
+            case "not_in_room" -> session.server().rooms().find(IrcFront.room(about)) == null
+                    ? numeric("403", me, about + " :No such channel")
+                    : kind.equals("say") ? numeric("404", me, about + " :Cannot send to channel (you are not in it)")
+                    : numeric("442", me, about + " :You're not on that channel");
             case "muted" -> numeric("404", me, about + " :Cannot send to channel (" + message + ")");
             case "not_operator" -> numeric("481", me, ":" + message);
             case "oper_failed" -> numeric("464", me, ":" + message);

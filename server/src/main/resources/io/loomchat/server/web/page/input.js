@@ -12,7 +12,7 @@ const LoomInput = (() => {
 
   const COMMANDS = [
     ['/join ROOM', 'join a room (creating it) and make it the current room'],
-    ['/leave [ROOM]', 'leave a room (default: the current one); also /part'],
+    ['/leave [ROOM [REASON]]', 'leave a room (default: the current one); also /part'],
     ['/msg NICK TEXT', 'send a private message'],
     ['/me TEXT', 'say an action: * you TEXT'],
     ['/nick NAME', 'change your nick'],
@@ -99,8 +99,10 @@ const LoomInput = (() => {
     switch (command) {
       case 'join': case 'j':
         return rest === '' ? usage('/join ROOM') : request('join', { room: firstWord(rest) }, ref);
-      case 'leave': case 'part':
-        return request('leave', { room: rest === '' ? currentRoom : firstWord(rest) }, ref);
+      case 'leave': case 'part': {
+        const reason = strip(rest.slice(firstWord(rest).length));
+        return request('leave', { room: rest === '' ? currentRoom : firstWord(rest), reason: reason === '' ? null : reason }, ref);
+      }
       case 'msg': case 'm': case 'query': {
         const parts = split2(rest);
         return parts.length < 2 || isBlank(parts[1]) ? usage('/msg NICK TEXT')
