@@ -216,6 +216,23 @@ public final class IrcFront {
             case "MODE" -> mode(line);
             case "CHATHISTORY" -> chathistory(line);
             case "WHOIS" -> whois(line.param(line.params().size() > 1 ? 1 : 0));
+            case "WHOWAS" -> {
+                // Nothing is kept about nicks that left: every nick asked for is unknown.
+                if (line.param(0).isEmpty()) {
+                    reply("431", ":No nickname given");
+                } else {
+                    reply("406", line.param(0) + " :There was no such nickname");
+                    reply("369", line.param(0) + " :End of WHOWAS");
+                }
+            }
+            case "LUSERS" -> session.sendRaw(IrcRendering.bytes(rendering.lusers(target())));
+            case "USERHOST" -> userhost(line.params());
+            case "TIME" -> reply("391", rendering.server() + " :" + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                    .format(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME));
+            case "INFO" -> {
+                reply("371", ":Loomchat: a chat server whose rooms IRC clients, its terminal client, browsers and nc share");
+                reply("374", ":End of INFO list");
+            }
             default -> reply("421", line.command() + " :Unknown command");
         }
     }
@@ -356,6 +373,24 @@ public final class IrcFront {
         if (batched) {
             send(":" + rendering.server() + " BATCH -" + batch);
         }
+    }
+
+    /** USERHOST nick...: up to five nicks held here, as nick[*]=+|-user@host (* operator, - away). */
+    private void userhost(List<String> nicks) {
+        if (nicks.isEmpty()) {
+            reply("461", "USERHOST :Not enough parameters");
+            return;
+        }
+        StringBuilder found = new StringBuilder();
+        for (String asked : nicks.subList(0, Math.min(5, nicks.size()))) {
+            Session holder = session.server().nicknames().find(asked);
+            if (holder != null && holder.nick() != null) {
+                found.append(found.isEmpty() ? "" : " ").append(holder.nick()).append(holder.operator() != null ? "*" : "")
+                        .append('=').append(holder.away() != null ? '-' : '+')
+                        .append(IrcRendering.usernameOf(holder, holder.nick())).append("@loomchat");
+            }
+        }
+        reply("302", ":" + found);
     }
 
     /** Who holds a nick on this server: its name, whether away, and the end (nicks on other nodes: 401). */

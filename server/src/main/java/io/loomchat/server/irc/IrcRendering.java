@@ -171,7 +171,29 @@ public final class IrcRendering {
                         + " TARGMAX=PRIVMSG:" + IrcFront.MAX_TARGETS + ",NOTICE:" + IrcFront.MAX_TARGETS + ",JOIN:"
                         + IrcFront.MAX_TARGETS + ",PART:" + IrcFront.MAX_TARGETS + ",NAMES:" + IrcFront.MAX_TARGETS
                         + " CHATHISTORY=" + IrcFront.CHATHISTORY_LIMIT + " :are supported by this server")
+                + lusers(n)
                 + numeric("422", n, ":MOTD File is missing");
+    }
+
+    /** 251-255 for this server (in a cluster: this node): people, operators, connections not registered yet, rooms. */
+    String lusers(String me) {
+        int people = 0;
+        int operators = 0;
+        int unregistered = 0;
+        for (Session s : session.server().sessions()) {
+            if (s.nick() == null) {
+                unregistered++;
+            } else {
+                people++;
+                operators += s.operator() != null ? 1 : 0;
+            }
+        }
+        int rooms = session.server().rooms().list().size();
+        return numeric("251", me, ":There are 0 users and " + people + " invisible on 1 servers")
+                + numeric("252", me, operators + " :operator(s) online")
+                + numeric("253", me, unregistered + " :unknown connection(s)")
+                + numeric("254", me, rooms + " :channels formed")
+                + numeric("255", me, ":I have " + people + " clients and 0 servers");
     }
 
     private String message(Event.ChatMessage m, String me) {
