@@ -27,13 +27,23 @@ public final class BoundedLineReader {
      */
     public static final int STILL_TOO_LONG = -3;
 
-    private static final int CHUNK_BYTES = 2048;
+    /**
+     * The read buffer adapts, as NATS's does: it starts small, doubles whenever a read fills it (a client
+     * sending at full speed gets few, large reads, so the work done once per read is shared by many lines),
+     * and halves after {@link #SHORT_READS_TO_SHRINK} reads in a row used less than a quarter of it (an
+     * idle or slow connection holds little).
+     */
+    static final int MIN_CHUNK_BYTES = 512;
+    static final int MAX_CHUNK_BYTES = 64 * 1024;
+    static final int SHORT_READS_TO_SHRINK = 8;
     private static final int FIRST_LINE_BYTES = 256;
 
     private final InputStream in;
     private final int maxLineBytes;
     private final Runnable beforeBlocking;
-    private final byte[] chunk;
+    private byte[] chunk;
+    private int shortReads;
+    private int nextChunk = MIN_CHUNK_BYTES;
     private int chunkPos;
     private int chunkEnd;
     private byte[] line = new byte[0];
@@ -67,7 +77,7 @@ public final class BoundedLineReader {
         }
         this.in = in;
         this.maxLineBytes = maxLineBytes;
-        this.chunk = new byte[Math.min(CHUNK_BYTES, maxLineBytes + 2)];
+        this.chunk = new byte[MIN_CHUNK_BYTES];
     }
 
     public int maxLineBytes() {
@@ -88,9 +98,12 @@ public final class BoundedLineReader {
             int newline = indexOfNewline();
             int end = newline < 0 ? chunkEnd : newline;
             if (skipping) {
-                skippedSinceReport += end - chunkPos;
-                chunkPos = newline < 0 ? chunkEnd : newline + 1;
-                if (newline >= 0) {
+                // At most one cap's worth at a time: a read may hold many, and each is reported.
+                int skip = reportEveryCap ? (int) Math.min(end - chunkPos, maxLineBytes - skippedSinceReport) : end - chunkPos;
+                skippedSinceReport += skip;
+                chunkPos += skip;
+                if (chunkPos == end && newline >= 0) {
+                    chunkPos = newline + 1;
                     skipping = false;
                     skippedSinceReport = 0;
                 } else if (reportEveryCap && skippedSinceReport >= maxLineBytes) {
@@ -103,7 +116,7 @@ public final class BoundedLineReader {
             if (lineLen + take > maxLineBytes && !endsInCarriageReturnJustOverCap(take, end)) {
                 skipping = true;
                 skippedSinceReport = 0;
-                chunkPos = end;
+                chunkPos += Math.min(take, maxLineBytes + 1 - lineLen); // up to the first byte over the cap
                 lineLen = 0;
                 return TOO_LONG;
             }
@@ -138,13 +151,32 @@ public final class BoundedLineReader {
 
     private boolean fill() throws IOException {
         beforeBlocking.run();
+        if (nextChunk != chunk.length) {
+            chunk = new byte[nextChunk];
+        }
         int n = in.read(chunk, 0, chunk.length);
         if (n <= 0) {
             return false;
         }
         chunkPos = 0;
         chunkEnd = n;
+        if (n == chunk.length && chunk.length < MAX_CHUNK_BYTES) {
+            nextChunk = chunk.length * 2; // taken at the next fill, once this one is handed out
+            shortReads = 0;
+        } else if (n < chunk.length / 4 && chunk.length > MIN_CHUNK_BYTES) {
+            if (++shortReads >= SHORT_READS_TO_SHRINK) {
+                nextChunk = chunk.length / 2;
+                shortReads = 0;
+            }
+        } else {
+            shortReads = 0;
+        }
         return true;
+    }
+
+    /** The read buffer's size now (for tests). */
+    int chunkBytes() {
+        return chunk.length;
     }
 
     private int indexOfNewline() {

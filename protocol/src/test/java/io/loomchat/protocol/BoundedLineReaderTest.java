@@ -122,4 +122,57 @@ class BoundedLineReaderTest {
         org.junit.jupiter.api.Assertions.assertEquals(1, n, "the next line comes through");
         org.junit.jupiter.api.Assertions.assertEquals('x', reader.line()[0]);
     }
+
+    @Test
+    void theReadBufferGrowsWhileReadsFillItAndShrinksBackWhenTheyDoNotAndNoLineIsHurtEitherWay() throws IOException {
+        // A burst (reads fill whatever buffer is offered), then a trickle of one short line per read.
+        StringBuilder burst = new StringBuilder();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; burst.length() < 400_000; i++) {
+            String line = "line " + i + " " + "x".repeat(i % 97);
+            expected.add(line);
+            burst.append(line).append('\n');
+        }
+        byte[] fast = burst.toString().getBytes(StandardCharsets.UTF_8);
+        int trickle = 200;
+        InputStream in = new InputStream() {
+            int pos;
+            int slow;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos < fast.length) {
+                    int n = Math.min(len, fast.length - pos);
+                    System.arraycopy(fast, pos, b, off, n);
+                    pos += n;
+                    return n;
+                }
+                if (slow == trickle) {
+                    return -1;
+                }
+                byte[] line = ("slow " + slow++ + "\n").getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(line, 0, b, off, line.length);
+                return line.length;
+            }
+        };
+        BoundedLineReader reader = new BoundedLineReader(in, 4096);
+        assertEquals(BoundedLineReader.MIN_CHUNK_BYTES, reader.chunkBytes(), "an idle connection holds little");
+        int largest = 0;
+        List<String> got = new ArrayList<>();
+        for (int n; (n = reader.next()) != BoundedLineReader.EOF; ) {
+            got.add(new String(reader.line(), 0, n, StandardCharsets.UTF_8));
+            largest = Math.max(largest, reader.chunkBytes());
+        }
+        for (int i = 0; i < trickle; i++) {
+            expected.add("slow " + i);
+        }
+        assertEquals(expected, got);
+        assertEquals(BoundedLineReader.MAX_CHUNK_BYTES, largest, "a burst is read in large reads");
+        assertEquals(BoundedLineReader.MIN_CHUNK_BYTES, reader.chunkBytes(), "and the buffer shrinks back after it");
+    }
 }
