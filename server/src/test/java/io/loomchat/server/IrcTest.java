@@ -70,7 +70,7 @@ class IrcTest extends ServerTestSupport {
         bob.say("hi from json");
         JsonNode bobsOwn = bob.await("message");
         String line = alice.await("bob's line", l -> l.contains("PRIVMSG #lobby :hi from json"));
-        assertTrue(Pattern.compile("^@time=\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z;msgid=" + bobsOwn.get("id").asLong()
+        assertTrue(Pattern.compile("^@time=\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z;msgid=lobby/" + bobsOwn.get("id").asLong()
                 + " :bob!bob@loomchat PRIVMSG #lobby :hi from json$").matcher(line).matches(), line);
 
         alice.send("PRIVMSG #lobby :hello from irc");
@@ -184,7 +184,12 @@ class IrcTest extends ServerTestSupport {
         assertEquals(List.of(":bob!bob@loomchat QUIT :Quit: lunch"), aboutBob);
 
         // Back and gone again (a dropped connection this time): told again, once.
-        TestClient bobAgain = register("bob");
+        // The nick is freed just after the departure is told: ask until it is.
+        TestClient[] again = new TestClient[1];
+        org.awaitility.Awaitility.await("bob's nick free again").atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> (again[0] = register("bob")) != null);
+        TestClient bobAgain = again[0];
         alice.await("bob's return", l -> l.contains(":bob!bob@loomchat JOIN #lobby"));
         bobAgain.close();
         alice.await("bob's second departure", l -> l.startsWith(":bob!bob@loomchat QUIT :"));
@@ -321,7 +326,7 @@ class IrcTest extends ServerTestSupport {
         }
         IrcTestClient alice = irc("alice", "batch", "draft/chathistory", "message-tags", "server-time");
         alice.received.clear();
-        alice.send("CHATHISTORY BEFORE #lobby msgid=" + ids.get(10) + " 5");
+        alice.send("CHATHISTORY BEFORE #lobby msgid=lobby/" + ids.get(10) + " 5");
         String open = alice.await("the batch", l -> l.contains(" BATCH +"));
         String id = open.substring(open.indexOf('+') + 1, open.indexOf(" chathistory"));
         assertTrue(open.endsWith("chathistory #lobby"), open);

@@ -332,7 +332,8 @@ public final class IrcFront {
         Long id = null;
         if (anchor.startsWith("msgid=")) {
             try {
-                id = Long.parseLong(anchor.substring("msgid=".length()));
+                String msgid = anchor.substring("msgid=".length()); // "lobby/42", or the bare id 42
+                id = Long.parseLong(msgid.substring(msgid.lastIndexOf('/') + 1));
             } catch (NumberFormatException e) {
                 id = null;
             }

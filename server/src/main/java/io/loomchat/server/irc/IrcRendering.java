@@ -134,12 +134,12 @@ public final class IrcRendering {
             case Event.PrivateMessage p -> privateMessage(p, me);
             case Event.Joined j -> {
                 quitShown.remove(j.nick().toLowerCase(java.util.Locale.ROOT));
-                yield tags(j.ts(), -1) + ":" + source(j.nick()) + " JOIN #" + j.room() + "\r\n";
+                yield tags(j.ts(), null) + ":" + source(j.nick()) + " JOIN #" + j.room() + "\r\n";
             }
             case Event.Left l -> left(l);
             case Event.Renamed r -> {
                 quitShown.remove(r.nick().toLowerCase(java.util.Locale.ROOT));
-                yield tags(r.ts(), -1) + ":" + source(r.old()) + " NICK :" + r.nick() + "\r\n";
+                yield tags(r.ts(), null) + ":" + source(r.old()) + " NICK :" + r.nick() + "\r\n";
             }
             case Event.Topic t -> topic(t, me);
             case Event.Members m -> members(m, me);
@@ -209,7 +209,7 @@ public final class IrcRendering {
         if (open != null && m.id() <= newerThan) {
             return null;
         }
-        String tags = tags(m.ts(), m.id());
+        String tags = tags(m.ts(), msgid(m.room(), m.id()));
         if (open != null) {
             tags = tags.isEmpty() ? "@batch=" + open + " " : "@batch=" + open + ";" + tags.substring(1);
         }
@@ -232,7 +232,7 @@ public final class IrcRendering {
         }
         String text = safe(p.text());
         String verb = own && kind(p.ref()).equals("notice") ? " NOTICE " : " PRIVMSG ";
-        return lines(tags(p.ts(), -1) + ":" + source(p.from()) + verb + (own ? p.to() : me),
+        return lines(tags(p.ts(), null) + ":" + source(p.from()) + verb + (own ? p.to() : me),
                 p.action() ? "\u0001ACTION " + text + "\u0001" : text);
     }
 
@@ -242,11 +242,11 @@ public final class IrcRendering {
             int colon = reason.indexOf(':');
             String op = colon < 0 ? reason.substring(10) : reason.substring(10, colon);
             String why = colon < 0 ? "" : reason.substring(colon + 1).strip();
-            return tags(l.ts(), -1) + ":" + source(op.strip()) + " KICK #" + l.room() + " " + l.nick() + " :" + safe(why) + "\r\n";
+            return tags(l.ts(), null) + ":" + source(op.strip()) + " KICK #" + l.room() + " " + l.nick() + " :" + safe(why) + "\r\n";
         }
         if (reason.equals("leave") || reason.startsWith("leave: ") || l.ref() != null) { // a leave request
             String said = reason.startsWith("leave: ") ? reason.substring(7) : "";
-            return tags(l.ts(), -1) + ":" + source(l.nick()) + " PART #" + l.room()
+            return tags(l.ts(), null) + ":" + source(l.nick()) + " PART #" + l.room()
                     + (said.isEmpty() ? "" : " :" + safe(said)) + "\r\n";
         }
         // Everything else is a departure from the server (quit, connection lost, cut off, node lost): a QUIT.
@@ -257,7 +257,7 @@ public final class IrcRendering {
             return null; // told already, by another room's notice of the same departure
         }
         String message = reason.equals("quit") ? "Quit" : reason.startsWith("quit: ") ? "Quit: " + reason.substring(6) : reason;
-        return tags(l.ts(), -1) + ":" + source(l.nick()) + " QUIT :" + safe(message) + "\r\n";
+        return tags(l.ts(), null) + ":" + source(l.nick()) + " QUIT :" + safe(message) + "\r\n";
     }
 
     private String topic(Event.Topic t, String me) {
@@ -265,7 +265,7 @@ public final class IrcRendering {
         boolean current = t.ref() == null && joining.remove(t.room());
         boolean change = !current && (t.ref() == null || kind(t.ref()).equals("topic!"));
         if (change && t.by() != null) {
-            return tags(t.ts(), -1) + ":" + source(t.by()) + " TOPIC #" + t.room() + " :" + safe(t.topic()) + "\r\n";
+            return tags(t.ts(), null) + ":" + source(t.by()) + " TOPIC #" + t.room() + " :" + safe(t.topic()) + "\r\n";
         }
         if (t.topic() == null || t.topic().isEmpty()) {
             return t.ref() != null ? numeric("331", me, "#" + t.room() + " :No topic is set") : null;
@@ -371,10 +371,18 @@ public final class IrcRendering {
         };
     }
 
+    /**
+     * A message's IRC msgid: its room and its Loomchat id ("lobby/42"). Loomchat's ids are per room, and a
+     * msgid must be unique on the server (IRCv3 msgid). CHATHISTORY takes it back, or the bare id.
+     */
+    static String msgid(String room, long id) {
+        return room + "/" + id;
+    }
+
     /** The IRCv3 tags this client asked for: server-time, and the message id with message-tags. */
-    private String tags(Instant ts, long id) {
+    private String tags(Instant ts, String id) {
         boolean time = enabled.contains("server-time") && ts != null;
-        boolean msgid = enabled.contains("message-tags") && id >= 0;
+        boolean msgid = enabled.contains("message-tags") && id != null;
         if (!time && !msgid) {
             return "";
         }
