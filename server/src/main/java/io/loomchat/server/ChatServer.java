@@ -299,6 +299,9 @@ public final class ChatServer implements AutoCloseable {
         }
         StringBuilder out = new StringBuilder(text);
         cluster.writeMetrics(out);
+        if (clusterNicks != null) {
+            clusterNicks.writeMetrics(out);
+        }
         return out.toString();
     }
 

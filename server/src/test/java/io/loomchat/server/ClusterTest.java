@@ -119,6 +119,26 @@ class ClusterTest {
             assertEquals("error", refused.get("type").asText(), refused.toString());
             assertEquals("unavailable", refused.get("code").asText());
             assertTrue(!alice.isClosedByServer() && !bob.isClosedByServer(), "clients stay connected");
+            // What needs NATS is refused as unavailable, and nobody is disconnected for asking: a newcomer's
+            // nick, a nick change, a private message to someone on another node.
+            try (TestClient dave = TestClient.connect(a.port())) {
+                dave.send("{\"type\":\"hello\",\"nick\":\"dave\",\"ref\":\"h\"}");
+                assertEquals("unavailable", dave.awaitMatching("an answer to hello", n -> "h".equals(n.path("ref").asText()))
+                        .path("code").asText());
+                dave.send("{\"type\":\"ping\",\"ref\":\"still\"}");
+                assertEquals("pong", dave.awaitMatching("the pong", n -> "still".equals(n.path("ref").asText())).path("type").asText());
+            }
+            alice.send("{\"type\":\"nick\",\"nick\":\"alicia\",\"ref\":\"n\"}");
+            assertEquals("unavailable", alice.awaitMatching("an answer to nick", n -> "n".equals(n.path("ref").asText()))
+                    .path("code").asText());
+            alice.send("{\"type\":\"msg\",\"to\":\"bob\",\"text\":\"psst\",\"ref\":\"m\"}");
+            assertEquals("unavailable", alice.awaitMatching("an answer to msg", n -> "m".equals(n.path("ref").asText()))
+                    .path("code").asText());
+            assertTrue(!alice.isClosedByServer(), "alice is still connected");
+            // The nick leases' renewal meets the outage (every 10 s) and goes on afterwards.
+            Awaitility.await("a renewal put off by the outage").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> metric(a, "loomchat_cluster_nick_renewals_missed_total") > 0);
+            long renewedBefore = metric(a, "loomchat_cluster_nick_renewals_total");
             nats.restart();
             // Back by itself: the line is taken again within a few seconds, sent again with the same ref every
             // 200 ms as a client does: a try that was answered unavailable but stored after all is then
@@ -136,6 +156,9 @@ class ClusterTest {
                     });
             JsonNode after = bob.awaitMatching("the line said after the outage", n -> "after".equals(n.path("text").asText()));
             assertEquals("alice", after.get("from").asText());
+            Awaitility.await("alice's lease renewed after the outage").atMost(Duration.ofSeconds(25))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> metric(a, "loomchat_cluster_nick_renewals_total") > renewedBefore);
+            assertEquals("nick_taken", helloAs(b.port(), "alice").path("code").asText(), "alice's nick is still hers");
             // Every acknowledged line is stored, once; the one refused while NATS was being killed may have
             // reached it all the same (PROTOCOL.md, unavailable), but never twice.
             try (TestClient carol = TestClient.connect(b.port())) {
@@ -250,6 +273,16 @@ class ClusterTest {
             long freedAfter = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killed);
             assertTrue(freedAfter >= 15, "freed " + freedAfter + " s after the kill: sooner than a lease allows");
         }
+    }
+
+    /** A counter's value in a node's /metrics text. */
+    private static long metric(ChatServer node, String name) {
+        for (String line : node.metricsText().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length() + 1).strip());
+            }
+        }
+        throw new AssertionError(name + " is not in /metrics");
     }
 
     /** A new person asking for {@code nick}: their welcome (then they leave) or the error. */

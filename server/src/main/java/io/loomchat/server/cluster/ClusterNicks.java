@@ -46,6 +46,8 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
     private final Map<String, Held> held = new ConcurrentHashMap<>(); // by key
     private final Thread renewer;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.LongAdder renewed = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder notRenewed = new java.util.concurrent.atomic.LongAdder();
 
     /** One nick this node holds: its entry's last revision and value, and what to do if it is lost. */
     private record Held(long revision, Owner owner, Runnable lost) {
@@ -134,7 +136,8 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
             }
         } catch (JetStreamApiException e) {
             throw new ClusterUnavailable("the cluster's nick ledger (NATS) refused: " + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
+            // IllegalStateException: the NATS client refuses to send while it reconnects (nothing is buffered)
             throw new ClusterUnavailable("the cluster's nick ledger (NATS) did not answer: " + e.getMessage(), e);
         }
     }
@@ -145,7 +148,7 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
             KeyValueEntry entry = bucket.get(key(skeleton));
             Owner owner = entry == null ? null : Owner.parse(entry.getValue());
             return owner == null ? null : owner.node();
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
             throw new ClusterUnavailable("the cluster's nick ledger (NATS) did not answer: " + e.getMessage(), e);
         }
     }
@@ -175,7 +178,7 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
         }
         try {
             bucket.delete(key, was.revision()); // only our own entry: never one another node took meanwhile
-        } catch (IOException | JetStreamApiException e) {
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
             LOG.debug("nick {} not released now ({}); its lease runs out", skeleton, e.getMessage());
         }
     }
@@ -192,17 +195,33 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
                 try {
                     long revision = bucket.update(entry.getKey(), h.owner().bytes(), h.revision());
                     held.replace(entry.getKey(), h, new Held(revision, h.owner(), h.lost()));
+                    renewed.increment();
                 } catch (JetStreamApiException e) {
                     if (held.remove(entry.getKey(), h)) {
                         LOG.warn("nick lease {} was lost to another node ({}); its holder here is disconnected",
                                 entry.getKey(), e.getMessage());
                         h.lost().run();
                     }
-                } catch (IOException e) {
-                    LOG.debug("nick lease not renewed now: {}", e.getMessage()); // NATS away: next round
+                } catch (IOException | IllegalStateException e) {
+                    // NATS away (the client refuses to send while it reconnects): next round.
+                    notRenewed.increment();
+                    LOG.debug("nick lease not renewed now: {}", e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.error("renewing nick lease {}", entry.getKey(), e); // never the end of renewing
                 }
             }
         }
+    }
+
+    /** Prometheus lines for /metrics: lease renewals made, and put off while NATS was away. */
+    public void writeMetrics(StringBuilder out) {
+        out.append("# HELP loomchat_cluster_nick_renewals_total Nick leases this node renewed.\n")
+                .append("# TYPE loomchat_cluster_nick_renewals_total counter\n")
+                .append("loomchat_cluster_nick_renewals_total ").append(renewed.sum()).append('\n')
+                .append("# HELP loomchat_cluster_nick_renewals_missed_total Nick lease renewals put off because NATS "
+                        + "did not answer (a lease runs out 30 s after its last renewal).\n")
+                .append("# TYPE loomchat_cluster_nick_renewals_missed_total counter\n")
+                .append("loomchat_cluster_nick_renewals_missed_total ").append(notRenewed.sum()).append('\n');
     }
 
     @Override

@@ -174,7 +174,13 @@ public final class NodeMesh implements AutoCloseable {
     private List<String> ask(String subject) {
         List<String> lines = new ArrayList<>();
         String inbox = connection.createInbox();
-        Subscription answers = connection.subscribe(inbox);
+        Subscription answers;
+        try {
+            answers = connection.subscribe(inbox);
+        } catch (IllegalStateException e) {
+            LOG.debug("asking the other nodes: {}", e.toString()); // NATS away: this node's own answer only
+            return lines;
+        }
         try {
             connection.publish(subject, inbox, link.nodeName().getBytes(StandardCharsets.UTF_8));
             long deadline = System.nanoTime() + WHO_WINDOW.toNanos();
@@ -194,7 +200,11 @@ public final class NodeMesh implements AutoCloseable {
         } catch (IllegalStateException e) {
             LOG.debug("asking the other nodes: {}", e.toString()); // NATS away: this node's own answer only
         } finally {
-            answers.unsubscribe();
+            try {
+                answers.unsubscribe();
+            } catch (IllegalStateException e) {
+                LOG.debug("unsubscribing while NATS is away: {}", e.toString()); // gone with the connection
+            }
         }
         return lines;
     }
