@@ -167,22 +167,28 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
 
     private final java.util.concurrent.atomic.AtomicBoolean retryPending = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** Sends the lines the server could not store once more, a moment later, on the same connection. */
+    /**
+     * Sends the lines the server could not take once more, a few each {@link #RETRY_AFTER}, on the same
+     * connection, until none waits (refused again, a line waits again and a new round starts).
+     */
     private void retryLater(Link on) {
+        boolean ended = false;
         try {
-            Thread.sleep(RETRY_AFTER); // a pause before asking again: nothing to wait on
-        } catch (InterruptedException e) {
-            return;
+            do {
+                Thread.sleep(RETRY_AFTER); // a pause before asking again: nothing to wait on
+                // Only while `on` is the live connection: the lines are marked as sent on it.
+                Reaction again = chat.update(s -> live == on ? s.retryNow() : Reaction.NOTHING);
+                for (Request request : again.send()) {
+                    on.send(request);
+                }
+            } while (chat.read(s -> live == on && s.awaitingRetry()));
+        } catch (InterruptedException | IOException e) {
+            ended = true; // stopped, or that connection ended: a reconnect re-sends every kept line anyway
         } finally {
             retryPending.set(false);
         }
-        Reaction again = chat.update(ChatState::retryNow);
-        for (Request request : again.send()) {
-            try {
-                on.send(request);
-            } catch (IOException e) {
-                return; // that connection ended: a reconnect re-sends every kept line anyway
-            }
+        if (!ended && chat.read(s -> live == on && s.awaitingRetry()) && !retryPending.getAndSet(true)) {
+            Thread.ofVirtual().name("loomchat-retry").start(() -> retryLater(on)); // refused while finishing
         }
     }
 

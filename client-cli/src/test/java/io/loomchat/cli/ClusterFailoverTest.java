@@ -84,4 +84,45 @@ class ClusterFailoverTest {
             }
         }
     }
+
+    @Test
+    void linesTypedWhileNatsIsAwayAreKeptAndEachSaidOnceInTheOrderTypedWhenItIsBack() throws Exception {
+        List<ChatClient> clients = new ArrayList<>();
+        try (NatsServerProcess nats = NatsServerProcess.start(dir);
+             // Flood control as shipped (5 lines a second, bursts of 20): sending a backlog at once meets it.
+             ChatServer node = ChatServer.start(ServerConfig.defaults().toBuilder().host("127.0.0.1").port(0)
+                     .cluster(new ClusterConfig(List.of(nats.url()), "a", null, null, 1)).build())) {
+            RecordingScreen aliceScreen = new RecordingScreen();
+            RecordingScreen bobScreen = new RecordingScreen();
+            ChatClient bob = new ChatClient(() -> new Socket("127.0.0.1", node.port()), bobScreen, false, ZoneOffset.UTC, QUICK);
+            ChatClient alice = new ChatClient(() -> new Socket("127.0.0.1", node.port()), aliceScreen, false, ZoneOffset.UTC, QUICK);
+            clients.add(bob);
+            clients.add(alice);
+            bob.start("bob", null, () -> { });
+            alice.start("alice", null, () -> { });
+            assertTrue(bob.awaitRegistration(Duration.ofSeconds(10)) && alice.awaitRegistration(Duration.ofSeconds(10)));
+
+            int total = 60;
+            Thread talker = ReconnectTest.talk(alice, "alice", total, 100); // 10 lines a second, typed ahead
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> bobScreen.transcript().size() >= 5);
+            nats.kill();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> aliceScreen.lines.stream()
+                    .anyMatch(l -> l.contains("the server cannot store lines just now")));
+            talker.join(Duration.ofSeconds(60)); // everything typed while NATS is away
+            nats.restart();
+            assertTrue(alice.awaitReplies(Duration.ofSeconds(90)), "every line alice typed was stored in the end");
+            List<String> expected = new ArrayList<>();
+            for (int i = 1; i <= total; i++) {
+                expected.add("alice: alice line " + i);
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> bobScreen.transcript().size() >= total);
+            List<String> heard = bobScreen.transcript();
+            assertEquals(total, new HashSet<>(heard).size(), "each line once: " + heard);
+            assertEquals(expected, heard, "in the order typed");
+        } finally {
+            for (ChatClient client : clients) {
+                client.close();
+            }
+        }
+    }
 }

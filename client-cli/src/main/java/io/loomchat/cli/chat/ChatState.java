@@ -1,5 +1,6 @@
 package io.loomchat.cli.chat;
 
+import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.Bye;
 import io.loomchat.protocol.Event.ChatMessage;
@@ -115,10 +116,12 @@ public final class ChatState {
         boolean worthShowing = track(event, show, send);
         worthShowing &= outstanding.settle(event);
         if (event instanceof ErrorReply e && e.ref() != null && outstanding.retrying(e.ref())) {
-            // Said once per outage, not once per line: the lines are kept and go out again by themselves.
+            // Said once per outage or burst, not once per line: the lines are kept and go out again by themselves.
             if (!toldUnavailable) {
                 toldUnavailable = true;
-                show.add(Shown.plain(TextRenderer.NOTICE + " the server cannot store lines just now; what you type is kept and sent again in a moment"));
+                show.add(Shown.plain(TextRenderer.NOTICE + (ErrorCode.RATE_LIMITED.wireName().equals(e.code())
+                        ? " faster than the server's flood control allows; what you type is kept and sent again in a moment"
+                        : " the server cannot store lines just now; what you type is kept and sent again in a moment")));
             }
             return new Reaction(show, send);
         }
@@ -259,9 +262,11 @@ public final class ChatState {
 
     /** A said or private line is kept until acknowledged; while disconnected it waits for the reconnect. */
     private Reaction keep(Request line, String typed) {
-        outstanding.keep(line, registered ? resumption.connection() : Outstanding.NOT_SENT);
-        return registered ? Reaction.sending(line)
-                : Reaction.showing(TextRenderer.NOTICE + " not connected; will send when reconnected: " + SafeText.neutralize(typed));
+        boolean now = outstanding.keep(line, registered ? resumption.connection() : Outstanding.NOT_SENT);
+        if (!registered) {
+            return Reaction.showing(TextRenderer.NOTICE + " not connected; will send when reconnected: " + SafeText.neutralize(typed));
+        }
+        return now ? Reaction.sending(line) : Reaction.NOTHING; // behind lines that wait to go out again
     }
 
     /** "/history" without a number: the 20 messages before the oldest this screen has shown of the room. */
@@ -384,9 +389,15 @@ public final class ChatState {
         return outstanding.awaitingRetry();
     }
 
-    /** The lines refused as unavailable, sent again now with the same refs (said once if stored meanwhile). */
+    /** Lines sent again per retry: below the server's default flood control (5 lines a second). */
+    static final int RETRY_BATCH = 4;
+
+    /**
+     * Some of the lines refused as unavailable or by flood control (and those typed behind them), sent again
+     * now with the same refs (said once if stored meanwhile); while not connected, they wait for the reconnect.
+     */
     public Reaction retryNow() {
-        return new Reaction(List.of(), outstanding.retry());
+        return registered ? new Reaction(List.of(), outstanding.retry(RETRY_BATCH, resumption.connection())) : Reaction.NOTHING;
     }
 
     /** Whether every request sent has had its reply (its acknowledgement or an error). */

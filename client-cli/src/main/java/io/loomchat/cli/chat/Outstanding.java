@@ -28,7 +28,8 @@ final class Outstanding {
     private final Set<String> unanswered = new HashSet<>();
     private final Set<String> quiet = new HashSet<>(); // replies not for the screen
     private final Map<String, Kept> kept = new LinkedHashMap<>(); // in the order typed
-    private final Set<String> toRetry = new java.util.LinkedHashSet<>(); // refused as unavailable: sent again soon
+    // Refused as unavailable or by flood control, or typed while such lines wait: sent again soon, in typed order.
+    private final Set<String> toRetry = new HashSet<>();
 
     void expect(String ref) {
         unanswered.add(ref);
@@ -39,9 +40,19 @@ final class Outstanding {
         quiet.add(ref);
     }
 
-    void keep(Request line, int sentOn) {
-        kept.put(line.ref(), new Kept(line, sentOn));
-        unanswered.add(line.ref());
+    /**
+     * Keeps a said or private line until it is acknowledged. True if it may go out now; false if it must wait
+     * behind lines that wait to be sent again (so that lines are said in the order typed).
+     */
+    boolean keep(Request line, int sentOn) {
+        boolean behind = !toRetry.isEmpty();
+        kept.put(line.ref(), new Kept(line, behind ? NOT_SENT : sentOn));
+        if (behind) {
+            toRetry.add(line.ref());
+        } else {
+            unanswered.add(line.ref());
+        }
+        return !behind;
     }
 
     /** Settles the request {@code reply} answers; false if that reply is not for the screen. */
@@ -51,10 +62,13 @@ final class Outstanding {
             return true;
         }
         unanswered.remove(ref);
-        if (reply instanceof ErrorReply e && ErrorCode.UNAVAILABLE.wireName().equals(e.code()) && kept.containsKey(ref)) {
-            toRetry.add(ref); // a cluster that cannot store lines now: the same line, same ref, again soon
-        } else if (!(reply instanceof ErrorReply e && ErrorCode.RATE_LIMITED.wireName().equals(e.code()))) {
-            kept.remove(ref); // a line refused by flood control stays kept, and goes out again after a reconnect
+        if (reply instanceof ErrorReply e && kept.containsKey(ref) && (ErrorCode.UNAVAILABLE.wireName().equals(e.code())
+                || ErrorCode.RATE_LIMITED.wireName().equals(e.code()))) {
+            // A cluster that cannot store lines now, or flood control: the same line, same ref, again soon.
+            toRetry.add(ref);
+        } else {
+            kept.remove(ref);
+            toRetry.remove(ref);
         }
         return !quiet.remove(ref);
     }
@@ -67,6 +81,7 @@ final class Outstanding {
                 resend.add(entry.getValue().line());
                 entry.setValue(new Kept(entry.getValue().line(), connection));
                 unanswered.add(entry.getKey());
+                toRetry.remove(entry.getKey());
             }
         }
         return resend;
@@ -82,17 +97,24 @@ final class Outstanding {
         return toRetry.contains(ref);
     }
 
-    /** The lines refused as unavailable, to send again now (same refs), in the order typed. */
-    List<Request> retry() {
+    /**
+     * Up to {@code most} of the lines waiting to be sent again (same refs), the oldest typed first, now
+     * marked as sent on {@code connection}. Few at a time: a backlog sent at once would only meet flood
+     * control.
+     */
+    List<Request> retry(int most, int connection) {
         List<Request> again = new ArrayList<>();
-        for (String ref : toRetry) {
-            Kept line = kept.get(ref);
-            if (line != null) {
-                again.add(line.line());
-                unanswered.add(ref);
+        for (Map.Entry<String, Kept> entry : kept.entrySet()) {
+            if (again.size() == most) {
+                break;
+            }
+            if (toRetry.remove(entry.getKey())) {
+                again.add(entry.getValue().line());
+                entry.setValue(new Kept(entry.getValue().line(), connection));
+                unanswered.add(entry.getKey());
             }
         }
-        toRetry.clear();
+        toRetry.retainAll(kept.keySet());
         return again;
     }
 

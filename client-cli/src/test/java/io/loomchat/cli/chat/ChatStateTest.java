@@ -369,15 +369,31 @@ class ChatStateTest {
     }
 
     @Test
-    void aLineRefusedByFloodControlIsKeptForTheNextConnection() {
+    void linesRefusedByFloodControlAreSentAgainAFewAtATimeInTheOrderTypedWithThoseTypedMeanwhileBehindThem() {
         registeredInLobby();
-        Say refused = typedSay("too fast");
-        assertEquals(List.of("!!! rate_limited: wait"), lines(chat.received(new ErrorReply("rate_limited", "wait", refused.ref()))));
-        assertTrue(chat.allAnswered(), "answered, though not said");
-        chat.connectionLost();
-        chat.resumeHello();
-        chat.received(welcome("alice", "token-2", "epoch-1"));
-        assertEquals(List.of(refused), chat.rejoinAndResend());
+        List<Say> typed = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            typed.add(typedSay("line " + i));
+        }
+        assertEquals(List.of("-!- faster than the server's flood control allows; what you type is kept and sent again in a moment"),
+                lines(chat.received(new ErrorReply("rate_limited", "wait", typed.get(3).ref()))), "told once");
+        for (int i = 4; i < 10; i++) {
+            assertEquals(List.of(), lines(chat.received(new ErrorReply("rate_limited", "wait", typed.get(i).ref()))));
+        }
+        assertFalse(chat.allAnswered(), "a script does not end with lines still to send");
+        Reaction behind = chat.typed("typed while they wait");
+        assertEquals(List.of(), behind.send(), "not sent before the lines typed earlier");
+        List<String> sentAgain = new java.util.ArrayList<>();
+        while (chat.awaitingRetry()) {
+            List<Request> batch = chat.retryNow().send();
+            assertTrue(batch.size() <= 4, "a few at a time: " + batch.size());
+            batch.forEach(r -> sentAgain.add(((Say) r).text()));
+        }
+        assertEquals(List.of("line 3", "line 4", "line 5", "line 6", "line 7", "line 8", "line 9", "typed while they wait"),
+                sentAgain, "in the order typed");
+        // Refused again: waits again, nothing lost.
+        assertEquals(List.of(), lines(chat.received(new ErrorReply("rate_limited", "wait", typed.get(9).ref()))));
+        assertEquals(List.of(typed.get(9)), chat.retryNow().send());
     }
 
     @Test
