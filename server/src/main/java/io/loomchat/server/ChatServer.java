@@ -507,6 +507,7 @@ public final class ChatServer implements AutoCloseable {
         if (announcer != null) {
             announcer.close(); // first: nobody should find a server that is going away
         }
+        acceptor.halt(); // the backlog's drain below times accepts out: not an accept failure
         refuseBacklog();
         try {
             listener.close();

@@ -249,12 +249,23 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             System.err.println("loomchat-server: cannot start: " + fileProblem(e));
             return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println("loomchat-server: cannot start: " + e.getMessage()); // settings that do not go together
+            return 2;
         }
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets a stop end in exit status 0,
         // which is what `docker stop` and service managers read as a clean shutdown.
+        java.util.concurrent.atomic.AtomicBoolean serving = new java.util.concurrent.atomic.AtomicBoolean();
         for (String signal : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(signal), s -> stop.countDown());
+            Signal.handle(new Signal(signal), s -> {
+                stop.countDown();
+                if (!serving.get()) {
+                    // Still starting (waiting for NATS, say): nobody is connected yet, nothing to say bye to.
+                    System.err.println("loomchat-server: stopped while starting");
+                    System.exit(0);
+                }
+            });
         }
         SSLContext tls;
         try {
@@ -274,6 +285,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + (e instanceof java.io.IOException io ? fileProblem(io) : e.getMessage()));
             return 2;
         }
+        serving.set(true);
         try (ChatServer server = started) {
             System.out.println("Loomchat server listening on " + server.address() + (tls == null ? "" : " (TLS)")
                     + " (stop with Ctrl-C; connect with: ./loomchat chat " + (tls == null ? "" : "--tls --trust CERT.pem ")

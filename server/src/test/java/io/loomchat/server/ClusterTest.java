@@ -490,4 +490,27 @@ class ClusterTest {
         assertTrue(refused.getMessage().contains(said), refused.getMessage());
         assertTrue(seconds < 15, "refused after " + seconds + " s: a certificate problem is not waited out");
     }
+
+    @Test
+    void aNodeNameInUseIsRefusedANameLeftByAStoppedOrKilledNodeIsFreeAndReplicasMustFitNats() throws Exception {
+        try (NatsServerProcess nats = NatsServerProcess.start(dir)) {
+            ChatServer first = node(nats, "a");
+            java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> node(nats, "a").close());
+            assertTrue(refused.getMessage().contains("another node named 'a' is running"), refused.getMessage());
+            first.close();
+            node(nats, "a").close(); // stopped cleanly: free at once
+            try (ChildServer crashed = ChildServer.launch(dir, 0, List.of(), "--nats", nats.url(), "--node-name", "c")) {
+                crashed.process().destroyForcibly();
+                assertTrue(crashed.process().waitFor(10, TimeUnit.SECONDS), "node c was killed");
+            }
+            node(nats, "c").close(); // killed: taken over once nobody renews it
+
+            // Three copies asked of a single NATS server: refused before anything is written to the stream.
+            java.io.IOException replicas = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> ChatServer.start(ServerTestSupport.testConfig().toBuilder()
+                            .cluster(new ClusterConfig(List.of(nats.url()), "d", null, null, 3)).build()).close());
+            assertTrue(replicas.getMessage().contains("--nats-replicas 3 needs a NATS cluster"), replicas.getMessage());
+        }
+    }
 }

@@ -29,6 +29,13 @@ public record ClusterConfig(List<String> natsUrls, String nodeName, Path credsFi
         if (natsUrls.isEmpty()) {
             throw new IllegalArgumentException("nats: at least one server URL is needed");
         }
+        for (String url : natsUrls) {
+            // [user:password@]host[:port], the host a name, an IPv4 address or a bracketed IPv6 address
+            if (!url.matches("(?i)((nats|tls)://([^\\s/@]+@)?)?(\\[[0-9a-f:.]+\\]|[^\\s/:@\\[\\]]+)(:\\d{1,5})?")) {
+                throw new IllegalArgumentException("--nats: '" + url + "' is not a NATS server URL (nats://HOST:PORT, "
+                        + "or tls://HOST:PORT for TLS)");
+            }
+        }
         if (nodeName == null || !nodeName.matches("[A-Za-z0-9_-]{1,64}")) {
             throw new IllegalArgumentException("node-name must be 1 to 64 letters, digits, '_' or '-': " + nodeName);
         }

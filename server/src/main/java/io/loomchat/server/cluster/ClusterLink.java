@@ -104,16 +104,33 @@ public final class ClusterLink implements AutoCloseable {
             }
 
             @Override
-            public void feedWentQuiet() {
+            public void feedWentQuiet(io.nats.client.JetStreamSubscription subscription) {
                 // The feed's consumer has gone quiet (the NATS server holding it died while this node stayed
                 // connected to another): follow the stream again rather than wait for the client to notice.
+                // Alarms of a feed already replaced are the old one's: it was let go.
                 ClusterLink link = self.get();
-                if (link != null && !link.closed) {
+                if (link != null && !link.closed && link.follower.isCurrent(subscription)) {
                     LOG.info("the rooms' feed went quiet; following the stream again");
                     link.follower.restartSoon();
                 }
             }
         });
+        io.nats.client.api.ServerInfo info = connection.getServerInfo();
+        String refusal = !info.isJetStreamAvailable()
+                ? "NATS at " + connection.getConnectedUrl() + " has no JetStream: start nats-server with -js"
+                : config.replicas() > 1 && (info.getCluster() == null || info.getCluster().isEmpty())
+                ? "--nats-replicas " + config.replicas() + " needs a NATS cluster of at least " + config.replicas()
+                        + " servers; NATS at " + connection.getConnectedUrl() + " is a single server (and would refuse "
+                        + "to load the rooms' stream at its next restart): leave --nats-replicas at 1"
+                : null;
+        if (refusal != null) {
+            try {
+                connection.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException(refusal);
+        }
         ClusterLink link = new ClusterLink(config, connection);
         self.set(link);
         link.state = "connected";

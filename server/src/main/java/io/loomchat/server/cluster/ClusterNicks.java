@@ -40,6 +40,9 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
     static final String BUCKET = "loomchat_nicks";
     static final Duration LEASE = Duration.ofSeconds(30);
     static final Duration RENEW_EVERY = Duration.ofSeconds(10);
+    /** How often this node's name is renewed, and how long a starting node watches a name in use for a renewal. */
+    static final Duration NODE_RENEW_EVERY = Duration.ofSeconds(2);
+    static final Duration NODE_WATCH = Duration.ofMillis(NODE_RENEW_EVERY.toMillis() * 2 + 500);
 
     private final KeyValue bucket;
     private final String node;
@@ -55,14 +58,56 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
 
     private static final java.security.SecureRandom LINEAGES = new java.security.SecureRandom();
 
-    private ClusterNicks(KeyValue bucket, String node) {
+    /** This node's own entry ("node.NAME": base64url nick keys never hold a '.'), renewed like a nick. */
+    private final String nodeKey;
+    private volatile long nodeRevision;
+
+    private ClusterNicks(KeyValue bucket, String node) throws IOException {
         this.bucket = bucket;
         this.node = node;
+        this.nodeKey = "node." + node;
+        this.nodeRevision = claimNodeName();
         this.renewer = Thread.ofVirtual().name("loomchat-nick-leases").start(this::renewLoop);
+    }
+
+    /**
+     * Makes sure no running node has this node's name: two nodes of one name would take each other's private
+     * messages and answers for their own, and neither would ever be declared lost. The name's entry is
+     * renewed every {@link #NODE_RENEW_EVERY} while its node runs; an entry that is not renewed while this
+     * node watches it (a node that died, restarted within the lease) is taken over.
+     */
+    private long claimNodeName() throws IOException {
+        byte[] me = node.getBytes(StandardCharsets.UTF_8);
+        try {
+            try {
+                return bucket.create(nodeKey, me);
+            } catch (JetStreamApiException taken) {
+                if (taken.getApiErrorCode() != 10071 && taken.getApiErrorCode() != 10164) {
+                    throw taken;
+                }
+            }
+            KeyValueEntry seen = bucket.get(nodeKey);
+            long deadline = System.nanoTime() + NODE_WATCH.toNanos();
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(200); // watching another node's renewals: nothing to wait on
+                KeyValueEntry now = bucket.get(nodeKey);
+                if (now != null && seen != null && now.getRevision() != seen.getRevision()) {
+                    throw new IOException("another node named '" + node + "' is running in this cluster (its name was "
+                            + "renewed just now): give each node its own --node-name");
+                }
+            }
+            return seen == null ? bucket.create(nodeKey, me) : bucket.update(nodeKey, me, seen.getRevision());
+        } catch (JetStreamApiException e) {
+            throw new IOException("NATS refused this node's name: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while claiming the node name", e);
+        }
     }
 
     public static ClusterNicks open(ClusterLink link) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        KeyValue bucket;
         while (true) {
             try {
                 KeyValueManagement management = link.connection().keyValueManagement();
@@ -74,8 +119,9 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
                     management.update(config);
                 }
                 // A claim waits at most ANSWER_WITHIN: a person at hello gets "unavailable", not silence.
-                return new ClusterNicks(link.connection().keyValue(BUCKET, io.nats.client.KeyValueOptions.builder()
-                        .jsRequestTimeout(ClusterLink.ANSWER_WITHIN).build()), link.nodeName());
+                bucket = link.connection().keyValue(BUCKET, io.nats.client.KeyValueOptions.builder()
+                        .jsRequestTimeout(ClusterLink.ANSWER_WITHIN).build());
+                break;
             } catch (JetStreamApiException | IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("NATS refused the nick bucket: " + e.getMessage(), e);
@@ -83,6 +129,7 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
                 ClusterLink.sleepBriefly(); // a fresh NATS cluster: no JetStream leader yet
             }
         }
+        return new ClusterNicks(bucket, link.nodeName());
     }
 
     static String key(String skeleton) {
@@ -184,12 +231,18 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
     }
 
     private void renewLoop() {
+        long nicksDue = System.nanoTime() + RENEW_EVERY.toNanos();
         while (!closed) {
             try {
-                Thread.sleep(RENEW_EVERY);
+                Thread.sleep(NODE_RENEW_EVERY);
             } catch (InterruptedException e) {
                 return;
             }
+            renewNodeName();
+            if (System.nanoTime() < nicksDue) {
+                continue;
+            }
+            nicksDue = System.nanoTime() + RENEW_EVERY.toNanos();
             for (Map.Entry<String, Held> entry : held.entrySet()) {
                 Held h = entry.getValue();
                 try {
@@ -213,6 +266,28 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
         }
     }
 
+    private void renewNodeName() {
+        try {
+            nodeRevision = bucket.update(nodeKey, node.getBytes(StandardCharsets.UTF_8), nodeRevision);
+        } catch (JetStreamApiException e) {
+            // Gone (NATS lost it, or an outage outlasted the lease) or taken: take it back, then say so.
+            try {
+                KeyValueEntry now = bucket.get(nodeKey);
+                nodeRevision = now == null ? bucket.create(nodeKey, node.getBytes(StandardCharsets.UTF_8))
+                        : bucket.update(nodeKey, node.getBytes(StandardCharsets.UTF_8), now.getRevision());
+                if (now != null) {
+                    LOG.error("another node is using this node's name '{}': give each node its own --node-name", node);
+                }
+            } catch (IOException | JetStreamApiException | IllegalStateException again) {
+                LOG.debug("node name not renewed now: {}", again.toString());
+            }
+        } catch (IOException | IllegalStateException e) {
+            LOG.debug("node name not renewed now: {}", e.toString()); // NATS away: next round
+        } catch (RuntimeException e) {
+            LOG.error("renewing the node name", e);
+        }
+    }
+
     /** Prometheus lines for /metrics: lease renewals made, and put off while NATS was away. */
     public void writeMetrics(StringBuilder out) {
         out.append("# HELP loomchat_cluster_nick_renewals_total Nick leases this node renewed.\n")
@@ -232,6 +307,11 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
             renewer.join(TimeUnit.SECONDS.toMillis(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            bucket.delete(nodeKey, nodeRevision); // the name is free at once for this node's next start
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.debug("node name not released ({}); its lease runs out", e.toString());
         }
     }
 }

@@ -29,8 +29,8 @@ final class NatsDialer {
     interface Events {
         void changed(ConnectionListener.Events event);
 
-        /** The feed's consumer stopped sending its heartbeats. */
-        void feedWentQuiet();
+        /** A consumer ({@code subscription}) stopped sending its heartbeats. */
+        void feedWentQuiet(JetStreamSubscription subscription);
     }
 
     private NatsDialer() {
@@ -71,7 +71,7 @@ final class NatsDialer {
             @Override
             public void heartbeatAlarm(Connection conn, JetStreamSubscription sub, long lastStreamSequence,
                                        long lastConsumerSequence) {
-                events.feedWentQuiet();
+                events.feedWentQuiet(sub);
             }
         });
         options.connectionListener((conn, event) -> events.changed(event));

@@ -30,7 +30,7 @@ final class StreamFollower {
     private final JetStream jetStream;
     private final ReentrantLock lock = new ReentrantLock(); // subscribing is a request to NATS: no synchronized
     private Dispatcher dispatcher; // guarded by lock
-    private JetStreamSubscription feed; // guarded by lock
+    private volatile JetStreamSubscription feed; // written under lock; read by the NATS client's alarm, lock-free
     private RoomFeed handler; // guarded by lock; null until started
     private volatile boolean closed;
 
@@ -67,6 +67,11 @@ final class StreamFollower {
 
     void close() {
         closed = true;
+    }
+
+    /** Whether {@code subscription} is the feed's subscription now (not one it replaced). */
+    boolean isCurrent(JetStreamSubscription subscription) {
+        return subscription == feed; // never waits: asked on the NATS client's thread
     }
 
     /** Subscribes the ordered consumer from stream sequence {@code from}. Under lock. */

@@ -75,6 +75,11 @@ public final class Acceptor {
     }
 
     /** Stops after the listener is closed (which ends a blocked accept). */
+    /** From now on an accept failure is the listener going away, not a fault (see {@link #stop}). */
+    public void halt() {
+        stopping = true;
+    }
+
     public void stop(long waitMillis) throws InterruptedException {
         stopping = true;
         thread.join(waitMillis);

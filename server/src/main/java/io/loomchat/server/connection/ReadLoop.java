@@ -183,6 +183,9 @@ final class ReadLoop {
                     + c.floodLinesPerSecond());
             return;
         }
+        if (length == BoundedLineReader.STILL_TOO_LONG) {
+            return; // a piece of one over-long line: counted, but its line_too_long went out already
+        }
         String ref = null;
         // Echoing the ref means decoding the refused line: worth it for a script that went a little too
         // fast, not for a flood, which gets the same error without it.
