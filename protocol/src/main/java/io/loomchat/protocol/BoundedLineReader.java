@@ -29,12 +29,13 @@ public final class BoundedLineReader {
 
     /**
      * The read buffer adapts, as NATS's does: it starts small, doubles whenever a read fills it (a client
-     * sending at full speed gets few, large reads, so the work done once per read is shared by many lines),
-     * and halves after {@link #SHORT_READS_TO_SHRINK} reads in a row used less than a quarter of it (an
-     * idle or slow connection holds little).
+     * sending at full speed gets larger reads), and halves after {@link #SHORT_READS_TO_SHRINK} reads in a
+     * row used less than a quarter of it (an idle or slow connection holds little). Not beyond 8 KiB: the
+     * read loop settles its deliveries once per read, and with 64 KiB reads fan-out receivers fell more
+     * than an outbox behind between two settles (docs/BENCHMARKS.md, "An adaptive read buffer").
      */
     static final int MIN_CHUNK_BYTES = 512;
-    static final int MAX_CHUNK_BYTES = 64 * 1024;
+    static final int MAX_CHUNK_BYTES = 8 * 1024;
     static final int SHORT_READS_TO_SHRINK = 8;
     private static final int FIRST_LINE_BYTES = 256;
 
