@@ -74,12 +74,12 @@ public final class Acceptor {
         }
     }
 
-    /** Stops after the listener is closed (which ends a blocked accept). */
     /** From now on an accept failure is the listener going away, not a fault (see {@link #stop}). */
     public void halt() {
         stopping = true;
     }
 
+    /** Stops after the listener is closed (which ends a blocked accept). */
     public void stop(long waitMillis) throws InterruptedException {
         stopping = true;
         thread.join(waitMillis);
