@@ -183,6 +183,33 @@ public final class ChatServer implements AutoCloseable {
         return presenceFlush;
     }
 
+    private volatile int[] peopleCounts;
+    private volatile long peopleCountedNanos;
+
+    /**
+     * People registered, operators among them, connections not registered yet and rooms, counted at most
+     * once a second (IRC's LUSERS asks for them; counting walks every session).
+     */
+    public int[] peopleCounts() {
+        long now = ticker.nanoTime();
+        int[] counts = peopleCounts;
+        if (counts == null || now - peopleCountedNanos > 1_000_000_000L) {
+            counts = new int[4];
+            for (Session s : sessions) {
+                if (s.nick() == null) {
+                    counts[2]++;
+                } else {
+                    counts[0]++;
+                    counts[1] += s.operator() != null ? 1 : 0;
+                }
+            }
+            counts[3] = rooms.list().size();
+            peopleCounts = counts;
+            peopleCountedNanos = now;
+        }
+        return counts;
+    }
+
     /** Greets connections that stay silent for a moment. */
     public io.loomchat.server.connection.Greeter greeter() {
         return greeter;

@@ -173,8 +173,9 @@ class IrcTest extends ServerTestSupport {
 
         // Bob quits while in #lobby and #dev with alice: her client is told once, as IRC says it.
         bob.send("{\"type\":\"quit\",\"reason\":\"lunch\"}");
+        bob.awaitClose(); // by then every room has told its members (queued in order for alice)
         List<String> seen = new java.util.ArrayList<>();
-        TestClient carol = register("carol"); // a line after bob's departure closes the window looked at
+        TestClient carol = register("carol"); // a line queued after bob's departure closes the window looked at
         carol.say("after bob");
         alice.await("carol's line", l -> {
             seen.add(l);

@@ -28,6 +28,8 @@ public final class IrcFront {
 
     /** The most messages one CHATHISTORY request returns (Loomchat's history page limit). */
     static final int CHATHISTORY_LIMIT = 500;
+    /** The most 352 lines one WHO for a mask returns (a mask can match a whole lobby). */
+    static final int MAX_WHO_REPLIES = 500;
     /** Targets one line may name (ISUPPORT TARGMAX); every target past the first also counts against flood control. */
     static final int MAX_TARGETS = 4;
 
@@ -484,7 +486,12 @@ public final class IrcFront {
             }
             nicks.removeIf(n -> !pattern.matcher(n).matches());
         }
+        int shown = 0;
         for (String nick : nicks) {
+            if (++shown > MAX_WHO_REPLIES) {
+                reply("315", asked + " :End of /WHO list (the first " + MAX_WHO_REPLIES + " only)");
+                return;
+            }
             Session holder = session.server().nicknames().find(nick);
             send(rendering.whoReply(target(), "*", nick, holder != null && holder.away() != null).stripTrailing());
         }

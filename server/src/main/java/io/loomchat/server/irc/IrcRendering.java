@@ -177,18 +177,11 @@ public final class IrcRendering {
 
     /** 251-255 for this server (in a cluster: this node): people, operators, connections not registered yet, rooms. */
     String lusers(String me) {
-        int people = 0;
-        int operators = 0;
-        int unregistered = 0;
-        for (Session s : session.server().sessions()) {
-            if (s.nick() == null) {
-                unregistered++;
-            } else {
-                people++;
-                operators += s.operator() != null ? 1 : 0;
-            }
-        }
-        int rooms = session.server().rooms().list().size();
+        int[] counts = session.server().peopleCounts();
+        int people = counts[0];
+        int operators = counts[1];
+        int unregistered = counts[2];
+        int rooms = counts[3];
         return numeric("251", me, ":There are 0 users and " + people + " invisible on 1 servers")
                 + numeric("252", me, operators + " :operator(s) online")
                 + numeric("253", me, unregistered + " :unknown connection(s)")
