@@ -359,6 +359,16 @@ class ClusterTest {
             JsonNode members = alice.awaitMatching("the members", n -> "w".equals(n.path("ref").asText()));
             assertEquals("[\"alice\",\"bob\"]", members.get("nicks").toString(), members.toString());
 
+            // An IRC client on node a asking WHOIS of someone on node b: there, on b (not 401).
+            try (IrcTestClient carol = IrcTestClient.register(a.port(), "carol")) {
+                carol.send("WHOIS bob");
+                carol.await("311 for bob", l -> l.contains(" 311 carol bob bob loomchat * :bob"));
+                carol.await("312: on node b", l -> l.contains(" 312 carol bob b :"));
+                carol.await("318", l -> l.contains(" 318 carol bob "));
+                carol.send("WHOIS nobody");
+                carol.await("401", l -> l.contains(" 401 carol nobody "));
+            }
+
             bob.send("{\"type\":\"join\",\"room\":\"ops\",\"ref\":\"j\"}");
             bob.awaitMatching("bob in ops", n -> "j".equals(n.path("ref").asText()));
             alice.send("{\"type\":\"rooms\",\"ref\":\"rl\"}");

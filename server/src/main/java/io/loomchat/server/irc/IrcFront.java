@@ -378,6 +378,19 @@ public final class IrcFront {
         }
     }
 
+    /** In a cluster, the node holding {@code nick}; null on a single node, when nobody holds it, or NATS is away. */
+    private String nodeHolding(String nick) {
+        io.loomchat.server.cluster.ClusterNicks nicks = session.server().clusterNicks();
+        if (nicks == null) {
+            return null;
+        }
+        try {
+            return nicks.holderNode(io.loomchat.protocol.Names.skeleton(nick));
+        } catch (io.loomchat.server.cluster.ClusterUnavailable e) {
+            return null;
+        }
+    }
+
     /** USERHOST nick...: up to five nicks held here, as nick[*]=+|-user@host (* operator, - away). */
     private void userhost(List<String> nicks) {
         if (nicks.isEmpty()) {
@@ -399,7 +412,12 @@ public final class IrcFront {
     /** Who holds a nick on this server: its name, whether away, and the end (nicks on other nodes: 401). */
     private void whois(String nick) {
         Session holder = nick.isEmpty() ? null : session.server().nicknames().find(nick);
-        if (holder == null || holder.nick() == null) {
+        String node = holder == null && !nick.isEmpty() ? nodeHolding(nick) : null;
+        if (node != null) {
+            // Held on another node of the cluster: the nick and where; its away mark and real name stay there.
+            reply("311", nick + " " + nick + " loomchat * :" + nick);
+            reply("312", nick + " " + node + " :Loomchat (another node of this cluster)");
+        } else if (holder == null || holder.nick() == null) {
             reply("401", (nick.isEmpty() ? "*" : nick) + " :No such nick");
         } else {
             String name = holder.nick();
