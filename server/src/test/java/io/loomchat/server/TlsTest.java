@@ -53,6 +53,24 @@ class TlsTest extends ServerTestSupport {
     }
 
     @Test
+    void aSilentClientOverTlsIsGreetedAfterItsHandshakeAndAnIrcClientIsNot() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir, "dns:localhost");
+        server = ChatServer.start(testConfig(), Clock.systemUTC(), TlsSetup.fromPem(certs.certPem(), certs.keyPem()));
+        try (TestClient silent = track(TestClient.over(tlsClient(server.port(), certs.certPem(), "localhost")))) {
+            org.awaitility.Awaitility.await("the greeting over TLS").atMost(java.time.Duration.ofSeconds(5))
+                    .pollInterval(java.time.Duration.ofMillis(20)).until(() -> silent.greeting() != null);
+        }
+        SSLSocket irc = tlsClient(server.port(), certs.certPem(), "localhost");
+        track(irc);
+        irc.getOutputStream().write("NICK secure\r\nUSER secure 0 * :Secure\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        irc.getOutputStream().flush();
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(irc.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        String first = in.readLine();
+        assertTrue(first.startsWith(":") && first.contains(" 001 secure "), "IRC over TLS starts with IRC: " + first);
+    }
+
+    @Test
     void clientsChatOverTlsWithAPemCertificateAndKey() throws Exception {
         TestCertificates certs = TestCertificates.create(dir, "dns:localhost,ip:127.0.0.1");
         server = ChatServer.start(testConfig(), Clock.systemUTC(), TlsSetup.fromPem(certs.certPem(), certs.keyPem()));

@@ -274,7 +274,7 @@ public final class Session implements Member {
         // begin instead of hearing nothing until the handshake timeout. Where IRC is on, it waits a moment
         // for the client to speak first (see Greeter).
         if (server.config().irc()) {
-            server.greeter().listenFirst(this);
+            transport.whenReady(() -> server.greeter().listenFirst(this)); // TLS: counted from its handshake
         } else {
             greet();
         }

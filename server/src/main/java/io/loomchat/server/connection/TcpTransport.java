@@ -37,6 +37,21 @@ public final class TcpTransport implements Transport {
         return socket.getInputStream();
     }
 
+    /** For TLS, after the handshake (done by the first read or write), once: the time before it is not the client's. */
+    @Override
+    public void whenReady(Runnable ready) {
+        if (!(socket instanceof javax.net.ssl.SSLSocket tls)) {
+            ready.run();
+            return;
+        }
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        tls.addHandshakeCompletedListener(done -> {
+            if (once.compareAndSet(false, true)) {
+                ready.run();
+            }
+        });
+    }
+
     @Override
     public OutputStream output() throws IOException {
         return socket.getOutputStream();

@@ -32,4 +32,9 @@ public interface Transport {
 
     /** Closes at once, unblocking a read or a write stuck on a client that stopped reading. Never blocks long. */
     void abort();
+
+    /** Runs {@code ready} once lines can flow: at once, or for TLS when its handshake is done. Never blocks. */
+    default void whenReady(Runnable ready) {
+        ready.run();
+    }
 }
