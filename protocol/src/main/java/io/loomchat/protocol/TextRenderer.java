@@ -51,7 +51,8 @@ public final class TextRenderer {
                     : safe(j.nick()) + " joined ") + safe(j.room());
             case Left l -> time(l.ts()) + NOTICE + " " + (l.nick().equalsIgnoreCase(me) ? "you left "
                     : safe(l.nick()) + " left ") + safe(l.room())
-                    + (l.reason() == null || l.reason().equals("leave") ? "" : " (" + safe(l.reason()) + ")");
+                    + (l.reason() == null || l.reason().equals("leave") ? ""
+                    : " (" + safe(l.reason().startsWith("leave: ") ? l.reason().substring(7) : l.reason()) + ")");
             case Renamed r -> time(r.ts()) + NOTICE + " " + safe(r.old()) + " is now known as " + safe(r.nick());
             case Members m -> NOTICE + " in " + safe(m.room()) + " (" + m.nicks().size() + "): "
                     + m.nicks().stream().map(n -> member(n, m.away().get(n))).collect(Collectors.joining(", "))

@@ -66,4 +66,11 @@ class TextRendererTest {
         }
         org.junit.jupiter.api.Assertions.assertEquals("short", TextRenderer.wrap("short", 80));
     }
+
+    @Test
+    void aLeaveSaysItsReasonAloneAndAPlainLeaveNothing() {
+        assertEquals("14:05 -!- bob left dev", renderer.render(new Left("dev", "bob", "leave", TS, null), "me", "lobby"));
+        assertEquals("14:05 -!- bob left dev (lunch)", renderer.render(new Left("dev", "bob", "leave: lunch", TS, null), "me", "lobby"));
+        assertEquals("14:05 -!- bob left dev (quit: lunch)", renderer.render(new Left("dev", "bob", "quit: lunch", TS, null), "me", "lobby"));
+    }
 }

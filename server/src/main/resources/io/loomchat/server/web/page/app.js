@@ -395,17 +395,19 @@
   }
   function left(e) {
     const v = roomView(e.room);
+    // "leave" says nothing more; "leave: lunch" says lunch
+    const why = !e.reason || e.reason === 'leave' ? '' : ' (' + safe(e.reason.startsWith('leave: ') ? e.reason.slice(7) : e.reason) + ')';
     const me = e.nick.toLowerCase() === (state.nick || '').toLowerCase();
     if (me) {
       v.joined = false;
-      note(v, 'you left #' + v.name + (e.reason && e.reason !== 'leave' ? ' (' + safe(e.reason) + ')' : ''));
+      note(v, 'you left #' + v.name + why);
       if (state.current === v.key) {
         const other = state.order.map(k => state.views.get(k)).find(x => x.joined);
         if (other) show(other.key);
       }
     } else {
       v.members = v.members.filter(n => n.toLowerCase() !== e.nick.toLowerCase());
-      note(v, safe(e.nick) + ' left' + (e.reason ? ' (' + safe(e.reason) + ')' : ''));
+      note(v, safe(e.nick) + ' left' + why);
     }
     drawLists();
   }
