@@ -146,6 +146,12 @@ public final class IrcFront {
                     reply("461", "JOIN :Not enough parameters");
                     return;
                 }
+                if (line.param(0).equals("0")) { // JOIN 0: leave every channel (RFC 2812 3.2.1)
+                    for (String room : session.rooms().names()) {
+                        commands.handle(new Request.Leave(room, ref("part", "#" + room)));
+                    }
+                    return;
+                }
                 for (String channel : targets(line.param(0), "JOIN")) {
                     String room = room(channel);
                     if (session.rooms().contains(room)) {
@@ -169,9 +175,21 @@ public final class IrcFront {
                 }
             }
             case "PRIVMSG", "NOTICE" -> say(line);
-            case "TOPIC" -> commands.handle(line.params().size() < 2
-                    ? new Request.Topic(room(line.param(0)), null, ref("topic?", line.param(0)))
-                    : new Request.Topic(room(line.param(0)), clean(line.param(1)), ref("topic!", line.param(0))));
+            case "TOPIC" -> {
+                if (line.param(0).isEmpty()) {
+                    reply("461", "TOPIC :Not enough parameters");
+                } else if (line.params().size() < 2) {
+                    commands.handle(new Request.Topic(room(line.param(0)), null, ref("topic?", line.param(0))));
+                } else {
+                    // Cut to TOPICLEN, as IRC servers do, rather than refused.
+                    String topic = clean(line.param(1));
+                    int most = session.server().config().maxTopicChars();
+                    if (topic.codePointCount(0, topic.length()) > most) {
+                        topic = topic.substring(0, topic.offsetByCodePoints(0, most));
+                    }
+                    commands.handle(new Request.Topic(room(line.param(0)), topic, ref("topic!", line.param(0))));
+                }
+            }
             case "NAMES" -> {
                 if (line.param(0).isEmpty()) {
                     reply("366", "* :End of /NAMES list");
@@ -211,7 +229,7 @@ public final class IrcFront {
                     reply("403", line.param(0) + " :No such channel");
                 } else {
                     commands.handle(new Request.Kick(room(line.param(0)), line.param(1),
-                            line.params().size() > 2 ? clean(line.param(2)) : null, ref("kick", line.param(0))));
+                            line.params().size() > 2 ? clean(line.param(2)) : null, ref("kick", line.param(0) + "!" + line.param(1))));
                 }
             }
             case "OPER" -> commands.handle(new Request.Oper(line.param(0), line.param(1), "irc-oper"));
@@ -228,6 +246,19 @@ public final class IrcFront {
                 }
             }
             case "LUSERS" -> session.sendRaw(IrcRendering.bytes(rendering.lusers(target())));
+            case "ISON" -> {
+                // Nicks held on this server (in a cluster: on this node; irssi's /notify asks this every minute).
+                StringBuilder on = new StringBuilder();
+                for (String nick : line.params().stream().flatMap(p -> java.util.Arrays.stream(p.split(" "))).limit(32).toList()) {
+                    Session holder = nick.isEmpty() ? null : session.server().nicknames().find(nick);
+                    if (holder != null && holder.nick() != null) {
+                        on.append(on.isEmpty() ? "" : " ").append(holder.nick());
+                    }
+                }
+                reply("303", ":" + on);
+            }
+            case "MOTD" -> reply("422", ":MOTD File is missing");
+            case "VERSION" -> reply("351", "loomchat " + rendering.server() + " :Loomchat (an IRC front door)");
             case "USERHOST" -> userhost(line.params());
             case "TIME" -> reply("391", rendering.server() + " :" + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
                     .format(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME));
@@ -309,10 +340,16 @@ public final class IrcFront {
         text = clean(text);
         // A NOTICE never gets an automatic answer (RFC 2812 3.3.2): its refs say so to the rendering.
         String kind = line.command().equals("NOTICE") ? "notice" : "say";
-        for (String target : targets(line.param(0), line.command())) {
-            commands.handle(target.startsWith("#")
-                    ? new Request.Say(room(target), text, action, ref(kind, target))
-                    : new Request.Msg(target, text, action, ref(kind, target)));
+        rendering.noticing(kind.equals("notice"));
+        try {
+            // Each target once: PRIVMSG #dev,#dev says it once.
+            for (String target : new java.util.LinkedHashSet<>(targets(line.param(0), line.command()))) {
+                commands.handle(target.startsWith("#")
+                        ? new Request.Say(room(target), text, action, ref(kind, target))
+                        : new Request.Msg(target, text, action, ref(kind, target)));
+            }
+        } finally {
+            rendering.noticing(false);
         }
     }
 
@@ -437,6 +474,10 @@ public final class IrcFront {
 
     private void mode(IrcLine line) {
         String target = line.param(0);
+        if (target.isEmpty()) {
+            reply("461", "MODE :Not enough parameters");
+            return;
+        }
         if (!target.startsWith("#")) {
             if (!target.equalsIgnoreCase(session.nick())) {
                 reply("502", ":Can't change mode for other users");
@@ -448,30 +489,38 @@ public final class IrcFront {
         String change = line.param(1);
         if (change.isEmpty()) {
             reply("324", target + " +n");
-        } else if ((change.equals("+b") || change.equals("b")) && line.params().size() < 3) {
-            reply("368", target + " :End of channel ban list");
-        } else if (change.equals("+b")) {
-            // A ban on nick!*@* is Loomchat's ban of that nick; other masks cannot be expressed.
-            String mask = line.param(2);
-            String banned = mask.contains("!") ? mask.substring(0, mask.indexOf('!')) : mask;
-            if (banned.isEmpty() || banned.contains("*") || banned.contains("?")) {
-                reply("472", "b :only nick!*@* bans are known to this server");
-            } else {
-                commands.handle(new Request.Ban(banned, null, null, null, false, "irc-ban"));
-            }
-        } else {
-            // +n (members only may speak) is always set and cannot be unset; every other mode is unknown.
-            char sign = '+';
-            for (char c : change.toCharArray()) {
-                if (c == '+' || c == '-') {
-                    sign = c;
-                } else if (c == 'n' && sign == '-' || c == 'b') {
-                    reply("482", target + " :You're not channel operator (the 'n' mode is always on)");
-                    return;
-                } else if (c != 'n') {
-                    reply("472", c + " :is unknown mode char to me");
+            return;
+        }
+        // +n (members only may speak) is always on and cannot be unset; b is Loomchat's nick ban for
+        // nick!*@* masks (server-wide, for --ban-time, lifted with -b); every other mode is unknown.
+        char sign = '+';
+        int param = 2;
+        for (char c : change.toCharArray()) {
+            if (c == '+' || c == '-') {
+                sign = c;
+            } else if (c == 'b') {
+                if (param >= line.params().size()) {
+                    if (sign == '+') {
+                        reply("368", target + " :End of channel ban list");
+                    }
+                    continue;
+                }
+                String mask = line.param(param++);
+                String banned = mask.endsWith("!*@*") ? mask.substring(0, mask.length() - 4) : mask.contains("!") || mask.contains("@") ? "" : mask;
+                if (banned.isEmpty() || banned.contains("*") || banned.contains("?")) {
+                    reply("472", "b :only nick!*@* bans are known to this server (" + mask + ")");
                     return;
                 }
+                commands.handle(sign == '+' ? new Request.Ban(banned, null, null, null, false, "irc-ban")
+                        : new Request.Unban(banned, null, "irc-unban"));
+            } else if (c == 'n') {
+                if (sign == '-') {
+                    reply("482", target + " :You're not channel operator (the 'n' mode is always on)");
+                    return;
+                }
+            } else {
+                reply("472", c + " :is unknown mode char to me");
+                return;
             }
         }
     }

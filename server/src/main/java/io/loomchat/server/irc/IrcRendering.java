@@ -45,6 +45,8 @@ public final class IrcRendering {
     /** USER's username and real name (sanitized), shown by WHOIS and WHO; the nick until USER says. */
     private volatile String username;
     private volatile String realname;
+    /** True while the read loop carries out a NOTICE: the away reply it brings is not for an IRC client. */
+    private volatile boolean noticing;
     /** LIST #a,#b: the channels the room list being answered is cut to (read loop, like the batch); null all. */
     private volatile Set<String> listOnly;
     private static final int QUITS_REMEMBERED = 1024;
@@ -76,6 +78,11 @@ public final class IrcRendering {
     static String realnameOf(Session holder, String nick) {
         IrcRendering irc = holder == null ? null : holder.irc();
         return irc != null && irc.realname != null && !irc.realname.isEmpty() ? irc.realname : nick;
+    }
+
+    /** Read loop, around a NOTICE: no automatic answer (RFC 2812 3.3.2), the away reply included. */
+    void noticing(boolean on) {
+        noticing = on;
     }
 
     /** Read loop, around a LIST: only these rooms (lower case) in the answer; null for all. */
@@ -117,6 +124,12 @@ public final class IrcRendering {
         return colon < 0 || colon == ref.length() - 1 ? "*" : ref.substring(colon + 1);
     }
 
+    /** The channel a subject names: "#ops" of "#ops!nick" (a KICK's), or the subject itself. */
+    static String channelOf(String subject) {
+        int bang = subject.indexOf('!');
+        return bang < 0 ? subject : subject.substring(0, bang);
+    }
+
     List<String> enabled() {
         return new ArrayList<>(new TreeSet<>(enabled));
     }
@@ -146,14 +159,15 @@ public final class IrcRendering {
             case Event.RoomList l -> roomList(l, me);
             case Event.Away a -> kind(a.ref()).equals("awaynotify")
                     ? ":" + source(a.nick()) + " AWAY" + (a.reason() == null ? "" : " :" + safe(a.reason())) + "\r\n"
-                    : kind(a.ref()).equals("notice") ? null : away(a, me); // a NOTICE gets no automatic answer
+                    : kind(a.ref()).equals("notice") || noticing ? null : away(a, me); // a NOTICE gets no automatic answer
             case Event.Notice n -> n.ref() != null && n.ref().equals("irc-oper") && n.text().contains("operator")
                     ? numeric("381", me, ":" + safe(n.text())) + ":" + me + " MODE " + me + " :+o\r\n"
                     : lines(":" + server + " NOTICE " + me, safe(n.text()));
             case Event.Ping p -> "PING :" + server + "\r\n";
             case Event.ErrorReply e -> error(e, me);
             case Event.Bye b -> ("bad_password".equals(b.code()) ? numeric("464", me, ":Password incorrect") : "")
-                    + "ERROR :Closing Link: " + me + " (" + safe(b.reason()) + ")\r\n";
+                    + "ERROR :Closing Link: " + me + " (" + ("handshake_timeout".equals(b.code()) ? "Registration timeout"
+                    : safe(b.reason())) + ")\r\n";
             case Event.Pong p -> null;
             case Event.HistoryEnd h -> null;
         };
@@ -207,8 +221,19 @@ public final class IrcRendering {
             tags = tags.isEmpty() ? "@batch=" + open + " " : "@batch=" + open + ";" + tags.substring(1);
         }
         String verb = own && kind(m.ref()).equals("notice") ? " NOTICE #" : " PRIVMSG #"; // echo-message: as sent
-        return lines(tags + ":" + source(m.from()) + verb + m.room(),
-                m.action() ? "\u0001ACTION " + text + "\u0001" : text);
+        String rest = ":" + source(m.from()) + verb + m.room();
+        List<String> pieces = IrcLine.split(tags + rest, m.action() ? "\u0001ACTION " + text + "\u0001" : text);
+        if (pieces.size() == 1 || !tags.contains("msgid=")) {
+            return String.join("", pieces);
+        }
+        // A line cut for IRC's 512 bytes: its msgid on the first piece only (a msgid names one message).
+        String withoutId = tags.replaceAll(";?msgid=[^; ]*", "").replace("@;", "@");
+        withoutId = withoutId.equals("@ ") ? "" : withoutId;
+        StringBuilder out = new StringBuilder(pieces.getFirst());
+        for (String piece : pieces.subList(1, pieces.size())) {
+            out.append(withoutId).append(piece, tags.length(), piece.length());
+        }
+        return out.toString();
     }
 
     /** "[21:05 UTC] " for a line said today (UTC), "[2026-11-28 21:05 UTC] " before. */
@@ -249,7 +274,15 @@ public final class IrcRendering {
         if (!quitShown.add(l.nick().toLowerCase(java.util.Locale.ROOT))) {
             return null; // told already, by another room's notice of the same departure
         }
-        String message = reason.equals("quit") ? "Quit" : reason.startsWith("quit: ") ? "Quit: " + reason.substring(6) : reason;
+        String message = switch (reason) {
+            case "quit" -> "Quit";
+            case "idle_timeout", "ping_timeout" -> "Ping timeout";
+            case "flood" -> "Excess Flood";
+            case "banned" -> "Banned";
+            case "slow_consumer" -> "Max SendQ exceeded";
+            case "node_lost" -> "*.net *.split";
+            default -> reason.startsWith("quit: ") ? "Quit: " + reason.substring(6) : reason;
+        };
         return tags(l.ts(), null) + ":" + source(l.nick()) + " QUIT :" + safe(message) + "\r\n";
     }
 
@@ -325,7 +358,9 @@ public final class IrcRendering {
     /** Loomchat's error codes as the numerics IRC clients know; the rest as a NOTICE. */
     private String error(Event.ErrorReply e, String me) {
         String kind = kind(e.ref());
-        String about = subject(e.ref());
+        String subject = subject(e.ref());
+        String about = channelOf(subject); // a KICK's subject is "#channel!nick"
+        String nickAbout = subject.contains("!") ? subject.substring(subject.indexOf('!') + 1) : subject;
         String message = safe(e.message());
         switch (kind) {
             case "notice" -> {
@@ -347,7 +382,7 @@ public final class IrcRendering {
         return switch (e.code()) {
             case "nick_taken" -> numeric("433", me, about + " :Nickname is already in use (" + message + ")");
             case "invalid_nick", "nick_banned" -> numeric("432", me, about + " :Erroneous nickname (" + message + ")");
-            case "no_such_nick" -> numeric("401", me, about + " :No such nick");
+            case "no_such_nick" -> numeric("401", me, nickAbout + " :No such nick");
             case "not_in_room" -> session.server().rooms().find(IrcFront.room(about)) == null
                     ? numeric("403", me, about + " :No such channel")
                     : kind.equals("say") ? numeric("404", me, about + " :Cannot send to channel (you are not in it)")
