@@ -279,7 +279,9 @@ public final class IrcRendering {
             case "idle_timeout", "ping_timeout" -> "Ping timeout";
             case "flood" -> "Excess Flood";
             case "banned" -> "Banned";
-            case "slow_consumer" -> "Max SendQ exceeded";
+            case "slow_consumer", "write_timeout" -> "Max SendQ exceeded";
+            case "client_closed" -> "Remote host closed the connection";
+            case "read_error" -> "Read error";
             case "node_lost" -> "*.net *.split";
             default -> reason.startsWith("quit: ") ? "Quit: " + reason.substring(6) : reason;
         };
