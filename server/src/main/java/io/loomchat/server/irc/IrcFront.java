@@ -28,6 +28,8 @@ public final class IrcFront {
 
     /** The most messages one CHATHISTORY request returns (Loomchat's history page limit). */
     static final int CHATHISTORY_LIMIT = 500;
+    /** Mode changes with a parameter one MODE line may make (IRC's default ISUPPORT MODES=3). */
+    static final int MODES_PER_LINE = 3;
     /** The most 352 lines one WHO for a mask returns (a mask can match a whole lobby). */
     static final int MAX_WHO_REPLIES = 500;
     /** Targets one line may name (ISUPPORT TARGMAX); every target past the first also counts against flood control. */
@@ -499,6 +501,9 @@ public final class IrcFront {
             if (c == '+' || c == '-') {
                 sign = c;
             } else if (c == 'b') {
+                if (param >= 2 + MODES_PER_LINE) {
+                    return; // at most MODES (3) bans per MODE line, as IRC servers take: the rest is ignored
+                }
                 if (param >= line.params().size()) {
                     if (sign == '+') {
                         reply("368", target + " :End of channel ban list");
