@@ -506,9 +506,9 @@ public final class IrcFront {
                 }
                 if (param >= line.params().size()) {
                     if (sign == '+') {
-                        reply("368", target + " :End of channel ban list");
+                        reply("368", target + " :End of channel ban list"); // a list asked for: once, and done
                     }
-                    continue;
+                    return;
                 }
                 String mask = line.param(param++);
                 String banned = mask.endsWith("!*@*") ? mask.substring(0, mask.length() - 4) : mask.contains("!") || mask.contains("@") ? "" : mask;
