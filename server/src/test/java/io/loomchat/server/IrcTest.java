@@ -253,6 +253,9 @@ class IrcTest extends ServerTestSupport {
         alice.await("472: only nick!*@* masks", l -> l.contains(" 472 alice b :"));
         alice.send("TOPIC");
         alice.await("461 for a bare TOPIC", l -> l.contains(" 461 alice TOPIC "));
+        int most = server.config().maxTopicChars(); // a longer topic is cut, never inside a character
+        alice.send("TOPIC #lobby :" + "x".repeat(most - 1) + "\uD83D\uDE00 and more");
+        alice.await("the topic cut to TOPICLEN", l -> l.equals(":alice!alice@loomchat TOPIC #lobby :" + "x".repeat(most - 1)));
         alice.send("ISON bob nobody");
         alice.await("303", l -> l.endsWith(" 303 alice :bob"));
         alice.send("MOTD");

@@ -183,11 +183,12 @@ public final class IrcFront {
                 } else if (line.params().size() < 2) {
                     commands.handle(new Request.Topic(room(line.param(0)), null, ref("topic?", line.param(0))));
                 } else {
-                    // Cut to TOPICLEN, as IRC servers do, rather than refused.
+                    // Cut to TOPICLEN, as IRC servers do, rather than refused: counted as the server counts
+                    // max-topic-chars (UTF-16 units), never between the two halves of a character.
                     String topic = clean(line.param(1));
                     int most = session.server().config().maxTopicChars();
-                    if (topic.codePointCount(0, topic.length()) > most) {
-                        topic = topic.substring(0, topic.offsetByCodePoints(0, most));
+                    if (topic.length() > most) {
+                        topic = topic.substring(0, Character.isHighSurrogate(topic.charAt(most - 1)) ? most - 1 : most);
                     }
                     commands.handle(new Request.Topic(room(line.param(0)), topic, ref("topic!", line.param(0))));
                 }
