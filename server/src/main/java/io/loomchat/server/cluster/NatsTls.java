@@ -83,23 +83,23 @@ final class NatsTls {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
             if (socket instanceof SSLSocket tls) {
-                SSLParameters parameters = tls.getSSLParameters();
-                if (parameters.getEndpointIdentificationAlgorithm() == null) {
-                    parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                    tls.setSSLParameters(parameters);
-                }
+                withNameCheck(tls.getSSLParameters(), tls::setSSLParameters);
             }
             delegate.checkServerTrusted(chain, authType, socket);
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            SSLParameters parameters = engine.getSSLParameters();
+            withNameCheck(engine.getSSLParameters(), engine::setSSLParameters);
+            delegate.checkServerTrusted(chain, authType, engine);
+        }
+
+        /** Turns the HTTPS name check on, unless the connection has its own already. */
+        private static void withNameCheck(SSLParameters parameters, java.util.function.Consumer<SSLParameters> apply) {
             if (parameters.getEndpointIdentificationAlgorithm() == null) {
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                engine.setSSLParameters(parameters);
+                apply.accept(parameters);
             }
-            delegate.checkServerTrusted(chain, authType, engine);
         }
 
         @Override
