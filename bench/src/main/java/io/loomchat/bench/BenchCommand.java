@@ -270,7 +270,9 @@ public final class BenchCommand implements Callable<Integer> {
         int messages = Math.max(1, warmupDeliveries / 10);
         Map<String, Double> warm = FanOutWorkload.run(server,
                 new FanOutWorkload.Setup(10, messages, 0, 0, 0, "warm-"));
-        if (warm.get("lost") > 0) {
+        // ncat garbles a few lines of any fast fan-out (its prefix lands mid-line, see BENCHMARKS.md): that is
+        // its figure, counted in the measured run; a warm-up that loses lines on a framing peer is broken.
+        if (warm.get("lost") > 0 && server.peer != Peer.NCAT) {
             throw new IllegalStateException("the warm-up lost " + warm.get("lost").longValue() + " deliveries");
         }
     }
