@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.LongAdder;
  * no more: its client is cut off as a slow consumer at once. Clients that keep up, even through a burst,
  * are never touched. The budget is soft: all outboxes together stay below the budget plus half of
  * max-outbox-bytes for each client that is behind, instead of all of it. An outbox counts only what it holds
- * beyond an eighth of max-outbox-bytes: a client that keeps up costs the shared counter nothing.
+ * beyond an eighth of max-outbox-bytes, in steps of a 32nd rounded up: a client that keeps up costs the
+ * shared counter nothing, one that is behind touches it once a step instead of once a line, and the count
+ * is never below what the outboxes hold.
  */
 public final class OutboxBudget {
 
