@@ -2,6 +2,7 @@ package io.loomchat.server;
 
 import io.loomchat.server.connection.DeliveryBatch;
 import io.loomchat.server.connection.Outbox;
+import io.loomchat.server.connection.OutboxBudget;
 import io.loomchat.server.connection.PresenceFlush;
 import io.loomchat.server.ops.Metrics;
 
@@ -54,6 +55,32 @@ class OutboxTest {
         ByteArrayOutputStream socket = new ByteArrayOutputStream();
         outbox.drainTo(socket);
         assertEquals("bye slow\n", socket.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aClientBehindCountsInTheSharedBudgetInStepsRoundedUpAndNothingOnceDrained() throws Exception {
+        OutboxBudget budget = new OutboxBudget(1L << 30);
+        // Limit 32,000 bytes: counted beyond an eighth (4,000), in steps of a 32nd (1,000).
+        Outbox outbox = new Outbox(32_000, new Metrics(), System::nanoTime, budget);
+        long held = 0;
+        long moves = 0;
+        long before = 0;
+        for (int i = 0; i < 200; i++) {
+            outbox.offer(new byte[100], null);
+            held += 100;
+            long beyond = Math.max(0, held - 4_000);
+            long counted = budget.queued();
+            assertTrue(counted >= beyond && counted < beyond + 1_000 && counted % 1_000 == 0,
+                    "holding " + held + " bytes, the budget counts " + counted);
+            if (counted != before) {
+                moves++;
+                before = counted;
+            }
+        }
+        assertEquals(16, moves, "16,000 bytes beyond the eighth move the shared counter 16 times, not 160");
+        assertTrue(outbox.close(null, false));
+        outbox.drainTo(new ByteArrayOutputStream());
+        assertEquals(0, budget.queued(), "a drained outbox counts nothing");
     }
 
     @Test
