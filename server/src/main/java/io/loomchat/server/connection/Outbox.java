@@ -248,14 +248,14 @@ public final class Outbox {
 
     /** The writer loop. Runs on the connection's writer thread until the outbox is closed and drained. */
     public void drainTo(OutputStream out) throws IOException, InterruptedException {
-        long written = 0; // by the previous turn, settled under this turn's lock: one lock a turn, not two
+        long written = 0; // by the previous turn, counted under this turn's lock: one lock a turn, not two
         while (true) {
             ArrayDeque<byte[]> batch;
             byte[] last = null;
             boolean done;
             lockBriefly();
             try {
-                settle(written);
+                countWritten(written);
                 while (queue.isEmpty() && !closing) {
                     writerAsleep = true;
                     try {
@@ -278,7 +278,7 @@ public final class Outbox {
             if (done) {
                 lock.lock();
                 try {
-                    settle(written);
+                    countWritten(written);
                 } finally {
                     lock.unlock();
                 }
@@ -288,7 +288,7 @@ public final class Outbox {
     }
 
     /** Under lock: {@code written} bytes have left; a producer slowed for this client may go on. */
-    private void settle(long written) {
+    private void countWritten(long written) {
         if (written == 0) {
             return;
         }
