@@ -84,6 +84,31 @@ class OutboxTest {
     }
 
     @Test
+    void aBurstIsQueuedInOrderAsEachMemberReceivesItAndStopsAtTheLimit() throws Exception {
+        Object alice = new Object();
+        Object bob = new Object();
+        io.loomchat.server.connection.Burst burst = new io.loomchat.server.connection.Burst();
+        DeliveryBatch batch = new DeliveryBatch();
+        burst.add(batch, alice, null, line("1"), null, line("1 ack"));
+        burst.add(batch, bob, null, line("2"), null, line("2 ack"));
+        burst.add(batch, alice, null, line("3"), null, line("3 ack"));
+
+        Outbox bobs = new Outbox(1_000, new Metrics());
+        assertEquals(Outbox.Offer.ACCEPTED, bobs.offer(burst, bob, null));
+        bobs.close(null, false);
+        ByteArrayOutputStream socket = new ByteArrayOutputStream();
+        bobs.drainTo(socket);
+        assertEquals("1\n2 ack\n3\n", socket.toString(StandardCharsets.UTF_8), "bob's own line is his ack");
+
+        Outbox limited = new Outbox(8, new Metrics()); // "1\n" and "2 ack\n" are exactly 8 bytes; "3\n" is over
+        assertEquals(Outbox.Offer.OVERFLOW, limited.offer(burst, bob, null));
+        limited.close(null, false);
+        socket.reset();
+        limited.drainTo(socket);
+        assertEquals("1\n2 ack\n", socket.toString(StandardCharsets.UTF_8), "the lines before the refused one stay queued");
+    }
+
+    @Test
     void aBatchedOfferWakesTheWriterOnlyWhenTheBatchIsSettled() {
         Outbox outbox = new Outbox(1_000, new Metrics());
         DeliveryBatch batch = new DeliveryBatch();

@@ -146,6 +146,46 @@ class RoomBroadcastTest extends ServerTestSupport {
     }
 
     @Test
+    void requestsSentInOneWriteAreAnsweredInTheOrderSentWhileTheSaysAmongThemGoOutTogether() throws Exception {
+        TestClient alice = register("alice");
+        TestClient bob = register("bob");
+        alice.awaitMatching("bob joined", n -> "bob".equals(n.path("nick").asText()));
+        StringBuilder pipelined = new StringBuilder();
+        for (String line : List.of(
+                "{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"one\",\"ref\":\"s1\"}",
+                "{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"two\",\"ref\":\"s2\"}",
+                "{\"type\":\"join\",\"room\":\"dev\",\"ref\":\"j\"}",
+                "{\"type\":\"say\",\"room\":\"dev\",\"text\":\"three\",\"ref\":\"s3\"}",
+                "{\"type\":\"ping\",\"ref\":\"p\"}",
+                "{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"four\",\"ref\":\"s4\"}",
+                "{\"type\":\"say\",\"room\":\"lobby\",\"text\":\" \",\"ref\":\"e\"}",
+                "{\"type\":\"say\",\"room\":\"lobby\",\"text\":\"five\",\"ref\":\"s5\"}")) {
+            pipelined.append(line).append('\n');
+        }
+        alice.sendRaw(pipelined.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        List<String> answers = new ArrayList<>();
+        while (answers.size() < 8) {
+            JsonNode n = alice.next();
+            if (n.has("ref")) {
+                answers.add(n.get("type").asText() + ":" + n.get("ref").asText());
+            }
+        }
+        assertEquals(List.of("message:s1", "message:s2", "joined:j", "message:s3", "pong:p", "message:s4",
+                "error:e", "message:s5"), answers);
+        List<String> heard = new ArrayList<>();
+        long lastId = -1;
+        for (int i = 0; i < 4; i++) {
+            JsonNode m = bob.await("message");
+            heard.add(m.get("text").asText());
+            assertTrue(lastId < 0 || m.get("id").asLong() == lastId + 1, "dense ids: " + m);
+            lastId = m.get("id").asLong();
+        }
+        assertEquals(List.of("one", "two", "four", "five"), heard);
+        bob.expectNothingPending();
+    }
+
+    @Test
     void concurrentSendersProduceOneOrderThatEveryMemberSeesWithDenseIncreasingIds() throws Exception {
         int senders = 3;
         int each = 300;

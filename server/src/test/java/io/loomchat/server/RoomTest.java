@@ -83,6 +83,7 @@ class RoomTest {
         for (int i = 1; i <= 5; i++) {
             room.say(i % 2 == 0 ? alice : bob, batch, "line " + i, false, "r" + i);
         }
+        batch.settle();
         List<ChatMessage> seenByAlice = alice.of(ChatMessage.class);
         List<ChatMessage> seenByBob = bob.of(ChatMessage.class);
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seenByAlice.stream().map(ChatMessage::id).toList());
@@ -186,9 +187,114 @@ class RoomTest {
         assertEquals(null, room.say(alice, batch, "lost", false, "x"));
         failing[0] = false;
         assertEquals(3L, room.say(alice, batch, "three", false, null).id(), "the refused line's id is skipped");
+        batch.settle();
         assertEquals(List.of("one", "three"), bob.of(ChatMessage.class).stream().map(ChatMessage::text).toList());
         assertEquals(2, stored.size());
         assertArrayEquals(bob.lines.get(bob.events.indexOf(bob.of(ChatMessage.class).get(1))), stored.get(1),
                 "the store holds exactly the bytes the members received");
+    }
+
+    @Test
+    void saidLinesAreHeldUntilTheirReadLoopSettlesThenEveryMemberGetsThemAtOnceInOrder() {
+        Room room = room();
+        Listener alice = new Listener("alice");
+        Listener bob = new Listener("bob");
+        room.join(alice, batch, null, 100, Replay.DEFAULT, 20);
+        room.join(bob, batch, null, 100, Replay.DEFAULT, 20);
+        DeliveryBatch alicesReads = new DeliveryBatch();
+        room.say(alice, alicesReads, "one", false, "a1");
+        room.say(alice, alicesReads, "two", false, "a2");
+        assertTrue(bob.of(ChatMessage.class).isEmpty(), "held while the read loop handles the rest of its read");
+        alicesReads.settle();
+        assertEquals(List.of(1L, 2L), ids(bob));
+        assertEquals(List.of("a1", "a2"), alice.of(ChatMessage.class).stream().map(ChatMessage::ref).toList());
+        alicesReads.settle();
+        assertEquals(List.of(1L, 2L), ids(bob), "released once");
+    }
+
+    @Test
+    void anotherReadLoopsLineReleasesTheHeldOnesFirstSoIdsStayInOrder() {
+        Room room = room();
+        Listener alice = new Listener("alice");
+        Listener bob = new Listener("bob");
+        Listener carol = new Listener("carol");
+        for (Listener l : List.of(alice, bob, carol)) {
+            room.join(l, batch, null, 100, Replay.DEFAULT, 20);
+        }
+        DeliveryBatch alicesReads = new DeliveryBatch();
+        DeliveryBatch bobsReads = new DeliveryBatch();
+        room.say(alice, alicesReads, "a", false, null);
+        room.say(alice, alicesReads, "b", false, null);
+        room.say(bob, bobsReads, "c", false, null); // bob's read loop finds alice's lines held
+        assertEquals(List.of(1L, 2L), ids(carol), "alice's lines went out before bob's was held");
+        bobsReads.settle();
+        assertEquals(List.of(1L, 2L, 3L), ids(carol));
+        alicesReads.settle(); // holds nothing any more
+        room.say(alice, alicesReads, "d", false, null);
+        alicesReads.settle();
+        assertEquals(List.of(1L, 2L, 3L, 4L), ids(carol));
+        assertEquals(ids(carol), ids(alice));
+        assertEquals(ids(carol), ids(bob));
+    }
+
+    @Test
+    void aJoinerGetsHeldLinesAsHistoryOnceAndALeaverGetsThemBeforeItsLeave() {
+        Room room = room();
+        Listener alice = new Listener("alice");
+        Listener bob = new Listener("bob");
+        room.join(alice, batch, null, 100, Replay.DEFAULT, 20);
+        room.join(bob, batch, null, 100, Replay.DEFAULT, 20);
+        DeliveryBatch alicesReads = new DeliveryBatch();
+        room.say(alice, alicesReads, "before carol", false, null);
+        Listener carol = new Listener("carol");
+        room.join(carol, new DeliveryBatch(), null, 100, Replay.DEFAULT, 20);
+        assertEquals(List.of(1L), ids(bob), "the join released the held line to the members of then");
+        room.say(alice, alicesReads, "after carol", false, null);
+        room.leave(bob, new DeliveryBatch(), "leave", "l", true);
+        alicesReads.settle();
+        assertEquals(List.of(1L, 2L), ids(carol), "1 as history, 2 live, neither twice");
+        assertTrue(carol.of(ChatMessage.class).get(0).history());
+        assertEquals(List.of(1L, 2L), ids(bob), "bob got 2 before he left");
+        assertTrue(bob.events.getLast() instanceof Event.Left);
+    }
+
+    @Test
+    void aFullBurstGoesOutWithoutWaitingForTheSettle() {
+        Room room = room();
+        Listener alice = new Listener("alice");
+        Listener bob = new Listener("bob");
+        room.join(alice, batch, null, 100, Replay.DEFAULT, 20);
+        room.join(bob, batch, null, 100, Replay.DEFAULT, 20);
+        DeliveryBatch alicesReads = new DeliveryBatch();
+        for (int i = 0; i < io.loomchat.server.connection.Burst.MAX_LINES + 3; i++) {
+            room.say(alice, alicesReads, "m" + i, false, null);
+        }
+        assertEquals(io.loomchat.server.connection.Burst.MAX_LINES, ids(bob).size());
+        alicesReads.settle();
+        assertEquals(io.loomchat.server.connection.Burst.MAX_LINES + 3, ids(bob).size());
+    }
+
+    @Test
+    void sayingInAnotherRoomReleasesWhatTheSameReadLoopHeldInTheFirst() {
+        Room lobby = room();
+        Room dev = new Room("dev", Room.Start.empty(0), CLOCK, ServerConfig.defaults(), HistoryStore.MEMORY_ONLY,
+                new HistoryBudget(Long.MAX_VALUE));
+        Listener alice = new Listener("alice");
+        Listener bob = new Listener("bob");
+        for (Room r : List.of(lobby, dev)) {
+            r.join(alice, batch, null, 100, Replay.DEFAULT, 20);
+            r.join(bob, batch, null, 100, Replay.DEFAULT, 20);
+        }
+        DeliveryBatch alicesReads = new DeliveryBatch();
+        lobby.say(alice, alicesReads, "in lobby", false, null);
+        dev.say(alice, alicesReads, "in dev", false, null);
+        lobby.say(alice, alicesReads, "lobby again", false, null);
+        alicesReads.settle();
+        assertEquals(List.of("in lobby", "in dev", "lobby again"),
+                bob.of(ChatMessage.class).stream().map(ChatMessage::text).toList(), "in the order alice said them");
+    }
+
+    private static List<Long> ids(Listener listener) {
+        return listener.of(ChatMessage.class).stream().map(ChatMessage::id).toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.loomchat.server.chat;
 
+import io.loomchat.server.connection.Burst;
 import io.loomchat.server.connection.DeliveryBatch;
 import io.loomchat.server.connection.Session;
 
@@ -24,6 +25,16 @@ public interface Member {
      * shows text renders the event itself. Never blocks: a member that cannot keep up is cut off.
      */
     void deliver(Event event, byte[] json, DeliveryBatch batch);
+
+    /**
+     * Queues every line of {@code burst} for this member, in order, as {@link #deliver} would one by one.
+     * A member that writes JSON to a socket queues them all in one offer.
+     */
+    default void deliverAll(Burst burst, DeliveryBatch batch) {
+        for (int i = 0, n = burst.size(); i < n; i++) {
+            deliver(burst.event(i, this), burst.json(i, this), batch);
+        }
+    }
 
     /** How many bytes of history may be queued for this member at once. */
     long replayBudget();

@@ -1,6 +1,7 @@
 package io.loomchat.server.chat;
 
 import io.loomchat.server.ServerConfig;
+import io.loomchat.server.connection.Burst;
 import io.loomchat.server.connection.DeliveryBatch;
 import io.loomchat.server.history.RecentMessages;
 import io.loomchat.server.history.HistoryBudget;
@@ -34,8 +35,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * cache, per --fsync) before anyone sees it. The cost: this room's lines wait for its own disk writes
  * (a page-cache copy, or a flush per line with --fsync always); no other room does. Opening, compacting
  * and closing a journal happen outside it.
+ *
+ * <p>A message is numbered, stored and kept when it is said, but queued to the members with the others
+ * its sender's read loop says here in the same read (a {@link Burst}), when that read loop settles: one
+ * offer per member per read instead of one per line. Held lines go out before anything else reaches the
+ * members (every method that delivers releases them first, under the lock), so the order is unchanged.
  */
-public final class Room {
+public final class Room implements DeliveryBatch.BurstHolder {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Room.class);
 
@@ -49,6 +55,7 @@ public final class Room {
     private Topic topic; // guarded by lock; null when never set
     private long lastTopicSequence; // guarded by lock: in a cluster, the stream line of the topic
     private final HistoryStore store; // appended under lock, before anyone receives the event
+    private final Burst burst = new Burst(); // guarded by lock: said, not yet queued to the members
 
     private final int quietJoinsAbove;
     private final HistoryBudget budget;
@@ -93,6 +100,7 @@ public final class Room {
             if (members.size() >= maxMembers) {
                 return JoinResult.FULL;
             }
+            release(batch); // before the joiner is a member: the history it gets holds those lines
             members.add(session);
             Joined joined = new Joined(name, session.nick(), clock.instant(), null);
             if (members.size() > quietJoinsAbove) {
@@ -124,9 +132,11 @@ public final class Room {
     public boolean leave(Member session, DeliveryBatch batch, String reason, String ref, boolean tellLeaver) {
         lock.lock();
         try {
-            if (!members.remove(session)) {
+            if (!members.contains(session)) {
                 return false;
             }
+            release(batch); // the leaver too gets what was said before it left
+            members.remove(session);
             Left left = new Left(name, session.nick(), reason, clock.instant(), null);
             boolean quiet = members.size() + 1 > quietJoinsAbove; // the size it had with the leaver
             byte[] shared = Codec.encode(left);
@@ -147,11 +157,13 @@ public final class Room {
     }
 
     /**
-     * Numbers a message, writes it to the journal if there is one, keeps it, and queues it to every member;
-     * the sender's copy carries its ref as the ack. Returns the message, or null if the journal refused it
+     * Numbers a message, writes it to the journal if there is one, keeps it, and has it queued to every
+     * member when {@code batch} settles (with what else its read loop says here meanwhile) or sooner; the
+     * sender's copy carries its ref as the ack. Returns the message, or null if the journal refused it
      * (then nobody receives it, and its id is not reused).
      */
     public ChatMessage say(Member sender, DeliveryBatch batch, String text, boolean action, String ref) {
+        batch.releaseHeldExcept(this); // what the sender said in another room goes first; takes that room's lock
         lock.lock();
         try {
             ChatMessage message = new ChatMessage(++lastId, name, sender.nick(), text, action, clock.instant(), null);
@@ -160,7 +172,16 @@ public final class Room {
                 return null;
             }
             recent.add(message);
-            fanOut(message, shared, batch, sender, ref);
+            if (burst.heldFor(batch)) {
+                release(batch); // another read loop's lines: they come first
+            }
+            if (burst.isEmpty()) {
+                batch.holding(this);
+            }
+            burst.add(batch, sender, message, shared, withRef(message, ref), ref == null ? shared : Codec.withRef(shared, ref));
+            if (burst.isFull()) {
+                release(batch);
+            }
             return message;
         } finally {
             lock.unlock();
@@ -180,6 +201,7 @@ public final class Room {
             if (message.id() <= lastId) {
                 return;
             }
+            release(batch);
             lastId = message.id();
             recent.add(message);
             fanOut(message, Codec.encode(message), batch, sender, ref);
@@ -199,6 +221,7 @@ public final class Room {
             if (closed || members.size() > quietJoinsAbove) {
                 return;
             }
+            release(batch);
             byte[] line = Codec.encode(joinedOrLeft);
             for (int i = 0; i < members.size(); i++) {
                 members.get(i).deliver(joinedOrLeft, line, batch.presence());
@@ -220,6 +243,7 @@ public final class Room {
             }
             lastTopicSequence = sequence;
             topic = changed;
+            release(batch);
             fanOut(changed, Codec.encode(changed), batch, setter, ref);
         } finally {
             lock.unlock();
@@ -266,6 +290,7 @@ public final class Room {
                 return false;
             }
             topic = changed;
+            release(batch);
             fanOut(changed, shared, batch, setter, ref);
             return true;
         } finally {
@@ -298,6 +323,7 @@ public final class Room {
     void history(Member session, DeliveryBatch batch, Long before, Long after, int limit, String ref) {
         lock.lock();
         try {
+            release(batch);
             replay(session, batch, before, after, limit, ref);
         } finally {
             lock.unlock();
@@ -335,6 +361,27 @@ public final class Room {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public void releaseBurst(DeliveryBatch batch) {
+        lock.lock();
+        try {
+            release(batch);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under lock: queues the lines said but held back to every member, each member's in one offer. */
+    private void release(DeliveryBatch batch) {
+        if (burst.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < members.size(); i++) {
+            members.get(i).deliverAll(burst, batch);
+        }
+        burst.clear();
     }
 
     /**

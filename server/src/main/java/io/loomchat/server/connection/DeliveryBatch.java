@@ -7,10 +7,12 @@ import java.util.Set;
 
 /**
  * The deliveries of one read loop's batch: what that read loop owes the outboxes it queued lines to,
- * settled each time it has handled all the input of one read. Settling wakes their writers (once per
- * read, not once per line), then, if some of them are more than half full but still draining, gives them
- * a moment to catch up before reading more (and so slows down the sender). Owned by that read loop alone;
- * whoever queues a line on its behalf (a room broadcasting a message it said) is handed its batch.
+ * settled each time it has handled all the input of one read. Settling first has the room that holds
+ * this read loop's latest lines (a {@link Burst}) queue them to its members, then wakes their writers
+ * (once per read, not once per line), then, if some of them are more than half full but still draining,
+ * gives them a moment to catch up before reading more (and so slows down the sender). Owned by that read
+ * loop alone; whoever queues a line on its behalf (a room broadcasting a message it said) is handed its
+ * batch.
  */
 public final class DeliveryBatch {
 
@@ -19,6 +21,7 @@ public final class DeliveryBatch {
 
     private final List<Outbox> toWake = new ArrayList<>(); // kept duplicate-free by Outbox's wake state
     private final Set<Outbox> backlogged = new HashSet<>(); // a set: a busy read may back one member up often
+    private BurstHolder holding; // the room holding lines this read loop said, not yet queued; null if none
     private final PresenceFlush later; // non-null only in a presence view
     private final DeliveryBatch owner; // the batch a presence view belongs to; this for a batch
     private final DeliveryBatch presence; // this batch's presence view
@@ -66,8 +69,41 @@ public final class DeliveryBatch {
         owner.backlogged.add(outbox);
     }
 
-    /** Wakes every writer owed a wake-up, then waits (bounded) for backlogged but draining ones. */
+    /** A room that holds lines said in it (a {@link Burst}) until the batch of their read loop settles. */
+    public interface BurstHolder {
+        /** Queues the held lines to every member now, the writers' wake-ups owed to {@code batch}. */
+        void releaseBurst(DeliveryBatch batch);
+    }
+
+    /** {@code room} holds lines of this batch's read loop, to be queued when it settles at the latest. */
+    public void holding(BurstHolder room) {
+        owner.holding = room;
+    }
+
+    /**
+     * Has the room holding this read loop's lines queue them now, unless it is {@code room}. Called with no
+     * room's lock held (it takes that room's lock): before a line is said in another room, and before
+     * anything else the read loop does, so that nothing it sends overtakes what it said before.
+     */
+    public void releaseHeldExcept(BurstHolder room) {
+        BurstHolder held = owner.holding;
+        if (held != null && held != room) {
+            owner.holding = null;
+            held.releaseBurst(owner);
+        }
+    }
+
+    /** Has the room holding this read loop's lines queue them now. */
+    public void releaseHeld() {
+        releaseHeldExcept(null);
+    }
+
+    /**
+     * Queues the lines a room holds for this read loop, wakes every writer owed a wake-up, then waits
+     * (bounded) for backlogged but draining ones.
+     */
     public void settle() {
+        releaseHeld();
         for (int i = 0; i < toWake.size(); i++) {
             toWake.get(i).wake();
         }

@@ -92,38 +92,79 @@ public final class Outbox {
             if (closing) {
                 return Offer.CLOSED;
             }
-            if (pendingBytes + line.length > maxBytes) {
-                return Offer.OVERFLOW;
-            }
-            if (pendingBytes > maxBytes / 4 && budget.spent() && (pendingBytes > maxBytes / 2 || !isDraining())) {
-                return Offer.SHED;
-            }
             boolean wasEmpty = queue.isEmpty();
-            queue.addLast(line);
-            pendingBytes += line.length;
-            countInBudget();
-            // A queue that held lines had its writer woken already, unless only presence is waiting for a
-            // later wake-up: then a line that may not wait wakes it sooner, and takes the presence along.
-            if (!writerAsleep) {
-                // The writer is writing, or about to look: it takes this line on its next turn, no wake-up
-                // needed (it looks at the queue under this lock before it sleeps, so none is lost).
-            } else if (wasEmpty || wake == Wake.LATER) {
-                if (wakeups == null) {
-                    wake = Wake.NONE;
-                    readyOrClosing.signal();
-                } else if (!wakeups.deferred()) {
-                    if (wake != Wake.NOW) {
-                        wake = Wake.NOW;
-                        wakeups.add(this);
-                    }
-                } else if (wake == Wake.NONE) {
-                    wake = Wake.LATER;
-                    wakeups.add(this);
-                }
+            Offer refused = queue(line);
+            if (refused != null) {
+                return refused;
             }
+            countInBudget();
+            owe(wasEmpty, wakeups);
             return pendingBytes > maxBytes / 2 ? Offer.ACCEPTED_BACKLOGGED : Offer.ACCEPTED;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Queues every line of {@code burst} as {@code member} receives it, in order, under one lock: as
+     * {@link #offer(byte[], DeliveryBatch)} line by line, but one lock, one budget count and at most one
+     * wake-up for all of them. If a line is refused, the lines before it stay queued and the refusal is
+     * returned (the caller ends the connection, as it would have at that line).
+     */
+    public Offer offer(Burst burst, Object member, DeliveryBatch wakeups) {
+        lockBriefly();
+        try {
+            if (closing) {
+                return Offer.CLOSED;
+            }
+            boolean wasEmpty = queue.isEmpty();
+            Offer refused = null;
+            for (int i = 0, n = burst.size(); i < n && refused == null; i++) {
+                refused = queue(burst.json(i, member));
+            }
+            countInBudget();
+            if (!queue.isEmpty()) {
+                owe(wasEmpty, wakeups);
+            }
+            return refused != null ? refused : pendingBytes > maxBytes / 2 ? Offer.ACCEPTED_BACKLOGGED : Offer.ACCEPTED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under lock: queues one line, or says why not (null when queued). */
+    private Offer queue(byte[] line) {
+        if (pendingBytes + line.length > maxBytes) {
+            return Offer.OVERFLOW;
+        }
+        if (pendingBytes > maxBytes / 4 && budget.spent() && (pendingBytes > maxBytes / 2 || !isDraining())) {
+            return Offer.SHED;
+        }
+        queue.addLast(line);
+        pendingBytes += line.length;
+        return null;
+    }
+
+    /** Under lock, after lines were queued: sees that the writer is woken for them, now or when {@code wakeups} settles. */
+    private void owe(boolean wasEmpty, DeliveryBatch wakeups) {
+        // A queue that held lines had its writer woken already, unless only presence is waiting for a
+        // later wake-up: then a line that may not wait wakes it sooner, and takes the presence along.
+        if (!writerAsleep) {
+            // The writer is writing, or about to look: it takes these lines on its next turn, no wake-up
+            // needed (it looks at the queue under this lock before it sleeps, so none is lost).
+        } else if (wasEmpty || wake == Wake.LATER) {
+            if (wakeups == null) {
+                wake = Wake.NONE;
+                readyOrClosing.signal();
+            } else if (!wakeups.deferred()) {
+                if (wake != Wake.NOW) {
+                    wake = Wake.NOW;
+                    wakeups.add(this);
+                }
+            } else if (wake == Wake.NONE) {
+                wake = Wake.LATER;
+                wakeups.add(this);
+            }
         }
     }
 

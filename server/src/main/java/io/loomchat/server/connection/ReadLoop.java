@@ -124,6 +124,9 @@ final class ReadLoop {
                                 : " loomchat text mode: type your nick and the server password on one line to start"));
                     }
                 }
+                if (irc != null || session.textMode()) {
+                    session.batch().releaseHeld(); // only a JSON client's says are held together
+                }
                 if (irc != null) {
                     irc.handle(new String(lines.line(), 0, length, StandardCharsets.UTF_8));
                     continue;
@@ -138,6 +141,11 @@ final class ReadLoop {
                 } catch (ProtocolException e) {
                     session.send(e.toReply());
                     continue;
+                }
+                if (!(request instanceof Request.Say)) {
+                    // Held lines go out before whatever this request causes: a client's requests take
+                    // effect in the order sent, for every member (only says in a row are held together).
+                    session.batch().releaseHeld();
                 }
                 commands.handle(request);
             }

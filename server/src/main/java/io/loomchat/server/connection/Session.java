@@ -343,7 +343,20 @@ public final class Session implements Member {
      * is disconnected, never waited for.
      */
     void deliver(byte[] line, DeliveryBatch batch) {
-        Outbox.Offer offer = outbox.offer(line, batch);
+        taken(outbox.offer(line, batch), batch);
+    }
+
+    /** A room's held lines: JSON goes in one offer; IRC and text are rendered line by line. */
+    @Override
+    public void deliverAll(Burst burst, DeliveryBatch batch) {
+        if (irc != null || textMode) {
+            Member.super.deliverAll(burst, batch);
+        } else {
+            taken(outbox.offer(burst, this, batch), batch);
+        }
+    }
+
+    private void taken(Outbox.Offer offer, DeliveryBatch batch) {
         if (offer == Outbox.Offer.ACCEPTED_BACKLOGGED) {
             batch.backlogged(outbox);
         } else {
@@ -367,6 +380,7 @@ public final class Session implements Member {
         if (event instanceof ErrorReply error) {
             server.metrics().error(error.code());
         }
+        batch.releaseHeld(); // an answer never overtakes what this client said before it
         deliver(event, null, batch);
     }
 
@@ -400,6 +414,7 @@ public final class Session implements Member {
 
     /** An IRC client's own lines (numerics, PONG), from its read loop: written as they are. */
     public void sendRaw(byte[] lines) {
+        batch.releaseHeld();
         deliver(lines, batch);
     }
 
@@ -418,6 +433,7 @@ public final class Session implements Member {
 
     /** A line for a text-mode client from its own read loop (help, problems). */
     public void sendText(String line) {
+        batch.releaseHeld();
         deliver((line + "\n").getBytes(StandardCharsets.UTF_8), batch);
     }
 
