@@ -109,6 +109,26 @@ class OutboxTest {
     }
 
     @Test
+    void aSenderWaitsLongerForAReaderTheCloserItIsToItsLimitButNotForever() {
+        long justOverHalf = settleWithBacklog(510);
+        long nearlyFull = settleWithBacklog(990);
+        assertTrue(justOverHalf >= TimeUnit.MILLISECONDS.toNanos(9), "at half full the stall is 10 ms: " + justOverHalf);
+        assertTrue(nearlyFull >= TimeUnit.MILLISECONDS.toNanos(90), "near the limit about 100 ms: " + nearlyFull);
+        assertTrue(nearlyFull < TimeUnit.SECONDS.toNanos(5), "and bounded: " + nearlyFull);
+    }
+
+    /** How long a settle waits for an outbox of 1,000 bytes holding {@code bytes} that nobody drains. */
+    private static long settleWithBacklog(int bytes) {
+        Outbox outbox = new Outbox(1_000, new Metrics());
+        DeliveryBatch batch = new DeliveryBatch();
+        assertEquals(Outbox.Offer.ACCEPTED_BACKLOGGED, outbox.offer(new byte[bytes], batch));
+        batch.backlogged(outbox);
+        long start = System.nanoTime();
+        batch.settle();
+        return System.nanoTime() - start;
+    }
+
+    @Test
     void aBatchedOfferWakesTheWriterOnlyWhenTheBatchIsSettled() {
         Outbox outbox = new Outbox(1_000, new Metrics());
         DeliveryBatch batch = new DeliveryBatch();

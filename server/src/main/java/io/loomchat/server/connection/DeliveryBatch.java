@@ -16,8 +16,15 @@ import java.util.Set;
  */
 public final class DeliveryBatch {
 
-    /** The most a read loop waits for backlogged readers per read (NATS: 10 ms per read-loop pass). */
-    static final long MAX_STALL_NANOS = 10_000_000L;
+    /**
+     * How long a read loop waits per read for readers that are behind but draining: 10 ms for one just
+     * over half full, growing in proportion to 100 ms for one at its limit, the fuller the longer, as
+     * nats-server 2.9 does (from 100 ms at half its pending limit to 1 s at the limit). With 10 ms flat,
+     * a full-speed fan-out to 100 cut readers of the load generator, which shares two cores with the
+     * server, in 3 of 8 runs once the read loop had become faster (docs/BENCHMARKS.md).
+     */
+    static final long MIN_STALL_NANOS = 10_000_000L;
+    static final long MAX_STALL_NANOS = 100_000_000L;
 
     private final List<Outbox> toWake = new ArrayList<>(); // kept duplicate-free by Outbox's wake state
     private final Set<Outbox> backlogged = new HashSet<>(); // a set: a busy read may back one member up often
@@ -112,11 +119,10 @@ public final class DeliveryBatch {
             return;
         }
         long now = System.nanoTime();
-        long deadline = now + MAX_STALL_NANOS;
         try {
             for (Outbox outbox : backlogged) {
                 if (outbox.isDraining()) {
-                    outbox.awaitBacklogBelowHalf(deadline);
+                    outbox.awaitBacklogBelowHalf(now + MIN_STALL_NANOS, now + MAX_STALL_NANOS);
                 }
             }
         } catch (InterruptedException e) {
