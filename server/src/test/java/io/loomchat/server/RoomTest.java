@@ -27,6 +27,10 @@ class RoomTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     private final DeliveryBatch batch = new DeliveryBatch();
+    /** For the tests of held lines: two members, and the batch of alice's read loop. */
+    private final Listener alice = new Listener("alice");
+    private final Listener bob = new Listener("bob");
+    private final DeliveryBatch alicesReads = new DeliveryBatch();
 
     /** A member that keeps every event and its bytes. */
     static final class Listener implements Member {
@@ -71,6 +75,15 @@ class RoomTest {
 
     private static Room room() {
         return room(ServerConfig.defaults(), Room.Start.empty(0));
+    }
+
+    /** A room of its own that {@code members} have joined, in that order. */
+    private Room roomWith(Listener... members) {
+        Room room = room();
+        for (Listener member : members) {
+            room.join(member, batch, null, 100, Replay.DEFAULT, 20);
+        }
+        return room;
     }
 
     @Test
@@ -196,12 +209,7 @@ class RoomTest {
 
     @Test
     void saidLinesAreHeldUntilTheirReadLoopSettlesThenEveryMemberGetsThemAtOnceInOrder() {
-        Room room = room();
-        Listener alice = new Listener("alice");
-        Listener bob = new Listener("bob");
-        room.join(alice, batch, null, 100, Replay.DEFAULT, 20);
-        room.join(bob, batch, null, 100, Replay.DEFAULT, 20);
-        DeliveryBatch alicesReads = new DeliveryBatch();
+        Room room = roomWith(alice, bob);
         room.say(alice, alicesReads, "one", false, "a1");
         room.say(alice, alicesReads, "two", false, "a2");
         assertTrue(bob.of(ChatMessage.class).isEmpty(), "held while the read loop handles the rest of its read");
@@ -214,14 +222,8 @@ class RoomTest {
 
     @Test
     void anotherReadLoopsLineReleasesTheHeldOnesFirstSoIdsStayInOrder() {
-        Room room = room();
-        Listener alice = new Listener("alice");
-        Listener bob = new Listener("bob");
         Listener carol = new Listener("carol");
-        for (Listener l : List.of(alice, bob, carol)) {
-            room.join(l, batch, null, 100, Replay.DEFAULT, 20);
-        }
-        DeliveryBatch alicesReads = new DeliveryBatch();
+        Room room = roomWith(alice, bob, carol);
         DeliveryBatch bobsReads = new DeliveryBatch();
         room.say(alice, alicesReads, "a", false, null);
         room.say(alice, alicesReads, "b", false, null);
@@ -239,12 +241,7 @@ class RoomTest {
 
     @Test
     void aJoinerGetsHeldLinesAsHistoryOnceAndALeaverGetsThemBeforeItsLeave() {
-        Room room = room();
-        Listener alice = new Listener("alice");
-        Listener bob = new Listener("bob");
-        room.join(alice, batch, null, 100, Replay.DEFAULT, 20);
-        room.join(bob, batch, null, 100, Replay.DEFAULT, 20);
-        DeliveryBatch alicesReads = new DeliveryBatch();
+        Room room = roomWith(alice, bob);
         room.say(alice, alicesReads, "before carol", false, null);
         Listener carol = new Listener("carol");
         room.join(carol, new DeliveryBatch(), null, 100, Replay.DEFAULT, 20);
@@ -260,12 +257,7 @@ class RoomTest {
 
     @Test
     void aFullBurstGoesOutWithoutWaitingForTheSettle() {
-        Room room = room();
-        Listener alice = new Listener("alice");
-        Listener bob = new Listener("bob");
-        room.join(alice, batch, null, 100, Replay.DEFAULT, 20);
-        room.join(bob, batch, null, 100, Replay.DEFAULT, 20);
-        DeliveryBatch alicesReads = new DeliveryBatch();
+        Room room = roomWith(alice, bob);
         for (int i = 0; i < io.loomchat.server.connection.Burst.MAX_LINES + 3; i++) {
             room.say(alice, alicesReads, "m" + i, false, null);
         }
@@ -279,13 +271,10 @@ class RoomTest {
         Room lobby = room();
         Room dev = new Room("dev", Room.Start.empty(0), CLOCK, ServerConfig.defaults(), HistoryStore.MEMORY_ONLY,
                 new HistoryBudget(Long.MAX_VALUE));
-        Listener alice = new Listener("alice");
-        Listener bob = new Listener("bob");
         for (Room r : List.of(lobby, dev)) {
             r.join(alice, batch, null, 100, Replay.DEFAULT, 20);
             r.join(bob, batch, null, 100, Replay.DEFAULT, 20);
         }
-        DeliveryBatch alicesReads = new DeliveryBatch();
         lobby.say(alice, alicesReads, "in lobby", false, null);
         dev.say(alice, alicesReads, "in dev", false, null);
         lobby.say(alice, alicesReads, "lobby again", false, null);
