@@ -6,6 +6,8 @@ import io.loomchat.server.chat.Nicknames;
 import io.loomchat.server.chat.Rooms;
 import io.loomchat.server.connection.Acceptor;
 import io.loomchat.server.connection.Admission;
+import io.loomchat.server.connection.Doorway;
+import io.loomchat.server.guard.RefusalLog;
 import io.loomchat.server.connection.CloseReason;
 import io.loomchat.server.connection.DescriptorBudget;
 import io.loomchat.server.connection.Resumptions;
@@ -78,6 +80,7 @@ public final class ChatServer implements AutoCloseable {
     private final AtomicLong nextSessionId = new AtomicLong();
     private final AtomicInteger connectionThreads = new AtomicInteger();
     private final Admission admission;
+    private final RefusalLog refusals; // refused connections, logged a line per address and minute
     private final ReentrantLock sessionsLock = new ReentrantLock();
     private final Condition sessionGone = sessionsLock.newCondition();
     private final Watchdog watchdog;
@@ -135,7 +138,8 @@ public final class ChatServer implements AutoCloseable {
         this.rooms = new Rooms(clock, config, journal, historyBudget);
         this.moderation = new Moderation(clock);
         this.resumptions = new Resumptions(clock);
-        this.admission = new Admission(this, descriptors.connections());
+        this.refusals = new RefusalLog(LoggerFactory.getLogger(Admission.class)::warn, clock);
+        this.admission = new Admission(this, descriptors.connections(), refusals);
         this.operators = config.operatorsFile() == null ? Operators.none() : Operators.load(config.operatorsFile());
         this.listener = tls == null ? new ServerSocket() : tlsListener(tls);
         listener.setReuseAddress(true);
@@ -239,6 +243,7 @@ public final class ChatServer implements AutoCloseable {
         if (config.metricsPort() != ServerConfig.METRICS_OFF) {
             server.metricsEndpoint = new MetricsEndpoint(config.host(), config.metricsPort(), server);
         }
+        server.watchdog.alsoEvery(server.refusals::flush);
         server.watchdog.start();
         server.presenceFlush.start();
         if (server.cluster != null) {
@@ -255,7 +260,11 @@ public final class ChatServer implements AutoCloseable {
         }
         if (config.web() != null) {
             try {
-                server.web = WebFront.start(config.web(), server, tls);
+                Doorway doorway = new Doorway("the web port", server.admission.throttle(), server.refusals,
+                        a -> server.moderation.banOf(a) != null, config.maxConnectionsPerAddress(), config.limitLoopback(),
+                        config.handshakeTimeout(), server.ticker);
+                server.watchdog.alsoEvery(doorway::check);
+                server.web = WebFront.start(config.web(), server, tls, doorway, server.refusals);
             } catch (IOException e) {
                 if (config.web().portChosen()) {
                     server.close();
@@ -418,7 +427,7 @@ public final class ChatServer implements AutoCloseable {
         Event.Bye[] refused = new Event.Bye[1];
         Session session = admitted(transport, (id, refusal) -> {
             metrics.closed(refusal);
-            LOG.warn("refused #{} {}: {}", id, transport.peer(), refusal.code());
+            admission.logRefusal("the web port", transport.address(), refusal);
             refused[0] = admission.byeFor(refusal, transport.address());
         });
         if (session != null) {

@@ -268,4 +268,32 @@ class DiskAbuseTest extends ServerTestSupport {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", command) + ": " + out);
     }
+    /**
+     * One address that connects and closes in a loop, on both ports, against a server that throttles it:
+     * every attempt is refused, and the log says so once per address and minute, not once per attempt
+     * (which was 600 KB a second: a disk filled through the log stops the journals).
+     */
+    @Test
+    void refusalsInALoopWriteAFewLinesNotOnePerAttempt() throws Exception {
+        try (ChildServer child = ChildServer.launch(dir, 0, List.of(), "--limit-loopback", "--connects-per-address-per-minute", "2",
+                "--web-port", "0")) {
+            java.util.regex.Matcher web = java.util.regex.Pattern.compile("Web client at http://[^:]+:(\\d+)/").matcher(child.output());
+            assertTrue(web.find(), child.output());
+            int webPort = Integer.parseInt(web.group(1));
+            int attempts = 0;
+            for (int i = 0; i < 1_000; i++) {
+                for (int port : new int[] {child.port(), webPort}) {
+                    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                        attempts++;
+                    }
+                }
+            }
+            long size = java.nio.file.Files.size(child.log());
+            List<String> refusals = child.output().lines().filter(l -> l.contains("refused 127.0.0.1")).toList();
+            System.out.println(attempts + " attempts, " + size + " bytes of log: " + refusals);
+            assertEquals(2, refusals.size(), "one line per port: " + refusals);
+            assertTrue(refusals.stream().allMatch(l -> l.contains("throttled")), refusals.toString());
+            assertTrue(size < 10_000, "the log is " + size + " bytes after " + attempts + " refused attempts");
+        }
+    }
 }

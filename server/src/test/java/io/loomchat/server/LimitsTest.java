@@ -170,7 +170,7 @@ class LimitsTest extends ServerTestSupport {
     }
 
     @Test
-    void anAddressOpeningConnectionsTooFastIsThrottledUntilTheMinuteIsOver() throws Exception {
+    void anAddressOpeningConnectionsTooFastIsThrottledOnlyUntilItsAllowanceRefills() throws Exception {
         ManualClock clock = new ManualClock();
         server = ChatServer.start(testConfig().toBuilder().limitLoopback(true).connectsPerAddressPerMinute(3).build(), clock);
         for (int i = 0; i < 3; i++) {
@@ -180,7 +180,18 @@ class LimitsTest extends ServerTestSupport {
         JsonNode bye = connect().awaitClose();
         assertEquals("throttled", bye.get("code").asText());
         assertTrue(bye.get("reason").asText().contains("connects-per-address-per-minute=3"), bye.toString());
+        // Hammering on costs nothing more: refused attempts take no allowance.
+        for (int i = 0; i < 20; i++) {
+            assertEquals("throttled", connect().awaitClose().get("code").asText());
+        }
+        // One connection's worth comes back every 60 s / 3 = 20 s, not when some fixed minute is over: a
+        // person behind the same NAT as a scanner waits seconds once the scan stops, not the rest of a minute.
+        clock.advance(Duration.ofSeconds(21));
+        register("later").close();
+        assertEquals("throttled", connect().awaitClose().get("code").asText());
         clock.advance(Duration.ofSeconds(61));
-        register("later"); // a new minute, a new allowance
+        for (int i = 0; i < 3; i++) {
+            register("again" + i).close(); // a full allowance again
+        }
     }
 }

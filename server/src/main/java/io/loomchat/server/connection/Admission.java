@@ -3,6 +3,7 @@ package io.loomchat.server.connection;
 import io.loomchat.server.ChatServer;
 import io.loomchat.server.ServerConfig;
 import io.loomchat.server.guard.ConnectThrottle;
+import io.loomchat.server.guard.RefusalLog;
 import io.loomchat.server.guard.Moderation;
 
 import io.loomchat.protocol.Codec;
@@ -38,14 +39,27 @@ public final class Admission {
     private final ServerConfig config;
     private final int maxConnections;
     private final ConnectThrottle throttle;
+    private final RefusalLog refusalLog;
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final Semaphore refusals = new Semaphore(MAX_REFUSALS_IN_FLIGHT);
 
-    public Admission(ChatServer server, int maxConnections) {
+    public Admission(ChatServer server, int maxConnections, RefusalLog refusals) {
         this.server = server;
         this.config = server.config();
         this.maxConnections = maxConnections;
         this.throttle = new ConnectThrottle(server.clock(), config.connectsPerAddressPerMinute());
+        this.refusalLog = refusals;
+    }
+
+    /** The connect throttle, shared with the other doors: one allowance per address, whichever port. */
+    public ConnectThrottle throttle() {
+        return throttle;
+    }
+
+    /** Logs a refusal, bounded: one line per address and reason per minute, with the count. */
+    public void logRefusal(String door, InetAddress address, CloseReason reason) {
+        String detail = detail(reason, address);
+        refusalLog.refused(door, address, reason.code(), detail.isEmpty() ? "" : "(" + detail + ")");
     }
 
     /**
@@ -108,6 +122,7 @@ public final class Admission {
     /** Writes the bye into the fresh socket's empty send buffer (which cannot block) and closes. */
     private void refuseAtOnce(Socket socket, CloseReason reason) {
         server.metrics().closed(reason);
+        logRefusal("the chat port", socket.getInetAddress(), reason);
         try (socket) {
             socket.getOutputStream().write(Codec.encode(new Bye(reason.code(), reason.summary())));
         } catch (IOException e) {
@@ -137,8 +152,7 @@ public final class Admission {
 
     private void refuseWithLinger(long id, Socket socket, CloseReason reason) {
         Bye bye = byeFor(reason, socket.getInetAddress());
-        LOG.warn("refused #{} {}: {} {}", id, socket.getInetAddress().getHostAddress(), reason.code(),
-                detail(reason, socket.getInetAddress()));
+        logRefusal("the chat port", socket.getInetAddress(), reason);
         server.metrics().closed(reason);
         try (socket) {
             OutputStream out = socket.getOutputStream();

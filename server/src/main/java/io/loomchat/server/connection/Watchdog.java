@@ -4,6 +4,8 @@ import io.loomchat.server.ChatServer;
 import io.loomchat.server.ServerConfig;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,7 @@ public final class Watchdog {
     private final Ticker ticker;
     private final Thread thread;
     private volatile boolean stopped;
+    private final List<Runnable> alsoEvery = new CopyOnWriteArrayList<>();
 
     /**
      * A platform thread: the deadlines it enforces are the defence against clients that keep virtual
@@ -34,6 +37,11 @@ public final class Watchdog {
 
     public void start() {
         thread.start();
+    }
+
+    /** Another deadline to enforce (or bounded work to do) every round: a door's, the refusal log's. */
+    public void alsoEvery(Runnable check) {
+        alsoEvery.add(check);
     }
 
     public void stop() {
@@ -52,6 +60,13 @@ public final class Watchdog {
                 check(ticker.nanoTime());
             } catch (RuntimeException e) {
                 LOG.error("watchdog check failed", e);
+            }
+            for (Runnable check : alsoEvery) {
+                try {
+                    check.run();
+                } catch (RuntimeException e) {
+                    LOG.error("watchdog check failed", e);
+                }
             }
         }
     }

@@ -23,11 +23,19 @@ public final class FloodControl {
     private long minuteStartMillis;
 
     public FloodControl(ServerConfig config, Clock clock) {
+        this(clock, config.floodLinesPerSecond(), config.floodBurst(), config.floodDisconnectAfter());
+    }
+
+    /**
+     * A bucket of other units than lines (a WebSocket's frames), with the same rules: {@code burst} at once,
+     * then {@code perSecond}; cut once {@code disconnectAfter} were refused within a minute.
+     */
+    public FloodControl(Clock clock, double perSecond, int burst, int disconnectAfter) {
         this.clock = clock;
-        this.linesPerMilli = config.floodLinesPerSecond() / 1000.0;
-        this.burst = Math.max(1, config.floodBurst());
-        this.disconnectAfter = config.floodDisconnectAfter();
-        this.tokens = burst;
+        this.linesPerMilli = perSecond / 1000.0;
+        this.burst = Math.max(1, burst);
+        this.disconnectAfter = disconnectAfter;
+        this.tokens = this.burst;
         this.lastMillis = clock.millis();
         this.minuteStartMillis = lastMillis;
     }

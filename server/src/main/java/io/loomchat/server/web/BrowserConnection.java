@@ -1,6 +1,10 @@
 package io.loomchat.server.web;
 
 import io.loomchat.server.ChatServer;
+import io.loomchat.server.connection.CloseReason;
+import io.loomchat.server.connection.Doorway;
+import io.loomchat.server.guard.FloodControl;
+import io.loomchat.server.guard.RefusalLog;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.HeaderNames;
@@ -10,11 +14,14 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
+import io.helidon.webserver.CloseConnectionException;
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +37,9 @@ final class BrowserConnection implements WsListener {
     private final ChatServer server;
     private final OriginPolicy origins;
     private final boolean secure;
+    private final Doorway doorway;
+    private final RefusalLog refusals;
+    private final FloodControl frameBudget; // null when flood control is off; this connection's Helidon thread only
     private MessagePipe pipe; // null until admitted; this connection's Helidon thread only
     private int frames; // this connection's Helidon thread only
 
@@ -37,22 +47,68 @@ final class BrowserConnection implements WsListener {
      * Frames after which the frame reader pauses for a millisecond. Helidon's loop reads frame after frame
      * on a virtual thread, which is not time-sliced; a client that keeps sending frames that never fill the
      * pipe (pings, pongs, empty fragments) would otherwise keep its carrier, and two such clients would stop
-     * the server. The pause frees the carrier for certain (as FairInput does for TCP) and costs a chat
-     * nothing: a thousand frames a millisecond is far beyond one.
+     * the server. The pause frees the carrier for certain (as FairInput does for TCP); between pauses each
+     * frame yields.
      */
-    static final int FRAMES_PER_TURN = 1_024;
+    static final int FRAMES_PER_TURN = 64;
+    /**
+     * Every frame, of any kind, costs a token of the connection's frame budget: this many times the line
+     * flood control's rate and burst (a chat line is one frame; a browser sends no other frames unasked).
+     * A frame over the budget waits for its token, which slows the sender down through TCP; a connection
+     * that keeps on is cut as a flood, as a TCP client flooding lines is.
+     */
+    static final int FRAMES_PER_LINE = 4;
 
-    /** Every frame: lets other virtual threads run now and then, whatever the frame was. */
-    private void takeTurns() {
-        if (++frames % FRAMES_PER_TURN == 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
-    }
-
-    BrowserConnection(ChatServer server, OriginPolicy origins, boolean secure) {
+    BrowserConnection(ChatServer server, OriginPolicy origins, boolean secure, Doorway doorway, RefusalLog refusals) {
         this.server = server;
         this.origins = origins;
         this.secure = secure;
+        this.doorway = doorway;
+        this.refusals = refusals;
+        var config = server.config();
+        this.frameBudget = config.floodLinesPerSecond() <= 0 ? null
+                : new FloodControl(server.clock(), FRAMES_PER_LINE * config.floodLinesPerSecond(),
+                        FRAMES_PER_LINE * config.floodBurst(), config.floodDisconnectAfter());
+    }
+
+    /**
+     * Every frame: a turn for the other virtual threads, and a token from the frame budget (waiting for one
+     * if need be). A connection that floods on is told so and closed: the exception ends Helidon's loop.
+     */
+    private void charge(WsSession ws) {
+        if (++frames % FRAMES_PER_TURN == 0) {
+            LockSupport.parkNanos(1_000_000);
+        } else {
+            Thread.yield();
+        }
+        if (frameBudget == null) {
+            return;
+        }
+        while (!frameBudget.allow()) {
+            if (frameBudget.persistent()) {
+                cut(ws);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, frameBudget.millisUntilNext())));
+        }
+    }
+
+    private void cut(WsSession ws) {
+        InetSocketAddress remote = (InetSocketAddress) ws.socketContext().remotePeer().address();
+        var config = server.config();
+        String detail = config.floodDisconnectAfter() + " WebSocket frames in a minute over "
+                + (int) (FRAMES_PER_LINE * config.floodLinesPerSecond()) + " a second";
+        refusals.refused("the web port", remote.getAddress(), CloseReason.FLOOD.code(), "(" + detail + ")");
+        try {
+            ws.send(new String(Codec.encode(new Event.Bye(CloseReason.FLOOD.code(), CloseReason.FLOOD.summary() + ": " + detail)),
+                    StandardCharsets.UTF_8).strip(), true);
+            ws.close(WsCloseCodes.VIOLATED_POLICY, CloseReason.FLOOD.code());
+        } catch (RuntimeException e) {
+            // the connection is going anyway
+        }
+        if (pipe != null) {
+            pipe.end();
+        }
+        throw new CloseConnectionException("WebSocket frame flood from " + remote.getAddress().getHostAddress());
     }
 
     @Override
@@ -69,6 +125,7 @@ final class BrowserConnection implements WsListener {
     @Override
     public void onOpen(WsSession ws) {
         InetSocketAddress remote = (InetSocketAddress) ws.socketContext().remotePeer().address();
+        doorway.becameSession(remote); // from now on the session's limits and deadlines apply
         MessagePipe input = new MessagePipe(Math.max(server.config().maxLineBytes() + 1, 64 * 1024));
         Thread frameReader = Thread.currentThread();
         Event.Bye refused = server.serve(new WebSocketTransport(ws, remote, input, frameReader));
@@ -92,7 +149,7 @@ final class BrowserConnection implements WsListener {
 
     @Override
     public void onMessage(WsSession ws, String text, boolean last) {
-        takeTurns();
+        charge(ws);
         if (pipe == null) {
             return; // refused: the bye is out, the close under way
         }
@@ -113,13 +170,13 @@ final class BrowserConnection implements WsListener {
 
     @Override
     public void onPing(WsSession ws, BufferData buffer) {
-        takeTurns();
+        charge(ws);
         ws.pong(buffer); // RFC 6455 5.5.2: a ping is answered with a pong carrying the same data
     }
 
     @Override
     public void onPong(WsSession ws, BufferData buffer) {
-        takeTurns();
+        charge(ws);
     }
 
     @Override

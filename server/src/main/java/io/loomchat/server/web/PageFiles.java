@@ -26,9 +26,11 @@ final class PageFiles {
 
     private final Map<String, File> files;
 
-    PageFiles(String serverName, boolean password) {
-        // What the login form needs before it connects: the server's name, and whether to ask for a password.
+    PageFiles(String serverName, boolean password, int maxLineBytes) {
+        // What the page needs before it connects: the server's name, whether to ask for a password, and how
+        // long a message may be (a longer one closes the WebSocket: the page says so instead of sending it).
         String info = "{\"name\":" + jsonString(serverName) + ",\"password\":" + password
+                + ",\"maxLineBytes\":" + maxLineBytes
                 + ",\"protocol\":" + io.loomchat.protocol.Codec.PROTOCOL_VERSION + "}\n";
         files = Map.of(
                 "/server.json", new File(info.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json"),

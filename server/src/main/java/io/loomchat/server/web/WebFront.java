@@ -1,11 +1,16 @@
 package io.loomchat.server.web;
 
 import io.loomchat.server.ChatServer;
+import io.loomchat.server.connection.Doorway;
+import io.loomchat.server.guard.AddressRate;
+import io.loomchat.server.guard.RefusalLog;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import java.io.IOException;
@@ -26,21 +31,32 @@ public final class WebFront implements AutoCloseable {
     }
 
     /** Starts listening; a port that cannot be had is an IOException naming it. */
-    public static WebFront start(WebConfig config, ChatServer chat, SSLContext tls) throws IOException {
+    public static WebFront start(WebConfig config, ChatServer chat, SSLContext tls, Doorway doorway, RefusalLog refusals)
+            throws IOException {
         new HelidonLogging().initialization(); // also when Helidon's service lookup does not run first
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
-        PageFiles page = new PageFiles(chat.config().serverName(), chat.config().password() != null);
         int maxLine = chat.config().maxLineBytes();
+        PageFiles page = new PageFiles(chat.config().serverName(), chat.config().password() != null, maxLine);
+        RequestTurns turns = new RequestTurns(new AddressRate(chat.clock(), RequestTurns.PER_SECOND, RequestTurns.BURST),
+                chat.config().limitLoopback(), doorway, refusals);
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
-                // A message up to four lines long is read and answered with line_too_long, as a TCP line is;
-                // a bigger frame closes the connection (1009) before it is read into memory.
-                .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(4 * maxLine)
+                // Every request takes a turn and is charged to its address (RequestTurns).
+                .addProtocol(Http1Config.builder().addReceiveListener(turns).build())
+                // A frame is held whole before it is handed on, so it is capped at max-line-bytes, as a TCP
+                // line is: a bigger one closes the connection (1009) before it is read into memory.
+                .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(maxLine)
                         .origins(origins.helidonOrigins()).build())
                 .addRouting(HttpRouting.builder().get("/", page::serve).get("/{file}", page::serve))
-                .addRouting(WsRouting.builder().endpoint("/ws", () -> new BrowserConnection(chat, origins, tls != null)))
-                .connectionOptions(o -> o.tcpNoDelay(true))
+                .addRouting(WsRouting.builder().endpoint("/ws",
+                        () -> new BrowserConnection(chat, origins, tls != null, doorway, refusals)))
+                // Each accepted connection is admitted at the door (per address, throttled, timed) first.
+                .connectionOptions(new DoorOptions(SocketOptions.builder().tcpNoDelay(true).build(), doorway))
+                // Helidon's NIO sockets look the client's name up in DNS for every TLS connection (the SSLEngine
+                // is made with the peer's host name): a blocking reverse look-up per connection, and on an
+                // offline LAN a wait of seconds. Its socket streams do not.
+                .useNio(false)
                 // A WebSocket is never silent longer than ping-interval + ping-timeout (the server's ping asks for
                 // an answer, and no answer ends it): past that, with some slack, Helidon's sweep closes what is
                 // left idle, a page load's kept-alive connection or one that never sent a request.

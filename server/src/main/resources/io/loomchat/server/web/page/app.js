@@ -217,7 +217,14 @@
   // ---- The socket.
   function send(request) {
     if (state.ws && state.ws.readyState === WebSocket.OPEN) {
-      state.ws.send(JSON.stringify(request));
+      const line = JSON.stringify(request);
+      const max = state.serverInfo && state.serverInfo.maxLineBytes;
+      if (max && new TextEncoder().encode(line).length > max) {
+        // The server closes a WebSocket whose message is over max-line-bytes (1009): said here instead.
+        error({ code: 'line_too_long', message: 'line exceeds max-line-bytes=' + max, ref: request.ref });
+        return true;
+      }
+      state.ws.send(line);
       return true;
     }
     return false;
