@@ -65,6 +65,21 @@ class BadInputTest extends ServerTestSupport {
         assertEquals("after all that", bob.await("message").get("text").asText());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"a byte order mark", "a carriage return", "both"})
+    void aHelloAfterAByteOrderMarkOrACarriageReturnIsStillJson(String before) throws Exception {
+        // Some Windows tools write a UTF-8 byte order mark first; a CR can be left over from a CRLF: neither
+        // makes a program's JSON hello a person's text-mode nick.
+        String prefix = switch (before) {
+            case "a byte order mark" -> "\uFEFF";
+            case "a carriage return" -> "\r";
+            default -> "\uFEFF\r ";
+        };
+        TestClient anon = connect();
+        anon.sendRaw((prefix + "{\"type\":\"hello\",\"nick\":\"bom\"}\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals("bom", anon.expect("welcome").get("nick").asText());
+    }
+
     @Test
     void theErrorEchoesTheRefOfTheBadRequest() throws Exception {
         TestClient alice = register("alice");

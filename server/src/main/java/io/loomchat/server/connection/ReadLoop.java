@@ -103,20 +103,22 @@ final class ReadLoop {
                             + lines.maxLineBytes() + "; it was discarded", null));
                     continue;
                 }
-                if (length == 0 || isBlank(lines.line(), length)) {
+                // A UTF-8 byte order mark (some Windows tools write one) before the first line is not part of it.
+                int start = modeDecided ? 0 : byteOrderMark(lines.line(), length);
+                if (length - start == 0 || isBlank(lines.line(), start, length)) {
                     continue; // a bare Enter (or a few spaces) from a person on nc is not an error
                 }
                 if (!modeDecided) {
                     modeDecided = true;
-                    if (server.config().irc() && !startsLikeJson(lines.line(), length)
-                            && IrcLine.opensIrc(new String(lines.line(), 0, length, StandardCharsets.UTF_8))) {
+                    if (server.config().irc() && !startsLikeJson(lines.line(), start, length)
+                            && IrcLine.opensIrc(new String(lines.line(), start, length - start, StandardCharsets.UTF_8))) {
                         session.skipGreeting(); // IRC clients speak first: a JSON line would only be noise
                         irc = new IrcFront(session, commands, server.config().serverName(), () -> flood == null || flood.allow());
                         session.decideMode(false); // not text mode: events go out as IRC, see Session.lineFor
                         session.speakIrc(irc.rendering());
                     } else {
                         session.greet(); // before the answer to this line, if its wait has not run out yet
-                        session.decideMode(!startsLikeJson(lines.line(), length));
+                        session.decideMode(!startsLikeJson(lines.line(), start, length));
                     }
                     if (session.textMode()) {
                         session.sendText(TextRenderer.NOTICE + (server.config().password() == null
@@ -128,16 +130,16 @@ final class ReadLoop {
                     session.batch().releaseHeld(); // only a JSON client's says are held together
                 }
                 if (irc != null) {
-                    irc.handle(new String(lines.line(), 0, length, StandardCharsets.UTF_8));
+                    irc.handle(new String(lines.line(), start, length - start, StandardCharsets.UTF_8));
                     continue;
                 }
                 if (session.textMode()) {
-                    commands.handleText(new String(lines.line(), 0, length, StandardCharsets.UTF_8));
+                    commands.handleText(new String(lines.line(), start, length - start, StandardCharsets.UTF_8));
                     continue;
                 }
                 Request request;
                 try {
-                    request = Codec.decodeRequest(lines.line(), 0, length);
+                    request = Codec.decodeRequest(lines.line(), start, length - start);
                 } catch (ProtocolException e) {
                     session.send(e.toReply());
                     continue;
@@ -160,12 +162,17 @@ final class ReadLoop {
         }
     }
 
+    /** 3 if the line starts with a UTF-8 byte order mark, else 0. */
+    static int byteOrderMark(byte[] line, int length) {
+        return length >= 3 && (line[0] & 0xff) == 0xEF && (line[1] & 0xff) == 0xBB && (line[2] & 0xff) == 0xBF ? 3 : 0;
+    }
+
     /** Only spaces and tabs (a JSON line never starts with one in practice: checked on the first byte). */
-    private static boolean isBlank(byte[] line, int length) {
-        if (line[0] != ' ' && line[0] != '\t') {
+    private static boolean isBlank(byte[] line, int start, int length) {
+        if (line[start] != ' ' && line[start] != '\t') {
             return false;
         }
-        for (int i = 1; i < length; i++) {
+        for (int i = start + 1; i < length; i++) {
             if (line[i] != ' ' && line[i] != '\t') {
                 return false;
             }
@@ -173,10 +180,13 @@ final class ReadLoop {
         return true;
     }
 
-    /** A protocol client's first line is a JSON object; anything else (a person on nc) means text mode. */
-    private static boolean startsLikeJson(byte[] line, int length) {
-        for (int i = 0; i < length; i++) {
-            if (line[i] != ' ' && line[i] != '\t') {
+    /**
+     * A protocol client's first line is a JSON object; anything else (a person on nc) means text mode. JSON's
+     * own white space before it does not count (a carriage return left over from a CRLF before it, say).
+     */
+    private static boolean startsLikeJson(byte[] line, int start, int length) {
+        for (int i = start; i < length; i++) {
+            if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
                 return line[i] == '{';
             }
         }
