@@ -45,11 +45,13 @@ final class TmuxTerminal implements AutoCloseable {
         return command;
     }
 
+    private final long programPid; // the program in the pane, waited for on close
+
     TmuxTerminal(int columns, int rows, List<String> command) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("new-session", "-d", "-s", "main",
-                "-x", String.valueOf(columns), "-y", String.valueOf(rows)));
+                "-x", String.valueOf(columns), "-y", String.valueOf(rows), "-P", "-F", "#{pane_pid}"));
         args.add(String.join(" ", command.stream().map(TmuxTerminal::quote).toList()));
-        tmux(args.toArray(String[]::new));
+        programPid = Long.parseLong(tmux(args.toArray(String[]::new)).strip());
     }
 
     /** Types text without pressing Enter; tmux passes it literally. */
@@ -109,12 +111,35 @@ final class TmuxTerminal implements AutoCloseable {
         return "'" + arg.replace("'", "'\\''") + "'";
     }
 
+    /**
+     * Ends the terminal and waits until the program in it (and whatever it started) has exited: a program
+     * still running after tmux is gone may still write into its files (weechat into its --dir), and a test's
+     * temporary directory cannot be removed under it.
+     */
     @Override
     public void close() throws IOException, InterruptedException {
+        java.util.Optional<ProcessHandle> program = ProcessHandle.of(programPid);
+        List<ProcessHandle> family = new ArrayList<>();
+        program.ifPresent(p -> {
+            family.addAll(p.descendants().toList());
+            family.add(p);
+        });
         try {
             tmux("kill-server");
         } catch (IOException e) {
             // already gone with its last session
+        }
+        for (ProcessHandle p : family) {
+            try {
+                p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                p.destroyForcibly();
+                try {
+                    p.onExit().get(10, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException again) {
+                    throw new IOException("pid " + p.pid() + " did not exit after SIGKILL");
+                }
+            }
         }
     }
 }
