@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -277,18 +280,18 @@ class DiskAbuseTest extends ServerTestSupport {
     void refusalsInALoopWriteAFewLinesNotOnePerAttempt() throws Exception {
         try (ChildServer child = ChildServer.launch(dir, 0, List.of(), "--limit-loopback", "--connects-per-address-per-minute", "2",
                 "--web-port", "0")) {
-            java.util.regex.Matcher web = java.util.regex.Pattern.compile("Web client at http://[^:]+:(\\d+)/").matcher(child.output());
+            Matcher web = Pattern.compile("Web client at http://[^:]+:(\\d+)/").matcher(child.output());
             assertTrue(web.find(), child.output());
             int webPort = Integer.parseInt(web.group(1));
             int attempts = 0;
             for (int i = 0; i < 1_000; i++) {
                 for (int port : new int[] {child.port(), webPort}) {
-                    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                    try (Socket s = new Socket("127.0.0.1", port)) {
                         attempts++;
                     }
                 }
             }
-            long size = java.nio.file.Files.size(child.log());
+            long size = Files.size(child.log());
             List<String> refusals = child.output().lines().filter(l -> l.contains("refused 127.0.0.1")).toList();
             System.out.println(attempts + " attempts, " + size + " bytes of log: " + refusals);
             assertEquals(2, refusals.size(), "one line per port: " + refusals);

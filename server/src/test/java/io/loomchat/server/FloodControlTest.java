@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The token bucket on virtual time. */
 class FloodControlTest {
 
-    private final LimitsTest.ManualClock clock = new LimitsTest.ManualClock();
+    private final ManualClock clock = new ManualClock();
 
     private FloodControl flood(double rate, int burst, int disconnectAfter) {
         return new FloodControl(ServerConfig.defaults().toBuilder().floodLinesPerSecond(rate).floodBurst(burst)

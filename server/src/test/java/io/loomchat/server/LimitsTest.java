@@ -7,38 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** Flood control, the per-address connection limit and the idle heartbeat, one test each and more. */
 class LimitsTest extends ServerTestSupport {
-
-    /** A clock that moves only when told, so that the token bucket is deterministic. */
-    static final class ManualClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 
     private ChatServer startWithFlood(ManualClock clock, double rate, int burst, int disconnectAfter) throws Exception {
         server = ChatServer.start(testConfig().toBuilder().floodLinesPerSecond(rate).floodBurst(burst)

@@ -23,7 +23,7 @@ class OperatorsTest extends ServerTestSupport {
     @TempDir
     Path dir;
 
-    private final LimitsTest.ManualClock clock = new LimitsTest.ManualClock();
+    private final ManualClock clock = new ManualClock();
 
     private void startWithOperator() throws Exception {
         Path operators = dir.resolve("operators");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.server.connection.TlsSetup;
 import io.loomchat.server.web.WebConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,13 +13,18 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -80,7 +86,11 @@ class WebAbuseTest extends ServerTestSupport {
         assertTrue(chat.worstMillis() < MAX_DELAY_MILLIS, attack + ": a line took " + chat.worstMillis() + " ms");
     }
 
-    /** Runs {@code attackers} threads of {@code attack} against the web port until {@code until}. */
+    /**
+     * Runs {@code attackers} threads of {@code attack} against the web port until {@code until}; {@code cut}
+     * counts the connections the server closed (an attack returns when its time is up, and throws when its
+     * connection is gone).
+     */
     private List<Thread> attack(int attackers, long until, AtomicInteger cut, Attack attack) {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < attackers; i++) {
@@ -191,7 +201,6 @@ class WebAbuseTest extends ServerTestSupport {
                 case 1 -> frames(socket, end, new byte[0], emptyFrame(0x8A)); // pongs
                 default -> frames(socket, end, emptyFrame(0x01), emptyFrame(0x00)); // a text message never finished
             }
-            throw new IOException("not cut within the attack");
         });
         Chat chat = chatDuring(chatUntil);
         // Each is cut once it has gone flood-disconnect-after frames over its budget (about 5 s).
@@ -235,6 +244,36 @@ class WebAbuseTest extends ServerTestSupport {
         assertTrue(trickleClosed || closedByServer(trickle, deadline), "the trickling connection is still open");
     }
 
+    @Test
+    void aTlsHandshakeThatNeverEndsOnTheWebPortIsClosedAtTheDeadline(@TempDir Path dir)
+            throws Exception {
+        TestCertificates certs = TestCertificates.create(dir, "dns:localhost,ip:127.0.0.1");
+        server = ChatServer.start(webConfig(false).toBuilder().handshakeTimeout(Duration.ofSeconds(1)).build(),
+                Clock.systemUTC(), TlsSetup.fromPem(certs.certPem(), certs.keyPem()));
+        Socket silent = track(new Socket("127.0.0.1", server.webPort()));
+        Socket halfHello = track(new Socket("127.0.0.1", server.webPort()));
+        halfHello.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01}); // a ClientHello that stops
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        assertTrue(closedByServer(silent, deadline), "a silent connection to the TLS web port is still open");
+        assertTrue(closedByServer(halfHello, deadline), "a stalled TLS handshake is still open");
+    }
+
+    @Test
+    void theMetricsPortClosesConnectionsThatNeverFinishARequest(@TempDir Path dir) throws Exception {
+        // A process of its own: the JDK's HTTP server reads its request time limit once per JVM.
+        try (ChildServer child = ChildServer.launch(dir, 0, List.of(), "--metrics-port", "0", "--handshake-timeout", "1s")) {
+            Matcher metrics = Pattern.compile("Metrics at http://[^:]+:(\\d+)/").matcher(child.output());
+            assertTrue(metrics.find(), child.output());
+            int port = Integer.parseInt(metrics.group(1));
+            Socket silent = track(new Socket("127.0.0.1", port));
+            Socket unfinished = track(new Socket("127.0.0.1", port));
+            unfinished.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            assertTrue(closedByServer(silent, deadline), "a silent connection to the metrics port is still open");
+            assertTrue(closedByServer(unfinished, deadline), "an unfinished request to the metrics port is still open");
+        }
+    }
+
     /** Whether the server closes {@code socket} before {@code deadline}: its input ends (after any answer). */
     private static boolean closedByServer(Socket socket, long deadline) throws IOException {
         InputStream in = socket.getInputStream();
@@ -265,20 +304,38 @@ class WebAbuseTest extends ServerTestSupport {
         assertTrue(refused.startsWith("HTTP/1.1 503"), refused);
         assertTrue(refused.contains("too_many_connections (max-connections-per-address=3)"), refused);
         held.getFirst().close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> answer("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        await().atMost(Duration.ofSeconds(20)).until(() -> answer("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                 .startsWith("HTTP/1.1 200"));
     }
 
-    /** Sends {@code request} on a new connection and reads the answer until the server closes. */
+    /**
+     * Sends {@code request} on a new connection and reads the answer: until the server closes, or, once the
+     * head of an answer has come, until nothing more comes for a moment (a kept-alive answer).
+     */
     private String answer(String request) throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.webPort())) {
-            s.setSoTimeout(10_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            try {
-                return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "reset: " + e;
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                boolean headComplete = got.toString(StandardCharsets.UTF_8).contains("\r\n\r\n");
+                s.setSoTimeout(headComplete ? 200 : 1_000);
+                try {
+                    int n = s.getInputStream().read(buffer);
+                    if (n < 0) {
+                        break;
+                    }
+                    got.write(buffer, 0, n);
+                } catch (java.net.SocketTimeoutException e) {
+                    if (headComplete) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    return "reset: " + e + " after " + got.toString(StandardCharsets.UTF_8);
+                }
             }
+            return got.toString(StandardCharsets.UTF_8);
         }
     }
 

@@ -19,6 +19,13 @@ public final class MetricsEndpoint implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     public MetricsEndpoint(String host, int port, ChatServer server) throws IOException {
+        // The JDK's HTTP server holds a connection that never finishes its request for ever unless told
+        // otherwise, by a property it reads once per JVM: handshake-timeout, as on the other ports (a
+        // property given on the command line wins).
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            long seconds = Math.max(1, server.config().handshakeTimeout().toSeconds());
+            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(seconds));
+        }
         try {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
         } catch (java.net.BindException e) {

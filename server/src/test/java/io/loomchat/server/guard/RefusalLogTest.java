@@ -3,11 +3,9 @@ package io.loomchat.server.guard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.loomchat.server.ManualClock;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,27 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The refusal log stays a few lines a minute however many refusals there are. */
 class RefusalLogTest {
 
-    /** A clock the test moves. */
-    private static final class Hands extends Clock {
-        Instant now = Instant.parse("2026-12-07T12:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final Hands clock = new Hands();
+    private final ManualClock clock = new ManualClock();
     private final List<String> lines = new ArrayList<>();
     private final RefusalLog log = new RefusalLog(lines::add, clock);
 
@@ -48,15 +26,15 @@ class RefusalLogTest {
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.getFirst().startsWith("refused 10.0.0.9 on the chat port: throttled (connects-per-address-per-minute=120)"),
                 lines.getFirst());
-        clock.now = clock.now.plus(Duration.ofSeconds(59));
+        clock.advance(Duration.ofSeconds(59));
         log.flush();
         assertEquals(1, lines.size(), "nothing more within the interval: " + lines);
-        clock.now = clock.now.plus(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
         log.flush();
         assertEquals(2, lines.size(), lines.toString());
         assertEquals("refused 10.0.0.9 on the chat port 5,611 more time(s) in the last 61 s: throttled", lines.get(1));
         // A whole quiet interval: forgotten, so that its next refusal is news again.
-        clock.now = clock.now.plus(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(61));
         log.flush();
         assertEquals(2, lines.size(), lines.toString());
         assertEquals(0, log.tallied());
@@ -77,7 +55,7 @@ class RefusalLogTest {
         assertEquals(RefusalLog.MAX_ADDRESSES + 1, lines.size(), "one line per address up to the cap, then one for the rest");
         assertTrue(lines.getLast().startsWith("refused other addresses on the web port"), lines.getLast());
         assertEquals(RefusalLog.MAX_ADDRESSES + 1, log.tallied());
-        clock.now = clock.now.plus(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(61));
         log.flush();
         assertEquals("refused other addresses on the web port 2,999 more time(s) in the last 61 s: too_many_connections",
                 lines.getLast());
