@@ -42,6 +42,9 @@ public final class WebFront implements AutoCloseable {
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
+                // The page takes no uploads: a request body is at most a line's worth (else 413 and closed), so
+                // that no client can keep Helidon reading and dropping a body without end.
+                .maxPayloadSize(maxLine)
                 // Every request takes a turn and is charged to its address (RequestTurns).
                 .addProtocol(Http1Config.builder().addReceiveListener(turns).build())
                 // A frame is held whole before it is handed on, so it is capped at max-line-bytes, as a TCP
