@@ -37,7 +37,7 @@ import picocli.CommandLine;
         description = {"Chats on a Loomchat server. Type to talk; /help lists the commands.",
                 "With stdin piped, sends each line, waits for the server to acknowledge the last one, and exits."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:quit normally", "1:bad option or cannot connect",
+        exitCodeList = {"0:quit normally", "1:bad option, cannot connect, or a server found on the LAN not trusted (said why)",
                 "2:connection to the server lost for good, or a script's lines left unacknowledged",
                 "3:could not register (nick refused)", "4:an --await-members or --await-messages wait timed out",
                 "5:refused by the server: banned, a wrong or missing server password, or too many failed /oper logins "

@@ -142,8 +142,8 @@ public final class LanTrust {
             return pinned(server, offered, true, before, say);
         }
         if (wishes.canAsk()) {
-            return new Ask(offered, "Is this the fingerprint the server's operator gave you (the server logs it at start)? "
-                    + "Type yes to trust it and remember it, anything else to stop: ", say);
+            say.add("compare it with the one the server's operator gives you (the server logs it at start)");
+            return new Ask(offered, "Is it the same? Type yes to trust it and remember it for '" + server.name() + "': ", say);
         }
         if (wishes.hasPassword() && server.password() != Password.NOT_NEEDED) {
             say.add("the server password is not sent over TLS nobody checked: compare the fingerprint with the server's operator "
