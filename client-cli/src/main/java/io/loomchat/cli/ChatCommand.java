@@ -3,7 +3,11 @@ package io.loomchat.cli;
 import io.loomchat.cli.chat.ChatState;
 import io.loomchat.cli.connection.Backoff;
 import io.loomchat.cli.connection.Connector;
-import io.loomchat.cli.connection.LanBrowser;
+import io.loomchat.cli.connection.Dialer;
+import io.loomchat.cli.connection.Discovery;
+import io.loomchat.cli.connection.Fingerprint;
+import io.loomchat.cli.connection.KnownServers;
+import io.loomchat.cli.connection.LanTrust;
 import io.loomchat.cli.connection.ServerList;
 import io.loomchat.cli.connection.TlsConnect;
 import io.loomchat.cli.screen.PlainScreen;
@@ -12,12 +16,9 @@ import io.loomchat.cli.screen.TerminalScreen;
 import io.loomchat.protocol.Event.Bye;
 import io.loomchat.protocol.Names;
 import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +37,7 @@ import picocli.CommandLine;
         description = {"Chats on a Loomchat server. Type to talk; /help lists the commands.",
                 "With stdin piped, sends each line, waits for the server to acknowledge the last one, and exits."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:quit normally", "1:bad option or cannot connect",
+        exitCodeList = {"0:quit normally", "1:bad option, cannot connect, or a server found on the LAN not trusted (said why)",
                 "2:connection to the server lost for good, or a script's lines left unacknowledged",
                 "3:could not register (nick refused)", "4:an --await-members or --await-messages wait timed out",
                 "5:refused by the server: banned, a wrong or missing server password, or too many failed /oper logins "
@@ -51,7 +53,6 @@ public final class ChatCommand implements Callable<Integer> {
     static final int EXIT_REFUSED = 5;
     /** How long a script's last lines may wait for the server's acknowledgement before the client quits anyway. */
     static final Duration REPLY_WAIT = Duration.ofSeconds(10);
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     @Option(names = "--host", paramLabel = "HOST[:PORT][,...]",
             description = "Server host name or address; several, comma-separated, for the nodes of a cluster: the client "
@@ -66,6 +67,21 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--list-servers", description = "List the Loomchat servers announced on the LAN and exit "
             + "(what ./loomchat servers runs).")
     boolean listServers;
+
+    @Option(names = "--known-servers", paramLabel = "FILE",
+            description = "Where the LAN servers used by name are remembered, with their TLS certificates' fingerprints, "
+                    + "as ssh's known_hosts (default: ~/.config/loomchat/known_servers, under $XDG_CONFIG_HOME when set).")
+    Path knownServers;
+
+    @Option(names = "--forget-server", paramLabel = "NAME",
+            description = "Forget what is remembered of the LAN server of this name (after a legitimate change: TLS turned "
+                    + "off, a new certificate) and exit.")
+    String forgetServer;
+
+    @Option(names = "--password-in-clear", paramLabel = "NAME",
+            description = "Let the server password go in clear text, without TLS, to the LAN server of this name; repeatable. "
+                    + "Otherwise a server found on the LAN gets it only over TLS that was verified.")
+    List<String> passwordInClear = new ArrayList<>();
 
     @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
     int port = 12345;
@@ -82,6 +98,11 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--trust", paramLabel = "PEM",
             description = "With --tls: trust the certificates in this PEM file instead of the system's trust store.")
     Path trust;
+
+    @Option(names = "--fingerprint", paramLabel = "SHA256",
+            description = "Accept only the server whose TLS certificate has this SHA-256 fingerprint (AB:CD:..., as the server "
+                    + "prints it at start), whatever names it holds; implies --tls. A LAN server checked so is remembered.")
+    String fingerprint;
 
     @Option(names = "--history", paramLabel = "N",
             description = "Show the first room's last N messages on joining; 0 for none (default: the server's, usually 20).")
@@ -142,20 +163,39 @@ public final class ChatCommand implements Callable<Integer> {
             return 1;
         }
         if (listServers) {
-            return listServers(System.out, err);
+            return Discovery.list(System.out, err);
         }
-        if (host == null || serverName != null) {
-            String found = findServer(err);
-            if (found == null) {
+        Path knownFile = knownServers != null ? knownServers
+                : ClientConfig.directory(System.getenv(), System.getProperty("user.home")).resolve("known_servers");
+        if (forgetServer != null) {
+            return forget(knownFile, err);
+        }
+        Fingerprint pin = null;
+        if (fingerprint != null) {
+            try {
+                pin = Fingerprint.parse(fingerprint);
+            } catch (IllegalArgumentException e) {
+                err.println("loomchat: --fingerprint: " + e.getMessage());
                 return 1;
             }
-            host = found;
         }
         String wanted = nick != null ? nick : defaultNick();
         String problem = Names.nickProblem(wanted, Names.NICK_CHARS_CEILING); // the server knows its own limit
         if (problem != null) {
             err.println("loomchat: invalid nick '" + wanted + "': " + problem);
             return 1;
+        }
+        boolean sendPassword = true;
+        if (host == null || serverName != null) {
+            LanTrust.Wishes wishes = new LanTrust.Wishes(pin, tls || trust != null, passwordFile != null, Set.copyOf(passwordInClear),
+                    TerminalPerson.stdinIsTerminal());
+            Discovery.Destination found = new Discovery(err, new TerminalPerson(), wishes, knownFile, trust).find(serverName, port);
+            if (found == null) {
+                return 1;
+            }
+            host = found.hostPort();
+            pin = found.pin() != null ? found.pin() : pin;
+            sendPassword = found.sendPassword();
         }
         ServerList servers;
         try {
@@ -164,30 +204,11 @@ public final class ChatCommand implements Callable<Integer> {
             err.println("loomchat: " + e.getMessage());
             return 1;
         }
-        Connector connector = () -> servers.connect((server, address) -> {
-            Socket plain = new Socket();
-            try {
-                plain.connect(new InetSocketAddress(address, server.port()), (int) CONNECT_TIMEOUT.toMillis());
-            } catch (IOException e) {
-                plain.close();
-                throw e;
-            }
-            plain.setTcpNoDelay(true);
-            if (!tls && trust == null) {
-                return plain;
-            }
-            try {
-                return TlsConnect.wrap(plain, server.host(), server.port(), trust);
-            } catch (IOException | java.security.GeneralSecurityException e) {
-                plain.close();
-                if (e instanceof TlsConnect.Mistake mistake) {
-                    throw mistake; // already says what to do; and no reconnect attempt can do better
-                }
-                throw new TlsFailure("TLS with " + server + " failed: " + e.getMessage(), e);
-            }
-        });
+        // Decided once: every reconnect is made the same way, never less protected than the first connection.
+        Dialer dialer = pin != null ? Dialer.pinned(pin) : tls || trust != null ? Dialer.verified(trust) : Dialer.plain();
+        Connector connector = () -> servers.connect(dialer);
         boolean interactive = !json && !plain && say.isEmpty() && awaitMembers == 0 && awaitMessages == 0
-                && stdinIsTerminal();
+                && TerminalPerson.stdinIsTerminal();
         ChatClient[] holder = new ChatClient[1];
         Screen screen = interactive ? new TerminalScreen(() -> holder[0].read(ChatState::knownNicks), c -> holder[0].keyCommand(c)) : new PlainScreen(System.out);
         ChatClient client = new ChatClient(connector, screen, json, ZoneId.systemDefault(), Backoff.standard(reconnectAttempts));
@@ -196,7 +217,7 @@ public final class ChatCommand implements Callable<Integer> {
         if (history != null) {
             client.askHistoryOnJoin(Math.max(0, history));
         }
-        if (passwordFile != null) {
+        if (passwordFile != null && sendPassword) { // what the server may not get is not even read
             try {
                 client.usePassword(java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip());
             } catch (IOException e) {
@@ -218,7 +239,7 @@ public final class ChatCommand implements Callable<Integer> {
                     ending.endedForGood(client);
                 }
             });
-        } catch (TlsFailure | TlsConnect.Mistake e) {
+        } catch (Dialer.TlsFailure | TlsConnect.Mistake e) {
             screen.close();
             err.println("loomchat: " + e.getMessage());
             return 1;
@@ -342,13 +363,6 @@ public final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    /** The TLS handshake failed: not a network problem, and worth saying so. */
-    private static final class TlsFailure extends IOException {
-        TlsFailure(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     /** A scripted wait that ran out of time. */
     private static final class WaitTimedOut extends Exception {
         WaitTimedOut(String message) {
@@ -356,95 +370,20 @@ public final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    /** How long the LAN is listened to for servers' answers. */
-    static final Duration BROWSE = Duration.ofMillis(2_500);
-
-    /** Prints the servers announced on the LAN; 0 if there is one or more, 1 if none. */
-    private static int listServers(PrintStream out, PrintStream err) {
-        List<LanBrowser.Found> found = LanBrowser.browse(BROWSE);
-        if (found.isEmpty()) {
-            err.println("loomchat: no Loomchat server announced itself on this LAN (mDNS, _loomchat._tcp)");
-            return 1;
-        }
-        found.forEach(f -> out.println(f.describe()));
-        return 0;
-    }
-
-    /**
-     * No address given: the server on this machine if one answers, else the one announced on the LAN (or
-     * the one named by --server); several: asks, on a terminal, or lists them. Returns host:port, or null
-     * after saying why there is none. A server announced with TLS is connected to with TLS, verified as
-     * always (against the address connected to): a name heard on the LAN is never trusted by itself.
-     */
-    private String findServer(PrintStream err) {
-        if (serverName == null && answers("localhost", port)) {
-            return "localhost";
-        }
-        List<LanBrowser.Found> found = LanBrowser.browse(BROWSE);
-        if (serverName != null) {
-            found = found.stream().filter(f -> f.name().equalsIgnoreCase(serverName)).toList();
-        }
-        if (found.isEmpty()) {
-            err.println("loomchat: " + (serverName != null ? "no server named '" + serverName + "' announced itself on this LAN"
-                    : "no server on localhost:" + port + ", and none announced itself on this LAN; give its address with --host"));
-            return null;
-        }
-        LanBrowser.Found pick = found.size() == 1 ? found.getFirst() : choose(found, err);
-        if (pick == null) {
-            return null;
-        }
-        err.println("loomchat: found '" + pick.name() + "' at " + pick.hostPort() + " on the LAN"
-                + (pick.tls() ? " (TLS)" : "") + (pick.password() && passwordFile == null ? "; it needs a password (--password-file)" : ""));
-        if (pick.tls()) {
-            tls = true;
-        }
-        return pick.hostPort();
-    }
-
-    /** Several servers: a person at a terminal picks one by number; anyone else is told how to. */
-    private static LanBrowser.Found choose(List<LanBrowser.Found> found, PrintStream err) {
-        Console console = System.console();
-        if (console == null || !stdinIsTerminal()) {
-            err.println("loomchat: several servers on this LAN; choose one with --server NAME (or --host):");
-            found.forEach(f -> err.println("    " + f.describe()));
-            return null;
-        }
-        for (int i = 0; i < found.size(); i++) {
-            err.println(String.format("%3d  %s", i + 1, found.get(i).describe()));
-        }
-        String answer = console.readLine("Which server (1-%d)? ", found.size());
+    /** --forget-server NAME: the entry goes, so that the server's new certificate (or its lack of TLS) is taken afresh. */
+    private int forget(Path knownFile, PrintStream err) {
         try {
-            int n = Integer.parseInt(answer == null ? "" : answer.strip());
-            if (n >= 1 && n <= found.size()) {
-                return found.get(n - 1);
+            KnownServers known = KnownServers.read(knownFile);
+            String was = known.find(forgetServer).map(KnownServers.Known::how).orElse(null);
+            if (!known.forget(forgetServer)) {
+                err.println("loomchat: '" + forgetServer + "' is not in " + knownFile);
+                return 1;
             }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        err.println("loomchat: no server chosen");
-        return null;
-    }
-
-    /** Whether something accepts connections at host:port right away. */
-    private static boolean answers(String host, int port) {
-        try (Socket probe = new Socket()) {
-            probe.connect(new InetSocketAddress(host, port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean stdinIsTerminal() {
-        Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            // JDK 22+ returns a Console even when redirected; isTerminal() then tells the truth.
-            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-        } catch (ReflectiveOperationException e) {
-            return true; // JDK 21: a Console exists only on a terminal
+            err.println("loomchat: forgot '" + forgetServer + "' (" + was + ") from " + knownFile);
+            return 0;
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("loomchat: " + (e instanceof IOException ? "cannot change " + knownFile + ": " + e.getMessage() : e.getMessage()));
+            return 1;
         }
     }
 

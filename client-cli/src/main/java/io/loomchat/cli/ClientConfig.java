@@ -36,9 +36,14 @@ record ClientConfig(String host, Integer port, String nick, List<String> rooms, 
 
     /** The file read when no --config is given: under $XDG_CONFIG_HOME, else ~/.config. */
     static Path defaultPath(Map<String, String> env, String home) {
+        return directory(env, home).resolve("client.properties");
+    }
+
+    /** The client's own directory of settings and known servers: $XDG_CONFIG_HOME/loomchat, else ~/.config/loomchat. */
+    static Path directory(Map<String, String> env, String home) {
         String xdg = env.get("XDG_CONFIG_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(home, ".config");
-        return base.resolve("loomchat").resolve("client.properties");
+        return base.resolve("loomchat");
     }
 
     /** Reads {@code file}; a mistake in it is an IllegalArgumentException that names the file and the setting. */

@@ -79,10 +79,11 @@ class LanDiscoveryIT {
         });
     }
 
+    /** The client in machine {@code i}, with a settings directory of its own: never the person's, nor their known servers. */
     private NetnsLan.Result cli(int i, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(JAVA, "-jar", CLI_JAR));
         command.addAll(List.of(args));
-        return lan.runIn(i, RUN_LIMIT, List.of(), command.toArray(String[]::new));
+        return lan.runIn(i, RUN_LIMIT, List.of("XDG_CONFIG_HOME=" + dir.resolve("config")), command.toArray(String[]::new));
     }
 
     @Test
@@ -156,27 +157,35 @@ class LanDiscoveryIT {
     }
 
     @Test
-    void aServerAnnouncedWithTlsIsConnectedToWithTlsAndItsCertificateVerified() throws Exception {
+    void aServerAnnouncedWithTlsIsConnectedToWithTlsAndItsCertificateRememberedOnFirstContact() throws Exception {
         lan = new NetnsLan(2);
         Path certs = dir.resolve("certs");
         NetnsLan.Result made = lan.runIn(1, RUN_LIMIT, List.of(), JAVA, "-jar", SERVER_JAR, "--make-certificate", certs.toString());
         assertEquals(0, made.status(), made.output());
         assertTrue(made.output().contains(NetnsLan.address(1)), "the certificate names the machine's address: " + made.output());
+        String fingerprint = made.output().lines().filter(l -> l.contains("SHA-256 fingerprint: ")).findFirst().orElseThrow()
+                .replaceFirst(".*SHA-256 fingerprint: ", "").strip();
+        Path log = dir.resolve("secure.log");
         server(1, "secure", "--tls-keystore", certs.resolve("server.p12").toString(),
                 "--tls-keystore-password-file", certs.resolve("server.p12.password").toString());
+        assertTrue(Files.readString(log).contains("TLS certificate SHA-256 fingerprint: " + fingerprint), Files.readString(log));
         awaitListed(2, "secure");
         assertTrue(cli(2, "--list-servers").output().lines().anyMatch(l -> l.startsWith("secure ") && l.contains("tls")));
-        // Found on the LAN, the client speaks TLS and checks the certificate as always: the system's trust
-        // store does not know this self-signed one, so no connection is made.
-        NetnsLan.Result untrusted = cli(2, "--nick", "bob", "--say", "hi");
-        assertEquals(1, untrusted.status(), untrusted.output());
-        assertTrue(untrusted.output().contains("found 'secure' at " + NetnsLan.address(1) + ":12345 on the LAN (TLS)"),
-                untrusted.output());
-        assertFalse(untrusted.output().contains("welcome"), untrusted.output());
-        // Given the certificate to trust, it connects, verified against the address it found.
-        NetnsLan.Result trusted = cli(2, "--nick", "bob", "--trust", certs.resolve("cert.pem").toString(), "--say", "hi");
-        assertEquals(0, trusted.status(), trusted.output());
-        assertTrue(trusted.output().contains("welcome to secure"), trusted.output());
+        // Found on the LAN, the client speaks TLS. Its first contact shows the certificate's fingerprint (the
+        // one the server printed) and remembers it under the server's name, as ssh does a host key.
+        NetnsLan.Result first = cli(2, "--nick", "bob", "--say", "hi");
+        assertEquals(0, first.status(), first.output());
+        assertTrue(first.output().contains("found 'secure' at " + NetnsLan.address(1) + ":12345 on the LAN (TLS)"), first.output());
+        assertTrue(first.output().contains("first contact with 'secure' at " + NetnsLan.address(1) + ":12345; its certificate's "
+                + "SHA-256 fingerprint is\nloomchat:   " + fingerprint), first.output());
+        assertTrue(first.output().contains("welcome to secure"), first.output());
+        Path known = dir.resolve("config/loomchat/known_servers");
+        assertTrue(Files.readString(known).contains("tls " + fingerprint + " secure"), Files.readString(known));
+        // From then on the certificate is checked against that fingerprint, and the client says nothing more.
+        NetnsLan.Result again = cli(2, "--nick", "bob", "--server", "secure", "--say", "hi");
+        assertEquals(0, again.status(), again.output());
+        assertFalse(again.output().contains("first contact"), again.output());
+        assertTrue(again.output().contains("welcome to secure"), again.output());
     }
 
     /** Listens on 224.0.0.251:5353 in machine {@code i} for 4 s, querying once; the sources heard, one per line. */

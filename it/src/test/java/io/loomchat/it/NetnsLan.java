@@ -21,6 +21,7 @@ final class NetnsLan implements AutoCloseable {
     private final String prefix = "lc" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
+    private final List<Path> etcFiles = new ArrayList<>(); // /etc/netns/NS/..., which 'ip netns exec' mounts over /etc
     private final String bridge;
 
     NetnsLan(int machines) throws IOException, InterruptedException {
@@ -49,6 +50,25 @@ final class NetnsLan implements AutoCloseable {
         if (present) {
             run("ip", "-n", machine(i), "route", "replace", "224.0.0.0/4", "dev", "eth0");
         }
+    }
+
+    /**
+     * Gives machine {@code i} a default route and a DNS server that never answers, as on a LAN whose router is
+     * offline: the server is an address of this LAN that no machine has (and the gateway another). Their
+     * hardware addresses are fixed too, to one no interface has: the queries go out on the bridge and are
+     * never answered, not even by "host unreachable" once address resolution fails (which a resolver takes
+     * as an answer), so each waits for its whole time-out; and no packet leaves the namespaces. Processes
+     * started in the machine afterwards see it.
+     */
+    void unansweredDns(int i) throws IOException, InterruptedException {
+        for (String nobody : List.of("10.77.0.253", "10.77.0.254")) {
+            run("ip", "-n", machine(i), "neigh", "replace", nobody, "lladdr", "02:00:00:4c:43:fe", "dev", "eth0", "nud", "permanent");
+        }
+        run("ip", "-n", machine(i), "route", "replace", "default", "via", "10.77.0.254", "dev", "eth0");
+        Path dir = Path.of("/etc/netns", machine(i));
+        Files.createDirectories(dir);
+        etcFiles.add(dir);
+        Files.writeString(dir.resolve("resolv.conf"), "nameserver 10.77.0.253\noptions timeout:5 attempts:2\n");
     }
 
     /** Whether this machine can make such a LAN: root, and the ip command. */
@@ -131,6 +151,14 @@ final class NetnsLan implements AutoCloseable {
             } catch (IOException e) {
                 // gone already
             }
+        }
+        for (Path dir : etcFiles) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
         }
     }
 }

@@ -27,16 +27,29 @@ public final class LanBrowser {
     public static final String SERVICE_TYPE = "_loomchat._tcp.local.";
 
     /**
+     * What an announcement says of the server password. Anyone on the LAN may announce anything, so it is
+     * believed only where believing it can do no harm: a server that says it needs none is sent none.
+     */
+    public enum Password {
+        /** {@code password=1} */
+        NEEDED,
+        /** {@code password=0} */
+        NOT_NEEDED,
+        /** no {@code password} key (a service published by hand, with Avahi's tools say) */
+        UNSAID
+    }
+
+    /**
      * A server that answered: its instance name, an address and port, and what its TXT record says.
      * {@code webPort} is -1 when it has no web client; {@code node} is null outside a cluster.
      */
-    public record Found(String name, InetAddress address, int port, boolean tls, boolean password, int webPort, String node) {
+    public record Found(String name, InetAddress address, int port, boolean tls, Password password, int webPort, String node) {
 
         /**
          * What was heard, made safe to show: anyone on the LAN may announce anything, so the names are text
          * with control characters neutralized (as everything from others), never terminal controls.
          */
-        static Found heard(String name, InetAddress address, int port, boolean tls, boolean password, int webPort, String node) {
+        static Found heard(String name, InetAddress address, int port, boolean tls, Password password, int webPort, String node) {
             return new Found(io.loomchat.protocol.SafeText.neutralize(name), address, port, tls, password, webPort,
                     node == null ? null : io.loomchat.protocol.SafeText.neutralize(node));
         }
@@ -48,7 +61,8 @@ public final class LanBrowser {
 
         /** One line for a list: name, address, and marks. */
         public String describe() {
-            return String.format("%-24s %-21s%s%s%s%s", name, hostPort(), tls ? "  tls" : "", password ? "  password" : "",
+            return String.format("%-24s %-21s%s%s%s%s", name, hostPort(), tls ? "  tls" : "",
+                    password == Password.NEEDED ? "  password" : "",
                     webPort > 0 ? "  web http" + (tls ? "s" : "") + "://" + address.getHostAddress() + ":" + webPort + "/" : "",
                     node != null ? "  node " + node : "");
         }
@@ -57,19 +71,24 @@ public final class LanBrowser {
     private LanBrowser() {
     }
 
-    /** Asks on every LAN interface and returns what answered within {@code wait}, sorted by name. */
+    /**
+     * Asks on every LAN interface and returns what answered within {@code wait}, sorted by name. Returns
+     * within {@code wait} and a moment, whatever the network does: nothing here waits on DNS (see
+     * {@link #lanAddresses}), and an interface whose responder is slow to start is not waited for.
+     */
     public static List<Found> browse(Duration wait) {
+        long end = System.nanoTime() + wait.toNanos();
         ConcurrentLinkedQueue<ServiceInfo> heard = new ConcurrentLinkedQueue<>();
         List<Thread> askers = new ArrayList<>();
         for (InetAddress local : lanAddresses()) {
             askers.add(Thread.ofVirtual().start(() -> {
                 JmDNS jmdns = null;
                 try {
+                    // An explicit host name, and an address whose name is set: JmDNS then never asks DNS for one.
                     jmdns = JmDNS.create(local, "loomchat-client");
                     // Asked again until the time is up: on a network just brought up the first question or
                     // its answer can be lost (seen between fresh network namespaces), and a second server
                     // may answer later than the first.
-                    long end = System.nanoTime() + wait.toNanos();
                     for (long left; (left = (end - System.nanoTime()) / 1_000_000) > 100; ) {
                         heard.addAll(List.of(jmdns.list(SERVICE_TYPE, Math.min(left, 800))));
                     }
@@ -82,7 +101,7 @@ public final class LanBrowser {
         }
         for (Thread t : askers) {
             try {
-                t.join(wait.plusSeconds(2));
+                t.join(Duration.ofNanos(Math.max(1, end + JOIN_GRACE.toNanos() - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -91,7 +110,7 @@ public final class LanBrowser {
         Map<String, Found> found = new LinkedHashMap<>();
         for (ServiceInfo info : heard) {
             for (InetAddress address : info.getInet4Addresses()) {
-                Found f = Found.heard(info.getName(), address, info.getPort(), flag(info, "tls"), flag(info, "password"),
+                Found f = Found.heard(info.getName(), address, info.getPort(), flag(info, "tls"), password(info),
                         number(info, "web"), info.getPropertyString("node"));
                 found.putIfAbsent(f.name() + "@" + f.hostPort(), f);
             }
@@ -99,6 +118,14 @@ public final class LanBrowser {
         List<Found> sorted = new ArrayList<>(found.values());
         sorted.sort(Comparator.comparing(Found::name, String.CASE_INSENSITIVE_ORDER).thenComparing(Found::hostPort));
         return sorted;
+    }
+
+    /** How long after the browse window an asker still finishing its last question is waited for. */
+    private static final Duration JOIN_GRACE = Duration.ofMillis(300);
+
+    private static Password password(ServiceInfo info) {
+        String value = info.getPropertyString("password");
+        return "1".equals(value) ? Password.NEEDED : "0".equals(value) ? Password.NOT_NEEDED : Password.UNSAID;
     }
 
     private static boolean flag(ServiceInfo info, String key) {
@@ -127,7 +154,12 @@ public final class LanBrowser {
         }
     }
 
-    /** The IPv4 addresses of interfaces that are up, not loopback, and can multicast. */
+    /**
+     * The IPv4 addresses of interfaces that are up, not loopback, and can multicast, each with its host name
+     * already set (to the address itself): JmDNS asks an address for its host name, and an address read from
+     * an interface would answer with a reverse DNS look-up, which on a LAN whose DNS server does not answer
+     * (the offline LAN discovery is for) blocks for longer than the whole browse window.
+     */
     static List<InetAddress> lanAddresses() {
         List<InetAddress> found = new ArrayList<>();
         try {
@@ -137,11 +169,11 @@ public final class LanBrowser {
                 }
                 for (InetAddress a : Collections.list(nic.getInetAddresses())) {
                     if (a instanceof Inet4Address) {
-                        found.add(a);
+                        found.add(InetAddress.getByAddress(a.getHostAddress(), a.getAddress()));
                     }
                 }
             }
-        } catch (SocketException e) {
+        } catch (SocketException | java.net.UnknownHostException e) {
             // no interfaces to ask on
         }
         return found;

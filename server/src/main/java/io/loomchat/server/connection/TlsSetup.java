@@ -8,23 +8,32 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the server's TLS context from a PEM certificate chain and PKCS#8 key, or from a PKCS#12
- * keystore whose password comes from a file (never the command line, where {@code ps} shows it).
+ * keystore whose password comes from a file (never the command line, where {@code ps} shows it), and logs
+ * the certificate's SHA-256 fingerprint: clients that find the server on the LAN show it on first contact,
+ * and the operator can tell people what to compare it with.
  */
 public final class TlsSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TlsSetup.class);
 
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
@@ -73,7 +82,22 @@ public final class TlsSetup {
         throw new GeneralSecurityException("no 'BEGIN PRIVATE KEY' block in " + file);
     }
 
+    /**
+     * A certificate's SHA-256 fingerprint as people compare it: uppercase hex pairs joined by colons (what
+     * {@code --make-certificate} prints, and the client shows).
+     */
+    public static String fingerprint(Certificate certificate) throws GeneralSecurityException {
+        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+    }
+
     private static SSLContext context(KeyStore store, char[] password) throws GeneralSecurityException {
+        for (String alias : Collections.list(store.aliases())) {
+            if (store.isKeyEntry(alias)) {
+                LOG.info("TLS certificate SHA-256 fingerprint: {} (clients that find this server on the LAN show it on first "
+                        + "contact: tell people to compare it)", fingerprint(store.getCertificate(alias)));
+                break;
+            }
+        }
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, password);
         SSLContext context = SSLContext.getInstance("TLS");

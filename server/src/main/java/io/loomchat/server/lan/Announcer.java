@@ -5,6 +5,10 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,9 +30,18 @@ import org.slf4j.LoggerFactory;
  * another network, a DHCP renewal). On close every announcement is withdrawn with a goodbye (TTL 0), so
  * clients drop the server at once instead of after the record's TTL.
  *
+ * <p>Its name can be taken: a responder elsewhere on the LAN that announces the same name without probing
+ * first makes JmDNS rename this server's service ({@code loomchat (2)}), and clients that ask for the name
+ * then find the other machine. The watcher notices (see {@link NameWatch}) and says so in a WARN.
+ *
  * <p>One owner: the watcher thread changes the set of responders, under {@link #lock}, which close also
  * takes (so a close waits for a registration under way: JmDNS probes for a few seconds before it announces).
- * The server's start never waits for it: the first announcement is made by the watcher too.
+ * The server's start never waits for it: the first announcement is made by the watcher too. JmDNS's own
+ * threads only hand what they hear to the watcher's {@link NameWatch}, through a queue.
+ *
+ * <p>Nothing here asks DNS: the host name is read from the kernel, and JmDNS gets addresses whose names are
+ * set already (it asks its address for a host name, which an address read from an interface answers with a
+ * reverse look-up: seconds of waiting, or more, on a LAN whose DNS server does not answer).
  */
 public final class Announcer implements AutoCloseable {
 
@@ -43,6 +56,8 @@ public final class Announcer implements AutoCloseable {
     private final InetAddress only; // the one address listened on, or null for all interfaces
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<InetAddress, JmDNS> responders = new HashMap<>(); // guarded by lock
+    private final Map<InetAddress, ServiceInfo> registered = new HashMap<>(); // guarded by lock: JmDNS renames these
+    private final NameWatch names;
     private final Thread watcher;
     private volatile boolean closed;
 
@@ -51,6 +66,7 @@ public final class Announcer implements AutoCloseable {
         this.port = port;
         this.txt = Map.copyOf(txt);
         this.only = only;
+        this.names = new NameWatch(instanceName, port);
         this.watcher = Thread.ofPlatform().daemon().name("loomchat-announce").unstarted(this::watch);
     }
 
@@ -65,7 +81,7 @@ public final class Announcer implements AutoCloseable {
             LOG.info("not announced on the LAN: listening on loopback ({})", host);
             return null;
         }
-        Announcer announcer = new Announcer(instanceName, port, txt, address.isAnyLocalAddress() ? null : address);
+        Announcer announcer = new Announcer(instanceName, port, txt, address.isAnyLocalAddress() ? null : named(address));
         announcer.watcher.start();
         return announcer;
     }
@@ -84,6 +100,16 @@ public final class Announcer implements AutoCloseable {
         while (!closed) {
             try {
                 refresh();
+                Map<InetAddress, ServiceInfo> now;
+                Map<InetAddress, JmDNS> heardBy;
+                lock.lock();
+                try {
+                    now = Map.copyOf(registered);
+                    heardBy = Map.copyOf(responders);
+                } finally {
+                    lock.unlock();
+                }
+                names.check(now, heardBy); // outside the lock: it may ask the LAN who holds the name, for a second
             } catch (RuntimeException e) {
                 LOG.warn("LAN announcement: {}", e.toString());
             }
@@ -105,6 +131,7 @@ public final class Announcer implements AutoCloseable {
             }
             for (InetAddress gone : new ArrayList<>(responders.keySet())) {
                 if (!wanted.contains(gone)) {
+                    registered.remove(gone);
                     withdraw(gone, responders.remove(gone));
                 }
             }
@@ -120,9 +147,12 @@ public final class Announcer implements AutoCloseable {
 
     private void announce(InetAddress address) {
         try {
-            JmDNS responder = JmDNS.create(address, hostName());
-            responder.registerService(ServiceInfo.create(SERVICE_TYPE, instanceName, port, 0, 0, txt));
+            JmDNS responder = JmDNS.create(address, hostName(System.getenv()));
+            ServiceInfo info = ServiceInfo.create(SERVICE_TYPE, instanceName, port, 0, 0, txt);
+            responder.addServiceListener(SERVICE_TYPE, names.listener()); // others announcing our type: who has our name
+            responder.registerService(info); // JmDNS keeps this object, and renames it on a conflict
             responders.put(address, responder);
+            registered.put(address, info);
             // Heard on the LAN once probing is over, a few seconds from now (RFC 6762 section 8).
             LOG.info("announcing on the LAN as '{}' ({}) at {}:{}", instanceName, SERVICE_TYPE, address.getHostAddress(), port);
         } catch (IOException e) {
@@ -137,7 +167,7 @@ public final class Announcer implements AutoCloseable {
         Thread.ofPlatform().daemon().name("loomchat-announce-close").start(() -> closeQuietly(responder));
     }
 
-    /** The IPv4 addresses of interfaces that are up, not loopback, and can multicast. */
+    /** The IPv4 addresses of interfaces that are up, not loopback, and can multicast; their names set (see above). */
     static Set<InetAddress> lanAddresses() {
         Set<InetAddress> found = new HashSet<>();
         try {
@@ -147,7 +177,7 @@ public final class Announcer implements AutoCloseable {
                 }
                 for (InetAddress a : Collections.list(nic.getInetAddresses())) {
                     if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
-                        found.add(a);
+                        found.add(named(a));
                     }
                 }
             }
@@ -157,12 +187,34 @@ public final class Announcer implements AutoCloseable {
         return found;
     }
 
-    private static String hostName() {
+    /**
+     * {@code address} with its host name set to its own text: asked for its name (JmDNS does), it answers
+     * without a reverse DNS look-up. Equal to {@code address} (InetAddress equality is by address).
+     */
+    static InetAddress named(InetAddress address) {
         try {
-            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9-]", "-");
-        } catch (IOException e) {
-            return "loomchat";
+            return InetAddress.getByAddress(address.getHostAddress(), address.getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(address + " has no valid address", e); // cannot happen: the bytes came from one
         }
+    }
+
+    /**
+     * The host name to announce ({@code NAME.local.}): this machine's, read from the kernel (or the HOSTNAME
+     * variable), never resolved, as one DNS label; "loomchat" where there is none.
+     */
+    static String hostName(Map<String, String> env) {
+        String name = null;
+        try {
+            name = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        if (name == null || name.isBlank()) {
+            name = env.get("HOSTNAME");
+        }
+        String label = name == null ? "" : name.strip().split("\\.", 2)[0].replaceAll("[^A-Za-z0-9-]", "-");
+        return label.isEmpty() ? "loomchat" : label;
     }
 
     private static void closeQuietly(JmDNS responder) {
@@ -190,6 +242,7 @@ public final class Announcer implements AutoCloseable {
                 closing.add(Thread.ofVirtual().start(() -> withdraw(e.getKey(), e.getValue())));
             }
             responders.clear();
+            registered.clear();
         } finally {
             lock.unlock();
         }
