@@ -76,7 +76,7 @@ public final class Announcer implements AutoCloseable {
      * host, or no interface that can multicast.
      */
     public static Announcer start(String host, String instanceName, int port, Map<String, String> txt) throws IOException {
-        InetAddress address = InetAddress.getByName(host);
+        InetAddress address = InetAddress.getByName(host); // what the server binds: 0.0.0.0 by default, parsed, not looked up
         if (address.isLoopbackAddress()) {
             LOG.info("not announced on the LAN: listening on loopback ({})", host);
             return null;
