@@ -47,7 +47,7 @@ final class LoomchatContainers {
         if (Boolean.parseBoolean(System.getenv("LOOMCHAT_REQUIRE_DOCKER"))) {
             throw new AssertionError("LOOMCHAT_REQUIRE_DOCKER=true but no Docker engine answers");
         }
-        Assumptions.abort("no Docker engine: container tests skipped (start Docker, or see README 'Containers')");
+        Assumptions.abort("no Docker engine: container tests skipped (start Docker, or see docs/OPERATING.md 'Containers')");
     }
 
     @SuppressWarnings("deprecation") // withDockerfilePath: the context is exactly these files, not a directory

@@ -159,7 +159,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--nats", paramLabel = "URL[,URL...]", split = ",",
             description = "Run as one node of a cluster: rooms, history and nicks are shared through these NATS "
-                    + "servers (JetStream on), e.g. nats://127.0.0.1:4222. See README, Cluster (default: a single node).")
+                    + "servers (JetStream on), e.g. nats://127.0.0.1:4222. See docs/OPERATING.md, Cluster (default: a single node).")
     List<String> natsUrls;
 
     @Option(names = "--node-name", paramLabel = "NAME",

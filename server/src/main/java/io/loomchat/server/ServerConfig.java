@@ -173,7 +173,7 @@ public record ServerConfig(
         }
         if (cluster != null && dataDir != null) {
             throw new IllegalArgumentException("--nats and --data-dir do not go together: in a cluster, history "
-                    + "lives in NATS JetStream (see README, Cluster)");
+                    + "lives in NATS JetStream (see docs/OPERATING.md, Cluster)");
         }
     }
 

@@ -48,7 +48,7 @@ public final class KnownServers {
     }
 
     private static final List<String> HEADER = List.of(
-            "# Loomchat: LAN servers this client used by name (README, \"On a LAN\"). One per line:",
+            "# Loomchat: LAN servers this client used by name (docs/USER-GUIDE.md, \"On a LAN\"). One per line:",
             "#   tls FINGERPRINT NAME   only a certificate with this SHA-256 fingerprint is accepted as NAME",
             "#   plain NAME             NAME was used without TLS; a certificate it offers later is remembered then",
             "# Remove a line (or run the client with --forget-server NAME) when a server's change is legitimate.");
