@@ -138,7 +138,7 @@ public final class Discovery {
             }
             case Pinned pinned -> {
                 if (pinned.remember()) {
-                    remember(server, () -> known.rememberTls(server.name(), pinned.fingerprint()));
+                    remember(server, () -> known.rememberTls(server.name(), pinned.fingerprint(), pinned.checked()));
                 }
                 yield new Destination(server.hostPort(), pinned.fingerprint(), pinned.sendPassword());
             }

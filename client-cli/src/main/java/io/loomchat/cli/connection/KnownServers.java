@@ -34,8 +34,12 @@ import java.util.function.UnaryOperator;
  */
 public final class KnownServers {
 
-    /** One remembered server; {@code fingerprint} is null for one used without TLS. {@code line} counts from 1. */
-    public record Known(String name, Fingerprint fingerprint, int line) {
+    /**
+     * One remembered server; {@code fingerprint} is null for one used without TLS. {@code checked}: somebody
+     * vouched for the certificate (a person who answered yes or gave --fingerprint, a CA through --trust or the
+     * system), rather than it being taken on a first contact nobody checked. {@code line} counts from 1.
+     */
+    public record Known(String name, Fingerprint fingerprint, boolean checked, int line) {
 
         public boolean tls() {
             return fingerprint != null;
@@ -43,13 +47,14 @@ public final class KnownServers {
 
         /** How it was remembered, in words: "TLS, certificate SHA-256 ..." or "no TLS". */
         public String how() {
-            return tls() ? "TLS, certificate SHA-256 " + fingerprint : "no TLS";
+            return tls() ? "TLS, certificate SHA-256 " + fingerprint + (checked ? "" : " (taken on first use, unchecked)") : "no TLS";
         }
     }
 
     private static final List<String> HEADER = List.of(
             "# Loomchat: LAN servers this client used by name (docs/USER-GUIDE.md, \"On a LAN\"). One per line:",
             "#   tls FINGERPRINT NAME   only a certificate with this SHA-256 fingerprint is accepted as NAME",
+            "#   tls-unchecked FINGERPRINT NAME   the same, for a certificate taken on a first use nobody checked",
             "#   plain NAME             NAME was used without TLS; a certificate it offers later is remembered then",
             "# Remove a line (or run the client with --forget-server NAME) when a server's change is legitimate.");
 
@@ -76,14 +81,21 @@ public final class KnownServers {
         return Optional.ofNullable(byName.get(key(name)));
     }
 
-    /** An entry pinned to {@code fingerprint}, under whatever name: the same server under another name. */
+    /**
+     * A checked entry pinned to {@code fingerprint}, under whatever name: the same server under another name.
+     * Only a checked one: a certificate taken unchecked under one name must not vouch for another (a rogue
+     * could be remembered under a name that needs no password, then announce the name that does).
+     */
     public Optional<Known> withFingerprint(Fingerprint fingerprint) {
-        return byName.values().stream().filter(k -> fingerprint.equals(k.fingerprint())).findFirst();
+        return byName.values().stream().filter(k -> k.checked() && fingerprint.equals(k.fingerprint())).findFirst();
     }
 
-    /** Remembers that {@code name} is the server with this certificate, replacing what was known of it. */
-    public void rememberTls(String name, Fingerprint fingerprint) throws IOException {
-        put(name, "tls " + fingerprint + " " + name.strip());
+    /**
+     * Remembers that {@code name} is the server with this certificate ({@code checked}: somebody vouched for
+     * it), replacing what was known of it.
+     */
+    public void rememberTls(String name, Fingerprint fingerprint, boolean checked) throws IOException {
+        put(name, (checked ? "tls " : "tls-unchecked ") + fingerprint + " " + name.strip());
     }
 
     /** Remembers that {@code name} was used without TLS, replacing what was known of it. */
@@ -175,16 +187,16 @@ public final class KnownServers {
         String[] words = text.split("\\s+", 3);
         try {
             if (words[0].equals("plain") && words.length >= 2) {
-                return new Known(text.substring("plain".length()).strip(), null, number);
+                return new Known(text.substring("plain".length()).strip(), null, false, number);
             }
-            if (words[0].equals("tls") && words.length == 3) {
-                return new Known(words[2].strip(), Fingerprint.parse(words[1]), number);
+            if ((words[0].equals("tls") || words[0].equals("tls-unchecked")) && words.length == 3) {
+                return new Known(words[2].strip(), Fingerprint.parse(words[1]), words[0].equals("tls"), number);
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where(number) + ": " + e.getMessage() + "; fix or delete the line");
         }
         throw new IllegalArgumentException(where(number) + ": cannot read '" + text
-                + "' (expected 'tls FINGERPRINT NAME' or 'plain NAME'); fix or delete the line");
+                + "' (expected 'tls FINGERPRINT NAME', 'tls-unchecked FINGERPRINT NAME' or 'plain NAME'); fix or delete the line");
     }
 
     private String where(int number) {

@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  *     {@code --fingerprint}, not against a CA and the host name: a LAN server's certificate is self-signed, and
  *     a pin is stronger. A first certificate is shown, then remembered (after a "yes" at a terminal).
  * <li>The server password goes only over TLS that was verified (a remembered or given fingerprint that
- *     matched, a certificate {@code --trust} or the system vouches for, the certificate remembered for another
- *     name, or a "yes" typed after seeing the fingerprint), or in clear text to a server the person named with
+ *     matched, a certificate {@code --trust} or the system vouches for, the certificate remembered as checked
+ *     for another name, or a "yes" typed after seeing the fingerprint), or in clear text to a server the person named with
  *     {@code --password-in-clear}. Never to a server that says it needs none.
  * <li>A name first used without TLS is remembered as plain: no downgrade to fear yet. When it later offers
  *     TLS, that is an upgrade, and its certificate is remembered from then on.
@@ -62,8 +62,12 @@ public final class LanTrust {
     public record Handshake(List<String> say) implements Verdict {
     }
 
-    /** Connect with TLS accepting this certificate only; {@code remember}: pin the name to it. */
-    public record Pinned(Fingerprint fingerprint, boolean sendPassword, boolean remember, List<String> say) implements Verdict {
+    /**
+     * Connect with TLS accepting this certificate only; {@code remember}: pin the name to it, as {@code checked}
+     * (somebody vouched for it) or not (taken on a first use nobody checked).
+     */
+    public record Pinned(Fingerprint fingerprint, boolean sendPassword, boolean remember, boolean checked, List<String> say)
+            implements Verdict {
     }
 
     /** Show the fingerprint and ask the person; a "yes" goes to {@link #afterYes}. */
@@ -121,11 +125,12 @@ public final class LanTrust {
                 say.add("'" + server.name() + "' has a new certificate, the one given with --fingerprint: remembered instead of "
                         + before.get().fingerprint());
             }
-            return pinned(server, offered, true, before, say);
+            return pinned(server, offered, true, true, before, say);
         }
         if (before.isPresent() && before.get().tls()) {
             if (before.get().fingerprint().equals(offered)) {
-                return pinned(server, offered, true, before, new ArrayList<>());
+                // Trust on first use: the name's own certificate, as remembered (checked or not), as ssh does.
+                return pinned(server, offered, true, before.get().checked(), before, new ArrayList<>());
             }
             return new Refuse(TrustWarning.changed(server, before.get(), "TLS, certificate SHA-256 " + offered, known.file(), heard));
         }
@@ -133,13 +138,13 @@ public final class LanTrust {
         if (offer.validated()) {
             say.add("a certificate --trust (or the system's trust store) vouches for, for " + server.address().getHostAddress()
                     + ": remembered in " + known.file());
-            return pinned(server, offered, true, before, say);
+            return pinned(server, offered, true, true, before, say);
         }
         Optional<Known> elsewhere = known.withFingerprint(offered);
         if (elsewhere.isPresent()) {
             say.add("it is the certificate remembered for '" + elsewhere.get().name() + "': the same server under another name; "
                     + "remembered for '" + server.name() + "' too");
-            return pinned(server, offered, true, before, say);
+            return pinned(server, offered, true, true, before, say);
         }
         if (wishes.canAsk()) {
             say.add("compare it with the one the server's operator gives you (the server logs it at start)");
@@ -152,21 +157,27 @@ public final class LanTrust {
         }
         say.add("compare it with the server's operator (the server logs it at start). Remembered in " + known.file()
                 + ": from now on only this certificate is accepted as '" + server.name() + "'");
-        return pinned(server, offered, false, before, say);
+        return pinned(server, offered, false, false, before, say);
     }
 
     /** The person typed yes after seeing {@code fingerprint}. */
     public Verdict afterYes(Found server, Fingerprint fingerprint) {
         List<String> say = new ArrayList<>();
         say.add("remembered in " + known.file() + ": from now on only this certificate is accepted as '" + server.name() + "'");
-        return pinned(server, fingerprint, true, known.find(server.name()), say);
+        return pinned(server, fingerprint, true, true, known.find(server.name()), say);
     }
 
-    private Verdict pinned(Found server, Fingerprint fingerprint, boolean verified, Optional<Known> before, List<String> say) {
+    /**
+     * {@code verified}: the password may go over it; {@code checked}: somebody vouched for the certificate
+     * (remembered so, it may vouch for the same server under another name).
+     */
+    private Verdict pinned(Found server, Fingerprint fingerprint, boolean verified, boolean checked, Optional<Known> before,
+                           List<String> say) {
         boolean send = verified && wishes.hasPassword() && server.password() != Password.NOT_NEEDED;
         say.addAll(passwordNotes(server));
-        boolean remember = before.isEmpty() || !fingerprint.equals(before.get().fingerprint());
-        return new Pinned(fingerprint, send, remember, say);
+        boolean remember = before.isEmpty() || !fingerprint.equals(before.get().fingerprint())
+                || (checked && !before.get().checked());
+        return new Pinned(fingerprint, send, remember, checked, say);
     }
 
     private List<String> passwordNotes(Found server) {

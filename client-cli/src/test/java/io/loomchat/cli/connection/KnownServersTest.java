@@ -28,7 +28,7 @@ class KnownServersTest {
         Path file = dir.resolve("config/loomchat/known_servers");
         KnownServers known = KnownServers.read(file);
         assertTrue(known.find("loomchat").isEmpty());
-        known.rememberTls("loomchat", A);
+        known.rememberTls("loomchat", A, true);
         known.rememberPlain("lab printer room");
         KnownServers again = KnownServers.read(file);
         assertEquals(A, again.find("LoomChat").orElseThrow().fingerprint(), "names match without regard to case, as mDNS's");
@@ -45,7 +45,7 @@ class KnownServersTest {
         Path file = Files.writeString(dir.resolve("known_servers"), "# mine\n\nplain lab\ntls " + A + " loomchat\n");
         KnownServers known = KnownServers.read(file);
         Files.writeString(file, "tls " + B + " team\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-        known.rememberTls("lab", B); // an upgrade: the name first used without TLS now has a certificate
+        known.rememberTls("lab", B, true); // an upgrade: the name first used without TLS now has a certificate
         assertEquals(List.of("# mine", "", "tls " + B + " lab", "tls " + A + " loomchat", "tls " + B + " team"),
                 Files.readAllLines(file), "another client's line written meanwhile is kept");
         assertEquals(4, known.find("loomchat").orElseThrow().line());
@@ -59,16 +59,18 @@ class KnownServersTest {
 
     @Test
     void theSameCertificateUnderAnotherNameIsFound() throws Exception {
-        Path file = Files.writeString(dir.resolve("known_servers"), "tls " + A + " loomchat\nplain lab\n");
+        Path file = Files.writeString(dir.resolve("known_servers"), "tls " + A + " loomchat\nplain lab\ntls-unchecked " + B + " decoy\n");
         KnownServers known = KnownServers.read(file);
         assertEquals("loomchat", known.withFingerprint(A).orElseThrow().name());
-        assertTrue(known.withFingerprint(B).isEmpty());
+        assertTrue(known.withFingerprint(B).isEmpty(), "an unchecked certificate vouches for no other name");
+        assertFalse(known.find("decoy").orElseThrow().checked());
+        assertTrue(known.find("loomchat").orElseThrow().checked());
     }
 
     @Test
     void aLineItCannotReadIsRefusedWithItsNumberNotSkipped() throws Exception {
         assertRefused("plain lab\nssh-rsa AAAAB3Nza loomchat\n", "line 2: cannot read 'ssh-rsa AAAAB3Nza loomchat' "
-                + "(expected 'tls FINGERPRINT NAME' or 'plain NAME'); fix or delete the line");
+                + "(expected 'tls FINGERPRINT NAME', 'tls-unchecked FINGERPRINT NAME' or 'plain NAME'); fix or delete the line");
         assertRefused("tls 3E:01:90 loomchat\n", "line 1: '3E:01:90' is not a SHA-256 fingerprint");
         assertRefused("tls " + A + "\n", "line 1: cannot read");
         assertRefused("plain\n", "line 1: cannot read");
@@ -80,7 +82,7 @@ class KnownServersTest {
         Path file = Files.writeString(dir.resolve("known_servers"), "plain lab\n");
         KnownServers known = KnownServers.read(file);
         Files.writeString(file, "garbage\n");
-        assertThrows(IllegalArgumentException.class, () -> known.rememberTls("loomchat", A));
+        assertThrows(IllegalArgumentException.class, () -> known.rememberTls("loomchat", A, true));
         assertEquals("garbage\n", Files.readString(file), "left for the person to fix");
     }
 

@@ -152,6 +152,29 @@ class LanTrustTest {
     }
 
     @Test
+    void aCertificateTakenUncheckedUnderOneNameDoesNotVouchForAnother() throws Exception {
+        // A rogue announces a name that needs no password: a script connects, sends none, and remembers the
+        // rogue's certificate, unchecked. The rogue then announces the name the person's password is for.
+        Found decoy = server("nopw", 3, true, Password.NOT_NEEDED);
+        Pinned first = assertInstanceOf(Pinned.class, new LanTrust(SCRIPT_WITH_PASSWORD, known(""))
+                .afterHandshake(decoy, new Offer(A, false), List.of()));
+        assertFalse(first.sendPassword());
+        assertFalse(first.checked(), "nobody checked it");
+        KnownServers remembered = known("tls-unchecked " + A + " nopw\n");
+        Found laundered = server("secure", 3, true, Password.NEEDED);
+        Verdict verdict = new LanTrust(SCRIPT_WITH_PASSWORD, remembered).afterHandshake(laundered, new Offer(A, false), List.of());
+        assertInstanceOf(Refuse.class, verdict, "the password would go to a certificate nobody checked: " + verdict.say());
+        // Checked (a yes, --fingerprint, a CA), it does: the same server under another name.
+        Pinned checked = assertInstanceOf(Pinned.class, new LanTrust(SCRIPT_WITH_PASSWORD, known("tls " + A + " nopw\n"))
+                .afterHandshake(laundered, new Offer(A, false), List.of()));
+        assertTrue(checked.sendPassword());
+        // --fingerprint given for a name remembered unchecked with that certificate: now remembered as checked.
+        Pinned given = assertInstanceOf(Pinned.class, new LanTrust(new Wishes(A, false, true, Set.of(), false), remembered)
+                .afterHandshake(decoy, new Offer(A, false), List.of()));
+        assertTrue(given.remember() && given.checked());
+    }
+
+    @Test
     void aNameFirstUsedWithoutTlsIsRememberedAsPlainAndMayLaterUpgrade() throws Exception {
         Found lab = server("lab", 5, false, Password.NOT_NEEDED);
         assertTrue(assertInstanceOf(Plain.class, new LanTrust(SCRIPT, known("")).beforeConnecting(lab, List.of())).remember());
