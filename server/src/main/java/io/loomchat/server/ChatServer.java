@@ -81,6 +81,7 @@ public final class ChatServer implements AutoCloseable {
     private final AtomicInteger connectionThreads = new AtomicInteger();
     private final Admission admission;
     private final RefusalLog refusals; // refused connections, logged a line per address and minute
+    private final RefusalLog unregisteredCloses; // connections that ended before a hello, likewise
     private final ReentrantLock sessionsLock = new ReentrantLock();
     private final Condition sessionGone = sessionsLock.newCondition();
     private final Watchdog watchdog;
@@ -139,6 +140,7 @@ public final class ChatServer implements AutoCloseable {
         this.moderation = new Moderation(clock);
         this.resumptions = new Resumptions(clock);
         this.refusals = new RefusalLog(LoggerFactory.getLogger(Admission.class)::warn, clock);
+        this.unregisteredCloses = new RefusalLog(LoggerFactory.getLogger(Session.class)::info, clock);
         this.admission = new Admission(this, descriptors.connections(), refusals);
         this.operators = config.operatorsFile() == null ? Operators.none() : Operators.load(config.operatorsFile());
         this.listener = tls == null ? new ServerSocket() : tlsListener(tls);
@@ -244,6 +246,7 @@ public final class ChatServer implements AutoCloseable {
             server.metricsEndpoint = new MetricsEndpoint(config.host(), config.metricsPort(), server);
         }
         server.watchdog.alsoEvery(server.refusals::flush);
+        server.watchdog.alsoEvery(server.unregisteredCloses::flush);
         server.watchdog.start();
         server.presenceFlush.start();
         if (server.cluster != null) {
@@ -439,6 +442,14 @@ public final class ChatServer implements AutoCloseable {
             });
         }
         return refused[0];
+    }
+
+    /**
+     * A session that ended before it registered (a probe, a scan, a client that gave up): logged like a
+     * refusal, once per address and reason, then counted once a minute.
+     */
+    public void closedUnregistered(Transport transport, CloseReason reason, String detail) {
+        unregisteredCloses.note("closed unregistered", transport.door(), transport.address(), reason.code(), detail);
     }
 
     /** What to do with a refused connection: its number and why. */

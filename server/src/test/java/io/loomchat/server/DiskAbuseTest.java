@@ -299,4 +299,27 @@ class DiskAbuseTest extends ServerTestSupport {
             assertTrue(size < 10_000, "the log is " + size + " bytes after " + attempts + " refused attempts");
         }
     }
+    /** Connections that open and close without a hello, in a loop from loopback (exempt from every limit). */
+    @Test
+    void connectionsThatNeverRegisterWriteAFewLinesNotTwoEach() throws Exception {
+        try (ChildServer child = ChildServer.launch(dir, 0, List.of())) {
+            int cycles = 0;
+            for (int i = 0; i < 2_000; i++) {
+                try (Socket s = new Socket("127.0.0.1", child.port())) {
+                    cycles++;
+                }
+            }
+            // One real client afterwards: its connect and disconnect are logged as ever.
+            TestClient alice = TestClient.register(child.port(), "alice");
+            alice.send("{\"type\":\"quit\"}");
+            alice.awaitClose();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> child.output().contains("disconnect #"));
+            long size = Files.size(child.log());
+            List<String> closes = child.output().lines().filter(l -> l.contains("closed unregistered 127.0.0.1")).toList();
+            System.out.println(cycles + " cycles, " + size + " bytes of log: " + closes);
+            assertTrue(closes.size() <= 2, "one line (per reason) for the lot: " + closes);
+            assertTrue(child.output().contains("connect #") && child.output().contains(" alice from 127.0.0.1"), child.output());
+            assertTrue(size < 10_000, "the log is " + size + " bytes after " + cycles + " connections");
+        }
+    }
 }

@@ -92,6 +92,9 @@ public final class Session implements Member {
     }
 
     public void setNick(String newNick) {
+        if (nick == null) {
+            LOG.info("connect #{} {} from {}", id, newNick, peer); // logged once it is someone: see run()
+        }
         nick = newNick;
     }
 
@@ -268,7 +271,9 @@ public final class Session implements Member {
 
     /** Starts the writer and runs the read loop on the calling (virtual) thread until the connection ends. */
     public void run() {
-        LOG.info("connect #{} from {}", id, peer);
+        // Logged at registration (setNick): a loop of connections that never register must not fill the disk
+        // through the log; how they end is logged in bounded form (ChatServer.closedUnregistered).
+        LOG.debug("connect #{} from {}", id, peer);
         writer = server.startConnectionThread("loomchat-writer-" + id, this::writeLoop);
         // Like NATS's INFO, a greeting: a person on nc, or a program that waits to be told, learns how to
         // begin instead of hearing nothing until the handshake timeout. Where IRC is on, it waits a moment
@@ -323,7 +328,9 @@ public final class Session implements Member {
         // The detail may hold a client's words (a quit reason): neutralized, so a log viewer's terminal
         // cannot be driven and no fake log line can be forged with an embedded newline.
         String detail = closeDetail.isEmpty() ? "" : " (" + SafeText.neutralize(closeDetail) + ")";
-        if (reason.expected()) {
+        if (nick == null) {
+            server.closedUnregistered(transport, reason, detail.strip());
+        } else if (reason.expected()) {
             LOG.info("disconnect #{} {} {}: {}{}", id, who, peer, reason.code(), detail);
         } else {
             LOG.warn("disconnect #{} {} {}: {}{}", id, who, peer, reason.code(), detail);

@@ -21,6 +21,11 @@ public interface Transport {
     /** The client's address and port, for logs. */
     String peer();
 
+    /** The door it came in by, for the log: "the chat port" unless said otherwise. */
+    default String door() {
+        return "the chat port";
+    }
+
     /** The bytes of the client's lines, each ended by {@code \n}; end of stream when the client is gone. */
     InputStream input() throws IOException;
 

@@ -26,7 +26,7 @@ public final class RefusalLog {
     static final int MAX_ADDRESSES = 4_096;
     private static final String OTHERS = "other addresses";
 
-    private record Key(String door, String who, String reason) {
+    private record Key(String what, String door, String who, String reason) {
     }
 
     private static final class Tally {
@@ -47,23 +47,32 @@ public final class RefusalLog {
 
     /** One refused connection from {@code address} at {@code door}, for {@code reason} (and its detail). */
     public void refused(String door, InetAddress address, String reason, String detail) {
+        note("refused", door, address, reason, detail);
+    }
+
+    /**
+     * One connection from {@code address} at {@code door} that ended for {@code reason} before it was
+     * anything ({@code what}: "closed unregistered"): the same bound as refusals, since a loop of them is as
+     * cheap to make.
+     */
+    public void note(String what, String door, InetAddress address, String reason, String detail) {
         long now = clock.millis();
         List<String> lines = new ArrayList<>(2);
         lock.lock();
         try {
             sweep(now, lines);
-            Key key = new Key(door, address.getHostAddress(), reason);
+            Key key = new Key(what, door, address.getHostAddress(), reason);
             Tally tally = tallies.get(key);
             if (tally == null && tallies.size() >= MAX_ADDRESSES) {
-                key = new Key(door, OTHERS, reason);
+                key = new Key(what, door, OTHERS, reason);
                 tally = tallies.get(key);
             }
             if (tally == null) {
                 tally = new Tally();
                 tally.startMillis = now;
                 tallies.put(key, tally);
-                lines.add("refused " + key.who() + " on " + door + ": " + reason + (detail.isEmpty() ? "" : " " + detail)
-                        + " (more refusals of it are counted and logged once a minute)");
+                lines.add(what + " " + key.who() + " on " + door + ": " + reason + (detail.isEmpty() ? "" : " " + detail)
+                        + " (more of these are counted and logged once a minute)");
             } else {
                 tally.count++;
             }
@@ -102,7 +111,7 @@ public final class RefusalLog {
                 continue;
             }
             Key key = e.getKey();
-            lines.add(String.format("refused %s on %s %,d more time(s) in the last %d s: %s", key.who(), key.door(),
+            lines.add(String.format("%s %s on %s %,d more time(s) in the last %d s: %s", key.what(), key.who(), key.door(),
                     tally.count, (now - tally.startMillis) / 1000, key.reason()));
             tally.count = 0;
             tally.startMillis = now;

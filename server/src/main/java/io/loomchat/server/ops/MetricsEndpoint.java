@@ -26,6 +26,10 @@ public final class MetricsEndpoint implements AutoCloseable {
             long seconds = Math.max(1, server.config().handshakeTimeout().toSeconds());
             System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(seconds));
         }
+        // Silent new connections are closed by its idle task, which looks every 10 s by default: every second.
+        if (System.getProperty("sun.net.httpserver.clockTick") == null) {
+            System.setProperty("sun.net.httpserver.clockTick", "1000");
+        }
         try {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
         } catch (java.net.BindException e) {

@@ -51,6 +51,11 @@ final class WebSocketTransport implements Transport {
     }
 
     @Override
+    public String door() {
+        return "the web port";
+    }
+
+    @Override
     public InputStream input() {
         return pipe;
     }
