@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,12 +39,7 @@ class LanDiscoveryIT {
         if (problem == null && !Files.isExecutable(Paths.get("/usr/sbin/avahi-daemon"))) {
             problem = "no avahi-daemon (apt-get install avahi-daemon avahi-utils)";
         }
-        if (problem != null) {
-            if (Boolean.parseBoolean(System.getenv().getOrDefault("LOOMCHAT_REQUIRE_NETNS", "false"))) {
-                throw new AssertionError("LOOMCHAT_REQUIRE_NETNS is set but " + problem);
-            }
-            Assumptions.abort(problem);
-        }
+        NetnsLan.skipUnlessRequired(problem);
     }
 
     @AfterEach

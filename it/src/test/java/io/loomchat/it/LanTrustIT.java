@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,12 +55,7 @@ class LanTrustIT {
                 problem = "no python3-zeroconf for " + PYTHON + " (apt-get install python3-zeroconf)";
             }
         }
-        if (problem != null) {
-            if (Boolean.parseBoolean(System.getenv().getOrDefault("LOOMCHAT_REQUIRE_NETNS", "false"))) {
-                throw new AssertionError("LOOMCHAT_REQUIRE_NETNS is set but " + problem);
-            }
-            Assumptions.abort(problem);
-        }
+        NetnsLan.skipUnlessRequired(problem);
     }
 
     @AfterEach
