@@ -74,17 +74,18 @@ public final class Doorway {
     public String admit(InetSocketAddress remote, BooleanSupplier open, Closeable connection) {
         InetAddress address = remote.getAddress();
         boolean exempt = address.isLoopbackAddress() && !limitLoopback;
-        String refusal = banned.test(address) ? CloseReason.BANNED.code()
-                : !exempt && !throttle.admit(address) ? CloseReason.THROTTLED.code()
-                        + " (connects-per-address-per-minute=" + throttle.perMinute() + ")"
-                : !exempt && !count(address) ? CloseReason.TOO_MANY_FROM_ADDRESS.code()
-                        + " (max-connections-per-address=" + perAddress + ")"
+        CloseReason reason = banned.test(address) ? CloseReason.BANNED
+                : !exempt && !throttle.admit(address) ? CloseReason.THROTTLED
+                : !exempt && !count(address) ? CloseReason.TOO_MANY_FROM_ADDRESS
                 : null;
-        if (refusal != null) {
-            int space = refusal.indexOf(' ');
-            refusals.refused(door, address, space < 0 ? refusal : refusal.substring(0, space),
-                    space < 0 ? "" : refusal.substring(space + 1));
-            return refusal;
+        if (reason != null) {
+            String detail = switch (reason) {
+                case THROTTLED -> "(connects-per-address-per-minute=" + throttle.perMinute() + ")";
+                case TOO_MANY_FROM_ADDRESS -> "(max-connections-per-address=" + perAddress + ")";
+                default -> "";
+            };
+            refusals.refused(door, address, reason.code(), detail);
+            return detail.isEmpty() ? reason.code() : reason.code() + " " + detail;
         }
         Entry entry = new Entry(address, open, connection, ticker.nanoTime() + timeoutNanos);
         Entry old = waiting.put(remote, entry);

@@ -47,8 +47,8 @@ final class BrowserConnection implements WsListener {
      * Frames after which the frame reader pauses for a millisecond. Helidon's loop reads frame after frame
      * on a virtual thread, which is not time-sliced; a client that keeps sending frames that never fill the
      * pipe (pings, pongs, empty fragments) would otherwise keep its carrier, and two such clients would stop
-     * the server. The pause frees the carrier for certain (as FairInput does for TCP); between pauses each
-     * frame yields.
+     * the server. The pause frees the carrier for certain (as FairInput does for TCP), whether or not the
+     * frame budget (which parks a sender over it) is on; no per-frame yield is needed on top.
      */
     static final int FRAMES_PER_TURN = 64;
     /**
@@ -72,14 +72,12 @@ final class BrowserConnection implements WsListener {
     }
 
     /**
-     * Every frame: a turn for the other virtual threads, and a token from the frame budget (waiting for one
-     * if need be). A connection that floods on is told so and closed: the exception ends Helidon's loop.
+     * Every frame: a token from the frame budget (waiting for one if need be), and every 64th a pause for the
+     * other virtual threads. A connection that floods on is told so and closed: the exception ends Helidon's loop.
      */
     private void charge(WsSession ws) {
         if (++frames % FRAMES_PER_TURN == 0) {
             LockSupport.parkNanos(1_000_000);
-        } else {
-            Thread.yield();
         }
         if (frameBudget == null) {
             return;
