@@ -19,7 +19,7 @@ module io.loomchat.server {
     requires jdk.unsupported; // sun.misc.Signal: a clean stop on SIGTERM
 
     exports io.loomchat.server;
-    exports io.loomchat.server.web; // WebConfig, part of ServerConfig
+    exports io.loomchat.server.config; // ServerConfig and its parts
 
     opens io.loomchat.server to info.picocli; // options are read by reflection
 

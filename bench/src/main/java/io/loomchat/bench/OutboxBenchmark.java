@@ -1,9 +1,10 @@
 package io.loomchat.bench;
 
-import io.loomchat.server.connection.DeliveryBatch;
-import io.loomchat.server.connection.Outbox;
+import io.loomchat.server.delivery.DeliveryBatch;
+import io.loomchat.server.delivery.Outbox;
+import io.loomchat.server.delivery.OutboxBudget;
+import io.loomchat.server.delivery.Ticker;
 import io.loomchat.server.ops.Metrics;
-
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,7 +36,7 @@ public class OutboxBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-        outbox = new Outbox(256 * 1024, new Metrics());
+        outbox = new Outbox(256 * 1024, new Metrics(), Ticker.system(), OutboxBudget.unlimited());
         wakeups = new DeliveryBatch();
         writer = Thread.ofVirtual().start(() -> {
             try {

@@ -50,7 +50,7 @@ enum Peer {
     private static String maxConnections(boolean web) {
         long limit = io.loomchat.server.connection.DescriptorBudget.processLimit();
         long fits = limit <= 0 ? 10_000 : (limit - io.loomchat.server.connection.DescriptorBudget.RESERVE - 200
-                - io.loomchat.server.ServerConfig.DEFAULT_MAX_OPEN_JOURNALS) / (web ? 2 : 1);
+                - io.loomchat.server.config.ServerConfig.DEFAULT_MAX_OPEN_JOURNALS) / (web ? 2 : 1);
         return String.valueOf(Math.max(100, fits));
     }
 

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The client side of a chat, full duplex: wires each link's reader thread to the {@link ChatState} and the
@@ -63,6 +64,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     private Runnable onClosed = () -> { };
     private volatile boolean speaksTls; // the server answered in TLS: no plain connection will ever do
     private final ScriptOrder order = new ScriptOrder();
+    private final RetryRounds retries;
     /** Runs the commands of keys pressed (Alt-2, Ctrl-N...) off JLine's thread, one at a time, in order. */
     private final ExecutorService keys = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("loomchat-keys").factory());
 
@@ -77,6 +79,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         this.backoff = backoff;
         this.chat = new LockedChat(new ChatState(zone, this::newRef, json, screen instanceof TerminalScreen));
         this.view = new ChatView(screen, chat);
+        this.retries = new RetryRounds(chat, on -> live == on);
     }
 
     /** Connects, starts reading and says hello. {@code whenClosed} runs once the chat has ended for good. */
@@ -157,38 +160,8 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
             }
         }
         view.show(reaction);
-        if (event instanceof Event.ErrorReply && chat.read(ChatState::awaitingRetry) && !retryPending.getAndSet(true)) {
-            Thread.ofVirtual().name("loomchat-retry").start(() -> retryLater(from));
-        }
-    }
-
-    /** How long lines refused as unavailable wait before they go out again. */
-    static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(1);
-
-    private final java.util.concurrent.atomic.AtomicBoolean retryPending = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
-     * Sends the lines the server could not take once more, a few each {@link #RETRY_AFTER}, on the same
-     * connection, until none waits (refused again, a line waits again and a new round starts).
-     */
-    private void retryLater(Link on) {
-        boolean ended = false;
-        try {
-            do {
-                Thread.sleep(RETRY_AFTER); // a pause before asking again: nothing to wait on
-                // Only while `on` is the live connection: the lines are marked as sent on it.
-                Reaction again = chat.update(s -> live == on ? s.retryNow() : Reaction.NOTHING);
-                for (Request request : again.send()) {
-                    on.send(request);
-                }
-            } while (chat.read(s -> live == on && s.awaitingRetry()));
-        } catch (InterruptedException | IOException e) {
-            ended = true; // stopped, or that connection ended: a reconnect re-sends every kept line anyway
-        } finally {
-            retryPending.set(false);
-        }
-        if (!ended && chat.read(s -> live == on && s.awaitingRetry()) && !retryPending.getAndSet(true)) {
-            Thread.ofVirtual().name("loomchat-retry").start(() -> retryLater(on)); // refused while finishing
+        if (event instanceof Event.ErrorReply) {
+            retries.startIfWaiting(from);
         }
     }
 
@@ -380,7 +353,7 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
     // ---- what the command asks ----------------------------------------------------------------------
 
     /** What the chat state says now, e.g. {@code client.read(ChatState::refusal)}. */
-    <T> T read(java.util.function.Function<ChatState, T> query) {
+    <T> T read(Function<ChatState, T> query) {
         return chat.read(query);
     }
 

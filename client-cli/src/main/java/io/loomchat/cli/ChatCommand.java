@@ -21,6 +21,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -28,9 +29,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code java -jar loomchat-cli.jar}: the terminal client. */
 @Command(name = "loomchat-cli", mixinStandardHelpOptions = true, version = "loomchat-cli 0.1.0",
@@ -144,8 +145,8 @@ public final class ChatCommand implements Callable<Integer> {
                     + "(default: ~/.config/loomchat/client.properties, if there).")
     Path config;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     private List<String> moreRooms = List.of(); // from the settings file: joined after the first
 
@@ -219,7 +220,7 @@ public final class ChatCommand implements Callable<Integer> {
         }
         if (passwordFile != null && sendPassword) { // what the server may not get is not even read
             try {
-                client.usePassword(java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip());
+                client.usePassword(Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip());
             } catch (IOException e) {
                 screen.close();
                 err.println("loomchat: " + ClientExit.unreadable(passwordFile, e));
@@ -335,7 +336,7 @@ public final class ChatCommand implements Callable<Integer> {
     /** Takes each setting of the settings file that no option on the command line gave. */
     private void applyConfig() throws IOException {
         Path file = config != null ? config : ClientConfig.defaultPath(System.getenv(), System.getProperty("user.home"));
-        if (config == null && !java.nio.file.Files.isRegularFile(file)) {
+        if (config == null && !Files.isRegularFile(file)) {
             return; // no settings file: fine, the options and their defaults say it all
         }
         ClientConfig settings = ClientConfig.read(file);

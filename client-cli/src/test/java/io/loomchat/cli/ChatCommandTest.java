@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.loomchat.server.ChatServer;
-import io.loomchat.server.ServerConfig;
+import io.loomchat.server.config.ServerConfig;
 import io.loomchat.server.TestClient;
 import java.util.ArrayList;
 import java.util.List;

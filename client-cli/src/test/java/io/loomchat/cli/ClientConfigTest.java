@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomchat.server.ChatServer;
-import io.loomchat.server.ServerConfig;
+import io.loomchat.server.config.ServerConfig;
 import io.loomchat.server.TestClient;
 import java.io.StringReader;
 import java.nio.file.Files;

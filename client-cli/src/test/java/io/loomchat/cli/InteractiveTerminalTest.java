@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomchat.server.ChatServer;
-import io.loomchat.server.ServerConfig;
+import io.loomchat.server.config.ServerConfig;
 import io.loomchat.server.TestClient;
 import java.nio.file.Path;
 import java.time.Duration;

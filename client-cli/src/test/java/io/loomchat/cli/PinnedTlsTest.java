@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.loomchat.server.ChatServer;
-import io.loomchat.server.ServerConfig;
+import io.loomchat.server.config.ServerConfig;
 import io.loomchat.server.TestCertificates;
 import io.loomchat.server.connection.TlsSetup;
 import java.io.InputStream;

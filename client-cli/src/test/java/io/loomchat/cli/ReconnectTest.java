@@ -7,7 +7,7 @@ import io.loomchat.cli.connection.Backoff;
 import io.loomchat.cli.connection.Connector;
 import io.loomchat.cli.screen.Screen;
 import io.loomchat.server.ChatServer;
-import io.loomchat.server.ServerConfig;
+import io.loomchat.server.config.ServerConfig;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;

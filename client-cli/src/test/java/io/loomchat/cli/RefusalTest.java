@@ -3,7 +3,7 @@ package io.loomchat.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.loomchat.server.ChatServer;
-import io.loomchat.server.ServerConfig;
+import io.loomchat.server.config.ServerConfig;
 import io.loomchat.server.TestCertificates;
 import io.loomchat.server.TestClient;
 import io.loomchat.server.connection.TlsSetup;

@@ -1,6 +1,7 @@
 package io.loomchat.server;
 
 import java.time.Duration;
+import java.util.Locale;
 import picocli.CommandLine;
 
 /** The server's option types that picocli does not know: sizes ("64m") and durations ("90s", "1h"). */
@@ -13,7 +14,7 @@ final class OptionTypes {
     static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
-            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            String v = value.trim().toLowerCase(Locale.ROOT);
             try {
                 long unit = v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : v.endsWith("g") ? 1L << 30 : 1;
                 long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));

@@ -1,5 +1,7 @@
 package io.loomchat.server;
 
+import io.loomchat.server.connection.TlsSetup;
+import io.loomchat.server.guard.Moderation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet6Address;
@@ -69,7 +71,7 @@ final class SelfSignedCertificate {
         Path pem = dir.resolve(CERTIFICATE);
         Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(der) + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
-        String fingerprint = io.loomchat.server.connection.TlsSetup.fingerprint(certificate);
+        String fingerprint = TlsSetup.fingerprint(certificate);
         return List.of(
                 "Made a self-signed certificate, valid " + DAYS + " days, for: " + String.join(", ", names)
                         + ", " + String.join(", ", addresses),
@@ -118,7 +120,7 @@ final class SelfSignedCertificate {
                 if (address instanceof Inet6Address v6 && v6.isLinkLocalAddress()) {
                     continue; // needs a scope id to dial; not worth naming
                 }
-                addresses.add(io.loomchat.server.guard.Moderation.text(address)); // ::1, not 0:0:0:0:0:0:0:1
+                addresses.add(Moderation.text(address)); // ::1, not 0:0:0:0:0:0:0:1
             }
         }
         return addresses;

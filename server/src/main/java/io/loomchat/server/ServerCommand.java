@@ -1,22 +1,26 @@
 package io.loomchat.server;
 
 import io.loomchat.server.chat.Rooms;
+import io.loomchat.server.config.ClusterConfig;
+import io.loomchat.server.config.ServerConfig;
+import io.loomchat.server.config.WebConfig;
 import io.loomchat.server.connection.TlsSetup;
 import io.loomchat.server.guard.Operators;
-import io.loomchat.server.history.RoomJournal;
-import io.loomchat.server.ops.Metrics;
-
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
-import java.time.Clock;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code java -jar loomchat-server.jar}: parses the options, starts the server, stops it on SIGTERM or Ctrl-C. */
 @Command(name = "loomchat-server", mixinStandardHelpOptions = true, version = "loomchat-server 0.1.0",
@@ -122,7 +126,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--web-allowed-origins", paramLabel = "ORIGIN[,ORIGIN...]", split = ",",
             description = "The only origins whose pages may open a WebSocket here (https://chat.example.com); list the server's own too (default: its own pages, by whatever name they were opened).")
-    java.util.List<String> webAllowedOrigins = new java.util.ArrayList<>();
+    List<String> webAllowedOrigins = new ArrayList<>();
 
     @Option(names = "--irc", paramLabel = "on|off",
             description = "Serve IRC clients (irssi, weechat, ...) on the chat port: a connection whose first line is "
@@ -238,7 +242,7 @@ public final class ServerCommand implements Callable<Integer> {
             try {
                 SelfSignedCertificate.make(makeCertificateIn).forEach(System.out::println);
                 return 0;
-            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            } catch (IOException | GeneralSecurityException e) {
                 System.err.println("loomchat-server: cannot make a certificate: " + e.getMessage());
                 return 2;
             }
@@ -246,78 +250,28 @@ public final class ServerCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = config();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println("loomchat-server: cannot start: " + fileProblem(e));
             return 2;
         } catch (IllegalArgumentException e) {
             System.err.println("loomchat-server: cannot start: " + e.getMessage()); // settings that do not go together
             return 2;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        // Handling the signals ourselves (instead of a shutdown hook) lets a stop end in exit status 0,
-        // which is what `docker stop` and service managers read as a clean shutdown.
-        java.util.concurrent.atomic.AtomicBoolean serving = new java.util.concurrent.atomic.AtomicBoolean();
-        for (String signal : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(signal), s -> {
-                stop.countDown();
-                if (!serving.get()) {
-                    // Still starting (waiting for NATS, say): nobody is connected yet, nothing to say bye to.
-                    System.err.println("loomchat-server: stopped while starting");
-                    System.exit(0);
-                }
-            });
-        }
-        SSLContext tls;
-        try {
-            tls = tls();
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            // A wrong keystore password, a key in an old format, a missing file: one line, no stack trace.
-            System.err.println("loomchat-server: cannot start: TLS: " + TlsSetup.problem(e));
-            return 2;
-        }
-        ChatServer started;
-        try {
-            started = ChatServer.start(config, Clock.systemUTC(), tls);
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            // A setting that does not fit this machine, a journal that must not be served, a port in use, a
-            // data dir that cannot be written: the operator's to fix, said in one line.
-            System.err.println("loomchat-server: cannot start: "
-                    + (e instanceof java.io.IOException io ? fileProblem(io) : e.getMessage()));
-            return 2;
-        }
-        serving.set(true);
-        try (ChatServer server = started) {
-            System.out.println("Loomchat server listening on " + server.address() + (tls == null ? "" : " (TLS)")
-                    + " (stop with Ctrl-C; connect with: ./loomchat chat " + (tls == null ? "" : "--tls --trust CERT.pem ")
-                    + "--host HOST --port " + server.port() + ")");
-            if (server.webPort() > 0) {
-                String webHostShown = webHost != null ? webHost : host;
-                System.out.println("Web client at " + (tls == null ? "http" : "https") + "://"
-                        + (webHostShown.equals("0.0.0.0") || webHostShown.equals("::") ? "localhost" : webHostShown)
-                        + ":" + server.webPort() + "/ (open it in a browser; --web-port off turns it off)");
-            }
-            if (server.metricsPort() > 0) {
-                System.out.println("Metrics at http://" + host + ":" + server.metricsPort() + "/metrics");
-            }
-            System.out.flush();
-            stop.await();
-            System.out.println("Shutting down: saying bye to " + server.connectionCount() + " client(s)");
-        }
-        return 0;
+        return new Foreground(config, webHost != null ? webHost : host, host).run(this::tls);
     }
 
     private boolean onOff(String option, String value) {
-        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "on", "true", "yes" -> true;
             case "off", "false", "no" -> false;
             default -> throw new CommandLine.ParameterException(new CommandLine(this), option + " must be on or off, not '" + value + "'");
         };
     }
 
-    private io.loomchat.server.web.WebConfig web() {
+    private WebConfig web() {
         if (webPort == null) {
-            return new io.loomchat.server.web.WebConfig(webHost != null ? webHost : host,
-                    io.loomchat.server.web.WebConfig.DEFAULT_PORT, false, webAllowedOrigins);
+            return new WebConfig(webHost != null ? webHost : host,
+                    WebConfig.DEFAULT_PORT, false, webAllowedOrigins);
         }
         if (webPort.strip().equalsIgnoreCase("off")) {
             return null;
@@ -328,18 +282,18 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--web-port must be a port number or off, not '" + webPort + "'");
         }
-        return new io.loomchat.server.web.WebConfig(webHost != null ? webHost : host, port, true, webAllowedOrigins);
+        return new WebConfig(webHost != null ? webHost : host, port, true, webAllowedOrigins);
     }
 
-    private io.loomchat.server.cluster.ClusterConfig cluster() {
+    private ClusterConfig cluster() {
         if (natsUrls == null || natsUrls.isEmpty()) {
             return null;
         }
         String name = nodeName != null ? nodeName : SelfSignedCertificate.hostName().replaceAll("[^A-Za-z0-9_-]", "-") + "-" + port;
-        return new io.loomchat.server.cluster.ClusterConfig(natsUrls, name, natsCreds, natsTokenFile, natsCa, natsReplicas);
+        return new ClusterConfig(natsUrls, name, natsCreds, natsTokenFile, natsCa, natsReplicas);
     }
 
-    private ServerConfig config() throws java.io.IOException {
+    private ServerConfig config() throws IOException {
         return new ServerConfig.Builder()
                 .host(host).port(port).serverName(name)
                 .maxLineBytes(maxLineBytes).maxOutboxBytes(maxOutboxBytes)
@@ -361,28 +315,28 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     /** A file the options name cannot be used: which, and why, in one line. */
-    static String fileProblem(java.io.IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
+    static String fileProblem(IOException e) {
+        if (e instanceof NoSuchFileException) {
             return "no such file: " + e.getMessage();
         }
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "cannot read " + e.getMessage() + " (permission denied)";
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
-    private String serverPassword() throws java.io.IOException {
+    private String serverPassword() throws IOException {
         if (passwordFile == null) {
             return null;
         }
-        String password = java.nio.file.Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip();
+        String password = Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip();
         if (password.isEmpty()) {
             throw new CommandLine.ParameterException(new CommandLine(this), passwordFile + " holds no password on its first line");
         }
         return password;
     }
 
-    private int printOperatorLine() throws java.io.IOException {
+    private int printOperatorLine() throws IOException {
         if (hashPasswordFor.isBlank() || hashPasswordFor.contains(":")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "an operator name without ':'");
         }
@@ -402,14 +356,14 @@ public final class ServerCommand implements Callable<Integer> {
 
     private ServerConfig.Fsync fsyncPolicy() {
         try {
-            return ServerConfig.Fsync.valueOf(fsync.trim().toUpperCase(java.util.Locale.ROOT));
+            return ServerConfig.Fsync.valueOf(fsync.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--fsync must be always, interval or never, not '" + fsync + "'");
         }
     }
 
-    private SSLContext tls() throws java.io.IOException, java.security.GeneralSecurityException {
+    private SSLContext tls() throws IOException, GeneralSecurityException {
         CommandLine cmd = new CommandLine(this);
         if (tlsCert != null || tlsKey != null) {
             if (tlsCert == null || tlsKey == null || tlsKeystore != null) {

@@ -1,16 +1,14 @@
 package io.loomchat.server;
 
-import io.loomchat.server.connection.Session;
-
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.loomchat.server.connection.Session;
 import java.io.OutputStream;
 import java.lang.ref.WeakReference;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -71,7 +69,7 @@ class ChurnTest extends ServerTestSupport {
                 .pollInterval(Duration.ofMillis(200)).until(() -> {
                     System.gc();
                     long alive = seen.stream().map(WeakReference::get)
-                            .filter(s -> s != null && !"talker".equals(s.nick()) && !"listener".equals(s.nick()))
+                            .filter(s -> s != null && !"talker".equals(s.client().nick()) && !"listener".equals(s.client().nick()))
                             .count();
                     return alive == 0;
                 });

@@ -1,14 +1,14 @@
 package io.loomchat.server;
 
-import io.loomchat.server.history.JournalFile;
-import io.loomchat.server.history.RoomJournal;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loomchat.server.config.ServerConfig;
+import io.loomchat.server.history.JournalFile;
+import io.loomchat.server.history.RoomJournal;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;

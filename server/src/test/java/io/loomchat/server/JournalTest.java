@@ -1,12 +1,12 @@
 package io.loomchat.server;
 
-import io.loomchat.server.history.JournalFile;
-import io.loomchat.server.history.RoomJournal;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.server.config.ServerConfig;
+import io.loomchat.server.history.JournalFile;
+import io.loomchat.server.history.RoomJournal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

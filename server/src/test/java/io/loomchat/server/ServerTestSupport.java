@@ -1,5 +1,6 @@
 package io.loomchat.server;
 
+import io.loomchat.server.config.ServerConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

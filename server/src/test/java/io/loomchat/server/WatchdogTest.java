@@ -2,6 +2,7 @@ package io.loomchat.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.loomchat.server.config.ServerConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,5 @@
 package io.loomchat.cli.chat;
 
-import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.Bye;
 import io.loomchat.protocol.Event.ChatMessage;
@@ -38,7 +37,7 @@ public final class ChatState {
 
     private final TextRenderer renderer;
     private final Supplier<String> refs;
-    private boolean toldUnavailable; // the person knows the server cannot store lines now
+    private final RetryNotice retryNotice = new RetryNotice();
     private final boolean json; // the screen prints the raw protocol lines instead of ours
     private final boolean atTerminal; // a person who can pick another nick after a refusal
     private final Rooms rooms = new Rooms();
@@ -116,17 +115,11 @@ public final class ChatState {
         boolean worthShowing = track(event, show, send);
         worthShowing &= outstanding.settle(event);
         if (event instanceof ErrorReply e && e.ref() != null && outstanding.retrying(e.ref())) {
-            // Said once per outage or burst, not once per line: the lines are kept and go out again by themselves.
-            if (!toldUnavailable) {
-                toldUnavailable = true;
-                show.add(Shown.plain(TextRenderer.NOTICE + (ErrorCode.RATE_LIMITED.wireName().equals(e.code())
-                        ? " faster than the server's flood control allows; what you type is kept and sent again in a moment"
-                        : " the server cannot store lines just now; what you type is kept and sent again in a moment")));
-            }
+            retryNotice.refused(e, show);
             return new Reaction(show, send);
         }
         if (event instanceof ChatMessage m && m.ref() != null) {
-            toldUnavailable = false; // lines are taken again
+            retryNotice.taken();
         }
         // A refusal's bye is said once, by the client's last line as it exits, not also here.
         if (json || !worthShowing || (event instanceof Bye b && (quitting || b == registration.refusal()))) {

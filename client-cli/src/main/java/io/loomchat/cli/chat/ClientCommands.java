@@ -1,6 +1,7 @@
 package io.loomchat.cli.chat;
 
 import io.loomchat.protocol.TextRenderer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -47,7 +48,7 @@ final class ClientCommands {
 
     /** What /help shows here: the commands every front end has, then this client's own. */
     static List<String> help() {
-        List<String> lines = new java.util.ArrayList<>(TextRenderer.help());
+        List<String> lines = new ArrayList<>(TextRenderer.help());
         lines.addAll(HELP);
         return lines;
     }

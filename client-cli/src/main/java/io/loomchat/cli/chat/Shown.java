@@ -1,5 +1,7 @@
 package io.loomchat.cli.chat;
 
+import io.loomchat.protocol.Event;
+
 /**
  * One line for the screen. {@code from} is set on chat lines only (a terminal colors that nick and applies
  * the emphasis); notices, errors and the rest have none.
@@ -15,11 +17,11 @@ public record Shown(String text, String from, Emphasis emphasis) {
     }
 
     /** The line for {@code event} as rendered, emphasized as it concerns {@code me}. */
-    static Shown of(io.loomchat.protocol.Event event, String line, String me) {
+    static Shown of(Event event, String line, String me) {
         return switch (event) {
-            case io.loomchat.protocol.Event.ChatMessage m -> chat(line, m.from(), m.history() ? Emphasis.HISTORY
+            case Event.ChatMessage m -> chat(line, m.from(), m.history() ? Emphasis.HISTORY
                     : Emphasis.mentions(m.text(), me) && !m.from().equalsIgnoreCase(me) ? Emphasis.MENTION : Emphasis.NORMAL);
-            case io.loomchat.protocol.Event.PrivateMessage m -> chat(line, m.from(), m.from().equalsIgnoreCase(me)
+            case Event.PrivateMessage m -> chat(line, m.from(), m.from().equalsIgnoreCase(me)
                     ? Emphasis.NORMAL : Emphasis.MENTION); // private to us: it stands out as a mention does
             default -> plain(line);
         };

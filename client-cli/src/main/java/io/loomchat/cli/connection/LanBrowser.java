@@ -1,10 +1,12 @@
 package io.loomchat.cli.connection;
 
+import io.loomchat.protocol.SafeText;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,8 +52,8 @@ public final class LanBrowser {
          * with control characters neutralized (as everything from others), never terminal controls.
          */
         static Found heard(String name, InetAddress address, int port, boolean tls, Password password, int webPort, String node) {
-            return new Found(io.loomchat.protocol.SafeText.neutralize(name), address, port, tls, password, webPort,
-                    node == null ? null : io.loomchat.protocol.SafeText.neutralize(node));
+            return new Found(SafeText.neutralize(name), address, port, tls, password, webPort,
+                    node == null ? null : SafeText.neutralize(node));
         }
 
         /** host:port to connect to (IPv4 only, so no brackets needed). */
@@ -173,7 +175,7 @@ public final class LanBrowser {
                     }
                 }
             }
-        } catch (SocketException | java.net.UnknownHostException e) {
+        } catch (SocketException | UnknownHostException e) {
             // no interfaces to ask on
         }
         return found;

@@ -1,8 +1,11 @@
 package io.loomchat.cli.connection;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.NoRouteToHostException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,8 +113,8 @@ public final class ServerList {
                     current = index;
                     return socket;
                 } catch (IOException e) {
-                    if (!(e instanceof java.net.ConnectException || e instanceof java.net.SocketTimeoutException
-                            || e instanceof java.net.NoRouteToHostException)) {
+                    if (!(e instanceof ConnectException || e instanceof SocketTimeoutException
+                            || e instanceof NoRouteToHostException)) {
                         throw e; // not about reaching it (a TLS mistake, say): another server would not help
                     }
                     last = e;

@@ -1,9 +1,10 @@
 package io.loomchat.cli.screen;
 
-import io.loomchat.protocol.NickColors;
 import io.loomchat.cli.chat.Emphasis;
 import io.loomchat.cli.chat.StatusBar;
 import io.loomchat.protocol.Input;
+import io.loomchat.protocol.NickColors;
+import io.loomchat.protocol.TextRenderer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
@@ -122,7 +123,7 @@ public final class TerminalScreen implements Screen {
      */
     private String wrapped(String line) {
         int width = terminal.getWidth();
-        return io.loomchat.protocol.TextRenderer.wrap(line, width > 20 ? width : 80);
+        return TextRenderer.wrap(line, width > 20 ? width : 80);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.loomchat.server.chat;
 
-import io.loomchat.server.ChatServer;
-import io.loomchat.server.connection.Session;
 
 import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event.ErrorReply;
@@ -14,9 +12,10 @@ import io.loomchat.protocol.Request.Ping;
 import io.loomchat.protocol.Request.Quit;
 import io.loomchat.protocol.Request.Say;
 import io.loomchat.protocol.TextRenderer;
+import io.loomchat.server.delivery.CloseReason;
 
 /**
- * Where a session's decoded requests are carried out: one entry for JSON requests ({@link #handle}) and
+ * Where a client's decoded requests are carried out: one entry for JSON requests ({@link #handle}) and
  * one for a person's typed lines ({@link #handleText}). Preconditions (registered, member of the room)
  * are checked here, once; the work is done by one class per feature: {@link RegistrationCommands},
  * {@link MessageCommands}, {@link RoomCommands} and {@link OperatorCommands}. A refused request gets an
@@ -27,26 +26,26 @@ public final class Commands {
     /** A reason given by a client (quit, kick) is shown to a whole room: a sentence, not a payload. */
     public static final int MAX_REASON_CHARS = 200;
 
-    private final Session session;
-    private final ChatServer server;
+    private final Client client;
+    private final ChatContext chat;
     private final RoomCommands rooms;
     private final MessageCommands messages;
     private final RegistrationCommands registration;
     private final OperatorCommands operators;
 
-    public Commands(Session session) {
-        this.session = session;
-        this.server = session.server();
-        this.rooms = new RoomCommands(session, this);
-        this.messages = new MessageCommands(session, this);
-        this.registration = new RegistrationCommands(session, this, rooms);
-        this.operators = new OperatorCommands(session, this);
+    public Commands(Client client, ChatContext chat) {
+        this.client = client;
+        this.chat = chat;
+        this.rooms = new RoomCommands(client, chat, this);
+        this.messages = new MessageCommands(client, chat, this);
+        this.registration = new RegistrationCommands(client, chat, this, rooms);
+        this.operators = new OperatorCommands(client, chat, this);
     }
 
     public void handle(Request request) {
-        session.rooms().applyKicks();
+        client.rooms().applyKicks();
         try {
-            if (!session.registered() && !(request instanceof Hello || request instanceof Ping
+            if (!client.registered() && !(request instanceof Hello || request instanceof Ping
                     || request instanceof Request.Pong || request instanceof Quit)) {
                 throw new Refusal(ErrorCode.NOT_REGISTERED,
                         "send hello first, e.g. {\"type\":\"hello\",\"nick\":\"alice\"}");
@@ -64,7 +63,7 @@ public final class Commands {
                 case Request.Topic r -> rooms.topic(r);
                 case Request.History r -> rooms.history(r);
                 case Request.ListRooms r -> rooms.list(r);
-                case Ping r -> session.send(new Pong(r.ref()));
+                case Ping r -> client.send(new Pong(r.ref()));
                 case Request.Pong r -> {
                     // the answer to our keep-alive ping: receiving it was the point
                 }
@@ -76,7 +75,7 @@ public final class Commands {
                 case Request.Unmute r -> operators.unmute(r);
             }
         } catch (Refusal refusal) {
-            session.send(new ErrorReply(refusal.code, refusal.getMessage(), request.ref()));
+            client.send(new ErrorReply(refusal.code, refusal.getMessage(), request.ref()));
         }
     }
 
@@ -89,32 +88,47 @@ public final class Commands {
         switch (action) {
             case Input.Nothing n -> {
             }
-            case Input.ShowHelp h -> TextRenderer.help().forEach(session::sendText);
-            case Input.Problem p -> session.sendText(TextRenderer.ERROR + " " + p.message());
-            case Input.Send s when !session.registered() && s.request() instanceof Request.Nick n ->
+            case Input.ShowHelp h -> TextRenderer.help().forEach(client::sendText);
+            case Input.Problem p -> client.sendText(TextRenderer.ERROR + " " + p.message());
+            case Input.Send s when !client.registered() && s.request() instanceof Request.Nick n ->
                     handle(new Hello(n.nick(), null, null));
-            case Input.Send s when !session.registered() && s.request() instanceof Say say
-                    && server.config().password() != null -> {
+            case Input.Send s when !client.registered() && s.request() instanceof Say say
+                    && chat.config().password() != null -> {
                 // "NICK PASSWORD" on one line: nc has no other way to send both before registering.
                 String[] words = say.text().strip().split("\\s+", 2);
                 handle(new Hello(words[0], null, Request.Replay.DEFAULT, null, words.length > 1 ? words[1] : "", null));
             }
-            case Input.Send s when !session.registered() && s.request() instanceof Say say
-                    && Names.nickProblem(say.text().strip(), server.config().maxNickChars()) == null ->
+            case Input.Send s when !client.registered() && s.request() instanceof Say say
+                    && Names.nickProblem(say.text().strip(), chat.config().maxNickChars()) == null ->
                     handle(new Hello(say.text().strip(), null, null));
-            case Input.Send s when !session.registered() && !(s.request() instanceof Quit) ->
-                    session.sendText(TextRenderer.ERROR + " type your nick first (letters, digits, _ and -), or /nick NAME");
+            case Input.Send s when !client.registered() && !(s.request() instanceof Quit) ->
+                    client.sendText(TextRenderer.ERROR + " type your nick first (letters, digits, _ and -), or /nick NAME");
             case Input.Send s -> handle(s.request());
         }
     }
 
-    /** Leaves every room, telling the others why, and frees the nick. On quit and when the connection ends. */
-    public void leaveAll(String reason) {
-        for (Room room : session.rooms().leftAll()) {
-            server.rooms().leave(room, session, session.batch(), reason, null, false);
+    /**
+     * The connection ended for {@code reason}: what it was acknowledged is kept for a resume (unless it quit
+     * or a successor took it over), every room left, the nick freed, and a successor waiting goes on.
+     */
+    public void ended(CloseReason reason) {
+        String token = client.resumeToken();
+        if (token != null && !client.resume().handedOver() && reason != CloseReason.QUIT) {
+            // The client may come back after we noticed it was gone: leave it what it was acknowledged.
+            // Before the nick is freed, so that a returning client finds it either held or left here.
+            chat.resumptions().keep(token, client.nick(), client.resume().allAcks());
         }
-        if (session.registered()) {
-            server.nicknames().release(session.nick(), session);
+        leaveAll(reason == CloseReason.QUIT ? "quit" : reason.code());
+        client.released();
+    }
+
+    /** Leaves every room, telling the others why, and frees the nick. On quit and when the connection ends. */
+    void leaveAll(String reason) {
+        for (Room room : client.rooms().leftAll()) {
+            chat.rooms().leave(room, client, client.batch(), reason, null, false);
+        }
+        if (client.registered()) {
+            chat.nicknames().release(client.nick(), client);
         }
     }
 
@@ -132,7 +146,7 @@ public final class Commands {
             return currentRoom();
         }
         String name = room(requested);
-        Room room = session.rooms().get(name);
+        Room room = client.rooms().get(name);
         if (room == null) {
             throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in " + name + "; join it first");
         }
@@ -140,7 +154,7 @@ public final class Commands {
     }
 
     Room currentRoom() throws Refusal {
-        Room current = session.rooms().current();
+        Room current = client.rooms().current();
         if (current == null) {
             throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are in no room; join one first");
         }
@@ -158,7 +172,7 @@ public final class Commands {
     }
 
     void checkNick(String nick) throws Refusal {
-        String problem = Names.nickProblem(nick, server.config().maxNickChars());
+        String problem = Names.nickProblem(nick, chat.config().maxNickChars());
         if (problem != null) {
             throw new Refusal(ErrorCode.INVALID_NICK, problem);
         }

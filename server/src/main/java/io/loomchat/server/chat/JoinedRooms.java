@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -22,7 +23,7 @@ public final class JoinedRooms {
     private volatile String currentName;
 
     /** From an operator's read loop: this client was kicked from {@code room}. */
-    public void kickedFrom(Room room) {
+    void kickedFrom(Room room) {
         kicked.add(room);
     }
 
@@ -90,8 +91,6 @@ public final class JoinedRooms {
         return last;
     }
 
-    /** Any thread: the current room's name, for rendering text-mode lines; null in none. */
-    /** Whether the client is in {@code name} (any case, with or without '#'). */
     /** The names of the rooms this client is in, oldest join first. Owner only. */
     public List<String> names() {
         List<String> names = new ArrayList<>();
@@ -101,11 +100,13 @@ public final class JoinedRooms {
         return names;
     }
 
+    /** Whether the client is in {@code name} (any case, with or without '#'). Owner only. */
     public boolean contains(String name) {
         String n = name.startsWith("#") ? name.substring(1) : name;
-        return get(n.toLowerCase(java.util.Locale.ROOT)) != null;
+        return get(n.toLowerCase(Locale.ROOT)) != null;
     }
 
+    /** Any thread: the current room's name, for rendering text-mode lines; null in none. */
     public String currentName() {
         return currentName;
     }

@@ -1,11 +1,8 @@
 package io.loomchat.server.chat;
 
-import io.loomchat.server.connection.CloseReason;
-import java.io.IOException;
-
-import io.loomchat.server.connection.Session;
-
 import io.loomchat.protocol.Names;
+import io.loomchat.server.delivery.CloseReason;
+import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Nicknames {
 
-    private final ConcurrentHashMap<String, Session> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Client> byKey = new ConcurrentHashMap<>();
     private final NickLedger ledger; // null on a single node
 
     public Nicknames() {
@@ -28,25 +25,25 @@ public final class Nicknames {
     }
 
     /**
-     * Claims {@code nick} for {@code session}: here first, then in the ledger if there is one.
+     * Claims {@code nick} for {@code client}: here first, then in the ledger if there is one.
      *
      * @throws IOException if the ledger cannot be reached (nothing is claimed then)
      */
-    boolean claim(String nick, Session session) throws IOException {
-        return claim(nick, session, session.resumeToken(), null);
+    boolean claim(String nick, Client client) throws IOException {
+        return claim(nick, client, client.resumeToken(), null);
     }
 
     /**
-     * Claims {@code nick} for a session whose resume token is {@code newToken}; in a cluster,
+     * Claims {@code nick} for a client whose resume token is {@code newToken}; in a cluster,
      * {@code presentedToken} (the client's token from before) lets it take the nick over from its own
-     * earlier session on another node.
+     * earlier connection on another node.
      */
-    boolean claim(String nick, Session session, String newToken, String presentedToken) throws IOException {
-        return claimKey(Names.skeleton(nick), session, newToken, presentedToken);
+    boolean claim(String nick, Client client, String newToken, String presentedToken) throws IOException {
+        return claimKey(Names.skeleton(nick), client, newToken, presentedToken);
     }
 
-    private boolean claimKey(String key, Session session, String newToken, String presentedToken) throws IOException {
-        if (byKey.putIfAbsent(key, session) != null) {
+    private boolean claimKey(String key, Client client, String newToken, String presentedToken) throws IOException {
+        if (byKey.putIfAbsent(key, client) != null) {
             return false;
         }
         if (ledger == null) {
@@ -54,46 +51,46 @@ public final class Nicknames {
         }
         boolean won = false;
         try {
-            String lineage = ledger.claim(key, newToken, presentedToken, () -> session.disconnect(CloseReason.REPLACED,
+            String lineage = ledger.claim(key, newToken, presentedToken, () -> client.disconnect(CloseReason.REPLACED,
                     "your nick was taken over: by your own reconnection on another node, or by someone else while "
                             + "this node was cut off from the cluster"));
             won = lineage != null;
             if (won) {
-                session.setLineage(lineage);
+                client.setLineage(lineage);
             }
             return won;
         } finally {
             if (!won) {
-                byKey.remove(key, session);
+                byKey.remove(key, client);
             }
         }
     }
 
-    /** Moves {@code session} from {@code oldNick} to {@code newNick}; false if someone else holds it. */
-    boolean rename(String oldNick, String newNick, Session session) throws IOException {
+    /** Moves {@code client} from {@code oldNick} to {@code newNick}; false if someone else holds it. */
+    boolean rename(String oldNick, String newNick, Client client) throws IOException {
         String oldKey = Names.skeleton(oldNick);
         String newKey = Names.skeleton(newNick);
         if (oldKey.equals(newKey)) {
             return true; // a change of case, or of look-alike letters, only
         }
-        if (!claimKey(newKey, session, session.resumeToken(), null)) {
+        if (!claimKey(newKey, client, client.resumeToken(), null)) {
             return false;
         }
-        releaseKey(oldKey, session);
+        releaseKey(oldKey, client);
         return true;
     }
 
-    void release(String nick, Session session) {
-        releaseKey(Names.skeleton(nick), session);
+    void release(String nick, Client client) {
+        releaseKey(Names.skeleton(nick), client);
     }
 
-    private void releaseKey(String key, Session session) {
-        if (byKey.remove(key, session) && ledger != null) {
+    private void releaseKey(String key, Client client) {
+        if (byKey.remove(key, client) && ledger != null) {
             ledger.release(key);
         }
     }
 
-    public Session find(String nick) {
+    public Client find(String nick) {
         return byKey.get(Names.skeleton(nick));
     }
 

@@ -1,12 +1,5 @@
 package io.loomchat.server.chat;
 
-import io.loomchat.server.ChatServer;
-import io.loomchat.server.connection.CloseReason;
-import io.loomchat.server.connection.Resumptions;
-import io.loomchat.server.connection.Session;
-import io.loomchat.server.guard.Digest;
-import io.loomchat.server.guard.Moderation;
-
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
@@ -16,13 +9,16 @@ import io.loomchat.protocol.Request;
 import io.loomchat.protocol.Request.Hello;
 import io.loomchat.protocol.Request.Nick;
 import io.loomchat.protocol.Request.Quit;
+import io.loomchat.server.delivery.CloseReason;
+import io.loomchat.server.delivery.Member;
+import io.loomchat.server.guard.Digest;
+import io.loomchat.server.guard.Moderation;
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
-import java.util.List;
-import java.util.ArrayList;
 
 /**
  * Who a client is: registering with hello (server password, nick rules and bans, resuming an earlier
@@ -30,73 +26,73 @@ import java.util.ArrayList;
  */
 final class RegistrationCommands {
 
-    /** How long a resuming client waits for its ghost session to let go of the nick. */
+    /** How long a resuming client waits for its ghost connection to let go of the nick. */
     static final Duration RESUME_WAIT = Duration.ofSeconds(5);
 
-    private final Session session;
-    private final ChatServer server;
+    private final Client client;
+    private final ChatContext chat;
     private final Commands commands; // the shared preconditions
     private final RoomCommands rooms;
 
-    RegistrationCommands(Session session, Commands commands, RoomCommands rooms) {
-        this.session = session;
-        this.server = session.server();
+    RegistrationCommands(Client client, ChatContext chat, Commands commands, RoomCommands rooms) {
+        this.client = client;
+        this.chat = chat;
         this.commands = commands;
         this.rooms = rooms;
     }
 
     void hello(Hello r) throws Refusal {
-        if (session.registered()) {
-            throw new Refusal(ErrorCode.ALREADY_REGISTERED, "already registered as " + session.nick());
+        if (client.registered()) {
+            throw new Refusal(ErrorCode.ALREADY_REGISTERED, "already registered as " + client.nick());
         }
         if (!passwordMatches(r.password())) {
             boolean missing = r.password() == null || r.password().isBlank();
             // Said in the user's terms: the person on nc, or the terminal client's option.
-            session.disconnect(CloseReason.BAD_PASSWORD, !missing ? "the password is wrong"
-                    : session.textMode() ? "this server needs a password: type your nick and the password on one line"
+            client.disconnect(CloseReason.BAD_PASSWORD, !missing ? "the password is wrong"
+                    : client.device().typedByHand() ? "this server needs a password: type your nick and the password on one line"
                     : "this server needs a password (terminal client: --password-file FILE)");
             return;
         }
         commands.checkNick(r.nick());
-        Moderation.Sanction banned = server.moderation().banOf(r.nick());
+        Moderation.Sanction banned = chat.moderation().banOf(r.nick());
         if (banned != null) {
-            session.disconnect(CloseReason.BANNED, "the nick " + r.nick() + " is banned "
-                    + server.moderation().left(banned) + (banned.reason() == null ? "" : ": " + banned.reason()));
+            client.disconnect(CloseReason.BANNED, "the nick " + r.nick() + " is banned "
+                    + chat.moderation().left(banned) + (banned.reason() == null ? "" : ": " + banned.reason()));
             return;
         }
-        String room = r.room() == null ? server.config().defaultRoom() : Commands.room(r.room());
+        String room = r.room() == null ? chat.config().defaultRoom() : Commands.room(r.room());
         if (r.resume() != null) {
             resume(r.nick(), r.resume());
         }
-        String token = session.newResumeToken(); // first: in a cluster the nick's claim carries it
-        if (!claimed(() -> server.nicknames().claim(r.nick(), session, token, r.resume()))) {
+        String token = client.newResumeToken(); // first: in a cluster the nick's claim carries it
+        if (!claimed(() -> chat.nicknames().claim(r.nick(), client, token, r.resume()))) {
             throw Commands.nickTaken(r.nick());
         }
-        session.setNick(r.nick());
-        session.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, server.config().serverName(), room,
-                token, server.epoch(), r.ref()));
+        client.setNick(r.nick());
+        client.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, chat.config().serverName(), room,
+                token, chat.epoch(), r.ref()));
         rooms.enter(room, null, r.replay());
     }
 
     /**
-     * A client back on a new connection: if its nick is still held by its own earlier session (the server
+     * A client back on a new connection: if its nick is still held by its own earlier connection (the server
      * has not yet noticed that connection died), that ghost is ended and its acknowledged refs carried
-     * over. If the server noticed first and the session is gone, the acknowledgements it left under the
+     * over. If the server noticed first and that connection is gone, the acknowledgements it left under the
      * token are taken instead (see {@link Resumptions}). A wrong or stale token changes nothing: the nick is
      * then simply taken, or free.
      */
     private void resume(String nick, String token) throws Refusal {
-        Session ghost = server.nicknames().find(nick);
+        Client ghost = chat.nicknames().find(nick);
         if (ghost == null) {
             // Gone before the client came back: what it left behind, if the token is its own.
-            session.resume().inherit(server.resumptions().take(token, nick));
+            client.resume().inherit(chat.resumptions().take(token, nick));
             return;
         }
-        if (ghost == session || !ghost.resumableWith(token)) {
+        if (ghost == client || !ghost.resumableWith(token)) {
             return;
         }
         try {
-            session.resume().inherit(ghost.handOver(RESUME_WAIT));
+            client.resume().inherit(ghost.handOver(RESUME_WAIT));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Commands.nickTaken(nick);
@@ -104,21 +100,21 @@ final class RegistrationCommands {
     }
 
     private interface Claim {
-        boolean run() throws java.io.IOException;
+        boolean run() throws IOException;
     }
 
     /** A nick claim; in a cluster, the shared ledger may be out of reach: then nothing was claimed. */
     private static boolean claimed(Claim claim) throws Refusal {
         try {
             return claim.run();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new Refusal(ErrorCode.UNAVAILABLE, "the cluster cannot confirm the nick now (" + e.getMessage()
                     + "); try again in a moment");
         }
     }
 
     private boolean passwordMatches(String given) {
-        String expected = server.config().password();
+        String expected = chat.config().password();
         if (expected == null) {
             return true;
         }
@@ -128,38 +124,32 @@ final class RegistrationCommands {
 
     void nick(Nick r) throws Refusal {
         commands.checkNick(r.nick());
-        String old = session.nick();
+        String old = client.nick();
         if (old.equals(r.nick())) {
             throw new Refusal(ErrorCode.INVALID_NICK, "you are already " + old);
         }
-        Moderation.Sanction banned = server.moderation().banOf(r.nick());
+        Moderation.Sanction banned = chat.moderation().banOf(r.nick());
         if (banned != null) {
-            throw new Refusal(ErrorCode.NICK_BANNED, "the nick " + r.nick() + " is banned " + server.moderation().left(banned));
+            throw new Refusal(ErrorCode.NICK_BANNED, "the nick " + r.nick() + " is banned " + chat.moderation().left(banned));
         }
-        if (!claimed(() -> server.nicknames().rename(old, r.nick(), session))) {
+        if (!claimed(() -> chat.nicknames().rename(old, r.nick(), client))) {
             throw Commands.nickTaken(r.nick());
         }
-        session.setNick(r.nick());
-        server.moderation().renamed(old, r.nick()); // a mute follows the person, not the name
+        client.setNick(r.nick());
+        chat.moderation().renamed(old, r.nick()); // a mute follows the person, not the name
         // Everyone who shares a room hears it once, however many rooms they share.
         Set<Member> audience = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Room room : session.rooms().all()) {
+        for (Room room : client.rooms().all()) {
             audience.addAll(room.members());
         }
-        audience.remove(session);
-        Renamed renamed = new Renamed(old, r.nick(), server.clock().instant(), null);
+        audience.remove(client);
+        Renamed renamed = new Renamed(old, r.nick(), chat.clock().instant(), null);
         byte[] line = Codec.encode(renamed);
         for (Member member : audience) {
-            member.deliver(renamed, line, session.batch());
+            member.deliver(renamed, line, client.batch());
         }
-        if (server.mesh() != null) {
-            List<String> names = new ArrayList<>();
-            for (Room room : session.rooms().all()) {
-                names.add(room.name());
-            }
-            server.mesh().announceRename(renamed, names); // and those on other nodes
-        }
-        session.send(new Renamed(old, r.nick(), renamed.ts(), r.ref()));
+        chat.elsewhere().announceRename(renamed, client.rooms().names()); // and those on other nodes
+        client.send(new Renamed(old, r.nick(), renamed.ts(), r.ref()));
     }
 
     void away(Request.Away r) throws Refusal {
@@ -167,16 +157,16 @@ final class RegistrationCommands {
         if (reason != null && reason.length() > Commands.MAX_REASON_CHARS) {
             throw new Refusal(ErrorCode.INVALID_TEXT, "an away reason is at most " + Commands.MAX_REASON_CHARS + " characters");
         }
-        session.setAway(reason);
-        session.send(new Event.Away(session.nick(), reason, r.ref()));
+        client.setAway(reason);
+        client.send(new Event.Away(client.nick(), reason, r.ref()));
         // IRC clients that asked for away-notify hear it from everyone sharing a room with them; the
         // protocol's own clients see away marks in who, as before.
-        Event.Away notice = new Event.Away(session.nick(), reason, AWAY_NOTIFY);
-        java.util.Set<Member> told = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Room room : session.rooms().all()) {
+        Event.Away notice = new Event.Away(client.nick(), reason, AWAY_NOTIFY);
+        Set<Member> told = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Room room : client.rooms().all()) {
             for (Member member : room.members()) {
-                if (member != session && member instanceof Session other && other.wantsAwayNotify() && told.add(other)) {
-                    other.deliver(notice, null, session.batch());
+                if (member != client && member instanceof Client other && other.wantsAwayNotify() && told.add(other)) {
+                    other.deliver(notice, null, client.batch());
                 }
             }
         }
@@ -189,6 +179,6 @@ final class RegistrationCommands {
         String said = r.reason() == null ? null : Commands.cut(r.reason());
         String reason = said == null || said.isBlank() ? "quit" : "quit: " + said;
         commands.leaveAll(reason);
-        session.disconnect(CloseReason.QUIT, said);
+        client.disconnect(CloseReason.QUIT, said);
     }
 }

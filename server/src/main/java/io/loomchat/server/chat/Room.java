@@ -1,26 +1,31 @@
 package io.loomchat.server.chat;
 
-import io.loomchat.server.ServerConfig;
-import io.loomchat.server.connection.Burst;
-import io.loomchat.server.connection.DeliveryBatch;
-import io.loomchat.server.history.RecentMessages;
-import io.loomchat.server.history.HistoryBudget;
-import io.loomchat.server.history.HistoryStore;
-
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.ChatMessage;
+import io.loomchat.protocol.Event.HistoryEnd;
 import io.loomchat.protocol.Event.Joined;
 import io.loomchat.protocol.Event.Left;
-import io.loomchat.protocol.Event.HistoryEnd;
 import io.loomchat.protocol.Event.Topic;
 import io.loomchat.protocol.Request.Replay;
+import io.loomchat.server.config.ServerConfig;
+import io.loomchat.server.delivery.Burst;
+import io.loomchat.server.delivery.DeliveryBatch;
+import io.loomchat.server.delivery.Member;
+import io.loomchat.server.history.HistoryBudget;
+import io.loomchat.server.history.HistoryStore;
+import io.loomchat.server.history.KeptHistory;
+import io.loomchat.server.history.RecentMessages;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A chat room: its members and its message sequence.
@@ -41,14 +46,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * offer per member per read instead of one per line. Held lines go out before anything else reaches the
  * members (every method that delivers releases them first, under the lock), so the order is unchanged.
  */
-public final class Room implements DeliveryBatch.BurstHolder {
+public final class Room implements DeliveryBatch.BurstHolder, KeptHistory {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Room.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Room.class);
 
     private final String name;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<Member> members = new ArrayList<>(); // guarded by lock
+    private final RoomMembers members = new RoomMembers(); // guarded by lock
     private long lastId; // guarded by lock
     private boolean closed; // guarded by lock: emptied and removed from the directory
     private final RecentMessages recent; // guarded by lock
@@ -62,13 +67,13 @@ public final class Room implements DeliveryBatch.BurstHolder {
     private final boolean keptWhenEmpty; // in a cluster: the room's history arrives whether or not anyone is here
 
     /** The state a room starts from: left behind by its previous incarnation, or recovered from its journal. */
-    public record Start(long lastId, Topic topic, ArrayDeque<ChatMessage> kept) {
-        public static Start empty(long lastId) {
+    record Start(long lastId, Topic topic, ArrayDeque<ChatMessage> kept) {
+        static Start empty(long lastId) {
             return new Start(lastId, null, new ArrayDeque<>());
         }
     }
 
-    public Room(String name, Start start, Clock clock, ServerConfig config, HistoryStore store, HistoryBudget budget) {
+    Room(String name, Start start, Clock clock, ServerConfig config, HistoryStore store, HistoryBudget budget) {
         this.name = name;
         this.lastId = start.lastId();
         this.topic = start.topic();
@@ -84,14 +89,14 @@ public final class Room implements DeliveryBatch.BurstHolder {
         return name;
     }
 
-    public enum JoinResult { JOINED, CLOSED, FULL }
+    enum JoinResult { JOINED, CLOSED, FULL }
 
     /**
      * Adds a member and tells everyone, the joiner included; then gives the joiner the topic and the
      * history {@code replay} asks for. All under the lock, so the joiner's history ends exactly where the
      * live messages begin: no gap, no duplicate. CLOSED if the room has closed meanwhile.
      */
-    public JoinResult join(Member session, DeliveryBatch batch, String ref, int maxMembers, Replay replay, int replayDefault) {
+    JoinResult join(Member session, DeliveryBatch batch, String ref, int maxMembers, Replay replay, int replayDefault) {
         lock.lock();
         try {
             if (closed) {
@@ -105,9 +110,9 @@ public final class Room implements DeliveryBatch.BurstHolder {
             Joined joined = new Joined(name, session.nick(), clock.instant(), null);
             if (members.size() > quietJoinsAbove) {
                 // a big room: only the joiner hears it
-                session.deliver(withRef(joined, ref), Codec.withRef(Codec.encode(joined), ref), batch);
+                session.deliver(RoomMembers.withRef(joined, ref), Codec.withRef(Codec.encode(joined), ref), batch);
             } else {
-                fanOut(joined, Codec.encode(joined), batch, session, ref);
+                members.fanOut(joined, Codec.encode(joined), batch, session, ref);
             }
             if (topic != null) {
                 session.deliver(topic, null, batch);
@@ -126,10 +131,10 @@ public final class Room implements DeliveryBatch.BurstHolder {
 
     /**
      * Removes a member and tells the rest, and the leaver when it asked ({@code ref} or not). Returns true
-     * if that left the room empty: it is then closed and the caller drops it from the directory. {@code actor}
-     * is the session whose read loop runs: the leaver itself, or an operator kicking it.
+     * if that left the room empty: it is then closed and the caller drops it from the directory. {@code batch}
+     * is that of the read loop running: the leaver's own, or an operator's kicking it.
      */
-    public boolean leave(Member session, DeliveryBatch batch, String reason, String ref, boolean tellLeaver) {
+    boolean leave(Member session, DeliveryBatch batch, String reason, String ref, boolean tellLeaver) {
         lock.lock();
         try {
             if (!members.contains(session)) {
@@ -141,10 +146,10 @@ public final class Room implements DeliveryBatch.BurstHolder {
             boolean quiet = members.size() + 1 > quietJoinsAbove; // the size it had with the leaver
             byte[] shared = Codec.encode(left);
             if (!quiet) {
-                fanOut(left, shared, batch, null, null);
+                members.fanOut(left, shared, batch, null, null);
             }
             if (tellLeaver) {
-                session.deliver(withRef(left, ref), Codec.withRef(shared, ref), batch);
+                session.deliver(RoomMembers.withRef(left, ref), Codec.withRef(shared, ref), batch);
             }
             if (members.isEmpty() && !keptWhenEmpty) {
                 closed = true;
@@ -162,7 +167,7 @@ public final class Room implements DeliveryBatch.BurstHolder {
      * sender's copy carries its ref as the ack. Returns the message, or null if the journal refused it
      * (then nobody receives it, and its id is not reused).
      */
-    public ChatMessage say(Member sender, DeliveryBatch batch, String text, boolean action, String ref) {
+    ChatMessage say(Member sender, DeliveryBatch batch, String text, boolean action, String ref) {
         batch.releaseHeldExcept(this); // what the sender said in another room goes first; takes that room's lock
         lock.lock();
         try {
@@ -178,7 +183,7 @@ public final class Room implements DeliveryBatch.BurstHolder {
             if (burst.isEmpty()) {
                 batch.holding(this);
             }
-            burst.add(batch, sender, message, shared, withRef(message, ref), ref == null ? shared : Codec.withRef(shared, ref));
+            burst.add(batch, sender, message, shared, RoomMembers.withRef(message, ref), ref == null ? shared : Codec.withRef(shared, ref));
             if (burst.isFull()) {
                 release(batch);
             }
@@ -195,7 +200,7 @@ public final class Room implements DeliveryBatch.BurstHolder {
      * still a member) gets the copy with its {@code ref}. A line seen before (the feed replays after a
      * reset) is ignored.
      */
-    public void stored(ChatMessage message, Member sender, String ref, DeliveryBatch batch) {
+    void stored(ChatMessage message, Member sender, String ref, DeliveryBatch batch) {
         lock.lock();
         try {
             if (message.id() <= lastId) {
@@ -204,7 +209,7 @@ public final class Room implements DeliveryBatch.BurstHolder {
             release(batch);
             lastId = message.id();
             recent.add(message);
-            fanOut(message, Codec.encode(message), batch, sender, ref);
+            members.fanOut(message, Codec.encode(message), batch, sender, ref);
         } finally {
             lock.unlock();
             budget.trimIfOver();
@@ -215,7 +220,7 @@ public final class Room implements DeliveryBatch.BurstHolder {
      * In a cluster: someone joined or left this room on another node; this node's members hear it as they
      * would a local one (not in a room above quiet-joins-above).
      */
-    void relay(Event joinedOrLeft, DeliveryBatch batch) {
+    public void relay(Event joinedOrLeft, DeliveryBatch batch) {
         lock.lock();
         try {
             if (closed || members.size() > quietJoinsAbove) {
@@ -223,9 +228,7 @@ public final class Room implements DeliveryBatch.BurstHolder {
             }
             release(batch);
             byte[] line = Codec.encode(joinedOrLeft);
-            for (int i = 0; i < members.size(); i++) {
-                members.get(i).deliver(joinedOrLeft, line, batch.presence());
-            }
+            members.deliverToAll(joinedOrLeft, line, batch.presence());
         } finally {
             lock.unlock();
         }
@@ -244,40 +247,27 @@ public final class Room implements DeliveryBatch.BurstHolder {
             lastTopicSequence = sequence;
             topic = changed;
             release(batch);
-            fanOut(changed, Codec.encode(changed), batch, setter, ref);
+            members.fanOut(changed, Codec.encode(changed), batch, setter, ref);
         } finally {
             lock.unlock();
         }
     }
 
     /** What this room's kept messages count for in the history budget. */
+    @Override
     public long keptBytes() {
-        lock.lock();
-        try {
-            return recent.bytes();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> recent.bytes());
     }
 
     /** How many messages this room keeps now. */
     public int keptCount() {
-        lock.lock();
-        try {
-            return recent.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> recent.size());
     }
 
     /** Drops the oldest kept messages worth {@code bytes}; returns how many went. */
+    @Override
     public int dropOldestKept(long bytes) {
-        lock.lock();
-        try {
-            return recent.dropOldest(bytes);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> recent.dropOldest(bytes));
     }
 
     /** Sets the topic ("" clears it) and tells every member; false if the journal refused it. */
@@ -291,7 +281,7 @@ public final class Room implements DeliveryBatch.BurstHolder {
             }
             topic = changed;
             release(batch);
-            fanOut(changed, shared, batch, setter, ref);
+            members.fanOut(changed, shared, batch, setter, ref);
             return true;
         } finally {
             lock.unlock();
@@ -300,23 +290,13 @@ public final class Room implements DeliveryBatch.BurstHolder {
 
     /** The topic as an answer to {@code ref}: {@code ""} with no setter when there is none. */
     Topic topic(String ref) {
-        lock.lock();
-        try {
-            return topic == null ? new Topic(name, "", null, null, ref)
-                    : new Topic(name, topic.topic(), topic.by(), topic.ts(), ref);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> topic == null ? new Topic(name, "", null, null, ref)
+                    : new Topic(name, topic.topic(), topic.by(), topic.ts(), ref));
     }
 
     /** The topic text for the room list; null when there is none. */
     String topicText() {
-        lock.lock();
-        try {
-            return topic == null || topic.topic().isEmpty() ? null : topic.topic();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> topic == null || topic.topic().isEmpty() ? null : topic.topic());
     }
 
     /** Sends {@code session} one page of the kept messages, then a {@code history_end} that carries the ref. */
@@ -342,7 +322,7 @@ public final class Room implements DeliveryBatch.BurstHolder {
         try {
             store.append(event, line);
             return true;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.error("history of room {}: write failed, {} not said: {}", name, event.getClass().getSimpleName(), e.toString());
             return false;
         }
@@ -355,12 +335,7 @@ public final class Room implements DeliveryBatch.BurstHolder {
 
     /** What a later incarnation of this room starts from, once it has closed. */
     Start leftover() {
-        lock.lock();
-        try {
-            return Start.empty(lastId);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> Start.empty(lastId));
     }
 
     @Override
@@ -378,62 +353,16 @@ public final class Room implements DeliveryBatch.BurstHolder {
         if (burst.isEmpty()) {
             return;
         }
-        for (int i = 0; i < members.size(); i++) {
-            members.get(i).deliverAll(burst, batch);
-        }
+        members.deliverAll(burst, batch);
         burst.clear();
     }
 
-    /**
-     * Queues the same bytes to every member, and to {@code requester} a copy with its ref added to those
-     * bytes (no second encoding), as part of {@code batch}.
-     */
-    private void fanOut(Event event, byte[] shared, DeliveryBatch batch, Member requester, String ref) {
-        byte[] own = ref == null ? shared : Codec.withRef(shared, ref);
-        Event ownEvent = ref == null ? event : withRef(event, ref); // only text-mode members render it
-        // Joins and leaves may wait a moment to go out with other lines; the requester's own answer may not.
-        DeliveryBatch others = event instanceof Joined || event instanceof Left ? batch.presence() : batch;
-        for (int i = 0; i < members.size(); i++) {
-            Member member = members.get(i);
-            if (member == requester) {
-                member.deliver(ownEvent, own, batch);
-            } else {
-                member.deliver(event, shared, others);
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <E extends Event> E withRef(E event, String ref) {
-        return ref == null ? event : (E) withRefAny(event, ref);
-    }
-
-    private static Event withRefAny(Event event, String ref) {
-        return switch (event) {
-            case ChatMessage m -> m.withRef(ref);
-            case Joined j -> new Joined(j.room(), j.nick(), j.ts(), ref);
-            case Left l -> new Left(l.room(), l.nick(), l.reason(), l.ts(), ref);
-            case Topic t -> new Topic(t.room(), t.topic(), t.by(), t.ts(), ref);
-            default -> throw new IllegalArgumentException("not a room event: " + event);
-        };
-    }
-
     boolean has(Member member) {
-        lock.lock();
-        try {
-            return members.contains(member);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> members.contains(member));
     }
 
-    List<Member> members() {
-        lock.lock();
-        try {
-            return List.copyOf(members);
-        } finally {
-            lock.unlock();
-        }
+    public List<Member> members() {
+        return locked(() -> members.snapshot());
     }
 
     public List<String> nicks() {
@@ -446,18 +375,18 @@ public final class Room implements DeliveryBatch.BurstHolder {
     }
 
     int size() {
-        lock.lock();
-        try {
-            return members.size();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> members.size());
     }
 
     long lastId() {
+        return locked(() -> lastId);
+    }
+
+    /** {@code read}, under the room's lock. */
+    private <T> T locked(Supplier<T> read) {
         lock.lock();
         try {
-            return lastId;
+            return read.get();
         } finally {
             lock.unlock();
         }

@@ -1,9 +1,5 @@
 package io.loomchat.server.chat;
 
-import io.loomchat.server.ChatServer;
-import io.loomchat.server.connection.Session;
-import io.loomchat.server.guard.Moderation;
-
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
@@ -15,7 +11,8 @@ import io.loomchat.protocol.Request.Join;
 import io.loomchat.protocol.Request.Leave;
 import io.loomchat.protocol.Request.ListRooms;
 import io.loomchat.protocol.Request.Who;
-import io.loomchat.server.cluster.NodeMesh;
+import io.loomchat.server.delivery.Member;
+import io.loomchat.server.guard.Moderation;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rooms as a member sees them: joining and leaving, who is there, the room list, the topic and history
@@ -30,28 +29,28 @@ import java.util.TreeMap;
  */
 final class RoomCommands {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoomCommands.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RoomCommands.class);
 
     /** Most messages one history request returns; a client pages for more. */
     static final int MAX_HISTORY_PAGE = 500;
 
-    private final Session session;
-    private final ChatServer server;
+    private final Client client;
+    private final ChatContext chat;
     private final Commands commands; // the shared preconditions
 
-    RoomCommands(Session session, Commands commands) {
-        this.session = session;
-        this.server = session.server();
+    RoomCommands(Client client, ChatContext chat, Commands commands) {
+        this.client = client;
+        this.chat = chat;
         this.commands = commands;
     }
 
     void join(Join r) throws Refusal {
         String name = Commands.room(r.room());
-        if (session.rooms().get(name) != null) {
+        if (client.rooms().get(name) != null) {
             throw new Refusal(ErrorCode.ALREADY_IN_ROOM, "already in " + name);
         }
-        int maxRooms = server.config().maxRoomsPerClient();
-        if (session.rooms().count() >= maxRooms) {
+        int maxRooms = chat.config().maxRoomsPerClient();
+        if (client.rooms().count() >= maxRooms) {
             throw new Refusal(ErrorCode.TOO_MANY_ROOMS,
                     "you are in max-rooms-per-client=" + maxRooms + " rooms; leave one first");
         }
@@ -63,52 +62,50 @@ final class RoomCommands {
      * is registered all the same and may join another.
      */
     void enter(String name, String ref, Request.Replay replay) throws Refusal {
-        JoinedRooms rooms = session.rooms();
+        JoinedRooms rooms = client.rooms();
         rooms.joining(name);
         Room joined;
         try {
-            joined = server.rooms().join(name, session, session.batch(), ref, replay);
+            joined = chat.rooms().join(name, client, client.batch(), ref, replay);
         } catch (UncheckedIOException e) {
-            LOG.error("cannot open room {} for {}: {}", name, session.nick(), e.getMessage());
+            LOG.error("cannot open room {} for {}: {}", name, client.nick(), e.getMessage());
             rooms.notJoined();
             throw new Refusal(ErrorCode.STORAGE_FAILED, "the server cannot open the history of " + name);
         }
         if (joined == null) {
             rooms.notJoined();
             throw new Refusal(ErrorCode.ROOM_FULL,
-                    name + " has max-members-per-room=" + server.config().maxMembersPerRoom() + " members");
+                    name + " has max-members-per-room=" + chat.config().maxMembersPerRoom() + " members");
         }
         rooms.joined(joined);
     }
 
     void leave(Leave r) throws Refusal {
         Room room = commands.memberRoom(r.room());
-        session.rooms().left(room);
+        client.rooms().left(room);
         String said = r.reason() == null ? null : Commands.cut(r.reason());
         String reason = said == null || said.isBlank() ? "leave" : "leave: " + said;
-        server.rooms().leave(room, session, session.batch(), reason, r.ref(), true);
+        chat.rooms().leave(room, client, client.batch(), reason, r.ref(), true);
     }
 
     void who(Who r) throws Refusal {
         String name = r.room() == null ? commands.currentRoom().name() : Commands.room(r.room());
-        Room room = server.rooms().find(name);
+        Room room = chat.rooms().find(name);
         if (room == null) {
             throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no room called " + name);
         }
-        List<NodeMesh.Presence> members = new ArrayList<>();
+        List<Presence> members = new ArrayList<>();
         for (Member member : room.members()) {
-            members.add(new NodeMesh.Presence(member.nick(), member.away()));
+            members.add(new Presence(member.nick(), member.away()));
         }
-        if (server.mesh() != null) {
-            members.addAll(server.mesh().membersElsewhere(name)); // the same room on the other nodes
-        }
+        members.addAll(chat.elsewhere().members(name)); // the same room on the other nodes
         members.sort(Comparator.comparing(m -> m.nick().toLowerCase(Locale.ROOT)));
         String after = r.after() == null ? null : r.after().toLowerCase(Locale.ROOT);
         long budget = replyBudget() - 64 - Codec.jsonStringBytes(name);
         List<String> nicks = new ArrayList<>();
         Map<String, String> away = new TreeMap<>();
         boolean more = false;
-        for (NodeMesh.Presence member : members) {
+        for (Presence member : members) {
             String nick = member.nick();
             if (after != null && nick.toLowerCase(Locale.ROOT).compareTo(after) <= 0) {
                 continue;
@@ -125,7 +122,7 @@ final class RoomCommands {
                 away.put(nick, reason);
             }
         }
-        session.send(new Members(name, nicks, away, more, r.ref()));
+        client.send(new Members(name, nicks, away, more, r.ref()));
     }
 
     /** The room list, cut to fit one reply; a client pages on with {@code after}. */
@@ -146,22 +143,23 @@ final class RoomCommands {
             }
             rooms.add(info);
         }
-        session.send(new RoomList(rooms, more, r.ref()));
+        client.send(new RoomList(rooms, more, r.ref()));
     }
 
     /** This node's rooms, and in a cluster those with members on any node, their counts summed over nodes. */
     private List<Event.RoomInfo> roomsEverywhere() {
-        List<Event.RoomInfo> here = server.rooms().list();
-        if (server.mesh() == null) {
+        List<Event.RoomInfo> here = chat.rooms().list();
+        Map<String, Integer> elsewhere = chat.elsewhere().roomSizes();
+        if (elsewhere.isEmpty()) {
             return here;
         }
-        java.util.Map<String, Integer> counts = new java.util.TreeMap<>(server.mesh().roomsElsewhere());
+        Map<String, Integer> counts = new TreeMap<>(elsewhere);
         for (Event.RoomInfo info : here) {
             counts.merge(info.name(), info.members(), Integer::sum);
         }
         List<Event.RoomInfo> all = new ArrayList<>();
         counts.forEach((name, members) -> {
-            Room room = server.rooms().find(name);
+            Room room = chat.rooms().find(name);
             all.add(new Event.RoomInfo(name, members, room == null ? null : room.topicText()));
         });
         return all;
@@ -172,39 +170,28 @@ final class RoomCommands {
      * no more than is free in it now; at least a little, so that a page always moves on.
      */
     private long replyBudget() {
-        return Math.max(1024, Math.min(server.config().maxOutboxBytes() / 2, session.replayBudget()));
+        return Math.max(1024, Math.min(chat.config().maxOutboxBytes() / 2, client.replayBudget()));
     }
 
     void topic(Request.Topic r) throws Refusal {
         Room room = commands.memberRoom(r.room());
         if (r.text() == null) {
-            session.send(room.topic(r.ref()));
+            client.send(room.topic(r.ref()));
             return;
         }
-        Moderation.Sanction muted = server.moderation().muteOf(room.name(), session.nick());
+        Moderation.Sanction muted = chat.moderation().muteOf(room.name(), client.nick());
         if (muted != null) {
-            throw new Refusal(ErrorCode.MUTED, "you are muted in " + room.name() + " " + server.moderation().left(muted)
+            throw new Refusal(ErrorCode.MUTED, "you are muted in " + room.name() + " " + chat.moderation().left(muted)
                     + "; the topic is for those who may speak");
         }
-        int max = server.config().maxTopicChars();
+        int max = chat.config().maxTopicChars();
         if (r.text().length() > max) {
             throw new Refusal(ErrorCode.INVALID_TOPIC, "topic is longer than max-topic-chars=" + max);
         }
         if (r.text().indexOf('\n') >= 0 || r.text().indexOf('\r') >= 0) {
             throw new Refusal(ErrorCode.INVALID_TOPIC, "a topic is one line");
         }
-        if (server.cluster() != null) {
-            try {
-                server.cluster().setTopic(new io.loomchat.protocol.Event.Topic(room.name(), r.text().strip(), session.nick(),
-                        server.clock().instant(), null), session, r.ref());
-            } catch (io.loomchat.server.cluster.ClusterUnavailable e) {
-                throw new Refusal(ErrorCode.UNAVAILABLE, "the cluster cannot store the topic now; it is unchanged");
-            }
-            return;
-        }
-        if (!room.setTopic(session, session.batch(), r.text().strip(), r.ref())) {
-            throw new Refusal(ErrorCode.STORAGE_FAILED, "the server could not store the topic; it is unchanged");
-        }
+        chat.lines().setTopic(room, client, r.text().strip(), r.ref());
     }
 
     void history(Request.History r) throws Refusal {
@@ -212,7 +199,7 @@ final class RoomCommands {
         if (r.before() != null && r.after() != null) {
             throw new Refusal(ErrorCode.BAD_FIELD, "give 'before' or 'after', not both");
         }
-        int limit = r.limit() == null ? server.config().historyOnJoin() : Math.min(r.limit(), MAX_HISTORY_PAGE);
-        room.history(session, session.batch(), r.before(), r.after(), limit, r.ref());
+        int limit = r.limit() == null ? chat.config().historyOnJoin() : Math.min(r.limit(), MAX_HISTORY_PAGE);
+        room.history(client, client.batch(), r.before(), r.after(), limit, r.ref());
     }
 }

@@ -1,15 +1,16 @@
 package io.loomchat.server.chat;
 
-import io.loomchat.server.ServerConfig;
-import io.loomchat.server.connection.DeliveryBatch;
+import io.loomchat.protocol.Event;
+import io.loomchat.protocol.Event.RoomInfo;
+import io.loomchat.protocol.Request.Replay;
+import io.loomchat.server.config.ServerConfig;
+import io.loomchat.server.delivery.DeliveryBatch;
+import io.loomchat.server.delivery.Member;
 import io.loomchat.server.history.HistoryBudget;
 import io.loomchat.server.history.HistoryStore;
 import io.loomchat.server.history.JournalDirectory;
 import io.loomchat.server.history.JournalStore;
 import io.loomchat.server.history.RoomJournal;
-
-import io.loomchat.protocol.Event.RoomInfo;
-import io.loomchat.protocol.Request.Replay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The directory of open rooms. A room is created by its first join and removed when its last member
@@ -29,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Each room name has a slot with a lock of its own, held while that room's journal is opened
  * (recovered, maybe compacted) or closed: a large journal delays only its own room, never another's.
  */
-public final class Rooms implements io.loomchat.server.cluster.RoomFeed.Target {
+public final class Rooms {
 
     /** Closed rooms whose last id is remembered one by one (without a journal); older ones share a floor. */
     static final int CLOSED_IDS_KEPT = 10_000;
@@ -78,7 +80,7 @@ public final class Rooms implements io.loomchat.server.cluster.RoomFeed.Target {
             if (result == Room.JoinResult.JOINED) {
                 var tell = elsewhere;
                 if (tell != null) {
-                    tell.accept(new io.loomchat.protocol.Event.Joined(name, session.nick(), clock.instant(), null));
+                    tell.accept(new Event.Joined(name, session.nick(), clock.instant(), null));
                 }
                 return room;
             }
@@ -130,9 +132,9 @@ public final class Rooms implements io.loomchat.server.cluster.RoomFeed.Target {
     }
 
     /** In a cluster: where joins and leaves here are told to the other nodes; null on a single node. */
-    private volatile java.util.function.Consumer<io.loomchat.protocol.Event> elsewhere;
+    private volatile Consumer<Event> elsewhere;
 
-    public void announceElsewhere(java.util.function.Consumer<io.loomchat.protocol.Event> elsewhere) {
+    public void announceElsewhere(Consumer<Event> elsewhere) {
         this.elsewhere = elsewhere;
     }
 
@@ -143,15 +145,14 @@ public final class Rooms implements io.loomchat.server.cluster.RoomFeed.Target {
      * In a cluster: a line the cluster stored for room {@code message.room()}, opened here if it is not
      * (a room's history is kept on every node, members or not). Called by the feed's thread only.
      */
-    @Override
-    public void stored(io.loomchat.protocol.Event.ChatMessage message, Member sender, String ref) {
+    public void stored(Event.ChatMessage message, Member sender, String ref) {
         Room room = feedRoom(message.room());
         room.stored(message, sender, ref, feedBatch);
         feedBatch.settle();
     }
 
-    @Override
-    public void storedTopic(long sequence, io.loomchat.protocol.Event.Topic topic, Member setter, String ref) {
+    /** In a cluster: a topic change the cluster stored as line {@code sequence}. Called by the feed's thread only. */
+    public void storedTopic(long sequence, Event.Topic topic, Member setter, String ref) {
         Room room = feedRoom(topic.room());
         room.storedTopic(sequence, topic, setter, ref, feedBatch);
         feedBatch.settle();
@@ -182,7 +183,7 @@ public final class Rooms implements io.loomchat.server.cluster.RoomFeed.Target {
         boolean member = tell != null && room.has(session);
         boolean closed = room.leave(session, batch, reason, ref, tellLeaver);
         if (member) {
-            tell.accept(new io.loomchat.protocol.Event.Left(room.name(), session.nick(), reason, clock.instant(), null));
+            tell.accept(new Event.Left(room.name(), session.nick(), reason, clock.instant(), null));
         }
         if (closed) {
             forget(room);

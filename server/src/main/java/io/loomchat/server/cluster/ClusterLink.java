@@ -1,35 +1,37 @@
 package io.loomchat.server.cluster;
 
 import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.ChatMessage;
-import io.loomchat.server.chat.Member;
+import io.loomchat.protocol.ProtocolException;
+import io.loomchat.server.chat.Client;
+import io.loomchat.server.config.ClusterConfig;
+import io.loomchat.server.delivery.Member;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
 import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
-import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +51,6 @@ public final class ClusterLink implements AutoCloseable {
 
     /** How long a publish or a nick claim may wait for NATS before the client is told it is unavailable. */
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(2);
-    /** JetStream's de-duplication window for the rooms' stream: a publish retried within it is stored once. */
-    static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
     static final String NODE_HEADER = "Loomchat-Node";
     static final String MSG_ID_HEADER = "Nats-Msg-Id";
 
@@ -93,7 +93,7 @@ public final class ClusterLink implements AutoCloseable {
     }
     /** Connects to NATS and makes sure the rooms' stream exists with this server's history size. */
     public static ClusterLink connect(ClusterConfig config, int historySize) throws IOException {
-        java.util.concurrent.atomic.AtomicReference<ClusterLink> self = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<ClusterLink> self = new AtomicReference<>();
         Connection connection = NatsDialer.dial(config, new NatsDialer.Events() {
             @Override
             public void changed(ConnectionListener.Events event) {
@@ -104,7 +104,7 @@ public final class ClusterLink implements AutoCloseable {
             }
 
             @Override
-            public void feedWentQuiet(io.nats.client.JetStreamSubscription subscription) {
+            public void feedWentQuiet(JetStreamSubscription subscription) {
                 // The feed's consumer has gone quiet (the NATS server holding it died while this node stayed
                 // connected to another): follow the stream again rather than wait for the client to notice.
                 // Alarms of a feed already replaced are the old one's: it was let go.
@@ -115,14 +115,7 @@ public final class ClusterLink implements AutoCloseable {
                 }
             }
         });
-        io.nats.client.api.ServerInfo info = connection.getServerInfo();
-        String refusal = !info.isJetStreamAvailable()
-                ? "NATS at " + connection.getConnectedUrl() + " has no JetStream: start nats-server with -js"
-                : config.replicas() > 1 && (info.getCluster() == null || info.getCluster().isEmpty())
-                ? "--nats-replicas " + config.replicas() + " needs a NATS cluster of at least " + config.replicas()
-                        + " servers; NATS at " + connection.getConnectedUrl() + " is a single server (and would refuse "
-                        + "to load the rooms' stream at its next restart): leave --nats-replicas at 1"
-                : null;
+        String refusal = RoomStream.refusal(connection, config.replicas());
         if (refusal != null) {
             try {
                 connection.close();
@@ -136,7 +129,7 @@ public final class ClusterLink implements AutoCloseable {
         link.state = "connected";
         LOG.info("node {} connected to NATS at {}", config.nodeName(), connection.getConnectedUrl());
         try {
-            link.ensureStream(historySize);
+            link.epoch = RoomStream.ensure(connection, config.replicas(), historySize);
         } catch (IOException e) {
             link.close();
             throw e;
@@ -178,51 +171,6 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     /**
-     * Creates the stream, or brings its limits in line: file storage, the last {@code historySize} lines of
-     * each room, as many replicas as configured. Retried for a while: a fresh NATS cluster may not have
-     * elected a JetStream leader yet.
-     */
-    private void ensureStream(int historySize) throws IOException {
-        StreamConfiguration stream = StreamConfiguration.builder()
-                .name(RoomSubjects.STREAM)
-                .subjects(RoomSubjects.ALL, RoomSubjects.ALL_TOPICS)
-                .storageType(StorageType.File)
-                .maxMessagesPerSubject(Math.max(1, historySize))
-                .replicas(config.replicas())
-                .duplicateWindow(DUPLICATE_WINDOW)
-                .build();
-        JetStreamManagement management = connection.jetStreamManagement();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                StreamInfo info;
-                try {
-                    info = management.addStream(stream);
-                } catch (JetStreamApiException exists) {
-                    info = management.updateStream(stream); // there already, perhaps with other limits
-                }
-                epoch = "jetstream-" + RoomSubjects.STREAM + "-" + info.getCreateTime().toInstant().toEpochMilli();
-                return;
-            } catch (JetStreamApiException | IOException e) {
-                // A fresh NATS cluster answers nothing (a timeout) until it has elected a JetStream leader.
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("NATS JetStream refused the rooms' stream: " + e.getMessage()
-                            + " (is JetStream on? nats-server -js)", e);
-                }
-                sleepBriefly();
-            }
-        }
-    }
-
-    static void sleepBriefly() throws IOException {
-        try {
-            Thread.sleep(200); // waiting for a JetStream leader: nothing to block on
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-    /**
      * Starts the feed from the first stored line, and returns once it has caught up with what the stream
      * held: the rooms then know their history before the first client joins.
      */
@@ -237,22 +185,22 @@ public final class ClusterLink implements AutoCloseable {
      */
     static final Duration STORE_WITHIN = Duration.ofSeconds(10);
 
-    /** Lines one client may have on their way to the stream at once; more wait (and slow that client alone). */
-    public static final int LINES_IN_FLIGHT = 64;
-
     /**
      * Stores a chat line in the room's stream without waiting for JetStream's answer, so that a client's
-     * burst travels as a pipeline, not one round trip per line; at most {@link #LINES_IN_FLIGHT} per client
-     * ({@code window}) are on their way at once. The members (the sender too, with {@code ref}) receive the
+     * burst travels as a pipeline, not one round trip per line; at most {@link Client#LINES_IN_FLIGHT} per client
+     * (its {@link Client#linesInFlight}) are on their way at once. The members (the sender too, with {@code ref}) receive the
      * line through the feed, once stored. What comes back later goes to {@code later}: an
      * {@code unavailable} error if the line was not stored in time, or, for a line re-sent after a reconnect
-     * (same {@code lineage} and {@code ref}, within {@link #DUPLICATE_WINDOW}) that was stored before, that
+     * (same {@code lineage} and {@code ref}, within {@link RoomStream#DUPLICATE_WINDOW}) that was stored before, that
      * stored line as the sender's acknowledgement, said once.
      *
      * @throws ClusterUnavailable at once when NATS is away or the client's window stays full
      */
-    public void say(String room, Member sender, String lineage, String text, boolean action, String ref,
-                    java.time.Instant ts, Semaphore window, Consumer<Event> later) throws ClusterUnavailable {
+    public void say(String room, Client sender, String text, boolean action, String ref, Instant ts)
+            throws ClusterUnavailable {
+        Semaphore window = sender.linesInFlight();
+        String lineage = sender.lineage();
+        Consumer<Event> later = sender::deliverLater;
         if (!connected()) {
             throw new ClusterUnavailable("not connected to NATS", null);
         }
@@ -289,7 +237,7 @@ public final class ClusterLink implements AutoCloseable {
                 pending.remove(msgId);
                 // Not acknowledged. Stored after all (a late answer)? Then the feed brings it to everyone
                 // once; its sender's copy comes without the ref, since the sender was told no.
-                later.accept(new Event.ErrorReply(io.loomchat.protocol.ErrorCode.UNAVAILABLE,
+                later.accept(new Event.ErrorReply(ErrorCode.UNAVAILABLE,
                         "the cluster did not store this line in time; it was not said: send it again in a moment", ref));
             } else if (ack.isDuplicate()) {
                 pending.remove(msgId);
@@ -309,7 +257,7 @@ public final class ClusterLink implements AutoCloseable {
             MessageInfo stored = connection.jetStreamManagement().getMessage(RoomSubjects.STREAM, sequence);
             ChatMessage said = (ChatMessage) Codec.decodeEvent(stored.getData(), 0, stored.getData().length);
             return new ChatMessage(sequence, room, said.from(), said.text(), said.action(), said.ts(), ref);
-        } catch (IOException | JetStreamApiException | io.loomchat.protocol.ProtocolException | RuntimeException e) {
+        } catch (IOException | JetStreamApiException | ProtocolException | RuntimeException e) {
             LOG.debug("stored line {} not read: {}", sequence, e.toString());
             return null;
         }

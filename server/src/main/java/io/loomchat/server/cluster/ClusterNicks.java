@@ -4,17 +4,21 @@ import io.loomchat.server.chat.NickLedger;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
+import io.nats.client.KeyValueOptions;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,14 +53,14 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
     private final Map<String, Held> held = new ConcurrentHashMap<>(); // by key
     private final Thread renewer;
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.LongAdder renewed = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder notRenewed = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder renewed = new LongAdder();
+    private final LongAdder notRenewed = new LongAdder();
 
     /** One nick this node holds: its entry's last revision and value, and what to do if it is lost. */
     private record Held(long revision, Owner owner, Runnable lost) {
     }
 
-    private static final java.security.SecureRandom LINEAGES = new java.security.SecureRandom();
+    private static final SecureRandom LINEAGES = new SecureRandom();
 
     /** This node's own entry ("node.NAME": base64url nick keys never hold a '.'), renewed like a nick. */
     private final String nodeKey;
@@ -119,14 +123,14 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
                     management.update(config);
                 }
                 // A claim waits at most ANSWER_WITHIN: a person at hello gets "unavailable", not silence.
-                bucket = link.connection().keyValue(BUCKET, io.nats.client.KeyValueOptions.builder()
+                bucket = link.connection().keyValue(BUCKET, KeyValueOptions.builder()
                         .jsRequestTimeout(ClusterLink.ANSWER_WITHIN).build());
                 break;
             } catch (JetStreamApiException | IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("NATS refused the nick bucket: " + e.getMessage(), e);
                 }
-                ClusterLink.sleepBriefly(); // a fresh NATS cluster: no JetStream leader yet
+                RoomStream.sleepBriefly(); // a fresh NATS cluster: no JetStream leader yet
             }
         }
         return new ClusterNicks(bucket, link.nodeName());
@@ -211,7 +215,7 @@ public final class ClusterNicks implements NickLedger, AutoCloseable {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(
                     (token == null ? "" : token).getBytes(StandardCharsets.US_ASCII));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }

@@ -1,5 +1,6 @@
 package io.loomchat.server.cluster;
 
+import io.loomchat.server.config.ClusterConfig;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -8,8 +9,10 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,14 +99,14 @@ final class NatsDialer {
                 if (attempt == 1) {
                     LOG.warn("NATS at {} does not answer yet; trying for up to {} s", servers, START_WAIT.toSeconds());
                 }
-                ClusterLink.sleepBriefly();
+                RoomStream.sleepBriefly();
             }
         }
     }
 
     private static boolean refusedByTls(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof javax.net.ssl.SSLException || cause instanceof java.security.cert.CertificateException
+            if (cause instanceof SSLException || cause instanceof CertificateException
                     || cause.getMessage() != null && cause.getMessage().contains("SSL required by server")) {
                 return true;
             }

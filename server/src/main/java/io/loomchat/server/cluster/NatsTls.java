@@ -12,6 +12,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -95,7 +96,7 @@ final class NatsTls {
         }
 
         /** Turns the HTTPS name check on, unless the connection has its own already. */
-        private static void withNameCheck(SSLParameters parameters, java.util.function.Consumer<SSLParameters> apply) {
+        private static void withNameCheck(SSLParameters parameters, Consumer<SSLParameters> apply) {
             if (parameters.getEndpointIdentificationAlgorithm() == null) {
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 apply.accept(parameters);

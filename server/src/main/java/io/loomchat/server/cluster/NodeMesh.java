@@ -4,11 +4,13 @@ import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.PrivateMessage;
 import io.loomchat.protocol.ProtocolException;
+import io.loomchat.protocol.Request;
+import io.loomchat.server.chat.Presence;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
-import java.io.IOException;
+import io.nats.client.impl.Headers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,12 +71,9 @@ public final class NodeMesh implements AutoCloseable {
         void renamed(Event.Renamed renamed, List<String> rooms);
 
         /** An operator on another node banned, unbanned, muted or unmuted: applied here too. */
-        void moderate(io.loomchat.protocol.Request request, String by);
+        void moderate(Request request, String by);
     }
 
-    /** One member as another node sees it. */
-    public record Presence(String nick, String away) {
-    }
 
     private final ClusterLink link;
     private final Connection connection;
@@ -95,7 +95,7 @@ public final class NodeMesh implements AutoCloseable {
         this.heartbeat = Thread.ofPlatform().daemon().name("loomchat-heartbeat").start(this::beat);
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastHeard = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> lastHeard = new ConcurrentHashMap<>();
     private final Thread heartbeat;
     private volatile boolean closed;
 
@@ -232,7 +232,7 @@ public final class NodeMesh implements AutoCloseable {
     }
 
     /** Delivery of a private message to someone on another node. */
-    public enum Sent { DELIVERED, NOT_THERE, UNAVAILABLE }
+    enum Sent { DELIVERED, NOT_THERE, UNAVAILABLE }
 
     public Sent sendPrivate(String node, PrivateMessage message) {
         try {
@@ -271,7 +271,7 @@ public final class NodeMesh implements AutoCloseable {
             default -> throw new IllegalArgumentException("not presence: " + joinedOrLeft);
         };
         try {
-            io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers().add(NODE_HEADER, link.nodeName());
+            Headers headers = new Headers().add(NODE_HEADER, link.nodeName());
             connection.publish("loomchat.presence." + token(room), headers, Codec.encode(joinedOrLeft));
         } catch (IllegalStateException e) {
             LOG.debug("presence not announced: {}", e.toString());
@@ -281,7 +281,7 @@ public final class NodeMesh implements AutoCloseable {
     /** Tells the other nodes that someone here changed nick, and which rooms they are in. Best effort. */
     public void announceRename(Event.Renamed renamed, List<String> rooms) {
         try {
-            io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers().add(NODE_HEADER, link.nodeName())
+            Headers headers = new Headers().add(NODE_HEADER, link.nodeName())
                     .add("Loomchat-Rooms", String.join(" ", rooms));
             connection.publish("loomchat.renamed", headers, Codec.encode(renamed));
         } catch (IllegalStateException e) {
@@ -294,9 +294,9 @@ public final class NodeMesh implements AutoCloseable {
      * resolved), so that the person cannot just use another node. Best effort, like presence: a node that
      * misses it (NATS away at that moment) does not learn it.
      */
-    public void announceModeration(io.loomchat.protocol.Request request, String by) {
+    public void announceModeration(Request request, String by) {
         try {
-            io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers().add(NODE_HEADER, link.nodeName())
+            Headers headers = new Headers().add(NODE_HEADER, link.nodeName())
                     .add("Loomchat-By", by);
             connection.publish("loomchat.moderation", headers, Codec.encode(request));
         } catch (IllegalStateException e) {

@@ -4,7 +4,7 @@ import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.ChatMessage;
 import io.loomchat.protocol.ProtocolException;
-import io.loomchat.server.chat.Member;
+import io.loomchat.server.delivery.Member;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import java.time.Duration;

@@ -1,14 +1,13 @@
 package io.loomchat.server.connection;
 
-import io.loomchat.server.ChatServer;
-import io.loomchat.server.ServerConfig;
-import io.loomchat.server.guard.ConnectThrottle;
-import io.loomchat.server.guard.RefusalLog;
-import io.loomchat.server.guard.Moderation;
-
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event.Bye;
 import io.loomchat.protocol.SafeText;
+import io.loomchat.server.config.ServerConfig;
+import io.loomchat.server.delivery.CloseReason;
+import io.loomchat.server.guard.ConnectThrottle;
+import io.loomchat.server.guard.Moderation;
+import io.loomchat.server.guard.RefusalLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -16,6 +15,7 @@ import java.net.Socket;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,19 +35,21 @@ public final class Admission {
     /** The most a refused client's input is read before closing, so that the close does not reset. */
     private static final int DRAIN_BYTES = 64 * 1024;
 
-    private final ChatServer server;
+    private final ConnectionContext context;
     private final ServerConfig config;
+    private final BiConsumer<String, Runnable> threads; // starts a counted connection thread
     private final int maxConnections;
     private final ConnectThrottle throttle;
     private final RefusalLog refusalLog;
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final Semaphore refusals = new Semaphore(MAX_REFUSALS_IN_FLIGHT);
 
-    public Admission(ChatServer server, int maxConnections, RefusalLog refusals) {
-        this.server = server;
-        this.config = server.config();
+    Admission(ConnectionContext context, int maxConnections, RefusalLog refusals, BiConsumer<String, Runnable> threads) {
+        this.context = context;
+        this.config = context.config();
+        this.threads = threads;
         this.maxConnections = maxConnections;
-        this.throttle = new ConnectThrottle(server.clock(), config.connectsPerAddressPerMinute());
+        this.throttle = new ConnectThrottle(context.clock(), config.connectsPerAddressPerMinute());
         this.refusalLog = refusals;
     }
 
@@ -67,9 +69,9 @@ public final class Admission {
      * counts against its address until {@link #released}. Counted on the one accepting thread, so the
      * limits are exact.
      */
-    public CloseReason check(InetAddress address, boolean stopping, int connected) {
+    CloseReason check(InetAddress address, boolean stopping, int connected) {
         return stopping ? CloseReason.SHUTDOWN
-                : server.moderation().banOf(address) != null ? CloseReason.BANNED
+                : context.chat().moderation().banOf(address) != null ? CloseReason.BANNED
                 : connected >= maxConnections ? CloseReason.SERVER_FULL
                 : !withinConnectRate(address) ? CloseReason.THROTTLED
                 : !admitAddress(address) ? CloseReason.TOO_MANY_FROM_ADDRESS
@@ -77,7 +79,7 @@ public final class Admission {
     }
 
     /** A served connection from {@code address} has ended. */
-    public void released(InetAddress address) {
+    void released(InetAddress address) {
         if (address.isLoopbackAddress() && !config.limitLoopback()) {
             return;
         }
@@ -88,9 +90,9 @@ public final class Admission {
      * Sends a refused client its bye and closes, on a thread of its own that lingers a little so the bye
      * is read; in a storm of refusals, at once without lingering, so no descriptor is held for it.
      */
-    public void refuse(long id, Socket socket, CloseReason reason) {
+    void refuse(long id, Socket socket, CloseReason reason) {
         if (refusals.tryAcquire()) {
-            server.startConnectionThread("loomchat-refuse-" + id, () -> {
+            threads.accept("loomchat-refuse-" + id, () -> {
                 try {
                     refuseWithLinger(id, socket, reason);
                 } finally {
@@ -121,7 +123,7 @@ public final class Admission {
 
     /** Writes the bye into the fresh socket's empty send buffer (which cannot block) and closes. */
     private void refuseAtOnce(Socket socket, CloseReason reason) {
-        server.metrics().closed(reason);
+        context.metrics().closed(reason.code());
         logRefusal("the chat port", socket.getInetAddress(), reason);
         try (socket) {
             socket.getOutputStream().write(Codec.encode(new Bye(reason.code(), reason.summary())));
@@ -142,8 +144,8 @@ public final class Admission {
             case TOO_MANY_FROM_ADDRESS -> "max-connections-per-address=" + config.maxConnectionsPerAddress();
             case THROTTLED -> "connects-per-address-per-minute=" + config.connectsPerAddressPerMinute();
             case BANNED -> {
-                Moderation.Sanction ban = server.moderation().banOf(address);
-                yield ban == null ? "" : SafeText.neutralize(server.moderation().left(ban)
+                Moderation.Sanction ban = context.chat().moderation().banOf(address);
+                yield ban == null ? "" : SafeText.neutralize(context.chat().moderation().left(ban)
                         + (ban.reason() == null ? "" : ": " + ban.reason()));
             }
             default -> "";
@@ -153,7 +155,7 @@ public final class Admission {
     private void refuseWithLinger(long id, Socket socket, CloseReason reason) {
         Bye bye = byeFor(reason, socket.getInetAddress());
         logRefusal("the chat port", socket.getInetAddress(), reason);
-        server.metrics().closed(reason);
+        context.metrics().closed(reason.code());
         try (socket) {
             OutputStream out = socket.getOutputStream();
             out.write(Codec.encode(bye));

@@ -1,5 +1,6 @@
 package io.loomchat.server.connection;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -23,7 +24,7 @@ public record DescriptorBudget(long limit, int connections, int journals) {
      */
     public static long processLimit() {
         try {
-            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
                 return unix.getMaxFileDescriptorCount();
             }
         } catch (LinkageError e) {
@@ -35,7 +36,7 @@ public record DescriptorBudget(long limit, int connections, int journals) {
     /** Descriptors the process has open now; 0 when the platform does not tell. */
     public static long processOpen() {
         try {
-            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
                 return Math.max(0, unix.getOpenFileDescriptorCount());
             }
         } catch (LinkageError e) {

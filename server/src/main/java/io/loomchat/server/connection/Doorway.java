@@ -1,12 +1,14 @@
 package io.loomchat.server.connection;
 
+import io.loomchat.server.delivery.CloseReason;
+import io.loomchat.server.delivery.Ticker;
 import io.loomchat.server.guard.ConnectThrottle;
 import io.loomchat.server.guard.RefusalLog;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -56,7 +58,7 @@ public final class Doorway {
     private final ConcurrentHashMap<InetAddress, Integer> counts = new ConcurrentHashMap<>();
 
     public Doorway(String door, ConnectThrottle throttle, RefusalLog refusals, Predicate<InetAddress> banned,
-                   int perAddress, boolean limitLoopback, java.time.Duration timeout, Ticker ticker) {
+                   int perAddress, boolean limitLoopback, Duration timeout, Ticker ticker) {
         this.door = door;
         this.throttle = throttle;
         this.refusals = refusals;

@@ -3,6 +3,7 @@ package io.loomchat.server.connection;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A connection's input that takes turns. Virtual threads are not time-sliced: a read loop whose client
@@ -56,7 +57,7 @@ final class FairInput extends FilterInputStream {
         if (sincePause >= BYTES_BEFORE_PAUSE) {
             sincePause = 0;
             thisTurn = 0;
-            java.util.concurrent.locks.LockSupport.parkNanos(PAUSE_NANOS);
+            LockSupport.parkNanos(PAUSE_NANOS);
         } else if (thisTurn >= bytesPerTurn) {
             yieldTurn();
         }

@@ -1,5 +1,6 @@
 package io.loomchat.server.connection;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -25,12 +26,12 @@ public final class Greeter {
         timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    /** Greets {@code session} after the wait unless it has spoken (or been greeted) by then. */
-    void listenFirst(Session session) {
+    /** Greets the connection after the wait unless it has spoken (or been greeted) by then. */
+    void listenFirst(Greeting greeting) {
         try {
-            timers.schedule(session::greet, LISTEN_FIRST_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            session.greet();
+            timers.schedule(greeting::send, LISTEN_FIRST_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            greeting.send();
         }
     }
 

@@ -1,20 +1,15 @@
 package io.loomchat.server.connection;
 
-import io.loomchat.server.ChatServer;
-import io.loomchat.server.ServerConfig;
-import io.loomchat.server.chat.Commands;
-import io.loomchat.server.guard.FloodControl;
-
-import io.loomchat.server.irc.IrcFront;
-
 import io.loomchat.protocol.BoundedLineReader;
-import io.loomchat.protocol.IrcLine;
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event.ErrorReply;
 import io.loomchat.protocol.ProtocolException;
-import io.loomchat.protocol.Request;
 import io.loomchat.protocol.TextRenderer;
+import io.loomchat.server.chat.Commands;
+import io.loomchat.server.config.ServerConfig;
+import io.loomchat.server.delivery.CloseReason;
+import io.loomchat.server.guard.FloodControl;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A connection's read loop, on its own virtual thread: cuts the input into lines, keeps the loop fair to
- * other connections, applies flood control, decides text or JSON mode on the first line, decodes each
- * request and hands it to {@link Commands}. Ends the session when the input ends or fails.
+ * other connections, applies flood control, decides on the first line how the client speaks (its
+ * {@link Dialect}) and hands each line to it. Ends the session when the input ends or fails.
  */
 final class ReadLoop {
 
@@ -47,24 +42,23 @@ final class ReadLoop {
     static final int DRAIN_AFTER_BYE_BYTES = 64 * 1024;
 
     private final Session session;
-    private final ChatServer server;
+    private final ConnectionContext context;
     private final Commands commands;
     private final FloodControl flood; // null when flood control is off
     private boolean modeDecided;
-    private IrcFront irc; // when the first line was IRC
 
     ReadLoop(Session session, Commands commands) {
         this.session = session;
-        this.server = session.server();
+        this.context = session.context();
         this.commands = commands;
-        this.flood = server.config().floodControl() ? new FloodControl(server.config(), server.clock()) : null;
+        this.flood = context.config().floodControl() ? new FloodControl(context.config(), context.clock()) : null;
     }
 
     void run() {
         try {
             FairInput input = new FairInput(session.transport().input(), BYTES_PER_TURN);
             // Every further max-line-bytes of a line that does not end counts as a line, for flood control.
-            BoundedLineReader lines = new BoundedLineReader(input, server.config().maxLineBytes(), session.batch()::settle, true);
+            BoundedLineReader lines = new BoundedLineReader(input, context.config().maxLineBytes(), session.batch()::settle, true);
             int linesThisTurn = 0;
             long drainedFrom = -1; // bytes read when the bye was queued; -1 while open
             while (true) {
@@ -86,9 +80,9 @@ final class ReadLoop {
                     }
                     continue;
                 }
-                session.heard(server.ticker().nanoTime());
-                server.metrics().linesIn.increment();
-                server.metrics().bytesIn.add(length < 0 ? lines.maxLineBytes() : length + 1L);
+                session.heard(context.ticker().nanoTime());
+                context.metrics().linesIn.increment();
+                context.metrics().bytesIn.add(length < 0 ? lines.maxLineBytes() : length + 1L);
                 // Every line counts, empty or too long, registered or not: otherwise a stream of bare
                 // newlines is never slowed down.
                 if (flood != null && !flood.allow()) {
@@ -110,46 +104,13 @@ final class ReadLoop {
                 }
                 if (!modeDecided) {
                     modeDecided = true;
-                    if (server.config().irc() && !startsLikeJson(lines.line(), start, length)
-                            && IrcLine.opensIrc(new String(lines.line(), start, length - start, StandardCharsets.UTF_8))) {
-                        session.skipGreeting(); // IRC clients speak first: a JSON line would only be noise
-                        irc = new IrcFront(session, commands, server.config().serverName(), () -> flood == null || flood.allow());
-                        session.decideMode(false); // not text mode: events go out as IRC, see Session.lineFor
-                        session.speakIrc(irc.rendering());
-                    } else {
-                        session.greet(); // before the answer to this line, if its wait has not run out yet
-                        session.decideMode(!startsLikeJson(lines.line(), start, length));
-                    }
-                    if (session.textMode()) {
-                        session.sendText(TextRenderer.NOTICE + (server.config().password() == null
-                                ? " loomchat text mode: type your nick to start; /help lists the commands"
-                                : " loomchat text mode: type your nick and the server password on one line to start"));
-                    }
+                    decideDialect(lines.line(), start, length);
                 }
-                if (irc != null || session.textMode()) {
+                Dialect dialect = session.dialect();
+                if (!dialect.holdsSays()) {
                     session.batch().releaseHeld(); // only a JSON client's says are held together
                 }
-                if (irc != null) {
-                    irc.handle(new String(lines.line(), start, length - start, StandardCharsets.UTF_8));
-                    continue;
-                }
-                if (session.textMode()) {
-                    commands.handleText(new String(lines.line(), start, length - start, StandardCharsets.UTF_8));
-                    continue;
-                }
-                Request request;
-                try {
-                    request = Codec.decodeRequest(lines.line(), start, length - start);
-                } catch (ProtocolException e) {
-                    session.send(e.toReply());
-                    continue;
-                }
-                if (!(request instanceof Request.Say)) {
-                    // Held lines go out before whatever this request causes: a client's requests take
-                    // effect in the order sent, for every member (only says in a row are held together).
-                    session.batch().releaseHeld();
-                }
-                commands.handle(request);
+                dialect.handle(lines.line(), start, length - start);
             }
         } catch (SocketException e) {
             // Closed under us: by our own close (reason already set) or by the peer resetting.
@@ -160,6 +121,34 @@ final class ReadLoop {
             LOG.error("bug while serving {}", session, e);
             session.disconnect(CloseReason.READ_ERROR, "internal error");
         }
+    }
+
+    /**
+     * The first line decides how the client speaks: a JSON object means a protocol client; a line that
+     * opens another dialect (IRC's CAP, NICK, PASS or USER) means that dialect, which speaks first and is
+     * not greeted; anything else is a person typing (text mode).
+     */
+    private void decideDialect(byte[] line, int start, int length) {
+        boolean json = startsLikeJson(line, start, length);
+        if (!json && !context.dialects().isEmpty()) {
+            String first = new String(line, start, length - start, StandardCharsets.UTF_8);
+            for (Dialect.Opener opener : context.dialects()) {
+                if (opener.opens(first)) {
+                    session.greeting().skip(); // a client that speaks first: a JSON line would only be noise
+                    session.speak(opener.open(session, commands, () -> flood == null || flood.allow()));
+                    return;
+                }
+            }
+        }
+        session.greeting().send(); // before the answer to this line, if its wait has not run out yet
+        if (json) {
+            session.speak(new JsonDialect(session, commands));
+            return;
+        }
+        session.speak(new TextDialect(session.client(), commands));
+        session.sendText(TextRenderer.NOTICE + (context.config().password() == null
+                ? " loomchat text mode: type your nick to start; /help lists the commands"
+                : " loomchat text mode: type your nick and the server password on one line to start"));
     }
 
     /** 3 if the line starts with a UTF-8 byte order mark, else 0. */
@@ -195,7 +184,7 @@ final class ReadLoop {
 
     /** Tells a flooding client its line was refused, or, if it keeps on, disconnects it. */
     private void refuseFlood(BoundedLineReader lines, int length) {
-        ServerConfig c = server.config();
+        ServerConfig c = context.config();
         if (flood.persistent()) {
             session.disconnect(CloseReason.FLOOD, c.floodDisconnectAfter() + " lines in a row over flood-lines-per-second="
                     + c.floodLinesPerSecond());

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +42,11 @@ public final class TcpTransport implements Transport {
     /** For TLS, after the handshake (done by the first read or write), once: the time before it is not the client's. */
     @Override
     public void whenReady(Runnable ready) {
-        if (!(socket instanceof javax.net.ssl.SSLSocket tls)) {
+        if (!(socket instanceof SSLSocket tls)) {
             ready.run();
             return;
         }
-        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean once = new AtomicBoolean();
         tls.addHandshakeCompletedListener(done -> {
             if (once.compareAndSet(false, true)) {
                 ready.run();

@@ -3,13 +3,16 @@ package io.loomchat.server.connection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -112,13 +115,13 @@ public final class TlsSetup {
             cause = cause.getCause();
         }
         String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        if (e instanceof java.nio.file.NoSuchFileException) {
+        if (e instanceof NoSuchFileException) {
             return "no such file: " + message;
         }
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "cannot read " + message;
         }
-        if (e instanceof java.io.IOException && e.getCause() instanceof java.security.UnrecoverableKeyException
+        if (e instanceof IOException && e.getCause() instanceof UnrecoverableKeyException
                 || message.contains("password was incorrect") || message.contains("Integrity check failed")) {
             return "the keystore password is wrong (the first line of --tls-keystore-password-file)";
         }

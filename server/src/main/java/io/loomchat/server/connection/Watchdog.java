@@ -1,8 +1,9 @@
 package io.loomchat.server.connection;
 
-import io.loomchat.server.ChatServer;
-import io.loomchat.server.ServerConfig;
-
+import io.loomchat.server.config.ServerConfig;
+import io.loomchat.server.delivery.CloseReason;
+import io.loomchat.server.delivery.Outbox;
+import io.loomchat.server.delivery.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,7 +20,8 @@ public final class Watchdog {
     private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
     private static final Duration PERIOD = Duration.ofMillis(100);
 
-    private final ChatServer server;
+    private final Sessions sessions;
+    private final ServerConfig config;
     private final Ticker ticker;
     private final Thread thread;
     private volatile boolean stopped;
@@ -29,8 +31,9 @@ public final class Watchdog {
      * A platform thread: the deadlines it enforces are the defence against clients that keep virtual
      * threads busy, so it must not wait for a carrier those clients hold.
      */
-    public Watchdog(ChatServer server, Ticker ticker) {
-        this.server = server;
+    public Watchdog(Sessions sessions, ServerConfig config, Ticker ticker) {
+        this.sessions = sessions;
+        this.config = config;
         this.ticker = ticker;
         this.thread = Thread.ofPlatform().daemon().name("loomchat-watchdog").unstarted(this::loop);
     }
@@ -72,8 +75,7 @@ public final class Watchdog {
     }
 
     void check(long now) {
-        ServerConfig config = server.config();
-        for (Session session : server.sessions()) {
+        for (Session session : sessions.all()) {
             if (!session.registered()) {
                 if (now - session.lastLineNanos() > config.handshakeTimeout().toNanos()) {
                     session.disconnect(CloseReason.HANDSHAKE_TIMEOUT,

@@ -1,10 +1,12 @@
 /**
- * One client connection, from accept to close. The {@code Acceptor} accepts sockets and {@code Admission}
- * decides who is served (bans, limits, the {@code DescriptorBudget}); a {@code Session} owns the
- * connection, its {@code ReadLoop} reads it on its own virtual thread (its {@code FairInput} takes turns)
- * and decodes each line; an {@code Outbox} and its single writer thread write to the socket, woken once
- * per read through the read loop's {@code DeliveryBatch}; the {@code Watchdog} enforces the deadlines a
- * blocking socket cannot; a {@code CloseReason} says why it ended. {@code ResumeState} and
- * {@code Resumptions} let a client that reconnects take its session over.
+ * One client connection, from accept to close (layer 8 of 10; see docs/DESIGN.md). The {@code Acceptor}
+ * accepts sockets, {@code Sessions} admits each new connection through {@code Admission} (bans, limits, the
+ * {@code DescriptorBudget}) whichever door it came by, and keeps the live ones. A {@code Session} is a
+ * connection: its {@code Transport} (TCP or WebSocket), its outbox and single writer thread, its greeting,
+ * and the {@code Dialect} its first line chose ({@code JsonDialect}, {@code TextDialect}, or one an adapter
+ * offers through a {@code Dialect.Opener}, such as IRC). Its {@code ReadLoop} reads it on its own virtual
+ * thread ({@code FairInput} takes turns, flood control counts every line) and hands each line to the
+ * dialect, which makes requests for the chat's {@code Commands}. The {@code Watchdog} enforces the deadlines
+ * a blocking socket cannot; {@code Doorway} admits the web port's connections by the same rules.
  */
 package io.loomchat.server.connection;

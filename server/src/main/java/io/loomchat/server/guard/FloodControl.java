@@ -1,7 +1,6 @@
 package io.loomchat.server.guard;
 
-import io.loomchat.server.ServerConfig;
-
+import io.loomchat.server.config.ServerConfig;
 import java.time.Clock;
 
 /**

@@ -1,10 +1,12 @@
 package io.loomchat.server.guard;
 
 import io.loomchat.protocol.Names;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -78,7 +80,7 @@ public final class Moderation {
         if (scope >= 0) {
             full = full.substring(0, scope);
         }
-        if (!(address instanceof java.net.Inet6Address)) {
+        if (!(address instanceof Inet6Address)) {
             return full;
         }
         String[] groups = full.split(":");
@@ -98,8 +100,8 @@ public final class Moderation {
         if (bestStart < 0) {
             return full;
         }
-        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
-        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
         return head + "::" + tail;
     }
 

@@ -1,7 +1,5 @@
 package io.loomchat.server.history;
 
-import io.loomchat.server.chat.Room;
-
 import io.loomchat.protocol.Event.ChatMessage;
 import java.util.Comparator;
 import java.util.PriorityQueue;
@@ -25,7 +23,7 @@ public final class HistoryBudget {
     private final long limit;
     private final AtomicLong used = new AtomicLong();
     private final AtomicLong evicted = new AtomicLong();
-    private final Set<Room> rooms = ConcurrentHashMap.newKeySet();
+    private final Set<KeptHistory> rooms = ConcurrentHashMap.newKeySet();
     private final ReentrantLock evicting = new ReentrantLock();
 
     public HistoryBudget(long limit) {
@@ -50,11 +48,11 @@ public final class HistoryBudget {
         return evicted.get();
     }
 
-    public void register(Room room) {
+    public void register(KeptHistory room) {
         rooms.add(room);
     }
 
-    public void unregister(Room room) {
+    public void unregister(KeptHistory room) {
         rooms.remove(room);
     }
 
@@ -80,10 +78,10 @@ public final class HistoryBudget {
             // The rooms' sizes are read once, into a heap, rather than rescanned for every cut: with
             // thousands of rooms a rescan per cut would keep this thread (a client's read loop) busy for
             // seconds without ever blocking.
-            record Kept(Room room, long bytes) {
+            record Kept(KeptHistory room, long bytes) {
             }
             PriorityQueue<Kept> largestFirst = new PriorityQueue<>(Comparator.comparingLong(Kept::bytes).reversed());
-            for (Room room : rooms) {
+            for (KeptHistory room : rooms) {
                 long bytes = room.keptBytes();
                 if (bytes > 0) {
                     largestFirst.add(new Kept(room, bytes));

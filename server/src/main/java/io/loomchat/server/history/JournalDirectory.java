@@ -1,13 +1,11 @@
 package io.loomchat.server.history;
 
-import io.loomchat.server.connection.Ticker;
-
-import io.loomchat.server.ServerConfig;
-
+import io.loomchat.server.config.ServerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +14,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +41,9 @@ public final class JournalDirectory implements AutoCloseable {
     private final Set<RoomJournal> open = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread maintenance;
-    private final Ticker ticker; // when journals were last written, and whether they have been idle since
+    private final LongSupplier ticker; // when journals were last written, and whether they have been idle since
 
-    private JournalDirectory(Path dir, ServerConfig.Fsync fsync, String epoch, int maxOpen, Ticker ticker) {
+    private JournalDirectory(Path dir, ServerConfig.Fsync fsync, String epoch, int maxOpen, LongSupplier ticker) {
         this.ticker = ticker;
         this.dir = dir;
         this.fsync = fsync;
@@ -59,18 +59,18 @@ public final class JournalDirectory implements AutoCloseable {
      * @throws JournalFile.CorruptJournalException if a journal breaks its rules: the server must not serve it
      */
     public static JournalDirectory open(Path dir, ServerConfig.Fsync fsync, int maxOpen, int keep) throws IOException {
-        return open(dir, fsync, maxOpen, keep, Ticker.system());
+        return open(dir, fsync, maxOpen, keep, System::nanoTime);
     }
 
     /** As above, reading idle times from {@code ticker} (tests run the idle close on virtual time). */
-    public static JournalDirectory open(Path dir, ServerConfig.Fsync fsync, int maxOpen, int keep, Ticker ticker)
+    public static JournalDirectory open(Path dir, ServerConfig.Fsync fsync, int maxOpen, int keep, LongSupplier ticker)
             throws IOException {
         Files.createDirectories(dir);
         Path epochFile = dir.resolve("epoch");
         if (!Files.exists(epochFile)) {
             Path fresh = dir.resolve("epoch.new");
             Files.writeString(fresh, UUID.randomUUID() + "\n", StandardCharsets.US_ASCII);
-            Files.move(fresh, epochFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(fresh, epochFile, StandardCopyOption.ATOMIC_MOVE);
         }
         String epoch = Files.readString(epochFile, StandardCharsets.US_ASCII).strip();
         List<Path> journals = new ArrayList<>();
@@ -101,7 +101,7 @@ public final class JournalDirectory implements AutoCloseable {
     }
 
     /** Recovers a room's journal; the room closes it when it empties. */
-    public RoomJournal openRoom(String room, int keep, java.util.function.Consumer<JournalFile.Recovered> sink) throws IOException {
+    public RoomJournal openRoom(String room, int keep, Consumer<JournalFile.Recovered> sink) throws IOException {
         return RoomJournal.open(JournalFile.pathOf(dir, room), room, keep, this, recovered -> {
             if (recovered.tornBytes() > 0 || recovered.skipped() > 0) {
                 LOG.warn("journal of room {} recovered: {} message(s), last id {}, {} unreadable line(s) skipped, "
@@ -130,7 +130,7 @@ public final class JournalDirectory implements AutoCloseable {
     }
 
     long nowNanos() {
-        return ticker.nanoTime();
+        return ticker.getAsLong();
     }
 
     /** A journal's channel was closed. */
@@ -141,7 +141,7 @@ public final class JournalDirectory implements AutoCloseable {
     private void maintain() {
         try {
             while (!stop.await(SYNC_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
-                long now = ticker.nanoTime();
+                long now = ticker.getAsLong();
                 for (RoomJournal file : open) {
                     try {
                         if (now - file.lastWriteNanos() > IDLE_CLOSE.toNanos()) {

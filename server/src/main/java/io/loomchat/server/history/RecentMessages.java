@@ -4,6 +4,7 @@ import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event.ChatMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
@@ -111,8 +112,8 @@ public final class RecentMessages {
             lines.add(line);
         }
         if (!forward) {
-            java.util.Collections.reverse(messages);
-            java.util.Collections.reverse(lines);
+            Collections.reverse(messages);
+            Collections.reverse(lines);
         }
         return new Page(messages, lines, more);
     }

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,7 @@ public final class RoomJournal {
     private final int keep;
     private final JournalDirectory journal;
     private final ReentrantLock lock = new ReentrantLock();
-    private final java.util.concurrent.locks.Condition compacted = lock.newCondition();
+    private final Condition compacted = lock.newCondition();
     private FileChannel channel; // guarded by lock; null while closed
     private long size; // guarded by lock: the offset just after the last complete line
     private long lines; // guarded by lock: lines in the file, for deciding when to compact
@@ -69,7 +71,7 @@ public final class RoomJournal {
      * longer than that. {@code sink} receives what was recovered. The file is opened for writing later,
      * by the first append.
      */
-    static RoomJournal open(Path path, String room, int keep, JournalDirectory journal, java.util.function.Consumer<JournalFile.Recovered> sink)
+    static RoomJournal open(Path path, String room, int keep, JournalDirectory journal, Consumer<JournalFile.Recovered> sink)
             throws IOException {
         JournalFile.Recovered recovered = Files.exists(path) ? JournalFile.recover(path, room, keep) : JournalFile.Recovered.empty();
         if (recovered.messages() > (long) COMPACT_ABOVE_FACTOR * Math.max(keep, 1)) {

@@ -1,33 +1,43 @@
 package io.loomchat.server.irc;
 
-import io.loomchat.server.connection.Session;
-
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.IrcLine;
 import io.loomchat.protocol.SafeText;
 import io.loomchat.protocol.Timestamps;
+import io.loomchat.server.chat.ChatContext;
+import io.loomchat.server.chat.Client;
+import io.loomchat.server.connection.Sessions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The protocol's events as IRC lines, for one IRC client. Called by whichever thread delivers an event
- * (a room's broadcast comes from its sender's read loop), so it keeps no state but the capabilities the
- * client negotiated. Every text from others is neutralized first: a line break or control character in a
- * message can never become a second IRC line or a formatting trick.
+ * The protocol's events as IRC lines, for one IRC client. Called by whichever thread delivers an event (a
+ * room's broadcast comes from its sender's read loop). Besides the capabilities the client negotiated it
+ * keeps what makes an event read right in IRC: the CHATHISTORY batch being written, the channels being
+ * joined (their topic is 332, not a change), the departures already shown as a QUIT, and whether a NOTICE
+ * or a LIST is being carried out; each is set by the read loop and read by the delivering thread, hence
+ * volatile or concurrent. Every text from others is neutralized first: a line break or control character
+ * in a message can never become a second IRC line or a formatting trick.
  */
 public final class IrcRendering {
 
     private static final String HOST = "loomchat";
 
-    private final Session session;
+    private final Client client;
+    private final ChatContext chat;
+    private final Sessions sessions; // LUSERS counts
     private final String server;
+    private final IrcErrors errors;
     private final Set<String> enabled = ConcurrentHashMap.newKeySet();
     /** The batch a CHATHISTORY page is being written into, by the read loop, for its replayed messages; else null. */
     private volatile String batch;
@@ -42,42 +52,22 @@ public final class IrcRendering {
      * more than {@link #QUITS_REMEMBERED} others have left since.
      */
     private final Set<String> quitShown = ConcurrentHashMap.newKeySet();
-    /** USER's username and real name (sanitized), shown by WHOIS and WHO; the nick until USER says. */
-    private volatile String username;
-    private volatile String realname;
     /** True while the read loop carries out a NOTICE: the away reply it brings is not for an IRC client. */
     private volatile boolean noticing;
     /** LIST #a,#b: the channels the room list being answered is cut to (read loop, like the batch); null all. */
     private volatile Set<String> listOnly;
     private static final int QUITS_REMEMBERED = 1024;
 
-    IrcRendering(Session session, String serverName) {
-        this.session = session;
-        this.server = serverName.replaceAll("[^A-Za-z0-9.-]", "-");
+    IrcRendering(Client client, ChatContext chat, Sessions sessions) {
+        this.client = client;
+        this.chat = chat;
+        this.sessions = sessions;
+        this.server = chat.config().serverName().replaceAll("[^A-Za-z0-9.-]", "-");
+        this.errors = new IrcErrors(server, chat.rooms());
     }
 
     String server() {
         return server;
-    }
-
-    /** From USER: who this client says it is (username cut to 10 printable characters, real name to 50). */
-    void identify(String user, String real) {
-        String u = user.replaceAll("[^\\x21-\\x7e]|[!@]", "");
-        username = u.isEmpty() ? null : u.length() > 10 ? u.substring(0, 10) : u;
-        String r = safe(real).strip();
-        realname = r.length() > 50 ? r.substring(0, 50) : r;
-    }
-
-    /** The username shown for {@code holder}: its USER name if it is an IRC client that gave one, else its nick. */
-    static String usernameOf(Session holder, String nick) {
-        IrcRendering irc = holder == null ? null : holder.irc();
-        return irc != null && irc.username != null ? irc.username : nick;
-    }
-
-    /** The real name shown for {@code holder}: its USER real name if it is an IRC client, else its nick. */
-    static String realnameOf(Session holder, String nick) {
-        IrcRendering irc = holder == null ? null : holder.irc();
-        return irc != null && irc.realname != null && !irc.realname.isEmpty() ? irc.realname : nick;
     }
 
     /** Read loop, around a NOTICE: no automatic answer (RFC 2812 3.3.2), the away reply included. */
@@ -92,6 +82,9 @@ public final class IrcRendering {
 
     void enable(String capability) {
         enabled.add(capability);
+        if (capability.equals("away-notify")) {
+            client.hearAwayChanges();
+        }
     }
 
     public boolean isEnabled(String capability) {
@@ -106,7 +99,7 @@ public final class IrcRendering {
 
     /** Read loop, before a join: the topic the join brings is the current topic, not a change. */
     void joining(String room) {
-        joining.add(room.toLowerCase(java.util.Locale.ROOT));
+        joining.add(room.toLowerCase(Locale.ROOT));
     }
 
     /** "irc-KIND:SUBJECT" -> KIND; "" for a ref this front did not make. */
@@ -140,18 +133,18 @@ public final class IrcRendering {
 
     /** The lines for {@code event}, CR LF ended, or null when an IRC client is not to see it. */
     public byte[] render(Event event) {
-        String me = session.nick() == null ? "*" : session.nick();
+        String me = client.nick() == null ? "*" : client.nick();
         String out = switch (event) {
             case Event.Welcome w -> welcome(w);
             case Event.ChatMessage m -> message(m, me);
             case Event.PrivateMessage p -> privateMessage(p, me);
             case Event.Joined j -> {
-                quitShown.remove(j.nick().toLowerCase(java.util.Locale.ROOT));
+                quitShown.remove(j.nick().toLowerCase(Locale.ROOT));
                 yield tags(j.ts(), null) + ":" + source(j.nick()) + " JOIN #" + j.room() + "\r\n";
             }
             case Event.Left l -> left(l);
             case Event.Renamed r -> {
-                quitShown.remove(r.nick().toLowerCase(java.util.Locale.ROOT));
+                quitShown.remove(r.nick().toLowerCase(Locale.ROOT));
                 yield tags(r.ts(), null) + ":" + source(r.old()) + " NICK :" + r.nick() + "\r\n";
             }
             case Event.Topic t -> topic(t, me);
@@ -164,7 +157,7 @@ public final class IrcRendering {
                     ? numeric("381", me, ":" + safe(n.text())) + ":" + me + " MODE " + me + " :+o\r\n"
                     : lines(":" + server + " NOTICE " + me, safe(n.text()));
             case Event.Ping p -> "PING :" + server + "\r\n";
-            case Event.ErrorReply e -> error(e, me);
+            case Event.ErrorReply e -> errors.render(e, me);
             case Event.Bye b -> ("bad_password".equals(b.code()) ? numeric("464", me, ":Password incorrect") : "")
                     + "ERROR :Closing Link: " + me + " (" + ("handshake_timeout".equals(b.code()) ? "Registration timeout"
                     : safe(b.reason())) + ")\r\n";
@@ -180,8 +173,8 @@ public final class IrcRendering {
                 + numeric("002", n, ":Your host is " + server + ", running loomchat (protocol " + Codec.PROTOCOL_VERSION + ")")
                 + numeric("003", n, ":This server speaks IRC as a front door to Loomchat")
                 + numeric("004", n, server + " loomchat io bn")
-                + numeric("005", n, "CHANTYPES=# PREFIX= CHANMODES=b,,,n CLIENTTAGDENY=* CASEMAPPING=ascii NICKLEN=" + session.server().config().maxNickChars()
-                        + " CHANNELLEN=33 TOPICLEN=" + session.server().config().maxTopicChars() + " NETWORK=" + server
+                + numeric("005", n, "CHANTYPES=# PREFIX= CHANMODES=b,,,n CLIENTTAGDENY=* CASEMAPPING=ascii NICKLEN=" + chat.config().maxNickChars()
+                        + " CHANNELLEN=33 TOPICLEN=" + chat.config().maxTopicChars() + " NETWORK=" + server
                         + " TARGMAX=PRIVMSG:" + IrcFront.MAX_TARGETS + ",NOTICE:" + IrcFront.MAX_TARGETS + ",JOIN:"
                         + IrcFront.MAX_TARGETS + ",PART:" + IrcFront.MAX_TARGETS + ",NAMES:" + IrcFront.MAX_TARGETS
                         + " CHATHISTORY=" + IrcFront.CHATHISTORY_LIMIT + " :are supported by this server")
@@ -191,7 +184,7 @@ public final class IrcRendering {
 
     /** 251-255 for this server (in a cluster: this node): people, operators, connections not registered yet, rooms. */
     String lusers(String me) {
-        int[] counts = session.server().peopleCounts();
+        int[] counts = sessions.peopleCounts();
         int people = counts[0];
         int operators = counts[1];
         int unregistered = counts[2];
@@ -238,8 +231,8 @@ public final class IrcRendering {
 
     /** "[21:05 UTC] " for a line said today (UTC), "[2026-11-28 21:05 UTC] " before. */
     private static String replayedAt(Instant ts) {
-        java.time.ZonedDateTime at = ts.atZone(java.time.ZoneOffset.UTC);
-        boolean today = at.toLocalDate().equals(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+        ZonedDateTime at = ts.atZone(ZoneOffset.UTC);
+        boolean today = at.toLocalDate().equals(LocalDate.now(ZoneOffset.UTC));
         return "[" + (today ? "" : at.toLocalDate() + " ") + String.format("%02d:%02d", at.getHour(), at.getMinute()) + " UTC] ";
     }
 
@@ -271,7 +264,7 @@ public final class IrcRendering {
         if (quitShown.size() >= QUITS_REMEMBERED) {
             quitShown.clear();
         }
-        if (!quitShown.add(l.nick().toLowerCase(java.util.Locale.ROOT))) {
+        if (!quitShown.add(l.nick().toLowerCase(Locale.ROOT))) {
             return null; // told already, by another room's notice of the same departure
         }
         String message = switch (reason) {
@@ -331,17 +324,17 @@ public final class IrcRendering {
      * operator (known for nicks held on this node; elsewhere the nick stands for username and real name).
      */
     String whoReply(String me, String channel, String nick, boolean away) {
-        Session holder = session.server().nicknames().find(nick);
+        Client holder = chat.nicknames().find(nick);
         boolean operator = holder != null && holder.operator() != null;
-        return numeric("352", me, channel + " " + usernameOf(holder, nick) + " " + HOST + " " + server + " " + nick + " "
-                + (away ? "G" : "H") + (operator ? "*" : "") + " :0 " + realnameOf(holder, nick));
+        return numeric("352", me, channel + " " + IrcUsers.usernameOf(holder, nick) + " " + HOST + " " + server + " " + nick + " "
+                + (away ? "G" : "H") + (operator ? "*" : "") + " :0 " + IrcUsers.realnameOf(holder, nick));
     }
 
     private String roomList(Event.RoomList l, String me) {
         StringBuilder out = new StringBuilder(numeric("321", me, "Channel :Users  Name"));
         Set<String> only = listOnly;
         for (Event.RoomInfo r : l.rooms()) {
-            if (only != null && !only.contains(r.name().toLowerCase(java.util.Locale.ROOT))) {
+            if (only != null && !only.contains(r.name().toLowerCase(Locale.ROOT))) {
                 continue;
             }
             out.append(numeric("322", me, "#" + r.name() + " " + r.members() + " :" + safe(r.topic() == null ? "" : r.topic())));
@@ -357,49 +350,6 @@ public final class IrcRendering {
         return numeric("301", me, a.nick() + " :" + safe(a.reason() == null ? "away" : a.reason()));
     }
 
-    /** Loomchat's error codes as the numerics IRC clients know; the rest as a NOTICE. */
-    private String error(Event.ErrorReply e, String me) {
-        String kind = kind(e.ref());
-        String subject = subject(e.ref());
-        String about = channelOf(subject); // a KICK's subject is "#channel!nick"
-        String nickAbout = subject.contains("!") ? subject.substring(subject.indexOf('!') + 1) : subject;
-        String message = safe(e.message());
-        switch (kind) {
-            case "notice" -> {
-                return null; // a NOTICE gets no automatic answer, an error neither
-            }
-            case "history" -> {
-                return ":" + server + " FAIL CHATHISTORY MESSAGE_ERROR * :" + message + "\r\n";
-            }
-            case "names" -> {
-                return numeric("366", me, about + " :End of /NAMES list");
-            }
-            case "who" -> {
-                return numeric("315", me, about + " :End of /WHO list");
-            }
-            default -> {
-                // every other error: a numeric below
-            }
-        }
-        return switch (e.code()) {
-            case "nick_taken" -> numeric("433", me, about + " :Nickname is already in use (" + message + ")");
-            case "invalid_nick", "nick_banned" -> numeric("432", me, about + " :Erroneous nickname (" + message + ")");
-            case "no_such_nick" -> numeric("401", me, nickAbout + " :No such nick");
-            case "not_in_room" -> session.server().rooms().find(IrcFront.room(about)) == null
-                    ? numeric("403", me, about + " :No such channel")
-                    : kind.equals("say") ? numeric("404", me, about + " :Cannot send to channel (you are not in it)")
-                    : numeric("442", me, about + " :You're not on that channel");
-            case "muted" -> numeric("404", me, about + " :Cannot send to channel (" + message + ")");
-            case "not_operator" -> numeric("481", me, ":" + message);
-            case "oper_failed" -> numeric("464", me, ":" + message);
-            case "invalid_room", "no_such_room" -> numeric("403", me, about + " :No such channel (" + message + ")");
-            case "room_full" -> numeric("471", me, about + " :Cannot join channel (" + message + ")");
-            case "too_many_rooms" -> numeric("405", me, about + " :You have joined too many channels");
-            case "line_too_long" -> numeric("417", me, ":" + message);
-            case "not_registered" -> numeric("451", me, ":" + message);
-            default -> lines(":" + server + " NOTICE " + me, e.code() + ": " + message);
-        };
-    }
 
     /**
      * A message's IRC msgid: its room and its Loomchat id ("lobby/42"). Loomchat's ids are per room, and a
@@ -435,12 +385,12 @@ public final class IrcRendering {
     }
 
     /** head + " :" + text over as many lines as IRC's 512 bytes need, cut between characters. */
-    private static String lines(String head, String text) {
+    static String lines(String head, String text) {
         return String.join("", IrcLine.split(head, text));
     }
 
     /** Control characters (CR and LF among them) shown, never sent: see SafeText. */
-    private static String safe(String text) {
+    static String safe(String text) {
         return text == null ? "" : SafeText.neutralize(text);
     }
 }

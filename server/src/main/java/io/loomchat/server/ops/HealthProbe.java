@@ -1,13 +1,12 @@
 package io.loomchat.server.ops;
 
-import io.loomchat.server.ServerConfig;
-
 import io.loomchat.protocol.BoundedLineReader;
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.ProtocolException;
 import io.loomchat.protocol.Request.Ping;
 import io.loomchat.protocol.Request.Quit;
+import io.loomchat.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,9 +1,6 @@
 package io.loomchat.server.ops;
 
-import io.loomchat.server.connection.CloseReason;
-
-import java.util.EnumMap;
-import java.util.Map;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,17 +15,23 @@ public final class Metrics {
     public final LongAdder linesOut = new LongAdder();
     public final LongAdder bytesOut = new LongAdder();
     public final LongAdder connectionsAccepted = new LongAdder();
-    private final Map<CloseReason, LongAdder> closes = new EnumMap<>(CloseReason.class);
+    private final ConcurrentHashMap<String, LongAdder> closes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
 
     public Metrics() {
-        for (CloseReason reason : CloseReason.values()) {
-            closes.put(reason, new LongAdder());
+        this(List.of());
+    }
+
+    /** {@code closeCodes}: the close codes shown from the start, at 0, so that a rate over them has a base. */
+    public Metrics(List<String> closeCodes) {
+        for (String code : closeCodes) {
+            closes.put(code, new LongAdder());
         }
     }
 
-    public void closed(CloseReason reason) {
-        closes.get(reason).increment();
+    /** A connection ended or was refused with close code {@code code}. */
+    public void closed(String code) {
+        closes.computeIfAbsent(code, c -> new LongAdder()).increment();
     }
 
     public void error(String code) {
@@ -48,7 +51,7 @@ public final class Metrics {
         counter(out, "loomchat_bytes_out_total", "Bytes written to clients.", bytesOut.sum());
         out.append("# HELP loomchat_disconnects_total Connections ended or refused, by close code.\n")
                 .append("# TYPE loomchat_disconnects_total counter\n");
-        closes.forEach((reason, n) -> out.append("loomchat_disconnects_total{reason=\"").append(reason.code())
+        new TreeMap<>(closes).forEach((code, n) -> out.append("loomchat_disconnects_total{reason=\"").append(code)
                 .append("\"} ").append(n.sum()).append('\n'));
         out.append("# HELP loomchat_errors_total Error replies sent, by error code.\n")
                 .append("# TYPE loomchat_errors_total counter\n");

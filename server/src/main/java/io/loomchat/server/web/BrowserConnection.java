@@ -1,24 +1,26 @@
 package io.loomchat.server.web;
 
-import io.loomchat.server.ChatServer;
-import io.loomchat.server.connection.CloseReason;
-import io.loomchat.server.connection.Doorway;
-import io.loomchat.server.guard.FloodControl;
-import io.loomchat.server.guard.RefusalLog;
-
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
-import io.helidon.webserver.CloseConnectionException;
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
+import io.loomchat.protocol.SafeText;
+import io.loomchat.server.config.ServerConfig;
+import io.loomchat.server.connection.Doorway;
+import io.loomchat.server.connection.Sessions;
+import io.loomchat.server.delivery.CloseReason;
+import io.loomchat.server.guard.FloodControl;
+import io.loomchat.server.guard.RefusalLog;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -34,7 +36,9 @@ final class BrowserConnection implements WsListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrowserConnection.class);
 
-    private final ChatServer server;
+    private final ServerConfig config;
+    private final Clock clock;
+    private final Sessions sessions;
     private final OriginPolicy origins;
     private final boolean secure;
     private final Doorway doorway;
@@ -59,15 +63,17 @@ final class BrowserConnection implements WsListener {
      */
     static final int FRAMES_PER_LINE = 4;
 
-    BrowserConnection(ChatServer server, OriginPolicy origins, boolean secure, Doorway doorway, RefusalLog refusals) {
-        this.server = server;
+    BrowserConnection(ServerConfig config, Clock clock, Sessions sessions, OriginPolicy origins, boolean secure, Doorway doorway,
+                      RefusalLog refusals) {
+        this.config = config;
+        this.clock = clock;
+        this.sessions = sessions;
         this.origins = origins;
         this.secure = secure;
         this.doorway = doorway;
         this.refusals = refusals;
-        var config = server.config();
         this.frameBudget = config.floodLinesPerSecond() <= 0 ? null
-                : new FloodControl(server.clock(), FRAMES_PER_LINE * config.floodLinesPerSecond(),
+                : new FloodControl(clock, FRAMES_PER_LINE * config.floodLinesPerSecond(),
                         FRAMES_PER_LINE * config.floodBurst(), config.floodDisconnectAfter());
     }
 
@@ -92,7 +98,6 @@ final class BrowserConnection implements WsListener {
 
     private void cut(WsSession ws) {
         InetSocketAddress remote = (InetSocketAddress) ws.socketContext().remotePeer().address();
-        var config = server.config();
         String detail = config.floodDisconnectAfter() + " WebSocket frames in a minute over "
                 + (int) (FRAMES_PER_LINE * config.floodLinesPerSecond()) + " a second";
         refusals.refused("the web port", remote.getAddress(), CloseReason.FLOOD.code(), "(" + detail + ")");
@@ -114,7 +119,7 @@ final class BrowserConnection implements WsListener {
         String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
         String refusal = origins.refusal(origin, headers.first(HeaderNames.HOST).orElse(null), secure);
         if (refusal != null) {
-            LOG.warn("refused a WebSocket: {}", io.loomchat.protocol.SafeText.neutralize(refusal));
+            LOG.warn("refused a WebSocket: {}", SafeText.neutralize(refusal));
             throw new WsUpgradeException(refusal);
         }
         return Optional.empty();
@@ -124,9 +129,9 @@ final class BrowserConnection implements WsListener {
     public void onOpen(WsSession ws) {
         InetSocketAddress remote = (InetSocketAddress) ws.socketContext().remotePeer().address();
         doorway.becameSession(remote); // from now on the session's limits and deadlines apply
-        MessagePipe input = new MessagePipe(Math.max(server.config().maxLineBytes() + 1, 64 * 1024));
+        MessagePipe input = new MessagePipe(Math.max(config.maxLineBytes() + 1, 64 * 1024));
         Thread frameReader = Thread.currentThread();
-        Event.Bye refused = server.serve(new WebSocketTransport(ws, remote, input, frameReader));
+        Event.Bye refused = sessions.serve(new WebSocketTransport(ws, remote, input, frameReader));
         if (refused != null) {
             ws.send(new String(Codec.encode(refused), StandardCharsets.UTF_8).strip(), true);
             ws.close(WsCloseCodes.TRY_AGAIN_LATER, refused.code());
@@ -135,7 +140,7 @@ final class BrowserConnection implements WsListener {
         pipe = input;
         // Helidon tells a listener about a close frame, not about a connection that just ends: a thread
         // waits for this connection's frame reader to finish and then ends the session's input.
-        server.startConnectionThread("loomchat-web-end-" + remote.getPort(), () -> {
+        sessions.startConnectionThread("loomchat-web-end-" + remote.getPort(), () -> {
             try {
                 frameReader.join();
             } catch (InterruptedException e) {

@@ -1,11 +1,11 @@
 package io.loomchat.server.web;
 
-import io.loomchat.server.connection.Doorway;
-
 import io.helidon.common.socket.SocketOptions;
+import io.loomchat.server.connection.Doorway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -66,7 +66,7 @@ final class DoorOptions implements SocketOptions {
     }
 
     @Override
-    public void configureSocket(java.net.Socket socket) {
+    public void configureSocket(Socket socket) {
         options.configureSocket(socket);
     }
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -43,7 +44,7 @@ final class MessagePipe extends InputStream {
             }
         }
         if (last) {
-            bytes = java.util.Arrays.copyOf(bytes, length + 1);
+            bytes = Arrays.copyOf(bytes, length + 1);
             bytes[length] = '\n';
         }
         lock.lock();

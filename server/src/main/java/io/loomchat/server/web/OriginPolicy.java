@@ -1,6 +1,7 @@
 package io.loomchat.server.web;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -64,7 +65,7 @@ final class OriginPolicy {
             int port = uri.getPort();
             boolean defaultPort = port < 0 || port == (scheme.equals("https") ? 443 : 80);
             return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return "";
         }
     }

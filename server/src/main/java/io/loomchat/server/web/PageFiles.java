@@ -4,9 +4,11 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.loomchat.protocol.Codec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -31,9 +33,9 @@ final class PageFiles {
         // long a message may be (a longer one closes the WebSocket: the page says so instead of sending it).
         String info = "{\"name\":" + jsonString(serverName) + ",\"password\":" + password
                 + ",\"maxLineBytes\":" + maxLineBytes
-                + ",\"protocol\":" + io.loomchat.protocol.Codec.PROTOCOL_VERSION + "}\n";
+                + ",\"protocol\":" + Codec.PROTOCOL_VERSION + "}\n";
         files = Map.of(
-                "/server.json", new File(info.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json"),
+                "/server.json", new File(info.getBytes(StandardCharsets.UTF_8), "application/json"),
                 "/", load("index.html", "text/html; charset=utf-8"),
                 "/app.js", load("app.js", "text/javascript; charset=utf-8"),
                 "/input.js", load("input.js", "text/javascript; charset=utf-8"),
@@ -75,7 +77,7 @@ final class PageFiles {
         if (file == null) {
             response.status(Status.NOT_FOUND_404);
             response.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-            response.send("not found; the chat is at /\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            response.send("not found; the chat is at /\n".getBytes(StandardCharsets.UTF_8));
             return;
         }
         response.header(HeaderNames.CONTENT_TYPE, file.type());

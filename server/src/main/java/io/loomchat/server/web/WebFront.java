@@ -1,10 +1,5 @@
 package io.loomchat.server.web;
 
-import io.loomchat.server.ChatServer;
-import io.loomchat.server.connection.Doorway;
-import io.loomchat.server.guard.AddressRate;
-import io.loomchat.server.guard.RefusalLog;
-
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
@@ -13,7 +8,18 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import io.loomchat.server.config.ServerConfig;
+import io.loomchat.server.config.WebConfig;
+import io.loomchat.server.connection.Doorway;
+import io.loomchat.server.connection.Sessions;
+import io.loomchat.server.guard.AddressRate;
+import io.loomchat.server.guard.RefusalLog;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
@@ -31,14 +37,15 @@ public final class WebFront implements AutoCloseable {
     }
 
     /** Starts listening; a port that cannot be had is an IOException naming it. */
-    public static WebFront start(WebConfig config, ChatServer chat, SSLContext tls, Doorway doorway, RefusalLog refusals)
-            throws IOException {
+    public static WebFront start(ServerConfig server, Clock clock, Sessions sessions, int maxConnections, SSLContext tls,
+                                 Doorway doorway, RefusalLog refusals) throws IOException {
+        WebConfig config = server.web();
         new HelidonLogging().initialization(); // also when Helidon's service lookup does not run first
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
-        int maxLine = chat.config().maxLineBytes();
-        PageFiles page = new PageFiles(chat.config().serverName(), chat.config().password() != null, maxLine);
-        RequestTurns turns = new RequestTurns(new AddressRate(chat.clock(), RequestTurns.PER_SECOND, RequestTurns.BURST),
-                chat.config().limitLoopback(), doorway, refusals);
+        int maxLine = server.maxLineBytes();
+        PageFiles page = new PageFiles(server.serverName(), server.password() != null, maxLine);
+        RequestTurns turns = new RequestTurns(new AddressRate(clock, RequestTurns.PER_SECOND, RequestTurns.BURST),
+                server.limitLoopback(), doorway, refusals);
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -53,7 +60,7 @@ public final class WebFront implements AutoCloseable {
                         .origins(origins.helidonOrigins()).build())
                 .addRouting(HttpRouting.builder().get("/", page::serve).get("/{file}", page::serve))
                 .addRouting(WsRouting.builder().endpoint("/ws",
-                        () -> new BrowserConnection(chat, origins, tls != null, doorway, refusals)))
+                        () -> new BrowserConnection(server, clock, sessions, origins, tls != null, doorway, refusals)))
                 // Each accepted connection is admitted at the door (per address, throttled, timed) first.
                 .connectionOptions(new DoorOptions(SocketOptions.builder().tcpNoDelay(true).build(), doorway))
                 // Helidon's NIO sockets look the client's name up in DNS for every TLS connection (the SSLEngine
@@ -63,10 +70,10 @@ public final class WebFront implements AutoCloseable {
                 // A WebSocket is never silent longer than ping-interval + ping-timeout (the server's ping asks for
                 // an answer, and no answer ends it): past that, with some slack, Helidon's sweep closes what is
                 // left idle, a page load's kept-alive connection or one that never sent a request.
-                .idleConnectionTimeout(chat.config().pingInterval().plus(chat.config().pingTimeout()).plusSeconds(30))
+                .idleConnectionTimeout(server.pingInterval().plus(server.pingTimeout()).plusSeconds(30))
                 .idleConnectionPeriod(Duration.ofSeconds(30))
                 // Its share of the descriptors (see DescriptorBudget): as many as the chat port's sessions.
-                .maxTcpConnections(chat.maxConnections())
+                .maxTcpConnections(maxConnections)
                 .shutdownGracePeriod(Duration.ofMillis(500));
         if (tls != null) {
             builder.tls(Tls.builder().sslContext(tls).build());
@@ -76,12 +83,12 @@ public final class WebFront implements AutoCloseable {
         try {
             started = builder.build().start();
         } catch (RuntimeException e) {
-            throw new java.net.BindException("cannot listen on " + config.host() + " port " + config.port()
+            throw new BindException("cannot listen on " + config.host() + " port " + config.port()
                     + " for the web client: " + rootMessage(e));
         }
         if (!started.isRunning() || started.port() <= 0) {
             started.stop();
-            throw new java.net.BindException("cannot listen on " + config.host() + " port " + config.port() + " for the web client");
+            throw new BindException("cannot listen on " + config.host() + " port " + config.port() + " for the web client");
         }
         return new WebFront(started);
     }
@@ -94,11 +101,11 @@ public final class WebFront implements AutoCloseable {
         if (config.port() == 0) {
             return;
         }
-        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(config.host()), config.port()));
+            probe.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()));
         } catch (IOException e) {
-            throw new java.net.BindException("cannot listen on " + config.host() + " port " + config.port()
+            throw new BindException("cannot listen on " + config.host() + " port " + config.port()
                     + " for the web client: " + e.getMessage() + " (choose another with --web-port, or --web-port off)");
         }
     }
