@@ -99,7 +99,6 @@ class ReconnectTest {
         });
     }
 
-
     @Test
     void aClientCutOffWhileEveryoneTalksEndsWithTheSameTranscriptAsEveryoneElse() throws Exception {
         RecordingScreen aliceScreen = new RecordingScreen();

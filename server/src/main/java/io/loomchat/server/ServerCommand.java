@@ -353,7 +353,6 @@ public final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-
     private ServerConfig.Fsync fsyncPolicy() {
         try {
             return ServerConfig.Fsync.valueOf(fsync.trim().toUpperCase(Locale.ROOT));

@@ -26,7 +26,7 @@ public final class Client implements Member {
     public static final int LINES_IN_FLIGHT = 64;
 
     private final Device device;
-    private volatile String nick; // null until hello succeeds; written by Nicknames' caller, the read loop
+    private volatile String nick; // null until hello succeeds; written by Nicknames only, on the read loop
     private volatile String away; // null unless the client said it is away
     private volatile String operator; // the operator account this client logged in as, or null
     private volatile String lineage; // in a cluster: see lineage()
@@ -52,7 +52,7 @@ public final class Client implements Member {
         return nick;
     }
 
-    /** Read loop: registered as, or renamed to, {@code newNick} (already claimed in {@link Nicknames}). */
+    /** From {@link Nicknames}, the only writer, on this client's read loop: registered as, or renamed to, {@code newNick}. */
     void setNick(String newNick) {
         if (nick == null) {
             device.registered(newNick);

@@ -1,6 +1,5 @@
 package io.loomchat.server.chat;
 
-
 import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event.ErrorReply;
 import io.loomchat.protocol.Event.Pong;

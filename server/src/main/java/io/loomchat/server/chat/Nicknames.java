@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who holds which nick. Nicks are unique by their {@link Names#skeleton}: case-insensitively, and two nicks
- * that look alike ({@code alice}, {@code aIice}, {@code a1ice}) count as one. Claims are atomic, so two
- * clients never share one.
+ * Who holds which nick, and the only writer of a client's nick. Nicks are unique by their
+ * {@link Names#skeleton}: case-insensitively, and two nicks that look alike ({@code alice}, {@code aIice},
+ * {@code a1ice}) count as one. Claims are atomic, so two clients never share one.
  */
 public final class Nicknames {
 
@@ -25,21 +25,19 @@ public final class Nicknames {
     }
 
     /**
-     * Claims {@code nick} for {@code client}: here first, then in the ledger if there is one.
+     * Claims {@code nick} for {@code client}, here first, then in the ledger if there is one, and names the
+     * client so. Its resume token is now {@code newToken}; in a cluster,
+     * {@code presentedToken} (the client's token from before) lets it take the nick over from its own
+     * earlier connection on another node.
      *
      * @throws IOException if the ledger cannot be reached (nothing is claimed then)
      */
-    boolean claim(String nick, Client client) throws IOException {
-        return claim(nick, client, client.resumeToken(), null);
-    }
-
-    /**
-     * Claims {@code nick} for a client whose resume token is {@code newToken}; in a cluster,
-     * {@code presentedToken} (the client's token from before) lets it take the nick over from its own
-     * earlier connection on another node.
-     */
     boolean claim(String nick, Client client, String newToken, String presentedToken) throws IOException {
-        return claimKey(Names.skeleton(nick), client, newToken, presentedToken);
+        if (!claimKey(Names.skeleton(nick), client, newToken, presentedToken)) {
+            return false;
+        }
+        client.setNick(nick);
+        return true;
     }
 
     private boolean claimKey(String key, Client client, String newToken, String presentedToken) throws IOException {
@@ -70,13 +68,13 @@ public final class Nicknames {
     boolean rename(String oldNick, String newNick, Client client) throws IOException {
         String oldKey = Names.skeleton(oldNick);
         String newKey = Names.skeleton(newNick);
-        if (oldKey.equals(newKey)) {
-            return true; // a change of case, or of look-alike letters, only
+        if (!oldKey.equals(newKey)) { // else a change of case, or of look-alike letters, only
+            if (!claimKey(newKey, client, client.resumeToken(), null)) {
+                return false;
+            }
+            releaseKey(oldKey, client);
         }
-        if (!claimKey(newKey, client, client.resumeToken(), null)) {
-            return false;
-        }
-        releaseKey(oldKey, client);
+        client.setNick(newNick);
         return true;
     }
 

@@ -68,7 +68,6 @@ final class RegistrationCommands {
         if (!claimed(() -> chat.nicknames().claim(r.nick(), client, token, r.resume()))) {
             throw Commands.nickTaken(r.nick());
         }
-        client.setNick(r.nick());
         client.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, chat.config().serverName(), room,
                 token, chat.epoch(), r.ref()));
         rooms.enter(room, null, r.replay());
@@ -135,7 +134,6 @@ final class RegistrationCommands {
         if (!claimed(() -> chat.nicknames().rename(old, r.nick(), client))) {
             throw Commands.nickTaken(r.nick());
         }
-        client.setNick(r.nick());
         chat.moderation().renamed(old, r.nick()); // a mute follows the person, not the name
         // Everyone who shares a room hears it once, however many rooms they share.
         Set<Member> audience = Collections.newSetFromMap(new IdentityHashMap<>());

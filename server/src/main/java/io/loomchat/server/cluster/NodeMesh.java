@@ -74,7 +74,6 @@ public final class NodeMesh implements AutoCloseable {
         void moderate(Request request, String by);
     }
 
-
     private final ClusterLink link;
     private final Connection connection;
     private final Local local;

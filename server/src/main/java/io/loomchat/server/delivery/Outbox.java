@@ -40,7 +40,6 @@ public final class Outbox {
     /** Tries for the lock before queueing for it: a few microseconds at most (see lockBriefly). */
     private static final int SPINS = 64;
 
-
     private final int maxBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readyOrClosing = lock.newCondition();
@@ -168,7 +167,6 @@ public final class Outbox {
             }
         }
     }
-
 
     /** Wakes the writer for lines queued with a deferred wake-up. */
     void wake() {
@@ -376,7 +374,6 @@ public final class Outbox {
         metrics.bytesOut.add(total);
         return last == null ? total : total - last.length;
     }
-
 
     /** Bytes that may still be queued before the outbox counts as backlogged (half its limit). */
     public long headroom() {

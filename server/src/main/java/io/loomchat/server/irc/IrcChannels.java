@@ -70,7 +70,6 @@ final class IrcChannels {
                 commands.handle(new Request.Who(room, null, ref("names", channel)));
             }
         }
-
     }
 
     private void part(IrcLine line) {
@@ -78,9 +77,7 @@ final class IrcChannels {
         for (String channel : targets(line.param(0), "PART")) {
             commands.handle(new Request.Leave(room(channel), reason, ref("part", channel)));
         }
-
     }
-
 
     private void say(IrcLine line) {
         if (line.params().size() < 2 || line.param(1).isEmpty()) {
@@ -128,7 +125,6 @@ final class IrcChannels {
             }
             commands.handle(new Request.Topic(room(line.param(0)), topic, ref("topic!", line.param(0))));
         }
-
     }
 
     private void names(IrcLine line) {
@@ -139,7 +135,6 @@ final class IrcChannels {
                 commands.handle(new Request.Who(room(channel), null, ref("names", channel)));
             }
         }
-
     }
 
     private void list(IrcLine line) {
@@ -152,7 +147,6 @@ final class IrcChannels {
         } finally {
             rendering.listOnly(null);
         }
-
     }
 
     private void kick(IrcLine line) {
@@ -162,9 +156,7 @@ final class IrcChannels {
             commands.handle(new Request.Kick(room(line.param(0)), line.param(1),
                     line.params().size() > 2 ? clean(line.param(2)) : null, ref("kick", line.param(0) + "!" + line.param(1))));
         }
-
     }
-
 
     private void mode(IrcLine line) {
         String target = line.param(0);
@@ -217,7 +209,6 @@ final class IrcChannels {
             }
         }
     }
-
 
     /**
      * IRCv3 CHATHISTORY LATEST|BEFORE|AFTER #channel (*|msgid=ID) LIMIT: the room's kept messages, oldest

@@ -52,7 +52,7 @@ public final class IrcFront implements Dialect {
     private final BooleanSupplier anotherLine; // flood control's verdict on one more line
     private final Map<String, IrcCommand> table; // every command this front knows, by name
     private String password; // PASS, before registration
-    private String nick; // NICK, before registration
+    private String wantedNick; // NICK, before registration: the nick the hello will ask for
     private String user; // USER, before registration
     private boolean negotiating; // between CAP LS/REQ and CAP END
 
@@ -168,7 +168,6 @@ public final class IrcFront implements Dialect {
                 commands.handle(new Request.Quit(line.params().isEmpty() ? null : clean(line.param(0)), null))));
     }
 
-
     private void nick(IrcLine line) {
         if (line.param(0).isEmpty()) {
             reply("431", ":No nickname given");
@@ -177,25 +176,23 @@ public final class IrcFront implements Dialect {
                 commands.handle(new Request.Nick(line.param(0), ref("nick", line.param(0))));
             }
         } else {
-            nick = line.param(0);
+            wantedNick = line.param(0);
             register();
         }
     }
 
-
     /** Registers once NICK and USER are in and capability negotiation is over. */
     private void register() {
-        if (nick == null || user == null || negotiating || client.registered()) {
+        if (wantedNick == null || user == null || negotiating || client.registered()) {
             return;
         }
         rendering.joining(chat.config().defaultRoom());
-        commands.handle(new Request.Hello(nick, null, Replay.DEFAULT, null, password, ref("hello", nick)));
+        commands.handle(new Request.Hello(wantedNick, null, Replay.DEFAULT, null, password, ref("hello", wantedNick)));
         String room = client.rooms().currentName();
         if (client.registered() && room != null) {
             commands.handle(new Request.Who(room, null, ref("names", "#" + room)));
         }
     }
-
 
     private void cap(IrcLine line) {
         switch (line.param(0).toUpperCase(Locale.ROOT)) {
@@ -241,7 +238,7 @@ public final class IrcFront implements Dialect {
     }
 
     String target() {
-        return client.nick() != null ? client.nick() : nick != null ? nick : "*";
+        return client.nick() != null ? client.nick() : wantedNick != null ? wantedNick : "*";
     }
 
     void reply(String numeric, String rest) {

@@ -350,7 +350,6 @@ public final class IrcRendering {
         return numeric("301", me, a.nick() + " :" + safe(a.reason() == null ? "away" : a.reason()));
     }
 
-
     /**
      * A message's IRC msgid: its room and its Loomchat id ("lobby/42"). Loomchat's ids are per room, and a
      * msgid must be unique on the server (IRCv3 msgid). CHATHISTORY takes it back, or the bare id.

@@ -98,7 +98,6 @@ final class IrcUsers {
             reply("406", line.param(0) + " :There was no such nickname");
             reply("369", line.param(0) + " :End of WHOWAS");
         }
-
     }
 
     /** ISON: nicks held on this server (in a cluster: on this node; irssi's /notify asks this every minute). */
@@ -111,9 +110,7 @@ final class IrcUsers {
             }
         }
         reply("303", ":" + on);
-
     }
-
 
     /** USERHOST nick...: up to five nicks held here, as nick[*]=+|-user@host (* operator, - away). */
     private void userhost(List<String> nicks) {
@@ -128,7 +125,6 @@ final class IrcUsers {
         }
         reply("302", ":" + found);
     }
-
 
     /** Who holds a nick on this server: its name, whether away, and the end (nicks on other nodes: 401). */
     private void whois(String nick) {
@@ -155,7 +151,6 @@ final class IrcUsers {
         }
         reply("318", (nick.isEmpty() ? "*" : nick) + " :End of /WHOIS list");
     }
-
 
     /**
      * WHO for a nick or a mask (* and ? wildcards): everyone is invisible (+i), so a mask matches this
