@@ -39,7 +39,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,15 +109,13 @@ public final class ChatServer implements AutoCloseable {
                 () -> connected[0].clients(), cluster == null ? Elsewhere.NOWHERE : cluster.elsewhere(),
                 cluster == null ? null : cluster.lines(clock));
         byte[] greeting = Codec.encode(new Event.Notice(greetingText(config), null));
-        List<Dialect.Opener> dialects = new ArrayList<>();
+        // IRC, when it is on, is the one dialect besides JSON and text: offered on the chat port itself.
+        List<Dialect.Opener> dialects = config.irc() ? List.of(new IrcDoor(chat)) : List.of();
         ConnectionContext connections = new ConnectionContext(config, clock, ticker, metrics, outboxBudget, presenceFlush,
                 greeter, greeting, chat, dialects);
         this.sessions = new Sessions(connections, descriptors.connections(), refusals,
                 new RefusalLog(LoggerFactory.getLogger(Session.class)::info, clock));
         connected[0] = sessions;
-        if (config.irc()) {
-            dialects.add(new IrcDoor(chat, sessions));
-        }
         this.listener = listen(tls);
         this.watchdog = new Watchdog(sessions, config, ticker);
         this.acceptor = new Acceptor(listener, config.host() + ":" + listener.getLocalPort(), sessions::admit);

@@ -40,6 +40,15 @@ class IrcTest extends ServerTestSupport {
         alice.await("end of NAMES", l -> l.contains(" 366 alice #lobby "));
         alice.send("PING :token-1");
         assertTrue(alice.await("PONG", l -> l.contains(" PONG ")).endsWith(":token-1"));
+        // The command table: registering again is 462 whatever the parameters; a missing one is 461.
+        alice.send("USER again");
+        alice.await("462 for USER", l -> l.contains(" 462 alice :You may not reregister"));
+        alice.send("PASS");
+        alice.await("462 for PASS", l -> l.contains(" 462 alice :You may not reregister"));
+        alice.send("JOIN");
+        alice.await("461 for JOIN", l -> l.contains(" 461 alice JOIN :Not enough parameters"));
+        alice.send("FROBNICATE x");
+        alice.await("421", l -> l.contains(" 421 alice FROBNICATE :Unknown command"));
     }
 
     @Test

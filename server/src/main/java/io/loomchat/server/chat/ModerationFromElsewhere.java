@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModerationFromElsewhere {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModerationFromElsewhere.class);
+    // Logged as the operators' commands are, so that an operator finds every kick and ban under one name.
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorCommands.class);
 
     private final ChatContext chat;
     private final Moderation moderation;

@@ -14,7 +14,7 @@ import java.util.Map;
  * a reconnect is acknowledged again instead of said twice. Owned by its session's read loop; a successor
  * reads it only after the session has let go of its rooms and nick.
  */
-public final class ResumeState {
+final class ResumeState {
 
     /** Acknowledged refs remembered per connection for deduplicating resent lines after a resume. */
     static final int ACKS_KEPT = 64;
@@ -31,7 +31,7 @@ public final class ResumeState {
     private Map<String, Acked> inherited = Map.of();
 
     /** A fresh resume token, sent to the client in its welcome. */
-    public String newToken() {
+    String newToken() {
         byte[] raw = new byte[18];
         TOKENS.nextBytes(raw);
         String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
@@ -40,23 +40,23 @@ public final class ResumeState {
     }
 
     /** The token, or null before hello. */
-    public String token() {
+    String token() {
         byte[] mine = token;
         return mine == null ? null : new String(mine, StandardCharsets.US_ASCII);
     }
 
     /** Whether {@code candidate} is this session's token; compared in constant time. */
-    public boolean matches(String candidate) {
+    boolean matches(String candidate) {
         byte[] mine = token;
         return mine != null && MessageDigest.isEqual(mine, candidate.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** A successor takes over: the acknowledgements go to it, not to the server's leftovers. */
-    public void handOver() {
+    void handOver() {
         handedOver = true;
     }
 
-    public boolean handedOver() {
+    boolean handedOver() {
         return handedOver;
     }
 
@@ -64,7 +64,7 @@ public final class ResumeState {
      * The latest {@link #ACKS_KEPT} acknowledgements, its own after those it inherited, so that a client
      * that reconnects again and again does not pile them up.
      */
-    public Map<String, Acked> allAcks() {
+    Map<String, Acked> allAcks() {
         Map<String, Acked> all = new LinkedHashMap<>(inherited);
         all.putAll(acks);
         var oldest = all.keySet().iterator();
@@ -75,16 +75,16 @@ public final class ResumeState {
         return all;
     }
 
-    public void inherit(Map<String, Acked> fromPredecessor) {
+    void inherit(Map<String, Acked> fromPredecessor) {
         inherited = fromPredecessor;
     }
 
     /** The message or private message a predecessor sent for {@code ref}, if this line is resent after a resume. */
-    public Acked resentLine(String ref) {
+    Acked resentLine(String ref) {
         return ref == null ? null : inherited.get(ref);
     }
 
-    public void acknowledged(String ref, Acked message) {
+    void acknowledged(String ref, Acked message) {
         if (ref != null) {
             acks.put(ref, message);
         }

@@ -36,7 +36,7 @@ public final class Resumptions {
     }
 
     /** Called as a registered session ends. */
-    public void keep(String token, String nick, Map<String, Acked> acks) {
+    void keep(String token, String nick, Map<String, Acked> acks) {
         if (token == null || acks.isEmpty()) {
             return;
         }
@@ -48,7 +48,7 @@ public final class Resumptions {
     }
 
     /** The acknowledgements left under {@code token} by a session of {@code nick}; taken once. */
-    public Map<String, Acked> take(String token, String nick) {
+    Map<String, Acked> take(String token, String nick) {
         Leftover left = byToken.remove(digest(token));
         if (left == null || !left.nickKey().equals(Names.skeleton(nick)) || !clock.instant().isBefore(left.until())) {
             return Map.of();

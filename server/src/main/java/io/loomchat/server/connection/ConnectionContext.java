@@ -17,4 +17,8 @@ import java.util.List;
 public record ConnectionContext(ServerConfig config, Clock clock, Ticker ticker, Metrics metrics,
                                 OutboxBudget outboxBudget, PresenceFlush presenceFlush, Greeter greeter,
                                 byte[] greeting, ChatContext chat, List<Dialect.Opener> dialects) {
+
+    public ConnectionContext {
+        dialects = List.copyOf(dialects);
+    }
 }

@@ -71,6 +71,11 @@ public final class Session implements Device {
         return id;
     }
 
+    /** The live sessions this one is among (IRC's LUSERS counts them). */
+    public Sessions sessions() {
+        return sessions;
+    }
+
     /** Who is on this connection, as the chat knows them. */
     public Client client() {
         return client;

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -164,7 +165,7 @@ public final class Sessions {
 
     /** The live sessions (a view: it changes as clients come and go). */
     public Set<Session> all() {
-        return sessions;
+        return Collections.unmodifiableSet(sessions);
     }
 
     public int count() {

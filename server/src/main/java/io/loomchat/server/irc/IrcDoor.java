@@ -5,7 +5,6 @@ import io.loomchat.server.chat.ChatContext;
 import io.loomchat.server.chat.Commands;
 import io.loomchat.server.connection.Dialect;
 import io.loomchat.server.connection.Session;
-import io.loomchat.server.connection.Sessions;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -15,11 +14,9 @@ import java.util.function.BooleanSupplier;
 public final class IrcDoor implements Dialect.Opener {
 
     private final ChatContext chat;
-    private final Sessions sessions;
 
-    public IrcDoor(ChatContext chat, Sessions sessions) {
+    public IrcDoor(ChatContext chat) {
         this.chat = chat;
-        this.sessions = sessions;
     }
 
     @Override
@@ -29,6 +26,6 @@ public final class IrcDoor implements Dialect.Opener {
 
     @Override
     public Dialect open(Session session, Commands commands, BooleanSupplier anotherLine) {
-        return new IrcFront(session, commands, chat, sessions, anotherLine);
+        return new IrcFront(session, commands, chat, anotherLine);
     }
 }

@@ -9,7 +9,6 @@ import io.loomchat.server.chat.Client;
 import io.loomchat.server.chat.Commands;
 import io.loomchat.server.connection.Dialect;
 import io.loomchat.server.connection.Session;
-import io.loomchat.server.connection.Sessions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,12 +60,12 @@ public final class IrcFront implements Dialect {
      * targets (PRIVMSG #a,#b,...) is charged one line per target, so that it cannot say more than the same
      * requests one per line would.
      */
-    IrcFront(Session session, Commands commands, ChatContext chat, Sessions sessions, BooleanSupplier anotherLine) {
+    IrcFront(Session session, Commands commands, ChatContext chat, BooleanSupplier anotherLine) {
         this.session = session;
         this.client = session.client();
         this.chat = chat;
         this.commands = commands;
-        this.rendering = new IrcRendering(client, chat, sessions);
+        this.rendering = new IrcRendering(client, chat, session.sessions());
         Map<String, IrcCommand> commandTable = new HashMap<>();
         addRegistration(commandTable);
         new IrcChannels(this, client, chat, commands, rendering).addTo(commandTable);
@@ -129,9 +128,11 @@ public final class IrcFront implements Dialect {
             return;
         }
         IrcCommand command = table.get(line.command());
-        if (command == null || (!command.beforeRegistration() && !client.registered())) {
+        if (command == null || (command.when() == IrcCommand.When.REGISTERED && !client.registered())) {
             reply(client.registered() ? "421" : "451", client.registered() ? line.command() + " :Unknown command"
                     : ":You have not registered");
+        } else if (command.when() == IrcCommand.When.REGISTERING && client.registered()) {
+            reply("462", ":You may not reregister");
         } else if (command.lacksParameters(line)) {
             reply("461", line.command() + " :Not enough parameters");
         } else {
@@ -142,22 +143,16 @@ public final class IrcFront implements Dialect {
     /** The commands that register a client, or may come at any time. */
     private void addRegistration(Map<String, IrcCommand> table) {
         table.put("CAP", IrcCommand.anytime(0, this::cap));
-        table.put("PASS", IrcCommand.anytime(0, line -> {
-            if (client.registered()) {
-                reply("462", ":You may not reregister");
-            } else {
-                password = line.param(0);
-            }
-        }));
+        table.put("PASS", IrcCommand.registering(0, line -> password = line.param(0)));
         table.put("NICK", IrcCommand.anytime(0, this::nick));
-        table.put("USER", IrcCommand.anytime(4, line -> {
-            if (client.registered()) {
-                reply("462", ":You may not reregister");
-            } else {
-                user = line.param(0);
-                IrcUsers.identify(client, line.param(0), line.param(3));
-                register();
+        table.put("USER", IrcCommand.registering(4, line -> {
+            if (line.param(3).isEmpty()) {
+                reply("461", "USER :Not enough parameters"); // the real name may not be empty either
+                return;
             }
+            user = line.param(0);
+            IrcUsers.identify(client, line.param(0), line.param(3));
+            register();
         }));
         table.put("PING", IrcCommand.anytime(1, line ->
                 send(":" + rendering.server() + " PONG " + rendering.server() + " :" + line.param(0))));

@@ -71,7 +71,7 @@ final class IrcUsers {
         }));
         table.put("WHOIS", IrcCommand.registered(0, line -> whois(line.param(line.params().size() > 1 ? 1 : 0))));
         table.put("WHOWAS", IrcCommand.registered(0, this::whowas));
-        table.put("USERHOST", IrcCommand.registered(1, line -> userhost(line.params())));
+        table.put("USERHOST", IrcCommand.registered(0, line -> userhost(line.params())));
         table.put("ISON", IrcCommand.registered(0, this::ison));
         table.put("AWAY", IrcCommand.registered(0, line -> commands.handle(new Request.Away(
                 line.params().isEmpty() || line.param(0).isBlank() ? null : clean(line.param(0)), "irc-away"))));
@@ -114,6 +114,10 @@ final class IrcUsers {
 
     /** USERHOST nick...: up to five nicks held here, as nick[*]=+|-user@host (* operator, - away). */
     private void userhost(List<String> nicks) {
+        if (nicks.isEmpty()) {
+            reply("461", "USERHOST :Not enough parameters"); // "USERHOST :" asks for nobody: an empty 302
+            return;
+        }
         StringBuilder found = new StringBuilder();
         for (String asked : nicks.subList(0, Math.min(5, nicks.size()))) {
             Client holder = chat.nicknames().find(asked);

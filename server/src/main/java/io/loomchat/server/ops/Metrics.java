@@ -1,6 +1,7 @@
 package io.loomchat.server.ops;
 
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,6 +17,7 @@ public final class Metrics {
     public final LongAdder bytesOut = new LongAdder();
     public final LongAdder connectionsAccepted = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> closes = new ConcurrentHashMap<>();
+    private final List<String> closeCodes; // shown first, in this order; others after, by name
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
 
     public Metrics() {
@@ -24,6 +26,7 @@ public final class Metrics {
 
     /** {@code closeCodes}: the close codes shown from the start, at 0, so that a rate over them has a base. */
     public Metrics(List<String> closeCodes) {
+        this.closeCodes = List.copyOf(closeCodes);
         for (String code : closeCodes) {
             closes.put(code, new LongAdder());
         }
@@ -51,13 +54,20 @@ public final class Metrics {
         counter(out, "loomchat_bytes_out_total", "Bytes written to clients.", bytesOut.sum());
         out.append("# HELP loomchat_disconnects_total Connections ended or refused, by close code.\n")
                 .append("# TYPE loomchat_disconnects_total counter\n");
-        new TreeMap<>(closes).forEach((code, n) -> out.append("loomchat_disconnects_total{reason=\"").append(code)
-                .append("\"} ").append(n.sum()).append('\n'));
+        Map<String, LongAdder> others = new TreeMap<>(closes);
+        for (String code : closeCodes) {
+            disconnects(out, code, others.remove(code));
+        }
+        others.forEach((code, n) -> disconnects(out, code, n));
         out.append("# HELP loomchat_errors_total Error replies sent, by error code.\n")
                 .append("# TYPE loomchat_errors_total counter\n");
         new TreeMap<>(errors).forEach((code, n) -> out.append("loomchat_errors_total{code=\"").append(code)
                 .append("\"} ").append(n.sum()).append('\n'));
         return out.toString();
+    }
+
+    private static void disconnects(StringBuilder out, String code, LongAdder n) {
+        out.append("loomchat_disconnects_total{reason=\"").append(code).append("\"} ").append(n.sum()).append('\n');
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {
