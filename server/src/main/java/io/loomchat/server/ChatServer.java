@@ -103,10 +103,12 @@ public final class ChatServer implements AutoCloseable {
                 descriptors.journals(), config.historySize(), ticker::nanoTime);
         this.refusals = new RefusalLog(LoggerFactory.getLogger(Admission.class)::warn, clock);
         Sessions[] connected = new Sessions[1]; // the chat's view of everyone connected, filled in below
+        Elsewhere elsewhere = cluster == null ? Elsewhere.NOWHERE : cluster.elsewhere();
         this.chat = new ChatContext(config, clock, cluster == null ? new Nicknames() : new Nicknames(cluster.ledger()),
-                new Rooms(clock, config, journal, historyBudget), new Moderation(clock),
+                new Rooms(clock, config, journal, historyBudget, elsewhere),
+                new Moderation(clock),
                 config.operatorsFile() == null ? Operators.none() : Operators.load(config.operatorsFile()), historyEpoch(),
-                () -> connected[0].clients(), cluster == null ? Elsewhere.NOWHERE : cluster.elsewhere(),
+                () -> connected[0].clients(), elsewhere,
                 cluster == null ? null : cluster.lines(clock));
         byte[] greeting = Codec.encode(new Event.Notice(greetingText(config), null));
         // IRC, when it is on, is the one dialect besides JSON and text: offered on the chat port itself.

@@ -39,6 +39,9 @@ public interface Elsewhere {
     /** The node holding {@code nick}, if another node holds it; null otherwise or when the cluster cannot say. */
     String nodeHolding(String nick);
 
+    /** Someone joined or left a room here: the other nodes' members of that room hear it. */
+    void announcePresence(Event joinedOrLeft);
+
     /** Someone here changed nick; the other nodes' members who share one of {@code rooms} hear it. */
     void announceRename(Event.Renamed renamed, List<String> rooms);
 
@@ -70,6 +73,10 @@ public interface Elsewhere {
         @Override
         public String nodeHolding(String nick) {
             return null;
+        }
+
+        @Override
+        public void announcePresence(Event joinedOrLeft) {
         }
 
         @Override

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * The directory of open rooms. A room is created by its first join and removed when its last member
@@ -53,8 +52,11 @@ public final class Rooms {
     private final ServerConfig config;
     private final JournalDirectory journal; // null without --data-dir
     private final HistoryBudget budget;
+    private final Elsewhere elsewhere;
 
-    public Rooms(Clock clock, ServerConfig config, JournalDirectory journal, HistoryBudget budget) {
+    /** {@code elsewhere}: where joins and leaves here are told to the other nodes ({@link Elsewhere#NOWHERE} on one). */
+    public Rooms(Clock clock, ServerConfig config, JournalDirectory journal, HistoryBudget budget, Elsewhere elsewhere) {
+        this.elsewhere = elsewhere;
         this.clock = clock;
         this.config = config;
         this.journal = journal;
@@ -78,9 +80,8 @@ public final class Rooms {
             }
             Room.JoinResult result = room.join(session, batch, ref, config.maxMembersPerRoom(), replay, config.historyOnJoin());
             if (result == Room.JoinResult.JOINED) {
-                var tell = elsewhere;
-                if (tell != null) {
-                    tell.accept(new Event.Joined(name, session.nick(), clock.instant(), null));
+                if (elsewhere.reachesOtherNodes()) {
+                    elsewhere.announcePresence(new Event.Joined(name, session.nick(), clock.instant(), null));
                 }
                 return room;
             }
@@ -131,13 +132,6 @@ public final class Rooms {
         }
     }
 
-    /** In a cluster: where joins and leaves here are told to the other nodes; null on a single node. */
-    private volatile Consumer<Event> elsewhere;
-
-    public void announceElsewhere(Consumer<Event> elsewhere) {
-        this.elsewhere = elsewhere;
-    }
-
     /** The feed's own deliveries: it runs on one thread, and settles after each line. */
     private final DeliveryBatch feedBatch = new DeliveryBatch();
 
@@ -179,11 +173,10 @@ public final class Rooms {
     }
 
     private void depart(Room room, Member session, DeliveryBatch batch, String reason, String ref, boolean tellLeaver) {
-        var tell = elsewhere;
-        boolean member = tell != null && room.has(session);
+        boolean member = elsewhere.reachesOtherNodes() && room.has(session); // a single node asks no more
         boolean closed = room.leave(session, batch, reason, ref, tellLeaver);
         if (member) {
-            tell.accept(new Event.Left(room.name(), session.nick(), reason, clock.instant(), null));
+            elsewhere.announcePresence(new Event.Left(room.name(), session.nick(), reason, clock.instant(), null));
         }
         if (closed) {
             forget(room);

@@ -77,6 +77,14 @@ public final class ClusterElsewhere implements Elsewhere {
     }
 
     @Override
+    public void announcePresence(Event joinedOrLeft) {
+        NodeMesh m = mesh;
+        if (m != null) {
+            m.announce(joinedOrLeft);
+        }
+    }
+
+    @Override
     public void announceRename(Event.Renamed renamed, List<String> rooms) {
         NodeMesh m = mesh;
         if (m != null) {

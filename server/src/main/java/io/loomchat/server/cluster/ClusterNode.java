@@ -80,7 +80,6 @@ public final class ClusterNode implements AutoCloseable {
         });
         NodeMesh started = link.startMesh(new ClusterMembers(chat, presenceFlush));
         mesh = started;
-        rooms.announceElsewhere(started::announce);
         elsewhere.meshStarted(started);
     }
 
