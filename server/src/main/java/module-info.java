@@ -6,6 +6,7 @@ module io.loomchat.server {
     requires io.loomchat.protocol;
     requires info.picocli;
     requires org.slf4j;
+    requires com.fasterxml.jackson.databind; // the accounts file
     requires io.nats.jnats; // cluster mode: NATS JetStream
     requires jdk.httpserver; // the metrics endpoint
     requires io.helidon.webserver; // the web client: page and WebSocket

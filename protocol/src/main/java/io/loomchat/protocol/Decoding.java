@@ -83,7 +83,11 @@ final class Decoding {
         String type = f.type();
         return switch (type) {
             case "hello" -> new Hello(f.string("nick"), f.optString("room"), f.replay(), f.optString("resume"),
-                    f.optString("password"), f.ref);
+                    f.optString("password"), f.optCredentials(), f.ref);
+            case "login" -> new Request.Login(new Request.Credentials(f.string("account"), f.string("password")), f.ref);
+            case "register" -> new Request.Register(f.optString("account"), f.string("password"), f.ref);
+            case "password" -> new Request.ChangePassword(f.string("password"), f.string("new_password"), f.ref);
+            case "drop_account" -> new Request.DropAccount(f.string("account"), f.ref);
             case "oper" -> new Request.Oper(f.string("name"), f.string("password"), f.ref);
             case "kick" -> new Request.Kick(f.optString("room"), f.string("nick"), f.optString("reason"), f.ref);
             case "ban" -> new Request.Ban(f.optString("nick"), f.optString("address"), f.optSeconds("seconds"),
@@ -114,7 +118,9 @@ final class Decoding {
         String type = f.type();
         return switch (type) {
             case "welcome" -> new Welcome(f.string("nick"), (int) f.optLong("version", 0),
-                    f.optString("server"), f.optString("room"), f.optString("resume"), f.optString("epoch"), f.ref);
+                    f.optString("server"), f.optString("room"), f.optString("resume"), f.optString("epoch"),
+                    f.optString("account"), f.ref);
+            case "account" -> new Event.Account(f.optString("account"), f.ref);
             case "message" -> new ChatMessage(f.optLong("id", 0), f.string("room"), f.string("from"),
                     f.string("text"), f.optBool("action"), f.ts(), f.optBool("history"), f.ref);
             case "topic" -> new Event.Topic(f.string("room"), f.string("topic"), f.optString("by"),
@@ -216,6 +222,18 @@ final class Decoding {
                 throw badType(name, "a boolean", v);
             }
             return v.booleanValue();
+        }
+
+        /** A hello's account and account_password: both or neither. */
+        Request.Credentials optCredentials() throws ProtocolException {
+            String account = optString("account");
+            String password = optString("account_password");
+            if ((account == null) != (password == null)) {
+                throw new ProtocolException(ErrorCode.MISSING_FIELD, "missing field '"
+                        + (account == null ? "account" : "account_password") + "': a hello logs in with both or neither",
+                        ref);
+            }
+            return account == null ? null : new Request.Credentials(account, password);
         }
 
         Replay replay() throws ProtocolException {

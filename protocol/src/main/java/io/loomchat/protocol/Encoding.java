@@ -45,6 +45,33 @@ final class Encoding {
                 replay(g, m.replay());
                 optional(g, "resume", m.resume());
                 optional(g, "password", m.password());
+                if (m.login() != null) {
+                    string(g, "account", m.login().account());
+                    string(g, "account_password", m.login().password());
+                }
+            }
+            case Request.Login m -> {
+                type(g, "login");
+                string(g, "account", m.credentials().account());
+                string(g, "password", m.credentials().password());
+            }
+            case Request.Register m -> {
+                type(g, "register");
+                optional(g, "account", m.account());
+                string(g, "password", m.password());
+            }
+            case Request.ChangePassword m -> {
+                type(g, "password");
+                string(g, "password", m.password());
+                string(g, "new_password", m.newPassword());
+            }
+            case Request.DropAccount m -> {
+                type(g, "drop_account");
+                string(g, "account", m.account());
+            }
+            case Event.Account m -> {
+                type(g, "account");
+                optional(g, "account", m.account());
             }
             case Say m -> {
                 type(g, "say");
@@ -172,6 +199,7 @@ final class Encoding {
                 optional(g, "room", m.room());
                 optional(g, "resume", m.resume());
                 optional(g, "epoch", m.epoch());
+                optional(g, "account", m.account());
             }
             case ChatMessage m -> {
                 type(g, "message");

@@ -48,7 +48,22 @@ public enum ErrorCode {
      * In a cluster: NATS, where lines are stored and nicks owned, cannot be reached now. The line or nick
      * was not taken; the connection stays, and the same request may be sent again in a moment.
      */
-    UNAVAILABLE("unavailable");
+    UNAVAILABLE("unavailable"),
+    /** The nick belongs to an account: log in to it first (login, or account credentials in hello). */
+    NICK_RESERVED("nick_reserved"),
+    /** No such account, or the wrong password: which of the two is not said. */
+    LOGIN_FAILED("login_failed"),
+    /** This server keeps no accounts (it runs without --data-dir, or as a cluster node). */
+    ACCOUNTS_OFF("accounts_off"),
+    /** An account with that name, or one that looks like it, exists. */
+    ACCOUNT_EXISTS("account_exists"),
+    /** A new password too short or too long. */
+    WEAK_PASSWORD("weak_password"),
+    /** The request is for a connection logged in to an account (a password change), or the server needs one. */
+    NOT_LOGGED_IN("not_logged_in"),
+    /** This connection is logged in to an account already. */
+    ALREADY_LOGGED_IN("already_logged_in"),
+    NO_SUCH_ACCOUNT("no_such_account");
 
     private static final Map<String, ErrorCode> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));

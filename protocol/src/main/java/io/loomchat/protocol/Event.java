@@ -15,13 +15,22 @@ public sealed interface Event extends Message {
      * {@code resume} is a secret the client keeps to take its nick back after a lost connection;
      * {@code epoch} names the server's message history: ids seen under another epoch mean nothing here.
      */
-    record Welcome(String nick, int version, String server, String room, String resume, String epoch, String ref)
-            implements Event {
+    record Welcome(String nick, int version, String server, String room, String resume, String epoch, String account,
+                   String ref) implements Event {
         public Welcome { Objects.requireNonNull(nick, "nick"); }
 
-        public Welcome(String nick, int version, String server, String room, String ref) {
-            this(nick, version, server, room, null, null, ref);
+        /** A welcome for a connection that is logged in to no account. */
+        public Welcome(String nick, int version, String server, String room, String resume, String epoch, String ref) {
+            this(nick, version, server, room, resume, epoch, null, ref);
         }
+
+        public Welcome(String nick, int version, String server, String room, String ref) {
+            this(nick, version, server, room, null, null, null, ref);
+        }
+    }
+
+    /** This connection is now logged in to {@code account} (after login or register), or to none (null: dropped). */
+    record Account(String account, String ref) implements Event {
     }
 
     /**

@@ -54,7 +54,11 @@ public final class Input {
             new Command("/away [REASON]", "mark yourself away (shown in /who); /away alone or /back to return"),
             new Command("/history [N]", "show 20 older messages of the current room; with N, its last N"),
             new Command("/ping", "check that the server answers"),
+            new Command("/register [PASSWORD]", "make your nick an account (the terminal client asks for the password)"),
+            new Command("/login ACCOUNT [PASSWORD]", "log in to your account (the terminal client asks for the password)"),
+            new Command("/password [OLD NEW]", "change your account's password (the terminal client asks)"),
             new Command("/oper NAME PASSWORD", "log in as an operator"),
+            new Command("/dropaccount ACCOUNT", "operators: delete an account; its nick is free again"),
             new Command("/kick NICK [REASON]", "operators: remove someone from the current room"),
             new Command("/ban WHO [+address] [TIME] [REASON]", "operators: ban a nick (+address: and where it connects from), or an address (TIME: 30m, 2h, 1d; 0 until restart)"),
             new Command("/unban WHO", "operators: lift a ban on a nick or an address"),
@@ -121,6 +125,19 @@ public final class Input {
                 String[] parts = rest.split("\\s+", 2);
                 yield parts.length < 2 ? usage("/oper NAME PASSWORD") : new Send(new Request.Oper(parts[0], parts[1], ref));
             }
+            case "register" -> rest.isEmpty() ? usage("/register PASSWORD") : new Send(new Request.Register(null, rest, ref));
+            case "login", "identify" -> {
+                String[] parts = rest.split("\\s+", 2);
+                yield parts.length < 2 ? usage("/login ACCOUNT PASSWORD")
+                        : new Send(new Request.Login(new Request.Credentials(parts[0], parts[1]), ref));
+            }
+            case "password" -> {
+                String[] parts = rest.split("\\s+", 2);
+                yield parts.length < 2 ? usage("/password OLD NEW")
+                        : new Send(new Request.ChangePassword(parts[0], parts[1], ref));
+            }
+            case "dropaccount" -> rest.isEmpty() ? usage("/dropaccount ACCOUNT")
+                    : new Send(new Request.DropAccount(firstWord(rest), ref));
             case "kick" -> {
                 String[] parts = rest.split("\\s+", 2);
                 yield rest.isEmpty() ? usage("/kick NICK [REASON]")

@@ -14,26 +14,84 @@ public sealed interface Request extends Message {
      * null), replaying {@code replay} of its history. {@code resume} is the token from an earlier
      * {@code welcome}: it lets a reconnecting client take its nick back from its own ghost session.
      */
-    record Hello(String nick, String room, Replay replay, String resume, String password, String ref) implements Request {
+    record Hello(String nick, String room, Replay replay, String resume, String password, Credentials login, String ref)
+            implements Request {
         public Hello {
             Objects.requireNonNull(nick, "nick");
             Objects.requireNonNull(replay, "replay");
         }
 
+        /** A hello without account credentials. */
+        public Hello(String nick, String room, Replay replay, String resume, String password, String ref) {
+            this(nick, room, replay, resume, password, null, ref);
+        }
+
         public Hello(String nick, String room, Replay replay, String resume, String ref) {
-            this(nick, room, replay, resume, null, ref);
+            this(nick, room, replay, resume, null, null, ref);
         }
 
         public Hello(String nick, String room, String ref) {
-            this(nick, room, Replay.DEFAULT, null, null, ref);
+            this(nick, room, Replay.DEFAULT, null, null, null, ref);
         }
 
-        /** Never shows the password, in logs or test output. */
+        /** Never shows a password, in logs or test output. */
         @Override
         public String toString() {
             return "Hello[nick=" + nick + ", room=" + room + ", replay=" + replay + ", resume=" + (resume == null ? null : "***")
-                    + ", password=" + (password == null ? null : "***") + ", ref=" + ref + "]";
+                    + ", password=" + (password == null ? null : "***") + ", login=" + login + ", ref=" + ref + "]";
         }
+    }
+
+    /** An account's name and password, as a hello or a login carries them. */
+    record Credentials(String account, String password) {
+        public Credentials {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[account=" + account + ", password=***]";
+        }
+    }
+
+    /**
+     * Logs this connection in to an account: before hello (then the hello may take the account's nick) or
+     * after it (the nick stays what it is).
+     */
+    record Login(Credentials credentials, String ref) implements Request {
+        public Login { Objects.requireNonNull(credentials, "credentials"); }
+    }
+
+    /**
+     * Makes {@code account} an account with {@code password}, and logs this connection in to it. After hello
+     * {@code account} may be null: the current nick. Before hello it names the account to create.
+     */
+    record Register(String account, String password, String ref) implements Request {
+        public Register { Objects.requireNonNull(password, "password"); }
+
+        @Override
+        public String toString() {
+            return "Register[account=" + account + ", password=***, ref=" + ref + "]";
+        }
+    }
+
+    /** Changes the password of the account this connection is logged in to; {@code password} is the current one. */
+    record ChangePassword(String password, String newPassword, String ref) implements Request {
+        public ChangePassword {
+            Objects.requireNonNull(password, "password");
+            Objects.requireNonNull(newPassword, "newPassword");
+        }
+
+        @Override
+        public String toString() {
+            return "ChangePassword[password=***, newPassword=***, ref=" + ref + "]";
+        }
+    }
+
+    /** Operators only: deletes {@code account}; its nick is free again. */
+    record DropAccount(String account, String ref) implements Request {
+        public DropAccount { Objects.requireNonNull(account, "account"); }
     }
 
     /**

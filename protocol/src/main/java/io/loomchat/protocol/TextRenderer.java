@@ -69,7 +69,10 @@ public final class TextRenderer {
                     : NOTICE + " rooms: " + r.rooms().stream().map(TextRenderer::room).collect(Collectors.joining(", "))
                     + (r.more() ? ", ... (more: /rooms " + safe(r.rooms().getLast().name()) + ")" : "");
             case Welcome w -> NOTICE + " welcome to " + safe(w.server() == null ? "loomchat" : w.server())
-                    + ", " + safe(w.nick()) + " (protocol " + w.version() + "). /help lists the commands.";
+                    + ", " + safe(w.nick()) + (w.account() == null ? "" : " (account " + safe(w.account()) + ")")
+                    + " (protocol " + w.version() + "). /help lists the commands.";
+            case Event.Account a -> NOTICE + (a.account() == null ? " you are logged in to no account"
+                    : " you are logged in as " + safe(a.account()));
             case ErrorReply e -> ERROR + " " + safe(e.code()) + ": " + safe(e.message());
             case Bye b -> NOTICE + " server closed the connection: " + safe(b.reason());
             case Pong p -> NOTICE + " pong";

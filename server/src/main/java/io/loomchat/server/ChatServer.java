@@ -2,6 +2,8 @@ package io.loomchat.server;
 
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
+import io.loomchat.server.account.AccountBook;
+import io.loomchat.server.account.Accounts;
 import io.loomchat.server.chat.ChatContext;
 import io.loomchat.server.chat.Elsewhere;
 import io.loomchat.server.chat.Nicknames;
@@ -25,6 +27,7 @@ import io.loomchat.server.delivery.PresenceFlush;
 import io.loomchat.server.delivery.Ticker;
 import io.loomchat.server.guard.Moderation;
 import io.loomchat.server.guard.Operators;
+import io.loomchat.server.guard.SlowChecks;
 import io.loomchat.server.guard.RefusalLog;
 import io.loomchat.server.history.HistoryBudget;
 import io.loomchat.server.history.JournalDirectory;
@@ -66,6 +69,7 @@ public final class ChatServer implements AutoCloseable {
     private final ServerSocket listener;
     private final ClusterNode cluster; // null on a single node
     private final JournalDirectory journal; // null without --data-dir
+    private final Accounts accounts;
     private final DescriptorBudget descriptors;
     private final HistoryBudget historyBudget;
     private final OutboxBudget outboxBudget;
@@ -104,10 +108,17 @@ public final class ChatServer implements AutoCloseable {
         this.refusals = new RefusalLog(LoggerFactory.getLogger(Admission.class)::warn, clock);
         Sessions[] connected = new Sessions[1]; // the chat's view of everyone connected, filled in below
         Elsewhere elsewhere = cluster == null ? Elsewhere.NOWHERE : cluster.elsewhere();
+        SlowChecks slowChecks = new SlowChecks();
+        this.accounts = cluster != null ? Accounts.off("accounts are not shared between cluster nodes yet: this server "
+                + "runs with --nats", config, clock, slowChecks)
+                : config.dataDir() == null ? Accounts.off("this server keeps no accounts: they live on disk, and it "
+                + "runs without --data-dir", config, clock, slowChecks)
+                : Accounts.kept(AccountBook.open(config.dataDir(), clock), config, clock, slowChecks);
         this.chat = new ChatContext(config, clock, cluster == null ? new Nicknames() : new Nicknames(cluster.ledger()),
                 new Rooms(clock, config, journal, historyBudget, elsewhere),
                 new Moderation(clock),
-                config.operatorsFile() == null ? Operators.none() : Operators.load(config.operatorsFile()), historyEpoch(),
+                config.operatorsFile() == null ? Operators.none() : Operators.load(config.operatorsFile()),
+                accounts, slowChecks, historyEpoch(),
                 () -> connected[0].clients(), elsewhere,
                 cluster == null ? null : cluster.lines(clock));
         byte[] greeting = Codec.encode(new Event.Notice(greetingText(config), null));
@@ -357,6 +368,7 @@ public final class ChatServer implements AutoCloseable {
         if (journal != null) {
             journal.close(); // after the sessions: their rooms' last lines are written by now
         }
+        accounts.close();
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
         }

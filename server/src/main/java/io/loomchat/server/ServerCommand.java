@@ -201,6 +201,14 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Operator accounts, one 'name:pbkdf2-sha256:...' line each (make one with --hash-password NAME).")
     Path operatorsFile;
 
+    @Option(names = "--accounts-required",
+            description = "Only people logged in to an account may chat; registering stays open (needs --data-dir).")
+    boolean accountsRequired;
+
+    @Option(names = "--account-hash-iterations", paramLabel = "N",
+            description = "PBKDF2-HMAC-SHA256 rounds for account passwords (default: 600000, OWASP's count).")
+    int accountHashIterations = ServerConfig.DEFAULT_ACCOUNT_HASH_ITERATIONS;
+
     @Option(names = "--ban-time", paramLabel = "DURATION", converter = OptionTypes.DurationConverter.class,
             description = "How long a ban or mute lasts when the operator names no time (default: 1h).")
     Duration banTime = ServerConfig.DEFAULT_SANCTION;
@@ -311,6 +319,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .dataDir(dataDir).fsync(fsyncPolicy()).cluster(cluster())
                 .password(serverPassword()).operatorsFile(operatorsFile).defaultSanction(banTime)
                 .historyMemoryBytes(historyMemory).outboxMemoryBytes(outboxMemory).maxOpenJournals(maxOpenJournals)
+                .accountsRequired(accountsRequired).accountHashIterations(accountHashIterations)
                 .build();
     }
 

@@ -17,6 +17,7 @@ class LayersTest {
             List.of("config"),
             List.of("ops"),
             List.of("guard"),
+            List.of("account"),
             List.of("history"),
             List.of("delivery"),
             List.of("chat"),

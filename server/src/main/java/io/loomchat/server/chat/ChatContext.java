@@ -1,10 +1,11 @@
 package io.loomchat.server.chat;
 
+import io.loomchat.server.account.Accounts;
 import io.loomchat.server.config.ServerConfig;
 import io.loomchat.server.guard.Moderation;
 import io.loomchat.server.guard.Operators;
+import io.loomchat.server.guard.SlowChecks;
 import java.time.Clock;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What the chat's commands work with, and nothing more: the directories (nicks, rooms), moderation, the
@@ -26,8 +27,8 @@ public final class ChatContext {
     private final Moderation moderation;
     private final Resumptions resumptions;
     private final Operators operators;
-    // PBKDF2 is slow on purpose; one check at a time keeps a storm of operator logins to one core.
-    private final ReentrantLock operatorChecks = new ReentrantLock();
+    private final Accounts accounts;
+    private final SlowChecks slowChecks; // operators' and accounts' password checks, one at a time
     private final String epoch;
     private final Everyone everyone;
     private final Elsewhere elsewhere;
@@ -38,7 +39,8 @@ public final class ChatContext {
      * and null (lines are then the rooms' own).
      */
     public ChatContext(ServerConfig config, Clock clock, Nicknames nicknames, Rooms rooms, Moderation moderation,
-                       Operators operators, String epoch, Everyone everyone, Elsewhere elsewhere, LineStore lines) {
+                       Operators operators, Accounts accounts, SlowChecks slowChecks, String epoch, Everyone everyone,
+                       Elsewhere elsewhere, LineStore lines) {
         this.config = config;
         this.clock = clock;
         this.nicknames = nicknames;
@@ -46,6 +48,8 @@ public final class ChatContext {
         this.moderation = moderation;
         this.resumptions = new Resumptions(clock);
         this.operators = operators;
+        this.accounts = accounts;
+        this.slowChecks = slowChecks;
         this.epoch = epoch;
         this.everyone = everyone;
         this.elsewhere = elsewhere;
@@ -100,11 +104,11 @@ public final class ChatContext {
 
     /** Whether {@code password} is operator {@code name}'s; one check at a time, each taking the same work. */
     boolean verifyOperator(String name, String password) {
-        operatorChecks.lock();
-        try {
-            return operators.verify(name, password);
-        } finally {
-            operatorChecks.unlock();
-        }
+        return slowChecks.oneAtATime(() -> operators.verify(name, password));
+    }
+
+    /** The accounts of this server (refusing everything when it keeps none). */
+    public Accounts accounts() {
+        return accounts;
     }
 }

@@ -29,6 +29,7 @@ public final class Client implements Member {
     private volatile String nick; // null until hello succeeds; written by Nicknames only, on the read loop
     private volatile String away; // null unless the client said it is away
     private volatile String operator; // the operator account this client logged in as, or null
+    private volatile String account; // the account this client logged in to, or null (a guest)
     private volatile String lineage; // in a cluster: see lineage()
     private volatile String username; // how an IRC client introduced itself (USER); null otherwise
     private volatile String realname;
@@ -79,6 +80,15 @@ public final class Client implements Member {
 
     void setOperator(String name) {
         operator = name;
+    }
+
+    /** The account this client is logged in to, as it is registered; null for a guest. */
+    public String account() {
+        return account;
+    }
+
+    void setAccount(String name) {
+        account = name;
     }
 
     /** Counts a failed operator login; returns how many this connection has had. */

@@ -31,13 +31,15 @@ public final class Commands {
     private final MessageCommands messages;
     private final RegistrationCommands registration;
     private final OperatorCommands operators;
+    private final AccountCommands accounts;
 
     public Commands(Client client, ChatContext chat) {
         this.client = client;
         this.chat = chat;
         this.rooms = new RoomCommands(client, chat, this);
         this.messages = new MessageCommands(client, chat, this);
-        this.registration = new RegistrationCommands(client, chat, this, rooms);
+        this.accounts = new AccountCommands(client, chat);
+        this.registration = new RegistrationCommands(client, chat, this, rooms, accounts);
         this.operators = new OperatorCommands(client, chat, this);
     }
 
@@ -45,7 +47,8 @@ public final class Commands {
         client.rooms().applyKicks();
         try {
             if (!client.registered() && !(request instanceof Hello || request instanceof Ping
-                    || request instanceof Request.Pong || request instanceof Quit)) {
+                    || request instanceof Request.Pong || request instanceof Quit || request instanceof Request.Login
+                    || request instanceof Request.Register)) {
                 throw new Refusal(ErrorCode.NOT_REGISTERED,
                         "send hello first, e.g. {\"type\":\"hello\",\"nick\":\"alice\"}");
             }
@@ -72,6 +75,13 @@ public final class Commands {
                 case Request.Unban r -> operators.unban(r);
                 case Request.Mute r -> operators.mute(r);
                 case Request.Unmute r -> operators.unmute(r);
+                case Request.Login r -> accounts.login(r);
+                case Request.Register r -> accounts.register(r);
+                case Request.ChangePassword r -> accounts.changePassword(r);
+                case Request.DropAccount r -> {
+                    operators.requireOperator();
+                    accounts.drop(r);
+                }
             }
         } catch (Refusal refusal) {
             client.send(new ErrorReply(refusal.code, refusal.getMessage(), request.ref()));
@@ -89,6 +99,16 @@ public final class Commands {
             }
             case Input.ShowHelp h -> TextRenderer.help().forEach(client::sendText);
             case Input.Problem p -> client.sendText(TextRenderer.ERROR + " " + p.message());
+            case Input.Send s when !client.registered() && s.request() instanceof Request.Login login -> {
+                // nc has no other way to log in and pick a nick: the account's name is the nick.
+                handle(login);
+                if (client.account() != null) {
+                    handle(new Hello(client.account(), null, null));
+                }
+            }
+            case Input.Send s when !client.registered() && s.request() instanceof Request.Register r
+                    && r.account() == null ->
+                    client.sendText(TextRenderer.ERROR + " type your nick first, then /register PASSWORD");
             case Input.Send s when !client.registered() && s.request() instanceof Request.Nick n ->
                     handle(new Hello(n.nick(), null, null));
             case Input.Send s when !client.registered() && s.request() instanceof Say say

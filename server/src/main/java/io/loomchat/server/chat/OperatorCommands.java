@@ -187,7 +187,7 @@ public final class OperatorCommands {
         return closed;
     }
 
-    private void requireOperator() throws Refusal {
+    void requireOperator() throws Refusal {
         if (client.operator() == null) {
             throw new Refusal(ErrorCode.NOT_OPERATOR, "operators only; log in with /oper NAME PASSWORD");
         }

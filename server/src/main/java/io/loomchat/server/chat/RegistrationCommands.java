@@ -33,12 +33,14 @@ final class RegistrationCommands {
     private final ChatContext chat;
     private final Commands commands; // the shared preconditions
     private final RoomCommands rooms;
+    private final AccountCommands accounts;
 
-    RegistrationCommands(Client client, ChatContext chat, Commands commands, RoomCommands rooms) {
+    RegistrationCommands(Client client, ChatContext chat, Commands commands, RoomCommands rooms, AccountCommands accounts) {
         this.client = client;
         this.chat = chat;
         this.commands = commands;
         this.rooms = rooms;
+        this.accounts = accounts;
     }
 
     void hello(Hello r) throws Refusal {
@@ -54,6 +56,11 @@ final class RegistrationCommands {
             return;
         }
         commands.checkNick(r.nick());
+        if (r.login() != null) {
+            accounts.logIn(r.login());
+        }
+        accounts.checkAllowedIn();
+        accounts.checkReserved(r.nick());
         Moderation.Sanction banned = chat.moderation().banOf(r.nick());
         if (banned != null) {
             client.disconnect(CloseReason.BANNED, "the nick " + r.nick() + " is banned "
@@ -66,10 +73,10 @@ final class RegistrationCommands {
         }
         String token = client.newResumeToken(); // first: in a cluster the nick's claim carries it
         if (!claimed(() -> chat.nicknames().claim(r.nick(), client, token, r.resume()))) {
-            throw Commands.nickTaken(r.nick());
+            throw nickTaken(r.nick());
         }
         client.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, chat.config().serverName(), room,
-                token, chat.epoch(), r.ref()));
+                token, chat.epoch(), client.account(), r.ref()));
         rooms.enter(room, null, r.replay());
     }
 
@@ -96,6 +103,16 @@ final class RegistrationCommands {
             Thread.currentThread().interrupt();
             throw Commands.nickTaken(nick);
         }
+    }
+
+    /** A nick someone holds; said plainly when that someone is this client's own account on another connection. */
+    private Refusal nickTaken(String nick) {
+        Client holder = chat.nicknames().find(nick);
+        if (holder != null && client.account() != null && client.account().equals(holder.account())) {
+            return new Refusal(ErrorCode.NICK_TAKEN, "nick " + nick + " is in use by your account on another connection; "
+                    + "one account on several connections at once is not supported yet: choose another nick");
+        }
+        return Commands.nickTaken(nick);
     }
 
     private interface Claim {
@@ -127,12 +144,13 @@ final class RegistrationCommands {
         if (old.equals(r.nick())) {
             throw new Refusal(ErrorCode.INVALID_NICK, "you are already " + old);
         }
+        accounts.checkReserved(r.nick());
         Moderation.Sanction banned = chat.moderation().banOf(r.nick());
         if (banned != null) {
             throw new Refusal(ErrorCode.NICK_BANNED, "the nick " + r.nick() + " is banned " + chat.moderation().left(banned));
         }
         if (!claimed(() -> chat.nicknames().rename(old, r.nick(), client))) {
-            throw Commands.nickTaken(r.nick());
+            throw nickTaken(r.nick());
         }
         chat.moderation().renamed(old, r.nick()); // a mute follows the person, not the name
         // Everyone who shares a room hears it once, however many rooms they share.

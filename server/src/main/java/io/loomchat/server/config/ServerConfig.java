@@ -49,7 +49,13 @@ public record ServerConfig(
         ClusterConfig cluster,
         WebConfig web,
         boolean announce,
-        boolean irc) {
+        boolean irc,
+        boolean accountsRequired,
+        int accountHashIterations) {
+
+    /** PBKDF2 rounds for account passwords: OWASP's count for PBKDF2-HMAC-SHA256 (tests may use fewer). */
+    public static final int DEFAULT_ACCOUNT_HASH_ITERATIONS = 600_000;
+    public static final int MIN_ACCOUNT_HASH_ITERATIONS = 10_000;
 
     /** When the journal under data-dir is forced to the disk. */
     public enum Fsync {
@@ -168,6 +174,12 @@ public record ServerConfig(
         if (quietJoinsAbove < 0 || floodLinesPerSecond < 0 || floodBurst < 0 || floodDisconnectAfter < 0) {
             throw new IllegalArgumentException("quiet-joins-above and the flood settings must not be negative");
         }
+        if (accountHashIterations < MIN_ACCOUNT_HASH_ITERATIONS) {
+            throw new IllegalArgumentException("account-hash-iterations must be at least " + MIN_ACCOUNT_HASH_ITERATIONS);
+        }
+        if (accountsRequired && dataDir == null) {
+            throw new IllegalArgumentException("--accounts-required needs --data-dir: accounts are kept on disk");
+        }
         if (cluster != null && dataDir != null) {
             throw new IllegalArgumentException("--nats and --data-dir do not go together: in a cluster, history "
                     + "lives in NATS JetStream (see docs/OPERATING.md, Cluster)");
@@ -266,6 +278,8 @@ public record ServerConfig(
         private WebConfig web;
         private boolean announce;
         private boolean irc = true;
+        private boolean accountsRequired;
+        private int accountHashIterations = DEFAULT_ACCOUNT_HASH_ITERATIONS;
         private Fsync fsync = DEFAULT_FSYNC;
         private String password;
         private Path operatorsFile;
@@ -298,6 +312,8 @@ public record ServerConfig(
             web = c.web;
             announce = c.announce;
             irc = c.irc;
+            accountsRequired = c.accountsRequired;
+            accountHashIterations = c.accountHashIterations;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -334,6 +350,9 @@ public record ServerConfig(
         public Builder announce(boolean v) { announce = v; return this; }
         /** Serve IRC clients on the chat port (a first line of CAP, NICK, USER or PASS). */
         public Builder irc(boolean v) { irc = v; return this; }
+        /** Only people logged in to an account may chat (they may still register before hello). */
+        public Builder accountsRequired(boolean v) { accountsRequired = v; return this; }
+        public Builder accountHashIterations(int v) { accountHashIterations = v; return this; }
         public Builder fsync(Fsync v) { fsync = v; return this; }
         /** The server password every hello must carry; null for none. */
         public Builder password(String v) { password = v; return this; }
@@ -353,7 +372,7 @@ public record ServerConfig(
                     floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort,
                     maxNickChars, maxTopicChars, historySize, historyOnJoin, dataDir, fsync,
                     password, operatorsFile, defaultSanction, maxOpenJournals, historyMemoryBytes,
-                    outboxMemoryBytes, cluster, web, announce, irc);
+                    outboxMemoryBytes, cluster, web, announce, irc, accountsRequired, accountHashIterations);
         }
     }
 }

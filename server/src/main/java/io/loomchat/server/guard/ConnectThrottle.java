@@ -13,11 +13,11 @@ import java.time.Clock;
  */
 public final class ConnectThrottle {
 
-    private final AddressRate rate;
+    private final TokenBuckets<InetAddress> rate;
     private final int perMinute;
 
     public ConnectThrottle(Clock clock, int perMinute) {
-        this.rate = new AddressRate(clock, perMinute / 60.0, perMinute);
+        this.rate = new TokenBuckets<>(clock, perMinute / 60.0, perMinute);
         this.perMinute = perMinute;
     }
 

@@ -43,11 +43,15 @@ final class IrcErrors {
             case "who" -> {
                 return numeric("315", me, about + " :End of /WHO list");
             }
+            case "sasl", "pass", "register" -> {
+                return IrcAccounts.failed(e, me, server);
+            }
             default -> {
                 // every other error: a numeric below
             }
         }
         return switch (e.code()) {
+            case "nick_reserved" -> numeric("433", me, about + " :Nickname is already in use (" + message + ")");
             case "nick_taken" -> numeric("433", me, about + " :Nickname is already in use (" + message + ")");
             case "invalid_nick", "nick_banned" -> numeric("432", me, about + " :Erroneous nickname (" + message + ")");
             case "no_such_nick" -> numeric("401", me, nickAbout + " :No such nick");

@@ -30,7 +30,10 @@ import java.util.function.BooleanSupplier;
 public final class IrcFront implements Dialect {
 
     static final Set<String> CAPABILITIES = Set.of("server-time", "message-tags", "echo-message", "batch",
-            "draft/chathistory", "away-notify", "multi-prefix", "userhost-in-names");
+            "draft/chathistory", "away-notify", "multi-prefix", "userhost-in-names", "sasl", "draft/account-registration");
+    /** What CAP LS 302 says of the capabilities that have values. */
+    private static final Map<String, String> CAPABILITY_VALUES = Map.of("sasl", "PLAIN",
+            "draft/account-registration", "before-connect");
     /** The most bytes of tags a client may send (IRCv3 message-tags); a longer line gets 417. */
     static final int MAX_CLIENT_TAG_BYTES = 4094;
 
@@ -50,6 +53,7 @@ public final class IrcFront implements Dialect {
     private final IrcRendering rendering;
     private final BooleanSupplier anotherLine; // flood control's verdict on one more line
     private final Map<String, IrcCommand> table; // every command this front knows, by name
+    private final IrcAccounts accounts;
     private String password; // PASS, before registration
     private String wantedNick; // NICK, before registration: the nick the hello will ask for
     private String user; // USER, before registration
@@ -70,6 +74,8 @@ public final class IrcFront implements Dialect {
         addRegistration(commandTable);
         new IrcChannels(this, client, chat, commands, rendering).addTo(commandTable);
         new IrcUsers(this, session, chat, commands, rendering).addTo(commandTable);
+        this.accounts = new IrcAccounts(this, client, commands);
+        accounts.addTo(commandTable);
         this.table = Map.copyOf(commandTable);
         this.anotherLine = anotherLine;
     }
@@ -182,6 +188,10 @@ public final class IrcFront implements Dialect {
             return;
         }
         rendering.joining(chat.config().defaultRoom());
+        if (password != null && chat.config().password() == null) {
+            accounts.pass(password); // PASS account:password
+            password = null;
+        }
         commands.handle(new Request.Hello(wantedNick, null, Replay.DEFAULT, null, password, ref("hello", wantedNick)));
         String room = client.rooms().currentName();
         if (client.registered() && room != null) {
@@ -193,7 +203,9 @@ public final class IrcFront implements Dialect {
         switch (line.param(0).toUpperCase(Locale.ROOT)) {
             case "LS" -> {
                 negotiating = !client.registered();
-                send(":" + rendering.server() + " CAP " + target() + " LS :" + String.join(" ", CAPABILITIES.stream().sorted().toList()));
+                boolean v302 = line.params().size() > 1 && line.param(1).compareTo("302") >= 0;
+                send(":" + rendering.server() + " CAP " + target() + " LS :" + String.join(" ", CAPABILITIES.stream().sorted()
+                        .map(c -> v302 && CAPABILITY_VALUES.containsKey(c) ? c + "=" + CAPABILITY_VALUES.get(c) : c).toList()));
             }
             case "REQ" -> {
                 negotiating = !client.registered();
@@ -230,6 +242,15 @@ public final class IrcFront implements Dialect {
     /** "#Dev" -> "dev": channels are rooms. */
     static String room(String channel) {
         return channel.startsWith("#") ? channel.substring(1) : channel;
+    }
+
+    /** The nick NICK asked for before registration; null if none yet. */
+    String wantedNick() {
+        return wantedNick;
+    }
+
+    String server() {
+        return rendering.server();
     }
 
     String target() {

@@ -163,6 +163,7 @@ public final class IrcRendering {
                     : safe(b.reason())) + ")\r\n";
             case Event.Pong p -> null;
             case Event.HistoryEnd h -> null;
+            case Event.Account a -> IrcAccounts.rendered(a, me, server);
         };
         return out == null ? null : bytes(out);
     }

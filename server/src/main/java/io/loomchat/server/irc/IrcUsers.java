@@ -152,6 +152,9 @@ final class IrcUsers {
             if (holder.operator() != null) {
                 reply("313", name + " :is an operator");
             }
+            if (holder.account() != null) {
+                reply("330", name + " " + holder.account() + " :is logged in as");
+            }
         }
         reply("318", (nick.isEmpty() ? "*" : nick) + " :End of /WHOIS list");
     }

@@ -1,7 +1,7 @@
 package io.loomchat.server.web;
 
 import io.loomchat.server.connection.Doorway;
-import io.loomchat.server.guard.AddressRate;
+import io.loomchat.server.guard.TokenBuckets;
 import io.loomchat.server.guard.RefusalLog;
 
 import io.helidon.http.Headers;
@@ -9,6 +9,7 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,12 +36,12 @@ final class RequestTurns implements Http1ConnectionListener {
     /** A request's turn: short for a page load, and at most a few thousand pipelined requests a second. */
     static final long TURN_NANOS = 100_000;
 
-    private final AddressRate rate;
+    private final TokenBuckets<InetAddress> rate;
     private final boolean limitLoopback;
     private final Doorway doorway;
     private final RefusalLog refusals;
 
-    RequestTurns(AddressRate rate, boolean limitLoopback, Doorway doorway, RefusalLog refusals) {
+    RequestTurns(TokenBuckets<InetAddress> rate, boolean limitLoopback, Doorway doorway, RefusalLog refusals) {
         this.rate = rate;
         this.limitLoopback = limitLoopback;
         this.doorway = doorway;

@@ -12,7 +12,7 @@ import io.loomchat.server.config.ServerConfig;
 import io.loomchat.server.config.WebConfig;
 import io.loomchat.server.connection.Doorway;
 import io.loomchat.server.connection.Sessions;
-import io.loomchat.server.guard.AddressRate;
+import io.loomchat.server.guard.TokenBuckets;
 import io.loomchat.server.guard.RefusalLog;
 import java.io.IOException;
 import java.net.BindException;
@@ -44,7 +44,7 @@ public final class WebFront implements AutoCloseable {
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         int maxLine = server.maxLineBytes();
         PageFiles page = new PageFiles(server.serverName(), server.password() != null, maxLine);
-        RequestTurns turns = new RequestTurns(new AddressRate(clock, RequestTurns.PER_SECOND, RequestTurns.BURST),
+        RequestTurns turns = new RequestTurns(new TokenBuckets<>(clock, RequestTurns.PER_SECOND, RequestTurns.BURST),
                 server.limitLoopback(), doorway, refusals);
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(config.host())
