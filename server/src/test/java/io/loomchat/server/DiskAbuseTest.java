@@ -108,6 +108,50 @@ class DiskAbuseTest extends ServerTestSupport {
     }
 
     @Test
+    void aFullDiskRefusesARegistrationAndLeavesTheAccountsFileReadable() throws Exception {
+        Path disk = smallDisk("accounts", "256k");
+        try {
+            Path data = disk.resolve("data");
+            ServerConfig accounts = durable(data).toBuilder().accountHashIterations(ServerConfig.MIN_ACCOUNT_HASH_ITERATIONS).build();
+            start(accounts);
+            String register = "{\"type\":\"register\",\"password\":\"correct horse\",\"ref\":\"r\"}";
+            TestClient alice = register("alice");
+            alice.send(register);
+            assertEquals("account", alice.await("account").get("type").asText());
+            Path filler = disk.resolve("filler");
+            try (FileChannel out = FileChannel.open(filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ByteBuffer block = ByteBuffer.allocate(4096);
+                try {
+                    while (true) {
+                        block.clear();
+                        out.write(block);
+                    }
+                } catch (IOException full) {
+                    // the disk is full
+                }
+            }
+            TestClient bob = register("bob");
+            bob.send(register);
+            JsonNode refused = bob.await("error");
+            assertEquals("storage_failed", refused.get("code").asText(), refused.toString());
+            assertTrue(refused.get("message").asText().contains("nothing was registered"), refused.toString());
+            Files.delete(filler);
+            bob.send(register);
+            assertEquals("bob", bob.await("account").get("account").asText());
+            server.close();
+            start(accounts); // every line whole: the server starts, and both accounts are there
+            TestClient squatter = connect();
+            squatter.send("{\"type\":\"hello\",\"nick\":\"bob\"}");
+            assertEquals("nick_reserved", squatter.await("error").get("code").asText());
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            run("umount", disk.toString());
+        }
+    }
+
+    @Test
     void onAFullDiskARoomStillOpensOnAJournalItCannotCompact() throws Exception {
         Path disk = smallDisk("full", "128k");
         try {
