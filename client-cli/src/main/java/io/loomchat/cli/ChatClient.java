@@ -100,9 +100,9 @@ final class ChatClient implements Link.Inbound, Redial.Resumable {
         chat.change(s -> s.askHistoryOnJoin(messages));
     }
 
-    /** The server password to send with every hello, reconnects included. */
-    void usePassword(String serverPassword) {
-        chat.change(s -> s.usePassword(serverPassword));
+    /** The server password and the account (either may be null) to send with every hello, reconnects included. */
+    void useSecrets(String serverPassword, Request.Credentials account) {
+        chat.change(s -> s.useSecrets(serverPassword, account));
     }
 
     /** Asks for everyone's nick in each joined room, so that tab completion knows them. */

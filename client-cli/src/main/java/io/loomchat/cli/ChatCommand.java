@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar loomchat-cli.jar}: the terminal client. */
@@ -112,6 +113,9 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--password-file", paramLabel = "FILE",
             description = "Send the server password on this file's first line (kept off the command line, where ps shows it).")
     Path passwordFile;
+
+    @Mixin
+    Secrets secrets = new Secrets();
 
     @Option(names = "--reconnect-attempts", paramLabel = "N",
             description = "When the connection drops, try this many times to reconnect, waiting longer each time "
@@ -218,14 +222,11 @@ public final class ChatCommand implements Callable<Integer> {
         if (history != null) {
             client.askHistoryOnJoin(Math.max(0, history));
         }
-        if (passwordFile != null && sendPassword) { // what the server may not get is not even read
-            try {
-                client.usePassword(Files.readAllLines(passwordFile).stream().findFirst().orElse("").strip());
-            } catch (IOException e) {
-                screen.close();
-                err.println("loomchat: " + ClientExit.unreadable(passwordFile, e));
-                return 1;
-            }
+        String secretsProblem = secrets.apply(client, passwordFile, sendPassword, interactive ? (TerminalScreen) screen : null);
+        if (secretsProblem != null) { // what the server may not get is not even read
+            screen.close();
+            err.println("loomchat: " + secretsProblem);
+            return 1;
         }
         if (!interactive) {
             client.keepOrder();
@@ -274,7 +275,7 @@ public final class ChatCommand implements Callable<Integer> {
             joinMoreRooms(client);
         }
         for (String line; (line = screen.readLine()) != null; ) {
-            if (!client.submit(line)) {
+            if ((line = AccountPrompts.complete(line, screen)) != null && !client.submit(line)) {
                 break;
             }
         }

@@ -132,7 +132,8 @@ public final class Input {
                         : new Send(new Request.Login(new Request.Credentials(parts[0], parts[1]), ref));
             }
             case "password" -> {
-                String[] parts = rest.split("\\s+", 2);
+                // A tab, when there is one, parts the two: the terminal client sends passwords with spaces so.
+                String[] parts = rest.indexOf('\t') > 0 ? rest.split("\t", 2) : rest.split("\\s+", 2);
                 yield parts.length < 2 ? usage("/password OLD NEW")
                         : new Send(new Request.ChangePassword(parts[0], parts[1], ref));
             }

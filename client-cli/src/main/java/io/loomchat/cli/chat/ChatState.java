@@ -68,8 +68,8 @@ public final class ChatState {
         registration.askHistoryOnJoin(messages);
     }
 
-    public void usePassword(String serverPassword) {
-        registration.usePassword(serverPassword);
+    public void useSecrets(String serverPassword, Request.Credentials account) {
+        registration.useSecrets(serverPassword, account);
     }
 
     /** After each of our joins, ask quietly who is there, so that tab completion knows them. */

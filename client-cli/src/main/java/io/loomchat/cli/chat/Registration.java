@@ -4,6 +4,7 @@ import io.loomchat.protocol.CloseCode;
 import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event.Bye;
 import io.loomchat.protocol.Event.ErrorReply;
+import io.loomchat.protocol.Request.Credentials;
 import io.loomchat.protocol.Request.Hello;
 import io.loomchat.protocol.Request.Replay;
 import java.util.Set;
@@ -23,6 +24,7 @@ final class Registration {
 
     private Replay firstReplay = Replay.DEFAULT;
     private String password; // the server's, sent with every hello
+    private Credentials login; // the account logged in to with every hello; null for none
     private String helloRef;
     private String error; // "code: message" of the last hello's refusal
     private String errorCode;
@@ -33,8 +35,9 @@ final class Registration {
         firstReplay = Replay.last(messages);
     }
 
-    void usePassword(String serverPassword) {
+    void useSecrets(String serverPassword, Credentials account) {
         password = serverPassword;
+        login = account;
     }
 
     Replay firstReplay() {
@@ -45,7 +48,7 @@ final class Registration {
         helloRef = ref;
         error = null;
         errorCode = null;
-        return new Hello(nick, room, replay, resume, password, ref);
+        return new Hello(nick, room, replay, resume, password, login, ref);
     }
 
     /** Whether {@code e} refuses our last hello; if so, remembered. */

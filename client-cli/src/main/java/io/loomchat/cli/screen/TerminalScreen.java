@@ -39,6 +39,7 @@ public final class TerminalScreen implements Screen {
     private final LineReader reader;
     private final int[] nickColors;
     private volatile String prompt = "> ";
+    private volatile String question; // asked instead of the prompt while a password is typed; else null
     private volatile StatusBar status;
 
     /**
@@ -101,6 +102,18 @@ public final class TerminalScreen implements Screen {
                 candidates.add(new Candidate(first ? nick + ":" : nick, nick, null, null, null, null, true));
             }
         };
+    }
+
+    /** A password typed without echo (and kept out of the line history); null on Ctrl-D or Ctrl-C. */
+    public String readSecret(String question) {
+        this.question = question; // a message arriving meanwhile redraws the question, not the chat's prompt
+        try {
+            return reader.readLine(question, LineReaderImpl.NULL_MASK);
+        } catch (EndOfFileException | UserInterruptException e) {
+            return null;
+        } finally {
+            this.question = null;
+        }
     }
 
     /** The next typed line, or null at end of input (Ctrl-D) or on Ctrl-C. */
@@ -207,7 +220,8 @@ public final class TerminalScreen implements Screen {
     /** The status bar on its own line, then the prompt: JLine redraws both as one. */
     private String fullPrompt() {
         StatusBar bar = status;
-        return bar == null ? prompt : StatusLine.render(bar).toAnsi(terminal) + "\n" + prompt;
+        String asked = question != null ? question : prompt;
+        return bar == null ? asked : StatusLine.render(bar).toAnsi(terminal) + "\n" + asked;
     }
 
     @Override

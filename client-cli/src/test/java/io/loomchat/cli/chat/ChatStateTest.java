@@ -90,7 +90,7 @@ class ChatStateTest {
     @Test
     void theFirstHelloAsksForWhatWasConfiguredAndTheWelcomeAndJoinAreShown() {
         chat.askHistoryOnJoin(3);
-        chat.usePassword("secret");
+        chat.useSecrets("secret", null);
         Hello hello = assertInstanceOf(Hello.class, chat.hello("alice", "dev"));
         assertEquals("alice", hello.nick());
         assertEquals("dev", hello.room());
