@@ -63,7 +63,9 @@ public enum ErrorCode {
     NOT_LOGGED_IN("not_logged_in"),
     /** This connection is logged in to an account already. */
     ALREADY_LOGGED_IN("already_logged_in"),
-    NO_SUCH_ACCOUNT("no_such_account");
+    NO_SUCH_ACCOUNT("no_such_account"),
+    /** The account is connected from as many clients as the server allows (max-devices-per-account). */
+    TOO_MANY_DEVICES("too_many_devices");
 
     private static final Map<String, ErrorCode> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(ErrorCode::wireName, Function.identity()));

@@ -205,6 +205,10 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Only people logged in to an account may chat; registering stays open (needs --data-dir).")
     boolean accountsRequired;
 
+    @Option(names = "--max-devices-per-account", paramLabel = "N",
+            description = "Clients one account may be connected from at once (default: ${DEFAULT-VALUE}).")
+    int maxDevicesPerAccount = ServerConfig.DEFAULT_MAX_DEVICES_PER_ACCOUNT;
+
     @Option(names = "--account-hash-iterations", paramLabel = "N",
             description = "PBKDF2-HMAC-SHA256 rounds for account passwords (default: 600000, OWASP's count).")
     int accountHashIterations = ServerConfig.DEFAULT_ACCOUNT_HASH_ITERATIONS;
@@ -320,6 +324,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .password(serverPassword()).operatorsFile(operatorsFile).defaultSanction(banTime)
                 .historyMemoryBytes(historyMemory).outboxMemoryBytes(outboxMemory).maxOpenJournals(maxOpenJournals)
                 .accountsRequired(accountsRequired).accountHashIterations(accountHashIterations)
+                .maxDevicesPerAccount(maxDevicesPerAccount)
                 .build();
     }
 

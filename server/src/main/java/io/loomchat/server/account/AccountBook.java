@@ -86,9 +86,9 @@ public final class AccountBook {
             }
             start = end + 1;
         }
-        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         size = start;
-        if (channel.size() > size) {
+        if (all.length > size) { // a torn last line: cut off
+            channel = FileChannel.open(path, StandardOpenOption.WRITE);
             channel.truncate(size);
             channel.force(true);
         }
@@ -162,6 +162,9 @@ public final class AccountBook {
             if (damaged) {
                 channel.truncate(size); // the disk may have room again: repair before writing on
                 damaged = false;
+            }
+            if (channel == null) { // the first account: the file exists from now on, not before
+                channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             }
             ByteBuffer line = ByteBuffer.wrap(named.line());
             long at = size;

@@ -55,8 +55,15 @@ final class AccountCommands {
             LOG.info("failed login to account {} from {}", Names.skeleton(credentials.account()), client.peer());
             throw new Refusal(ErrorCode.LOGIN_FAILED, "wrong account or password");
         }
-        client.setAccount(verdict.account().name());
-        return verdict.account().name();
+        String name = verdict.account().name();
+        Person person = client.person();
+        if (person == null) {
+            client.setAccount(name); // the hello that follows makes the person
+        } else if (!chat.nicknames().loggedIn(person, name)) {
+            throw new Refusal(ErrorCode.ALREADY_LOGGED_IN, "the account " + name + " is connected already on another "
+                    + "connection; log in with the hello (or before it) to be one more of its connections");
+        }
+        return name;
     }
 
     void register(Request.Register r) throws Refusal {
@@ -95,7 +102,12 @@ final class AccountCommands {
                     + "try again in " + Math.max(1, accounts.registrationWait(client.address()) / 60) + " min");
             case CREATED -> {
                 LOG.info("account {} registered from {}", name, client.peer());
-                client.setAccount(name);
+                Person person = client.person();
+                if (person == null) {
+                    client.setAccount(name);
+                } else {
+                    chat.nicknames().loggedIn(person, name); // nobody else can be it: it is new
+                }
                 client.send(new Event.Account(name, r.ref()));
             }
         }
@@ -142,10 +154,15 @@ final class AccountCommands {
             throw new Refusal(ErrorCode.NO_SUCH_ACCOUNT, "there is no account " + r.account());
         }
         LOG.info("account {} dropped by operator {}", account.name(), client.operator());
+        Person person = chat.nicknames().accountDropped(account.name()); // if connected: a guest now
+        if (person != null) {
+            for (Client device : person.devices()) {
+                device.deliverLater(new Event.Account(null, null));
+            }
+        }
         for (Client other : chat.connected()) {
-            if (account.name().equals(other.account())) {
-                other.setAccount(null);
-                other.deliverLater(new Event.Account(null, null));
+            if (other.person() == null && account.name().equals(other.account())) {
+                other.setAccount(null); // logged in before hello
             }
         }
         client.send(new Event.Notice("account " + account.name() + " is dropped; its nick is free", r.ref()));

@@ -13,23 +13,25 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One person as the chat knows them while they are connected: nick, away mark, operator login, the rooms
- * they are in, what lets them resume, and in a cluster their lineage. Rooms hold clients as members; how a
- * client's lines are written is its {@link Device}'s business.
+ * One connection as the chat knows it: the {@link Person} it is (nick, away mark, rooms: shared with the
+ * person's other connections), its operator login, what lets it resume, and in a cluster its lineage.
+ * Rooms hold the person; how this connection's lines are written is its {@link Device}'s business.
  *
- * <p>Threading: the client's own read loop is the only writer of its registration and rooms (through
- * {@link Commands}); other threads read the volatile fields and hand it lines with {@link #deliver}.
+ * <p>Threading: the connection's own read loop runs its requests (through {@link Commands}), in the
+ * person's turn; other threads read the volatile fields and hand it lines with {@link #deliver}.
  */
 public final class Client implements Member {
 
     /** Lines one client may have on their way to the cluster's stream at once; more wait (and slow that client alone). */
     public static final int LINES_IN_FLIGHT = 64;
 
+    /** The rooms of a connection that is nobody yet: none, and nobody joins any before hello. */
+    private static final JoinedRooms NO_ROOMS = new JoinedRooms();
+
     private final Device device;
-    private volatile String nick; // null until hello succeeds; written by Nicknames only, on the read loop
-    private volatile String away; // null unless the client said it is away
+    private volatile Person person; // null until hello succeeds; set by Nicknames, on the read loop
     private volatile String operator; // the operator account this client logged in as, or null
-    private volatile String account; // the account this client logged in to, or null (a guest)
+    private volatile String account; // before hello: the account logged in to, or null (a guest)
     private volatile String lineage; // in a cluster: see lineage()
     private volatile String username; // how an IRC client introduced itself (USER); null otherwise
     private volatile String realname;
@@ -37,7 +39,6 @@ public final class Client implements Member {
     private int operFailures; // read loop only
     private final ResumeState resume = new ResumeState(); // read loop; a successor reads it after `released`
     private final CountDownLatch released = new CountDownLatch(1); // rooms left and nick freed
-    private final JoinedRooms rooms = new JoinedRooms(); // changed by the read loop only
     private final Semaphore linesInFlight = new Semaphore(LINES_IN_FLIGHT);
 
     public Client(Device device) {
@@ -48,30 +49,37 @@ public final class Client implements Member {
         return device;
     }
 
-    @Override
-    public String nick() {
-        return nick;
+    /** The person this connection is; null until hello succeeds. */
+    public Person person() {
+        return person;
     }
 
-    /** From {@link Nicknames}, the only writer, on this client's read loop: registered as, or renamed to, {@code newNick}. */
-    void setNick(String newNick) {
-        if (nick == null) {
-            device.registered(newNick);
-        }
-        nick = newNick;
+    /** From {@link Nicknames}, on this client's read loop: this connection is {@code who} now. */
+    void becomes(Person who) {
+        person = who;
+        device.registered(who.nick());
+    }
+
+    @Override
+    public Member member() {
+        Person p = person;
+        return p == null ? this : p;
+    }
+
+    @Override
+    public String nick() {
+        Person p = person;
+        return p == null ? null : p.nick();
     }
 
     public boolean registered() {
-        return nick != null;
+        return person != null;
     }
 
     @Override
     public String away() {
-        return away;
-    }
-
-    void setAway(String reason) {
-        away = reason;
+        Person p = person;
+        return p == null ? null : p.away();
     }
 
     public String operator() {
@@ -84,9 +92,11 @@ public final class Client implements Member {
 
     /** The account this client is logged in to, as it is registered; null for a guest. */
     public String account() {
-        return account;
+        Person p = person;
+        return p != null ? p.account() : account;
     }
 
+    /** Before hello: logged in to {@code name}; the person made at hello is that account. */
     void setAccount(String name) {
         account = name;
     }
@@ -121,9 +131,10 @@ public final class Client implements Member {
         awayNotify = true;
     }
 
-    /** The rooms this client is in; changed by its own read loop only. */
+    /** The rooms this client's person is in; changed in the person's turn only. */
     public JoinedRooms rooms() {
-        return rooms;
+        Person p = person;
+        return p == null ? NO_ROOMS : p.rooms();
     }
 
     /** In a cluster: the id shared by this client and the sessions it resumed or that resume it; null on one node. */
@@ -230,6 +241,7 @@ public final class Client implements Member {
 
     @Override
     public String toString() {
+        String nick = nick();
         return "#" + device.id() + " " + (nick == null ? "" : nick + " ") + device.peer();
     }
 }

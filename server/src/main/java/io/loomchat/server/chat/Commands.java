@@ -43,7 +43,17 @@ public final class Commands {
         this.operators = new OperatorCommands(client, chat, this);
     }
 
+    /** Carries out {@code request}, in the person's turn once the client is someone: one device at a time. */
     public void handle(Request request) {
+        Person person = client.person();
+        if (person == null) {
+            carryOut(request);
+        } else {
+            person.inTurn(() -> carryOut(request));
+        }
+    }
+
+    private void carryOut(Request request) {
         client.rooms().applyKicks();
         try {
             if (!client.registered() && !(request instanceof Hello || request instanceof Ping
@@ -137,18 +147,27 @@ public final class Commands {
             // Before the nick is freed, so that a returning client finds it either held or left here.
             chat.resumptions().keep(token, client.nick(), client.resume().allAcks());
         }
-        leaveAll(reason == CloseReason.QUIT ? "quit" : reason.code());
+        Person person = client.person();
+        if (person != null) {
+            person.inTurn(() -> {
+                if (person.detach(client)) { // its last connection: the person leaves
+                    leaveAll(reason == CloseReason.QUIT ? "quit" : reason.code());
+                }
+            });
+        }
         client.released();
     }
 
-    /** Leaves every room, telling the others why, and frees the nick. On quit and when the connection ends. */
+    /** Leaves every room, telling the others why, and frees the nick. When the person's last connection ends. */
     void leaveAll(String reason) {
-        for (Room room : client.rooms().leftAll()) {
-            chat.rooms().leave(room, client, client.batch(), reason, null, false);
+        Person person = client.person();
+        if (person == null) {
+            return;
         }
-        if (client.registered()) {
-            chat.nicknames().release(client.nick(), client);
+        for (Room room : person.rooms().leftAll()) {
+            chat.rooms().leave(room, person, client.batch(), reason, null, false);
         }
+        chat.nicknames().release(person);
     }
 
     // ---- preconditions, shared by the feature classes ----------------------------------------------

@@ -56,7 +56,7 @@ final class MessageCommands {
             client.send(earlier.privateMessage(r.text(), r.action(), r.ref())); // echo again, deliver once
             return;
         }
-        Client target = chat.nicknames().find(r.to());
+        Person target = chat.nicknames().find(r.to());
         if (target == null) {
             elsewhere(r);
             return;
@@ -64,20 +64,24 @@ final class MessageCommands {
         PrivateMessage message = new PrivateMessage(client.nick(), target.nick(), r.text(), r.action(),
                 chat.clock().instant(), null);
         String away = target.away();
-        if (away != null && target != client) {
+        Person sender = client.person();
+        if (away != null && target != sender) {
             client.send(new Event.Away(target.nick(), away, null)); // as IRC's RPL_AWAY: they may not answer soon
         }
-        if (target != client) {
+        if (target != sender) {
             target.deliver(message, null, client.batch()); // encoded or rendered as the target reads
         }
         echo(message, r.ref());
     }
 
-    /** The sender's copy of a delivered private message, with its ref: the acknowledgement, remembered for a resume. */
+    /**
+     * The sender's copy of a delivered private message, with its ref: the acknowledgement, remembered for a
+     * resume; the sender's other connections get it too, as sent, so that each shows the conversation.
+     */
     private void echo(PrivateMessage message, String ref) {
         PrivateMessage echo = new PrivateMessage(message.from(), message.to(), message.text(), message.action(),
                 message.ts(), ref);
-        client.send(echo);
+        client.person().deliverOwn(client, echo, null, message, null, client.batch(), client.batch());
         client.resume().acknowledged(ref, Acked.of(echo));
     }
 

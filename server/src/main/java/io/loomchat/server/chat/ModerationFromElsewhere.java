@@ -71,13 +71,13 @@ public final class ModerationFromElsewhere {
                 Moderation.Sanction sanction = moderation.sanction(m.seconds() == null ? defaults
                         : Duration.ofSeconds(m.seconds()), null, by);
                 moderation.mute(m.room(), m.nick(), sanction);
-                Client target = chat.nicknames().find(m.nick());
+                Person target = chat.nicknames().find(m.nick());
                 if (target != null) {
                     target.deliver(new Event.Notice(by + " muted you in " + m.room() + " " + moderation.left(sanction), null), null, batch);
                 }
             }
             case Request.Kick k -> {
-                Client target = chat.nicknames().find(k.nick());
+                Person target = chat.nicknames().find(k.nick());
                 Room room = chat.rooms().find(k.room());
                 if (target != null && room != null && room.members().contains(target)) {
                     String reason = "kicked by " + by + (k.reason() == null || k.reason().isBlank() ? "" : ": " + k.reason());
@@ -88,7 +88,7 @@ public final class ModerationFromElsewhere {
             }
             case Request.Unmute u -> {
                 if (moderation.unmute(u.room(), u.nick())) {
-                    Client target = chat.nicknames().find(u.nick());
+                    Person target = chat.nicknames().find(u.nick());
                     if (target != null) {
                         target.deliver(new Event.Notice("you may speak in " + u.room() + " again", null), null, batch);
                     }

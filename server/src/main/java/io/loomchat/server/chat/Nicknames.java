@@ -6,13 +6,15 @@ import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who holds which nick, and the only writer of a client's nick. Nicks are unique by their
+ * Who holds which nick, and the only writer of a person's nick. Nicks are unique by their
  * {@link Names#skeleton}: case-insensitively, and two nicks that look alike ({@code alice}, {@code aIice},
- * {@code a1ice}) count as one. Claims are atomic, so two clients never share one.
+ * {@code a1ice}) count as one. Claims are atomic, so two people never share one. A person logged in to an
+ * account is also found by the account, so that its other connections join it rather than claim a nick.
  */
 public final class Nicknames {
 
-    private final ConcurrentHashMap<String, Client> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Person> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Person> byAccount = new ConcurrentHashMap<>(); // account skeleton
     private final NickLedger ledger; // null on a single node
 
     public Nicknames() {
@@ -25,23 +27,41 @@ public final class Nicknames {
     }
 
     /**
-     * Claims {@code nick} for {@code client}, here first, then in the ledger if there is one, and names the
-     * client so. Its resume token is now {@code newToken}; in a cluster,
-     * {@code presentedToken} (the client's token from before) lets it take the nick over from its own
-     * earlier connection on another node.
+     * Claims {@code nick} for {@code client}, here first, then in the ledger if there is one, and makes the
+     * client a new person of that name (the account it logged in to, if any). Its resume token is now
+     * {@code newToken}; in a cluster, {@code presentedToken} (the client's token from before) lets it take
+     * the nick over from its own earlier connection on another node.
      *
      * @throws IOException if the ledger cannot be reached (nothing is claimed then)
      */
     boolean claim(String nick, Client client, String newToken, String presentedToken) throws IOException {
-        if (!claimKey(Names.skeleton(nick), client, newToken, presentedToken)) {
+        Person person = new Person(client.account());
+        if (!claimKey(Names.skeleton(nick), person, client, newToken, presentedToken)) {
             return false;
         }
-        client.setNick(nick);
+        person.setNick(nick);
+        person.attach(client);
+        if (person.account() != null) {
+            byAccount.put(Names.skeleton(person.account()), person);
+        }
+        client.becomes(person);
         return true;
     }
 
-    private boolean claimKey(String key, Client client, String newToken, String presentedToken) throws IOException {
-        if (byKey.putIfAbsent(key, client) != null) {
+    /** The person of {@code account} if it is connected here; null if not. */
+    Person personOf(String account) {
+        return byAccount.get(Names.skeleton(account));
+    }
+
+    /** In the person's turn: {@code client} is one more connection of {@code person}. */
+    void attach(Person person, Client client) {
+        person.attach(client);
+        client.becomes(person);
+    }
+
+    private boolean claimKey(String key, Person person, Client client, String newToken, String presentedToken)
+            throws IOException {
+        if (byKey.putIfAbsent(key, person) != null) {
             return false;
         }
         if (ledger == null) {
@@ -59,36 +79,62 @@ public final class Nicknames {
             return won;
         } finally {
             if (!won) {
-                byKey.remove(key, client);
+                byKey.remove(key, person);
             }
         }
     }
 
-    /** Moves {@code client} from {@code oldNick} to {@code newNick}; false if someone else holds it. */
+    /** Moves {@code client}'s person from {@code oldNick} to {@code newNick}; false if someone else holds it. */
     boolean rename(String oldNick, String newNick, Client client) throws IOException {
+        Person person = client.person();
         String oldKey = Names.skeleton(oldNick);
         String newKey = Names.skeleton(newNick);
         if (!oldKey.equals(newKey)) { // else a change of case, or of look-alike letters, only
-            if (!claimKey(newKey, client, client.resumeToken(), null)) {
+            if (!claimKey(newKey, person, client, client.resumeToken(), null)) {
                 return false;
             }
-            releaseKey(oldKey, client);
+            releaseKey(oldKey, person);
         }
-        client.setNick(newNick);
+        person.setNick(newNick);
         return true;
     }
 
-    void release(String nick, Client client) {
-        releaseKey(Names.skeleton(nick), client);
+    /** The person's last connection left: its nick is free. */
+    void release(Person person) {
+        releaseKey(Names.skeleton(person.nick()), person);
+        if (person.account() != null) {
+            byAccount.remove(Names.skeleton(person.account()), person);
+        }
     }
 
-    private void releaseKey(String key, Client client) {
-        if (byKey.remove(key, client) && ledger != null) {
+    /** The account was dropped: its person (returned, if connected) stays, as a guest, no longer found by it. */
+    Person accountDropped(String account) {
+        Person person = byAccount.remove(Names.skeleton(account));
+        if (person != null) {
+            person.loseAccount();
+        }
+        return person;
+    }
+
+    /**
+     * In its turn: the guest {@code person} logged in to {@code account}; false if the account is another
+     * person here already (two people cannot become one).
+     */
+    boolean loggedIn(Person person, String account) {
+        if (byAccount.putIfAbsent(Names.skeleton(account), person) != null) {
+            return false;
+        }
+        person.becomeAccount(account);
+        return true;
+    }
+
+    private void releaseKey(String key, Person person) {
+        if (byKey.remove(key, person) && ledger != null) {
             ledger.release(key);
         }
     }
 
-    public Client find(String nick) {
+    public Person find(String nick) {
         return byKey.get(Names.skeleton(nick));
     }
 

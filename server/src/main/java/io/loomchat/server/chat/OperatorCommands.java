@@ -64,7 +64,7 @@ public final class OperatorCommands {
             client.send(new Event.Notice("asked the other nodes to kick " + r.nick() + " from " + room.name(), r.ref()));
             return;
         }
-        Client target = memberOf(room, r.nick());
+        Person target = memberOf(room, r.nick());
         String reason = "kicked by " + client.nick() + (r.reason() == null || r.reason().isBlank() ? "" : ": " + Commands.cut(r.reason()));
         target.rooms().kickedFrom(room);
         chat.rooms().remove(room, target, client.batch(), reason);
@@ -83,7 +83,7 @@ public final class OperatorCommands {
         String what;
         if (r.nick() != null) {
             commands.checkNick(r.nick());
-            Client target = chat.nicknames().find(r.nick());
+            Person target = chat.nicknames().find(r.nick());
             // The address only when asked: others may connect from it too (a NAT, a shared machine).
             address = target == null || !r.withAddress() ? null : target.address();
             chat.moderation().ban(r.nick(), address, sanction);
@@ -143,7 +143,7 @@ public final class OperatorCommands {
                     + " (on every node)", r.ref()));
             return;
         }
-        Client target = memberOf(room, r.nick());
+        Person target = memberOf(room, r.nick());
         Moderation.Sanction sanction = chat.moderation().sanction(length(r.seconds()), null, client.nick());
         chat.moderation().mute(room.name(), target.nick(), sanction);
         String left = chat.moderation().left(sanction);
@@ -156,7 +156,7 @@ public final class OperatorCommands {
         requireOperator();
         Room room = existingRoom(r.room());
         boolean lifted = chat.moderation().unmute(room.name(), r.nick());
-        Client target = chat.nicknames().find(r.nick());
+        Person target = chat.nicknames().find(r.nick());
         if (lifted && target != null) {
             target.deliver(new Event.Notice("you may speak in " + room.name() + " again", null), null, client.batch());
         }
@@ -202,8 +202,8 @@ public final class OperatorCommands {
         return room;
     }
 
-    private Client memberOf(Room room, String nick) throws Refusal {
-        Client target = chat.nicknames().find(nick);
+    private Person memberOf(Room room, String nick) throws Refusal {
+        Person target = chat.nicknames().find(nick);
         if (target == null) {
             throw new Refusal(ErrorCode.NO_SUCH_NICK, "no one is called " + nick);
         }

@@ -72,12 +72,57 @@ final class RegistrationCommands {
             resume(r.nick(), r.resume());
         }
         String token = client.newResumeToken(); // first: in a cluster the nick's claim carries it
+        if (joinedAccount(token, r)) {
+            return;
+        }
         if (!claimed(() -> chat.nicknames().claim(r.nick(), client, token, r.resume()))) {
-            throw nickTaken(r.nick());
+            if (joinedAccount(token, r)) { // the account's first connection claimed it just now
+                return;
+            }
+            throw Commands.nickTaken(r.nick());
         }
         client.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, chat.config().serverName(), room,
                 token, chat.epoch(), client.account(), r.ref()));
         rooms.enter(room, null, r.replay());
+    }
+
+    /**
+     * Makes this client one more connection of its account's person, if that person is here: it takes the
+     * person's nick, whatever the hello asked, and hears of each of the person's rooms what a joiner hears
+     * (the join, the topic, the history), the person's current room last. False if the account has no
+     * person here (or it is leaving): the client claims a nick instead.
+     */
+    private boolean joinedAccount(String token, Hello r) throws Refusal {
+        Person person = client.account() == null ? null : chat.nicknames().personOf(client.account());
+        if (person == null) {
+            return false;
+        }
+        int max = chat.config().maxDevicesPerAccount();
+        Refusal[] refused = {null};
+        boolean[] joined = {false};
+        person.inTurn(() -> {
+            if (person.gone()) {
+                return;
+            }
+            if (person.devices().size() >= max) {
+                refused[0] = new Refusal(ErrorCode.TOO_MANY_DEVICES, "the account " + person.account() + " is "
+                        + "connected from max-devices-per-account=" + max + " clients already");
+                return;
+            }
+            String current = person.rooms().currentName();
+            client.send(new Welcome(person.nick(), Codec.PROTOCOL_VERSION, chat.config().serverName(), current,
+                    token, chat.epoch(), person.account(), r.ref())); // before any line of the person's reaches it
+            chat.nicknames().attach(person, client);
+            for (Room room : person.rooms().all()) {
+                chat.rooms().join(room.name(), client, client.batch(), null,
+                        room.name().equals(current) ? r.replay() : Request.Replay.DEFAULT);
+            }
+            joined[0] = true;
+        });
+        if (refused[0] != null) {
+            throw refused[0];
+        }
+        return joined[0];
     }
 
     /**
@@ -88,13 +133,17 @@ final class RegistrationCommands {
      * then simply taken, or free.
      */
     private void resume(String nick, String token) throws Refusal {
-        Client ghost = chat.nicknames().find(nick);
-        if (ghost == null) {
+        Person holder = chat.nicknames().find(nick);
+        if (holder == null) {
             // Gone before the client came back: what it left behind, if the token is its own.
             client.resume().inherit(chat.resumptions().take(token, nick));
             return;
         }
-        if (ghost == client || !ghost.resumableWith(token)) {
+        Client ghost = null;
+        for (Client device : holder.devices()) {
+            ghost = device != client && device.resumableWith(token) ? device : ghost;
+        }
+        if (ghost == null) {
             return;
         }
         try {
@@ -103,16 +152,6 @@ final class RegistrationCommands {
             Thread.currentThread().interrupt();
             throw Commands.nickTaken(nick);
         }
-    }
-
-    /** A nick someone holds; said plainly when that someone is this client's own account on another connection. */
-    private Refusal nickTaken(String nick) {
-        Client holder = chat.nicknames().find(nick);
-        if (holder != null && client.account() != null && client.account().equals(holder.account())) {
-            return new Refusal(ErrorCode.NICK_TAKEN, "nick " + nick + " is in use by your account on another connection; "
-                    + "one account on several connections at once is not supported yet: choose another nick");
-        }
-        return Commands.nickTaken(nick);
     }
 
     private interface Claim {
@@ -150,7 +189,7 @@ final class RegistrationCommands {
             throw new Refusal(ErrorCode.NICK_BANNED, "the nick " + r.nick() + " is banned " + chat.moderation().left(banned));
         }
         if (!claimed(() -> chat.nicknames().rename(old, r.nick(), client))) {
-            throw nickTaken(r.nick());
+            throw Commands.nickTaken(r.nick());
         }
         chat.moderation().renamed(old, r.nick()); // a mute follows the person, not the name
         // Everyone who shares a room hears it once, however many rooms they share.
@@ -158,14 +197,16 @@ final class RegistrationCommands {
         for (Room room : client.rooms().all()) {
             audience.addAll(room.members());
         }
-        audience.remove(client);
+        Person person = client.person();
+        audience.remove(person);
         Renamed renamed = new Renamed(old, r.nick(), chat.clock().instant(), null);
         byte[] line = Codec.encode(renamed);
         for (Member member : audience) {
             member.deliver(renamed, line, client.batch());
         }
         chat.elsewhere().announceRename(renamed, client.rooms().names()); // and those on other nodes
-        client.send(new Renamed(old, r.nick(), renamed.ts(), r.ref()));
+        Renamed own = new Renamed(old, r.nick(), renamed.ts(), r.ref());
+        person.deliverOwn(client, own, null, renamed, line, client.batch(), client.batch()); // every device of ours
     }
 
     void away(Request.Away r) throws Refusal {
@@ -173,16 +214,23 @@ final class RegistrationCommands {
         if (reason != null && reason.length() > Commands.MAX_REASON_CHARS) {
             throw new Refusal(ErrorCode.INVALID_TEXT, "an away reason is at most " + Commands.MAX_REASON_CHARS + " characters");
         }
-        client.setAway(reason);
-        client.send(new Event.Away(client.nick(), reason, r.ref()));
+        Person person = client.person();
+        person.setAway(reason);
+        Event.Away told = new Event.Away(client.nick(), reason, null);
+        person.deliverOwn(client, new Event.Away(client.nick(), reason, r.ref()), null, told, null, client.batch(),
+                client.batch()); // every device of ours
         // IRC clients that asked for away-notify hear it from everyone sharing a room with them; the
         // protocol's own clients see away marks in who, as before.
         Event.Away notice = new Event.Away(client.nick(), reason, AWAY_NOTIFY);
-        Set<Member> told = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Member> heard = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Room room : client.rooms().all()) {
             for (Member member : room.members()) {
-                if (member != client && member instanceof Client other && other.wantsAwayNotify() && told.add(other)) {
-                    other.deliver(notice, null, client.batch());
+                if (member != person && member instanceof Person other && heard.add(other)) {
+                    for (Client device : other.devices()) {
+                        if (device.wantsAwayNotify()) {
+                            device.deliver(notice, null, client.batch());
+                        }
+                    }
                 }
             }
         }
@@ -194,7 +242,10 @@ final class RegistrationCommands {
     void quit(Quit r) {
         String said = r.reason() == null ? null : Commands.cut(r.reason());
         String reason = said == null || said.isBlank() ? "quit" : "quit: " + said;
-        commands.leaveAll(reason);
+        Person person = client.person();
+        if (person == null || person.devices().size() == 1) {
+            commands.leaveAll(reason); // else the person stays, on its other connections
+        }
         client.disconnect(CloseReason.QUIT, said);
     }
 }

@@ -102,17 +102,21 @@ public final class Room implements DeliveryBatch.BurstHolder, KeptHistory {
             if (closed) {
                 return JoinResult.CLOSED;
             }
-            if (members.size() >= maxMembers) {
-                return JoinResult.FULL;
-            }
-            release(batch); // before the joiner is a member: the history it gets holds those lines
-            members.add(session);
             Joined joined = new Joined(name, session.nick(), clock.instant(), null);
-            if (members.size() > quietJoinsAbove) {
-                // a big room: only the joiner hears it
+            if (members.contains(session.member())) { // another device of a member: it alone hears of it
+                release(batch);
                 session.deliver(RoomMembers.withRef(joined, ref), Codec.withRef(Codec.encode(joined), ref), batch);
+            } else if (members.size() >= maxMembers) {
+                return JoinResult.FULL;
             } else {
-                members.fanOut(joined, Codec.encode(joined), batch, session, ref);
+                release(batch); // before the joiner is a member: the history it gets holds those lines
+                members.add(session.member());
+                if (members.size() > quietJoinsAbove) {
+                    // a big room: only the joiner hears it
+                    session.deliver(RoomMembers.withRef(joined, ref), Codec.withRef(Codec.encode(joined), ref), batch);
+                } else {
+                    members.fanOut(joined, Codec.encode(joined), batch, session, ref);
+                }
             }
             if (topic != null) {
                 session.deliver(topic, null, batch);
@@ -137,19 +141,20 @@ public final class Room implements DeliveryBatch.BurstHolder, KeptHistory {
     boolean leave(Member session, DeliveryBatch batch, String reason, String ref, boolean tellLeaver) {
         lock.lock();
         try {
-            if (!members.contains(session)) {
+            Member member = session.member();
+            if (!members.contains(member)) {
                 return false;
             }
             release(batch); // the leaver too gets what was said before it left
-            members.remove(session);
+            members.remove(member);
             Left left = new Left(name, session.nick(), reason, clock.instant(), null);
             boolean quiet = members.size() + 1 > quietJoinsAbove; // the size it had with the leaver
             byte[] shared = Codec.encode(left);
             if (!quiet) {
                 members.fanOut(left, shared, batch, null, null);
             }
-            if (tellLeaver) {
-                session.deliver(RoomMembers.withRef(left, ref), Codec.withRef(shared, ref), batch);
+            if (tellLeaver) { // every device of the leaver; the one that asked with its ref
+                member.deliverOwn(session, RoomMembers.withRef(left, ref), Codec.withRef(shared, ref), left, shared, batch, batch);
             }
             if (members.isEmpty() && !keptWhenEmpty) {
                 closed = true;
@@ -358,7 +363,7 @@ public final class Room implements DeliveryBatch.BurstHolder, KeptHistory {
     }
 
     boolean has(Member member) {
-        return locked(() -> members.contains(member));
+        return locked(() -> members.contains(member.member()));
     }
 
     public List<Member> members() {

@@ -68,10 +68,11 @@ final class RoomMembers {
         Event ownEvent = ref == null ? event : withRef(event, ref); // only text-mode members render it
         // Joins and leaves may wait a moment to go out with other lines; the requester's own answer may not.
         DeliveryBatch others = event instanceof Joined || event instanceof Left ? batch.presence() : batch;
+        Member requesterMember = requester == null ? null : requester.member(); // a device's person
         for (int i = 0; i < list.size(); i++) {
             Member member = list.get(i);
-            if (member == requester) {
-                member.deliver(ownEvent, own, batch);
+            if (member == requesterMember) {
+                member.deliverOwn(requester, ownEvent, own, event, shared, batch, others);
             } else {
                 member.deliver(event, shared, others);
             }

@@ -8,6 +8,7 @@ import io.loomchat.server.chat.ChatContext;
 import io.loomchat.server.chat.Client;
 import io.loomchat.server.chat.ModerationFromElsewhere;
 import io.loomchat.server.chat.Nicknames;
+import io.loomchat.server.chat.Person;
 import io.loomchat.server.chat.Presence;
 import io.loomchat.server.chat.Room;
 import io.loomchat.server.chat.Rooms;
@@ -75,7 +76,7 @@ public final class ClusterMembers implements NodeMesh.Local {
 
     @Override
     public boolean deliver(PrivateMessage message) {
-        Client target = nicknames.find(message.to());
+        Person target = nicknames.find(message.to());
         if (target == null) {
             return false;
         }

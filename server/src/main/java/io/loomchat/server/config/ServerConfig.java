@@ -51,11 +51,14 @@ public record ServerConfig(
         boolean announce,
         boolean irc,
         boolean accountsRequired,
-        int accountHashIterations) {
+        int accountHashIterations,
+        int maxDevicesPerAccount) {
 
     /** PBKDF2 rounds for account passwords: OWASP's count for PBKDF2-HMAC-SHA256 (tests may use fewer). */
     public static final int DEFAULT_ACCOUNT_HASH_ITERATIONS = 600_000;
     public static final int MIN_ACCOUNT_HASH_ITERATIONS = 10_000;
+    /** Clients one account may be connected from at once ("a handful"). */
+    public static final int DEFAULT_MAX_DEVICES_PER_ACCOUNT = 5;
 
     /** When the journal under data-dir is forced to the disk. */
     public enum Fsync {
@@ -177,6 +180,9 @@ public record ServerConfig(
         if (accountHashIterations < MIN_ACCOUNT_HASH_ITERATIONS) {
             throw new IllegalArgumentException("account-hash-iterations must be at least " + MIN_ACCOUNT_HASH_ITERATIONS);
         }
+        if (maxDevicesPerAccount < 1) {
+            throw new IllegalArgumentException("max-devices-per-account must be at least 1");
+        }
         if (accountsRequired && dataDir == null) {
             throw new IllegalArgumentException("--accounts-required needs --data-dir: accounts are kept on disk");
         }
@@ -280,6 +286,7 @@ public record ServerConfig(
         private boolean irc = true;
         private boolean accountsRequired;
         private int accountHashIterations = DEFAULT_ACCOUNT_HASH_ITERATIONS;
+        private int maxDevicesPerAccount = DEFAULT_MAX_DEVICES_PER_ACCOUNT;
         private Fsync fsync = DEFAULT_FSYNC;
         private String password;
         private Path operatorsFile;
@@ -314,6 +321,7 @@ public record ServerConfig(
             irc = c.irc;
             accountsRequired = c.accountsRequired;
             accountHashIterations = c.accountHashIterations;
+            maxDevicesPerAccount = c.maxDevicesPerAccount;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -353,6 +361,7 @@ public record ServerConfig(
         /** Only people logged in to an account may chat (they may still register before hello). */
         public Builder accountsRequired(boolean v) { accountsRequired = v; return this; }
         public Builder accountHashIterations(int v) { accountHashIterations = v; return this; }
+        public Builder maxDevicesPerAccount(int v) { maxDevicesPerAccount = v; return this; }
         public Builder fsync(Fsync v) { fsync = v; return this; }
         /** The server password every hello must carry; null for none. */
         public Builder password(String v) { password = v; return this; }
@@ -372,7 +381,8 @@ public record ServerConfig(
                     floodLinesPerSecond, floodBurst, floodDisconnectAfter, metricsPort,
                     maxNickChars, maxTopicChars, historySize, historyOnJoin, dataDir, fsync,
                     password, operatorsFile, defaultSanction, maxOpenJournals, historyMemoryBytes,
-                    outboxMemoryBytes, cluster, web, announce, irc, accountsRequired, accountHashIterations);
+                    outboxMemoryBytes, cluster, web, announce, irc, accountsRequired, accountHashIterations,
+                    maxDevicesPerAccount);
         }
     }
 }

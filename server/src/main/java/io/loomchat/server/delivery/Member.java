@@ -34,4 +34,22 @@ public interface Member {
 
     /** How many bytes of history may be queued for this member at once. */
     long replayBudget();
+
+    /**
+     * The member rooms hold for this one: itself, or the person a connection belongs to (a person may be
+     * connected from several devices; the room holds the person once).
+     */
+    default Member member() {
+        return this;
+    }
+
+    /**
+     * Queues an event that {@code requester} caused: the requester gets {@code ownEvent} (its copy, with
+     * its ref) as part of {@code batch}; a member with several devices gives its other devices the copy
+     * everyone gets ({@code event}, {@code json}) as part of {@code others}.
+     */
+    default void deliverOwn(Member requester, Event ownEvent, byte[] ownJson, Event event, byte[] json,
+                            DeliveryBatch batch, DeliveryBatch others) {
+        deliver(ownEvent, ownJson, batch);
+    }
 }

@@ -7,6 +7,7 @@ import io.loomchat.protocol.SafeText;
 import io.loomchat.protocol.Timestamps;
 import io.loomchat.server.chat.ChatContext;
 import io.loomchat.server.chat.Client;
+import io.loomchat.server.chat.Person;
 import io.loomchat.server.connection.Sessions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -325,7 +326,7 @@ public final class IrcRendering {
      * operator (known for nicks held on this node; elsewhere the nick stands for username and real name).
      */
     String whoReply(String me, String channel, String nick, boolean away) {
-        Client holder = chat.nicknames().find(nick);
+        Person holder = chat.nicknames().find(nick);
         boolean operator = holder != null && holder.operator() != null;
         return numeric("352", me, channel + " " + IrcUsers.usernameOf(holder, nick) + " " + HOST + " " + server + " " + nick + " "
                 + (away ? "G" : "H") + (operator ? "*" : "") + " :0 " + IrcUsers.realnameOf(holder, nick));

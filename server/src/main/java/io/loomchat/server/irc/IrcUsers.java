@@ -8,6 +8,7 @@ import io.loomchat.protocol.Request;
 import io.loomchat.protocol.SafeText;
 import io.loomchat.server.chat.ChatContext;
 import io.loomchat.server.chat.Client;
+import io.loomchat.server.chat.Person;
 import io.loomchat.server.chat.Commands;
 import io.loomchat.server.chat.Room;
 import io.loomchat.server.connection.Session;
@@ -51,13 +52,15 @@ final class IrcUsers {
     }
 
     /** The username shown for {@code holder}: its USER name if it is an IRC client that gave one, else its nick. */
-    static String usernameOf(Client holder, String nick) {
-        return holder != null && holder.username() != null ? holder.username() : nick;
+    static String usernameOf(Person holder, String nick) {
+        Client first = holder == null ? null : holder.firstDevice();
+        return first != null && first.username() != null ? first.username() : nick;
     }
 
     /** The real name shown for {@code holder}: its USER real name if it is an IRC client, else its nick. */
-    static String realnameOf(Client holder, String nick) {
-        return holder != null && holder.realname() != null && !holder.realname().isEmpty() ? holder.realname() : nick;
+    static String realnameOf(Person holder, String nick) {
+        Client first = holder == null ? null : holder.firstDevice();
+        return first != null && first.realname() != null && !first.realname().isEmpty() ? first.realname() : nick;
     }
 
     /** This class's commands, by name: minimum parameters, and all of them need registration. */
@@ -104,7 +107,7 @@ final class IrcUsers {
     private void ison(IrcLine line) {
         StringBuilder on = new StringBuilder();
         for (String nick : line.params().stream().flatMap(p -> Arrays.stream(p.split(" "))).limit(32).toList()) {
-            Client holder = nick.isEmpty() ? null : chat.nicknames().find(nick);
+            Person holder = nick.isEmpty() ? null : chat.nicknames().find(nick);
             if (holder != null && holder.nick() != null) {
                 on.append(on.isEmpty() ? "" : " ").append(holder.nick());
             }
@@ -120,7 +123,7 @@ final class IrcUsers {
         }
         StringBuilder found = new StringBuilder();
         for (String asked : nicks.subList(0, Math.min(5, nicks.size()))) {
-            Client holder = chat.nicknames().find(asked);
+            Person holder = chat.nicknames().find(asked);
             if (holder != null && holder.nick() != null) {
                 found.append(found.isEmpty() ? "" : " ").append(holder.nick()).append(holder.operator() != null ? "*" : "")
                         .append('=').append(holder.away() != null ? '-' : '+')
@@ -132,7 +135,7 @@ final class IrcUsers {
 
     /** Who holds a nick on this server: its name, whether away, and the end (nicks on other nodes: 401). */
     private void whois(String nick) {
-        Client holder = nick.isEmpty() ? null : chat.nicknames().find(nick);
+        Person holder = nick.isEmpty() ? null : chat.nicknames().find(nick);
         String node = holder == null && !nick.isEmpty() ? nodeHolding(nick) : null;
         if (node != null) {
             // Held on another node of the cluster: the nick and where; its away mark and real name stay there.
@@ -167,7 +170,7 @@ final class IrcUsers {
         String asked = mask.isEmpty() ? "*" : mask;
         TreeSet<String> nicks = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         if (!asked.contains("*") && !asked.contains("?")) {
-            Client holder = chat.nicknames().find(asked);
+            Person holder = chat.nicknames().find(asked);
             if (holder != null && holder.nick() != null) {
                 nicks.add(holder.nick());
             }
@@ -193,7 +196,7 @@ final class IrcUsers {
                 reply("315", asked + " :End of /WHO list (the first " + IrcFront.MAX_WHO_REPLIES + " only)");
                 return;
             }
-            Client holder = chat.nicknames().find(nick);
+            Person holder = chat.nicknames().find(nick);
             send(rendering.whoReply(front.target(), "*", nick, holder != null && holder.away() != null).stripTrailing());
         }
         reply("315", asked + " :End of /WHO list");

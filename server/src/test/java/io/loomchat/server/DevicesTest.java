@@ -1,0 +1,140 @@
+package io.loomchat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.loomchat.server.config.ServerConfig;
+import io.loomchat.server.config.WebConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One account on several clients at once, over real sockets: one member in every room, what one device
+ * says or is told shows on the others, and the person leaves when its last device goes.
+ */
+class DevicesTest extends ServerTestSupport {
+
+    private static final String PASSWORD = AccountsTest.PASSWORD;
+
+    @TempDir
+    Path data;
+
+    private ServerConfig config() {
+        return testConfig().toBuilder().dataDir(data).accountHashIterations(ServerConfig.MIN_ACCOUNT_HASH_ITERATIONS)
+                .web(new WebConfig("127.0.0.1", 0, true, List.of())).build();
+    }
+
+    /** alice's first device: registers the account. */
+    private TestClient firstDevice() throws Exception {
+        TestClient a = register("alice");
+        a.send("{\"type\":\"register\",\"password\":\"" + PASSWORD + "\",\"ref\":\"r\"}");
+        a.await("account");
+        return a;
+    }
+
+    private TestClient anotherDevice(String askedNick) throws Exception {
+        TestClient b = connect();
+        b.send(AccountsTest.helloAs(askedNick, "alice", PASSWORD));
+        JsonNode welcome = b.await("welcome");
+        assertEquals("alice", welcome.get("nick").asText(), "the person's nick, whatever the hello asked");
+        assertEquals("alice", welcome.get("account").asText());
+        return b;
+    }
+
+    private static List<String> whoIn(TestClient c, String room) throws Exception {
+        c.send("{\"type\":\"who\",\"room\":\"" + room + "\",\"ref\":\"w-" + room + "\"}");
+        JsonNode members = c.awaitMatching("who", n -> ("w-" + room).equals(n.path("ref").asText()));
+        List<String> nicks = new ArrayList<>();
+        members.get("nicks").forEach(n -> nicks.add(n.asText()));
+        return nicks;
+    }
+
+    @Test
+    void twoDevicesAreOnePersonInTheRoomAndEachSeesWhatTheOtherSaysAndIsTold() throws Exception {
+        start(config());
+        TestClient a = firstDevice();
+        TestClient b = anotherDevice("alice_phone");
+        assertEquals("lobby", b.await("joined").get("room").asText(), "the second device hears of the person's rooms");
+        TestClient bob = register("bob");
+        a.awaitMatching("bob joins", n -> "bob".equals(n.path("nick").asText()));
+
+        assertEquals(List.of("alice", "bob"), whoIn(bob, "lobby"), "one entry for two devices");
+
+        a.send("{\"type\":\"say\",\"text\":\"from the terminal\",\"ref\":\"s1\"}");
+        assertEquals("s1", a.awaitMatching("the ack", n -> "message".equals(n.path("type").asText())).get("ref").asText());
+        JsonNode onPhone = b.awaitMatching("the line on the other device", n -> "message".equals(n.path("type").asText()));
+        assertEquals("from the terminal", onPhone.get("text").asText());
+        assertEquals("alice", onPhone.get("from").asText());
+        assertFalse(onPhone.has("ref"), "the ack is the sending device's alone");
+        assertEquals("from the terminal", bob.awaitMatching("bob hears it", n -> "message".equals(n.path("type").asText()))
+                .get("text").asText());
+
+        bob.send("{\"type\":\"msg\",\"to\":\"alice\",\"text\":\"psst\"}");
+        assertEquals("psst", a.await("private").get("text").asText());
+        assertEquals("psst", b.await("private").get("text").asText());
+
+        b.send("{\"type\":\"msg\",\"to\":\"bob\",\"text\":\"from the phone\",\"ref\":\"m1\"}");
+        assertEquals("m1", b.await("private").get("ref").asText());
+        JsonNode copy = a.await("private");
+        assertEquals("from the phone", copy.get("text").asText(), "what one device sends shows on the others");
+        assertEquals("bob", copy.get("to").asText());
+
+        b.send("{\"type\":\"join\",\"room\":\"dev\",\"ref\":\"j\"}");
+        assertEquals("dev", a.awaitMatching("the join on the other device",
+                n -> "joined".equals(n.path("type").asText()) && "dev".equals(n.path("room").asText())).get("room").asText());
+
+        a.send("{\"type\":\"quit\"}");
+        a.awaitClose();
+        b.say("still here", "lobby");
+        assertEquals("still here", bob.awaitMatching("the phone still talks",
+                n -> "message".equals(n.path("type").asText())).get("text").asText());
+        assertEquals(List.of("alice", "bob"), whoIn(bob, "lobby"), "alice stays while one device is connected");
+
+        b.send("{\"type\":\"quit\"}");
+        b.awaitClose();
+        JsonNode left = bob.awaitMatching("alice leaves with her last device", n -> "left".equals(n.path("type").asText()));
+        assertEquals("alice", left.get("nick").asText());
+        assertEquals(List.of("bob"), whoIn(bob, "lobby"));
+    }
+
+    @Test
+    void aBrowserAndAnIrcClientJoinTheSamePerson() throws Exception {
+        start(config());
+        TestClient a = firstDevice();
+        WsTestClient browser = track(WsTestClient.open(server.webPort(), null, "x"));
+        browser.send(AccountsTest.helloAs("x", "alice", PASSWORD));
+        assertEquals("alice", browser.await("welcome").get("nick").asText());
+        IrcTestClient irc = track(new IrcTestClient(server.port()));
+        irc.send("PASS :alice:" + PASSWORD);
+        irc.send("NICK alice_irc");
+        irc.send("USER alice 0 * :Alice");
+        irc.await("welcome", l -> l.contains(" 001 alice "));
+        irc.await("JOIN of the person's room", l -> l.contains(" JOIN #lobby"));
+
+        a.send("{\"type\":\"say\",\"text\":\"everywhere\",\"ref\":\"e\"}");
+        assertEquals("everywhere", browser.awaitMatching("in the browser", n -> "message".equals(n.path("type").asText()))
+                .get("text").asText());
+        irc.await("in the IRC client", l -> l.contains("PRIVMSG #lobby :everywhere"));
+        irc.send("PRIVMSG #lobby :from irssi");
+        assertEquals("from irssi", a.awaitMatching("on the terminal", n -> "message".equals(n.path("type").asText())
+                && "from irssi".equals(n.path("text").asText())).get("text").asText());
+        assertTrue(browser.awaitMatching("and in the browser", n -> "from irssi".equals(n.path("text").asText())) != null);
+    }
+
+    @Test
+    void anAccountConnectsFromAtMostMaxDevicesPerAccountClients() throws Exception {
+        start(config().toBuilder().maxDevicesPerAccount(2).build());
+        firstDevice();
+        anotherDevice("alice");
+        TestClient third = connect();
+        third.send(AccountsTest.helloAs("alice", "alice", PASSWORD));
+        JsonNode refused = third.await("error");
+        assertEquals("too_many_devices", refused.get("code").asText());
+        assertTrue(refused.get("message").asText().contains("max-devices-per-account=2"), refused.toString());
+    }
+}
