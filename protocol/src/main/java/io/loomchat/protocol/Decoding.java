@@ -88,6 +88,13 @@ final class Decoding {
             case "register" -> new Request.Register(f.optString("account"), f.string("password"), f.ref);
             case "password" -> new Request.ChangePassword(f.string("password"), f.string("new_password"), f.ref);
             case "drop_account" -> new Request.DropAccount(f.string("account"), f.ref);
+            case "mark_read" -> {
+                Long id = f.optId("id");
+                if (id == null) {
+                    throw new ProtocolException(ErrorCode.MISSING_FIELD, "missing field 'id'", f.ref);
+                }
+                yield new Request.MarkRead(f.optString("room"), id, f.ref);
+            }
             case "oper" -> new Request.Oper(f.string("name"), f.string("password"), f.ref);
             case "kick" -> new Request.Kick(f.optString("room"), f.string("nick"), f.optString("reason"), f.ref);
             case "ban" -> new Request.Ban(f.optString("nick"), f.optString("address"), f.optSeconds("seconds"),
@@ -121,6 +128,7 @@ final class Decoding {
                     f.optString("server"), f.optString("room"), f.optString("resume"), f.optString("epoch"),
                     f.optString("account"), f.ref);
             case "account" -> new Event.Account(f.optString("account"), f.ref);
+            case "read" -> new Event.Read(f.string("room"), f.optLong("id", 0), f.optLong("unread", 0), f.ref);
             case "message" -> new ChatMessage(f.optLong("id", 0), f.string("room"), f.string("from"),
                     f.string("text"), f.optBool("action"), f.ts(), f.optBool("history"), f.ref);
             case "topic" -> new Event.Topic(f.string("room"), f.string("topic"), f.optString("by"),

@@ -69,6 +69,17 @@ final class Encoding {
                 type(g, "drop_account");
                 string(g, "account", m.account());
             }
+            case Request.MarkRead m -> {
+                type(g, "mark_read");
+                optional(g, "room", m.room());
+                g.writeNumberField("id", m.id());
+            }
+            case Event.Read m -> {
+                type(g, "read");
+                string(g, "room", m.room());
+                g.writeNumberField("id", m.id());
+                g.writeNumberField("unread", m.unread());
+            }
             case Event.Account m -> {
                 type(g, "account");
                 optional(g, "account", m.account());

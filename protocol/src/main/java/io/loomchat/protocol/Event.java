@@ -29,6 +29,14 @@ public sealed interface Event extends Message {
         }
     }
 
+    /**
+     * The account's read marker in {@code room}: seen up to message {@code id} (0: nothing yet), with
+     * {@code unread} messages after it. Sent when it moves (to every device) and when a device logs in.
+     */
+    record Read(String room, long id, long unread, String ref) implements Event {
+        public Read { Objects.requireNonNull(room, "room"); }
+    }
+
     /** This connection is now logged in to {@code account} (after login or register), or to none (null: dropped). */
     record Account(String account, String ref) implements Event {
     }

@@ -89,6 +89,13 @@ public sealed interface Request extends Message {
         }
     }
 
+    /**
+     * The person has seen {@code room} (the current room when null) up to message {@code id}: its read
+     * marker there moves (never back), on every device of its account.
+     */
+    record MarkRead(String room, long id, String ref) implements Request {
+    }
+
     /** Operators only: deletes {@code account}; its nick is free again. */
     record DropAccount(String account, String ref) implements Request {
         public DropAccount { Objects.requireNonNull(account, "account"); }

@@ -71,6 +71,7 @@ public final class TextRenderer {
             case Welcome w -> NOTICE + " welcome to " + safe(w.server() == null ? "loomchat" : w.server())
                     + ", " + safe(w.nick()) + (w.account() == null ? "" : " (account " + safe(w.account()) + ")")
                     + " (protocol " + w.version() + "). /help lists the commands.";
+            case Event.Read r -> NOTICE + " " + safe(r.room()) + ": " + (r.unread() == 0 ? "nothing" : r.unread()) + " unread";
             case Event.Account a -> NOTICE + (a.account() == null ? " you are logged in to no account"
                     : " you are logged in as " + safe(a.account()));
             case ErrorReply e -> ERROR + " " + safe(e.code()) + ": " + safe(e.message());

@@ -4,7 +4,9 @@ import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event;
 import io.loomchat.server.account.AccountBook;
 import io.loomchat.server.account.Accounts;
+import io.loomchat.server.account.AlwaysOn;
 import io.loomchat.server.chat.ChatContext;
+import io.loomchat.server.chat.Commands;
 import io.loomchat.server.chat.Elsewhere;
 import io.loomchat.server.chat.Nicknames;
 import io.loomchat.server.chat.Resumptions;
@@ -22,6 +24,7 @@ import io.loomchat.server.connection.Session;
 import io.loomchat.server.connection.Sessions;
 import io.loomchat.server.connection.Watchdog;
 import io.loomchat.server.delivery.CloseReason;
+import io.loomchat.server.delivery.DeliveryBatch;
 import io.loomchat.server.delivery.OutboxBudget;
 import io.loomchat.server.delivery.PresenceFlush;
 import io.loomchat.server.delivery.Ticker;
@@ -113,7 +116,8 @@ public final class ChatServer implements AutoCloseable {
                 + "runs with --nats", config, clock, slowChecks)
                 : config.dataDir() == null ? Accounts.off("this server keeps no accounts: they live on disk, and it "
                 + "runs without --data-dir", config, clock, slowChecks)
-                : Accounts.kept(AccountBook.open(config.dataDir(), clock), config, clock, slowChecks);
+                : Accounts.kept(AccountBook.open(config.dataDir(), clock), AlwaysOn.open(config.dataDir()), config, clock,
+                slowChecks);
         this.chat = new ChatContext(config, clock, cluster == null ? new Nicknames() : new Nicknames(cluster.ledger()),
                 new Rooms(clock, config, journal, historyBudget, elsewhere),
                 new Moderation(clock),
@@ -129,6 +133,10 @@ public final class ChatServer implements AutoCloseable {
         this.sessions = new Sessions(connections, descriptors.connections(), refusals,
                 new RefusalLog(LoggerFactory.getLogger(Session.class)::info, clock));
         connected[0] = sessions;
+        int restored = Commands.restoreAccounts(chat, new DeliveryBatch(presenceFlush));
+        if (restored > 0) {
+            LOG.info("{} account(s) back in their rooms", restored);
+        }
         this.listener = listen(tls);
         this.watchdog = new Watchdog(sessions, config, ticker);
         this.acceptor = new Acceptor(listener, config.host() + ":" + listener.getLocalPort(), sessions::admit);

@@ -97,9 +97,9 @@ class DevicesTest extends ServerTestSupport {
 
         b.send("{\"type\":\"quit\"}");
         b.awaitClose();
-        JsonNode left = bob.awaitMatching("alice leaves with her last device", n -> "left".equals(n.path("type").asText()));
-        assertEquals("alice", left.get("nick").asText());
-        assertEquals(List.of("bob"), whoIn(bob, "lobby"));
+        bob.send("{\"type\":\"who\",\"ref\":\"last\"}");
+        JsonNode members = bob.awaitMatching("who", n -> "last".equals(n.path("ref").asText()));
+        assertEquals("offline", members.get("away").get("alice").asText(), "an account stays, offline: " + members);
     }
 
     @Test

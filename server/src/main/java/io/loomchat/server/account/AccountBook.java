@@ -4,14 +4,10 @@ import io.loomchat.protocol.Names;
 import io.loomchat.server.account.AccountRecord.Op;
 import io.loomchat.server.guard.PasswordHash;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -45,16 +41,13 @@ public final class AccountBook {
         }
     }
 
-    private final Path path;
+    private final RecordFile file; // guarded by writes
     private final Clock clock;
     private final ConcurrentHashMap<String, Account> byKey = new ConcurrentHashMap<>();
     private final ReentrantLock writes = new ReentrantLock(); // one change at a time, the check and the write together
-    private FileChannel channel; // guarded by writes
-    private long size; // guarded by writes: the end of the last complete record
-    private boolean damaged; // guarded by writes: a failed write could not be cut off yet
 
     private AccountBook(Path path, Clock clock) {
-        this.path = path;
+        this.file = new RecordFile(path);
         this.clock = clock;
     }
 
@@ -66,38 +59,21 @@ public final class AccountBook {
     }
 
     private void recover() throws IOException {
-        byte[] all = Files.exists(path) ? Files.readAllBytes(path) : new byte[0];
-        int start = 0;
-        int number = 0;
-        while (start < all.length) {
-            int end = indexOf(all, (byte) '\n', start);
-            if (end < 0) {
-                LOG.warn("accounts {}: cutting off {} bytes of a torn last write", path, all.length - start);
-                break;
-            }
-            number++;
-            String line = new String(all, start, end - start, StandardCharsets.UTF_8);
+        List<String> lines = file.recover();
+        for (int i = 0; i < lines.size(); i++) {
             try {
-                apply(AccountRecord.parse(line));
-            } catch (AccountRecord.Unreadable e) {
-                throw corrupt(number, e.getMessage());
-            } catch (IllegalStateException e) {
-                throw corrupt(number, e.getMessage());
+                apply(AccountRecord.parse(lines.get(i)));
+            } catch (CheckedLine.Unreadable | IllegalStateException e) {
+                throw corrupt(file.path(), i + 1, e.getMessage());
             }
-            start = end + 1;
         }
-        size = start;
-        if (all.length > size) { // a torn last line: cut off
-            channel = FileChannel.open(path, StandardOpenOption.WRITE);
-            channel.truncate(size);
-            channel.force(true);
-        }
-        LOG.info("accounts {}: {} accounts", path, byKey.size());
+        LOG.info("accounts {}: {} accounts", file.path(), byKey.size());
     }
 
-    private CorruptAccountsException corrupt(int line, String why) {
+    /** A file that breaks its own rules, with the line's number and what to do about it. */
+    static CorruptAccountsException corrupt(Path path, int line, String why) {
         return new CorruptAccountsException(path + " line " + line + ": " + why + ". The file was changed by hand or "
-                + "damaged: restore it from a backup (or move it away to start with no accounts)");
+                + "damaged: restore it from a backup (or move it away to start without it)");
     }
 
     /** A record, read back or just written, applied to the accounts in memory; IllegalStateException if it breaks the rules. */
@@ -159,25 +135,7 @@ public final class AccountBook {
                 return false;
             }
             AccountRecord named = existing == null ? r : new AccountRecord(r.op(), existing.name(), r.password(), r.ts());
-            if (damaged) {
-                channel.truncate(size); // the disk may have room again: repair before writing on
-                damaged = false;
-            }
-            if (channel == null) { // the first account: the file exists from now on, not before
-                channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            }
-            ByteBuffer line = ByteBuffer.wrap(named.line());
-            long at = size;
-            try {
-                while (line.hasRemaining()) {
-                    at += channel.write(line, at);
-                }
-                channel.force(false);
-            } catch (IOException e) {
-                cutBack();
-                throw e;
-            }
-            size = at;
+            file.append(named.line());
             apply(named);
             return true;
         } finally {
@@ -185,33 +143,10 @@ public final class AccountBook {
         }
     }
 
-    /** After a failed write: the file ends at the last complete record again, so the next one is readable. */
-    private void cutBack() {
-        try {
-            channel.truncate(size);
-        } catch (IOException e) {
-            damaged = true;
-            LOG.error("accounts {}: cannot cut a failed write back off: {}", path, e.toString());
-        }
-    }
-
-    private static int indexOf(byte[] bytes, byte b, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     public void close() {
         writes.lock();
         try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException e) {
-            LOG.warn("accounts {}: close: {}", path, e.toString());
+            file.close();
         } finally {
             writes.unlock();
         }

@@ -36,6 +36,7 @@ public final class Accounts {
     public enum Registered { CREATED, EXISTS, THROTTLED }
 
     private final AccountBook book; // null when accounts are off
+    private final AlwaysOn alwaysOn;
     private final String offReason;
     private final int iterations;
     private final boolean limitLoopback;
@@ -46,8 +47,10 @@ public final class Accounts {
     private final TokenBuckets<InetAddress> perAddress;
     private final TokenBuckets<InetAddress> registrations;
 
-    private Accounts(AccountBook book, String offReason, ServerConfig config, Clock clock, SlowChecks slow) {
+    private Accounts(AccountBook book, AlwaysOn alwaysOn, String offReason, ServerConfig config, Clock clock,
+                     SlowChecks slow) {
         this.book = book;
+        this.alwaysOn = alwaysOn;
         this.offReason = offReason;
         this.iterations = config.accountHashIterations();
         this.limitLoopback = config.limitLoopback();
@@ -60,13 +63,18 @@ public final class Accounts {
     }
 
     /** Accounts kept in {@code book}. */
-    public static Accounts kept(AccountBook book, ServerConfig config, Clock clock, SlowChecks slow) {
-        return new Accounts(book, null, config, clock, slow);
+    public static Accounts kept(AccountBook book, AlwaysOn alwaysOn, ServerConfig config, Clock clock, SlowChecks slow) {
+        return new Accounts(book, alwaysOn, null, config, clock, slow);
     }
 
     /** No accounts on this server; every request about them is refused with {@code reason}. */
     public static Accounts off(String reason, ServerConfig config, Clock clock, SlowChecks slow) {
-        return new Accounts(null, reason, config, clock, slow);
+        return new Accounts(null, AlwaysOn.none(), reason, config, clock, slow);
+    }
+
+    /** What the accounts keep while away: rooms, read markers, waiting private messages. */
+    public AlwaysOn alwaysOn() {
+        return alwaysOn;
     }
 
     /** Why this server keeps no accounts; null when it does. */
@@ -163,5 +171,6 @@ public final class Accounts {
         if (book != null) {
             book.close();
         }
+        alwaysOn.close();
     }
 }

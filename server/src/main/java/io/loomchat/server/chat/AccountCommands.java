@@ -62,6 +62,8 @@ final class AccountCommands {
         } else if (!chat.nicknames().loggedIn(person, name)) {
             throw new Refusal(ErrorCode.ALREADY_LOGGED_IN, "the account " + name + " is connected already on another "
                     + "connection; log in with the hello (or before it) to be one more of its connections");
+        } else {
+            keepRooms(person);
         }
         return name;
     }
@@ -107,6 +109,7 @@ final class AccountCommands {
                     client.setAccount(name);
                 } else {
                     chat.nicknames().loggedIn(person, name); // nobody else can be it: it is new
+                    keepRooms(person);
                 }
                 client.send(new Event.Account(name, r.ref()));
             }
@@ -159,6 +162,17 @@ final class AccountCommands {
             for (Client device : person.devices()) {
                 device.deliverLater(new Event.Account(null, null));
             }
+            person.inTurn(() -> {
+                if (person.devices().isEmpty()) { // kept in its rooms while away: it goes now
+                    person.leaving();
+                    Commands.depart(chat, person, client.batch(), "account dropped");
+                }
+            });
+        }
+        try {
+            accounts.alwaysOn().forget(account.name());
+        } catch (IOException e) {
+            LOG.error("forgetting the rooms and markers of {}: {}", account.name(), e.toString());
         }
         for (Client other : chat.connected()) {
             if (other.person() == null && account.name().equals(other.account())) {
@@ -166,6 +180,17 @@ final class AccountCommands {
             }
         }
         client.send(new Event.Notice("account " + account.name() + " is dropped; its nick is free", r.ref()));
+    }
+
+    /** A guest became an account: the rooms it is in are its account's from now on, kept while it is away. */
+    private void keepRooms(Person person) {
+        for (Room room : person.rooms().all()) {
+            try {
+                chat.accounts().alwaysOn().joined(person.account(), room.name());
+            } catch (IOException e) {
+                LOG.error("keeping that {} is in {}: {}", person.account(), room.name(), e.toString());
+            }
+        }
     }
 
     /** Whether this client may take {@code nick}: a registered nick (or a look-alike) is its account's alone. */

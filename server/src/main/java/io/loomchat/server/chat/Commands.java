@@ -12,6 +12,7 @@ import io.loomchat.protocol.Request.Quit;
 import io.loomchat.protocol.Request.Say;
 import io.loomchat.protocol.TextRenderer;
 import io.loomchat.server.delivery.CloseReason;
+import io.loomchat.server.delivery.DeliveryBatch;
 
 /**
  * Where a client's decoded requests are carried out: one entry for JSON requests ({@link #handle}) and
@@ -32,6 +33,7 @@ public final class Commands {
     private final RegistrationCommands registration;
     private final OperatorCommands operators;
     private final AccountCommands accounts;
+    private final AlwaysOnCommands alwaysOn;
 
     public Commands(Client client, ChatContext chat) {
         this.client = client;
@@ -39,6 +41,7 @@ public final class Commands {
         this.rooms = new RoomCommands(client, chat, this);
         this.messages = new MessageCommands(client, chat, this);
         this.accounts = new AccountCommands(client, chat);
+        this.alwaysOn = new AlwaysOnCommands(client, chat, this);
         this.registration = new RegistrationCommands(client, chat, this, rooms, accounts);
         this.operators = new OperatorCommands(client, chat, this);
     }
@@ -88,6 +91,7 @@ public final class Commands {
                 case Request.Login r -> accounts.login(r);
                 case Request.Register r -> accounts.register(r);
                 case Request.ChangePassword r -> accounts.changePassword(r);
+                case Request.MarkRead r -> alwaysOn.markRead(r);
                 case Request.DropAccount r -> {
                     operators.requireOperator();
                     accounts.drop(r);
@@ -158,16 +162,33 @@ public final class Commands {
         client.released();
     }
 
-    /** Leaves every room, telling the others why, and frees the nick. When the person's last connection ends. */
+    /** Leaves every room, telling the others why, and frees the nick. When a guest's last connection ends. */
     void leaveAll(String reason) {
         Person person = client.person();
-        if (person == null) {
-            return;
+        if (person != null) {
+            depart(chat, person, client.batch(), reason);
         }
+    }
+
+    /** {@code person} leaves every room, telling the others why, and its nick is free; in its turn. */
+    static void depart(ChatContext chat, Person person, DeliveryBatch batch, String reason) {
         for (Room room : person.rooms().leftAll()) {
-            chat.rooms().leave(room, person, client.batch(), reason, null, false);
+            chat.rooms().leave(room, person, batch, reason, null, false);
         }
         chat.nicknames().release(person);
+    }
+
+    /**
+     * At start: every account back in the rooms it was in, with no client connected yet (shown offline).
+     * Returns how many.
+     */
+    public static int restoreAccounts(ChatContext chat, DeliveryBatch batch) {
+        return AlwaysOnCommands.restore(chat, batch);
+    }
+
+    /** What keeps an account in the chat while it is away. */
+    AlwaysOnCommands alwaysOn() {
+        return alwaysOn;
     }
 
     // ---- preconditions, shared by the feature classes ----------------------------------------------

@@ -57,8 +57,15 @@ final class MessageCommands {
             return;
         }
         Person target = chat.nicknames().find(r.to());
-        if (target == null) {
-            elsewhere(r);
+        if (target == null || (target.devices().isEmpty() && target.account() != null)) {
+            // An account none of whose clients is here: the message waits for it.
+            PrivateMessage waiting = new PrivateMessage(client.nick(), r.to(), r.text(), r.action(), chat.clock().instant(), null);
+            if (commands.alwaysOn().keptFor(r.to(), waiting)) {
+                client.send(new Event.Away(target == null ? r.to() : target.nick(), "offline: the message waits", null));
+                echo(waiting, r.ref());
+            } else {
+                elsewhere(r);
+            }
             return;
         }
         PrivateMessage message = new PrivateMessage(client.nick(), target.nick(), r.text(), r.action(),

@@ -48,6 +48,20 @@ public final class Nicknames {
         return true;
     }
 
+    /**
+     * At start: the person of {@code account}, with no connection yet, under the account's name; null if
+     * that nick is held already.
+     */
+    Person restore(String account) {
+        Person person = new Person(account);
+        person.setNick(account);
+        if (byKey.putIfAbsent(Names.skeleton(account), person) != null) {
+            return null;
+        }
+        byAccount.put(Names.skeleton(account), person);
+        return person;
+    }
+
     /** The person of {@code account} if it is connected here; null if not. */
     Person personOf(String account) {
         return byAccount.get(Names.skeleton(account));

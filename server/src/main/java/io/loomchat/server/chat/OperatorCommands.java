@@ -67,6 +67,7 @@ public final class OperatorCommands {
         Person target = memberOf(room, r.nick());
         String reason = "kicked by " + client.nick() + (r.reason() == null || r.reason().isBlank() ? "" : ": " + Commands.cut(r.reason()));
         target.rooms().kickedFrom(room);
+        AlwaysOnCommands.left(chat, target, room);
         chat.rooms().remove(room, target, client.batch(), reason);
         LOG.info("{} kicked {} from {}", client.nick(), target.nick(), room.name());
         client.send(new Event.Notice("kicked " + target.nick() + " from " + room.name(), r.ref()));

@@ -56,9 +56,11 @@ public final class Person implements Member {
         nick = newNick;
     }
 
+    /** Why the person is away: as it said, or "offline" while an account has no client connected. */
     @Override
     public String away() {
-        return away;
+        String said = away;
+        return said == null && devices.isEmpty() ? "offline" : said;
     }
 
     void setAway(String reason) {
@@ -100,11 +102,19 @@ public final class Person implements Member {
         devices.add(device);
     }
 
-    /** In turn: removes {@code device}; returns whether the person has no connection left (then it is gone). */
+    /**
+     * In turn: removes {@code device}; returns whether the person is gone with it: a guest's last connection.
+     * An account stays, in its rooms, until it leaves them.
+     */
     boolean detach(Client device) {
         devices.remove(device);
-        gone = devices.isEmpty();
+        gone = devices.isEmpty() && account == null;
         return gone;
+    }
+
+    /** In turn: an account with no connection was dropped; it goes. */
+    void leaving() {
+        gone = true;
     }
 
     /** In turn: whether its last connection left, so that a new one cannot join it. */

@@ -84,6 +84,7 @@ final class RegistrationCommands {
         client.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, chat.config().serverName(), room,
                 token, chat.epoch(), client.account(), r.ref()));
         rooms.enter(room, null, r.replay());
+        commands.alwaysOn().deliverWaiting();
     }
 
     /**
@@ -113,10 +114,13 @@ final class RegistrationCommands {
             client.send(new Welcome(person.nick(), Codec.PROTOCOL_VERSION, chat.config().serverName(), current,
                     token, chat.epoch(), person.account(), r.ref())); // before any line of the person's reaches it
             chat.nicknames().attach(person, client);
-            for (Room room : person.rooms().all()) {
+            AlwaysOnCommands alwaysOn = commands.alwaysOn();
+            for (Room room : person.rooms().all()) { // what was said since the account's marker in each
                 chat.rooms().join(room.name(), client, client.batch(), null,
-                        room.name().equals(current) ? r.replay() : Request.Replay.DEFAULT);
+                        alwaysOn.sinceMarker(room, room.name().equals(current) ? r.replay() : Request.Replay.DEFAULT));
+                alwaysOn.tellMarker(room);
             }
+            alwaysOn.deliverWaiting();
             joined[0] = true;
         });
         if (refused[0] != null) {
@@ -243,8 +247,8 @@ final class RegistrationCommands {
         String said = r.reason() == null ? null : Commands.cut(r.reason());
         String reason = said == null || said.isBlank() ? "quit" : "quit: " + said;
         Person person = client.person();
-        if (person == null || person.devices().size() == 1) {
-            commands.leaveAll(reason); // else the person stays, on its other connections
+        if (person != null && person.detach(client)) { // now, not when the connection is closed: nothing more reaches it
+            commands.leaveAll(reason); // a guest's last connection; else the person stays, elsewhere or as an account
         }
         client.disconnect(CloseReason.QUIT, said);
     }

@@ -78,11 +78,13 @@ final class RoomCommands {
                     name + " has max-members-per-room=" + chat.config().maxMembersPerRoom() + " members");
         }
         rooms.joined(joined);
+        commands.alwaysOn().joined(joined);
     }
 
     void leave(Leave r) throws Refusal {
         Room room = commands.memberRoom(r.room());
         client.rooms().left(room);
+        AlwaysOnCommands.left(chat, client.person(), room);
         String said = r.reason() == null ? null : Commands.cut(r.reason());
         String reason = said == null || said.isBlank() ? "leave" : "leave: " + said;
         chat.rooms().leave(room, client, client.batch(), reason, r.ref(), true);
