@@ -45,6 +45,7 @@ public final class ChatState {
     private final Roster roster = new Roster();
     private final Outstanding outstanding = new Outstanding();
     private final Resumption resumption = new Resumption(rooms, timeline, outstanding);
+    private final ReadMarkers markers = new ReadMarkers();
 
     private final Registration registration = new Registration();
     private boolean seedMembers;
@@ -152,6 +153,7 @@ public final class ChatState {
                 registered = true;
                 everRegistered = true;
                 nick = w.nick();
+                markers.welcomed(w);
                 resumption.welcomed(w, again, show);
                 return !again;
             }
@@ -194,6 +196,9 @@ public final class ChatState {
             case ErrorReply e when !registered && registration.refusedHello(e) -> {
                 return atTerminal; // a script says why it could not register once, as it exits
             }
+            case Event.Read r -> {
+                return markers.moved(r, rooms);
+            }
             case Bye b -> registration.closedWith(b);
             default -> {
             }
@@ -203,8 +208,13 @@ public final class ChatState {
 
     // ---- what the person types --------------------------------------------------------------------------
 
-    /** One typed line. A {@link Quit} among the requests to send means the person is leaving. */
+    /** One typed line ({@link Quit} among the requests: the person leaves); it moves the read marker too. */
     public Reaction typed(String line) {
+        Reaction reaction = typedLine(line);
+        return registered ? markers.seeing(reaction, rooms.current(), timeline, refs, outstanding) : reaction;
+    }
+
+    private Reaction typedLine(String line) {
         ClientCommands.Action local = everRegistered ? ClientCommands.parse(line) : null;
         Reaction moved = local == null ? null : rooms.move(local);
         if (moved != null) {
@@ -226,7 +236,7 @@ public final class ChatState {
                     Reaction.showing(TextRenderer.ERROR + " not connected as anyone yet; choose a nick with /nick NAME");
             case Input.Send s when s.request() instanceof Say || s.request() instanceof Msg -> keep(s.request(), line);
             case Input.Send s when s.request() instanceof Request.History h && h.limit() == null && registered -> {
-                Request older = olderPage(h);
+                Request older = timeline.olderPage(h.room() != null ? h.room() : rooms.current(), h.ref());
                 outstanding.expect(older.ref());
                 yield Reaction.sending(older);
             }
@@ -260,12 +270,6 @@ public final class ChatState {
             return Reaction.showing(TextRenderer.NOTICE + " not connected; will send when reconnected: " + SafeText.neutralize(typed));
         }
         return now ? Reaction.sending(line) : Reaction.NOTHING; // behind lines that wait to go out again
-    }
-
-    /** "/history" without a number: the 20 messages before the oldest this screen has shown of the room. */
-    private Request olderPage(Request.History asked) {
-        String room = asked.room() != null ? asked.room() : rooms.current();
-        return new Request.History(room, timeline.oldestShown(room), null, Input.DEFAULT_HISTORY, asked.ref());
     }
 
     /** The quit to send when the person leaves other than by typing /quit. */
@@ -382,15 +386,9 @@ public final class ChatState {
         return outstanding.awaitingRetry();
     }
 
-    /** Lines sent again per retry: below the server's default flood control (5 lines a second). */
-    static final int RETRY_BATCH = 4;
-
-    /**
-     * Some of the lines refused as unavailable or by flood control (and those typed behind them), sent again
-     * now with the same refs (said once if stored meanwhile); while not connected, they wait for the reconnect.
-     */
+    /** Some of the lines refused as unavailable or by flood control, sent again now (see {@link Resumption#retryNow}). */
     public Reaction retryNow() {
-        return registered ? new Reaction(List.of(), outstanding.retry(RETRY_BATCH, resumption.connection())) : Reaction.NOTHING;
+        return resumption.retryNow(registered);
     }
 
     /** Whether every request sent has had its reply (its acknowledgement or an error). */

@@ -89,4 +89,15 @@ final class Resumption {
         send.addAll(resend);
         return send;
     }
+
+    /** Lines sent again per retry: below the server's default flood control (5 lines a second). */
+    static final int RETRY_BATCH = 4;
+
+    /**
+     * Some of the lines refused as unavailable or by flood control (and those typed behind them), sent again
+     * now with the same refs (said once if stored meanwhile); while not connected, they wait for the reconnect.
+     */
+    Reaction retryNow(boolean registered) {
+        return registered ? new Reaction(List.of(), outstanding.retry(RETRY_BATCH, connection())) : Reaction.NOTHING;
+    }
 }

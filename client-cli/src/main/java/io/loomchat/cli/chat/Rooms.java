@@ -140,6 +140,14 @@ public final class Rooms {
         }
     }
 
+    /** {@code room} was read on another device of the account: nothing there is unread here either. */
+    void readElsewhere(String room) {
+        Window window = windows.get(room);
+        if (window != null && !room.equals(current)) {
+            window.lookedAway();
+        }
+    }
+
     /** After a reconnect: each room's catch-up starts with the unseen marker. */
     void markMissedFrom(List<String> rejoining) {
         missedToMark.clear();

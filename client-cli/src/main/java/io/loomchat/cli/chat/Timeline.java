@@ -3,6 +3,8 @@ package io.loomchat.cli.chat;
 import io.loomchat.protocol.Event.ChatMessage;
 import io.loomchat.protocol.Event.HistoryEnd;
 import io.loomchat.protocol.Request;
+import io.loomchat.protocol.Input;
+import io.loomchat.protocol.Request;
 import io.loomchat.protocol.Request.Replay;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -93,6 +95,16 @@ final class Timeline {
         }
         resuming.add(room);
         return Replay.after(id);
+    }
+
+    /** The newest message id shown in {@code room}; null for none. */
+    Long newest(String room) {
+        return room == null ? null : lastSeen.get(room);
+    }
+
+    /** "/history" without a number: the 20 messages before the oldest shown of {@code room}. */
+    Request.History olderPage(String room, String ref) {
+        return new Request.History(room, oldestShown(room), null, Input.DEFAULT_HISTORY, ref);
     }
 
     /** Where "/history" pages back from in {@code room}: its oldest message shown, or null for the latest. */
