@@ -250,6 +250,61 @@ class BrowserIT {
         assertEquals(0, server.connectionCount());
     }
 
+    /**
+     * One account in a browser and on a terminal connection at once: a line from either shows on the other,
+     * reading in the browser moves the marker on the terminal connection, and with every device gone the
+     * account stays; back in the browser, the lines since the marker and the private message that waited.
+     */
+    @Test
+    void anAccountInTheBrowserAndOnATerminalConnectionIsOnePersonAndComesBackToWhatItMissed(@TempDir Path data)
+            throws Exception {
+        server = ChatServer.start(config(0, 0).dataDir(data)
+                .accountHashIterations(ServerConfig.MIN_ACCOUNT_HASH_ITERATIONS).build());
+        ChatPage browser = page().loginToAccount(url(), "alice", "correct horse", true);
+        browser.waitFor("() => document.getElementById('log').textContent.includes('logged in as alice')");
+        TestClient terminal = TestClient.connect(server.port());
+        opened.add(terminal);
+        terminal.send("{\"type\":\"hello\",\"nick\":\"alice\",\"account\":\"alice\",\"account_password\":\"correct horse\"}");
+        assertEquals("alice", terminal.await("welcome").get("account").asText());
+
+        terminal.say("from the terminal");
+        browser.awaitLine("lobby", "from the terminal");
+        browser.type("from the browser");
+        terminal.awaitMatching("the browser's line", n -> "from the browser".equals(n.path("text").asText()));
+
+        TestClient bob = tcp("bob");
+        bob.say("news for alice");
+        long news = bob.awaitMatching("ack", n -> "news for alice".equals(n.path("text").asText())).get("id").asLong();
+        browser.awaitLine("lobby", "news for alice"); // seen in the visible page, at its newest line
+        JsonNode read = terminal.awaitMatching("the marker from the browser",
+                n -> "read".equals(n.path("type").asText()) && n.path("id").asLong() == news);
+        assertEquals(0, read.get("unread").asLong());
+
+        browser.page.context().close(); // every device gone: the account stays, offline
+        terminal.send("{\"type\":\"quit\"}");
+        terminal.awaitClose();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        for (int i = 0; ; i++) { // until the browser's connection is gone too (it closes on its own time)
+            bob.send("{\"type\":\"who\",\"ref\":\"w" + i + "\"}");
+            String ref = "w" + i;
+            JsonNode who = bob.awaitMatching("who", n -> ref.equals(n.path("ref").asText()));
+            if ("offline".equals(who.path("away").path("alice").asText())) {
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "alice still online: " + who);
+            Thread.onSpinWait();
+        }
+        bob.say("while you were away");
+        bob.send("{\"type\":\"msg\",\"to\":\"alice\",\"text\":\"call me\",\"ref\":\"pm\"}");
+        bob.awaitMatching("accepted", n -> "pm".equals(n.path("ref").asText()));
+
+        ChatPage back = page().loginToAccount(url(), "alice", "correct horse", false);
+        back.awaitLine("lobby", "while you were away");
+        back.waitFor("() => [...document.querySelectorAll('.lines[data-view=\"pm:bob\"] .text')].some(t => t.textContent === 'call me')");
+        assertTrue(back.lines("lobby").stream().noneMatch(l -> l.endsWith(" news for alice")),
+                "only what came after the marker: " + back.lines("lobby"));
+    }
+
     @Test
     void theSlashCommandsParseAsInTheTerminalClient() throws Exception {
         server = ChatServer.start(config(0, 0).build());
@@ -262,7 +317,9 @@ class BrowserIT {
                 "/kick bob", "/kick bob bye now", "/ban bob", "/ban bob 2h", "/ban bob +address 1d spam", "/ban 10.0.0.1 30m",
                 "/ban ::1", "/ban bob because", "/unban bob", "/unban 10.0.0.1", "/mute bob", "/mute bob 5m", "/mute bob x",
                 "/unmute bob", "/quit", "/quit gone home", "/exit", "/help", "/?", "/nope", "/ join", "/JOIN Lobby", "   ",
-                "/msg\tbob\ttab", "text\r\n");
+                "/msg\tbob\ttab", "text\r\n", "/register", "/register pass word", "/login alice", "/login alice pass word",
+                "/identify alice pw", "/password", "/password old new one", "/password old pw\tnew pw", "/dropaccount",
+                "/dropaccount bob now");
         for (String line : lines) {
             @SuppressWarnings("unchecked")
             Map<String, Object> js = (Map<String, Object>) page.page.evaluate(

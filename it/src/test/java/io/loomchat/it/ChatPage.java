@@ -34,6 +34,20 @@ final class ChatPage {
         return this;
     }
 
+    /** Logs in to an account (nick and account password), or registers the nick as one ({@code register}). */
+    ChatPage loginToAccount(String url, String nick, String password, boolean register) {
+        page.navigate(url);
+        page.fill("#login-nick", nick);
+        page.fill("#login-account-password", password);
+        if (register) {
+            page.check("#login-register");
+        }
+        page.click("#login-form button[type=submit]");
+        page.waitForSelector("#chat", new Page.WaitForSelectorOptions().setState(WaitForSelectorState.VISIBLE));
+        waitFor("document.getElementById('status').textContent === 'online'");
+        return this;
+    }
+
     void type(String line) {
         page.fill("#line", line);
         page.press("#line", "Enter");

@@ -47,6 +47,7 @@
   // ---- State. One owner: this closure; the socket's handlers and the page's events run on one thread.
   const state = {
     nick: null, password: null, wanted: false, registered: false, everRegistered: false,
+    account: null, accountPassword: null, registering: false, // the account: logged in with every hello
     ws: null, attempts: 0, retryTimer: null,
     epoch: tab.get('loomchat.epoch'), token: tab.get('loomchat.resume'), tokenNick: tab.get('loomchat.resumeNick'),
     views: new Map(), // 'room:NAME' or 'pm:nick' -> view
@@ -66,7 +67,7 @@
     if (!v) {
       const pm = key.startsWith('pm:');
       v = { key, kind: pm ? 'pm' : 'room', name: key.slice(pm ? 3 : 5), joined: false, lastId: 0, oldestId: null,
-            ids: new Set(), more: false, unread: 0, mention: false, topic: '', members: [], away: new Map(),
+            ids: new Set(), more: false, unread: 0, mention: false, topic: '', members: [], away: new Map(), marker: 0,
             el: document.createElement('div'), label: pm ? key.slice(3) : key.slice(5) };
       v.el.className = 'lines';
       v.el.hidden = true;
@@ -165,6 +166,7 @@
     drawLists();
     if (v.kind === 'room' && v.joined) askWho(v.name);
     fillScreen();
+    markRead();
   }
   function badge(v) {
     const b = document.createElement('span');
@@ -268,6 +270,10 @@
     if (room) request.room = room;
     if (first && first.lastId > 0 && state.epoch) request.after = first.lastId;
     if (state.password) request.password = state.password;
+    if (state.accountPassword && !state.registering) {
+      request.account = state.account || state.nick;
+      request.account_password = state.accountPassword;
+    }
     if (state.token && state.tokenNick && state.tokenNick.toLowerCase() === state.nick.toLowerCase()) {
       request.resume = state.token;
     }
@@ -276,6 +282,11 @@
   function welcome(e) {
     const restarted = state.epoch && e.epoch !== state.epoch;
     state.registered = true;
+    state.account = e.account || null;
+    if (state.registering) {
+      state.registering = false;
+      send({ type: 'register', password: state.accountPassword, ref: nextRef('a') });
+    }
     state.nick = e.nick;
     state.token = e.resume;
     state.tokenNick = e.nick;
@@ -336,6 +347,11 @@
       case 'pong': if (e.ref && e.ref.startsWith('u')) note(null, 'pong: the server answers'); break;
       case 'ping': send({ type: 'pong' }); break;
       case 'error': error(e); break;
+      case 'account':
+        state.account = e.account || null;
+        note(null, e.account ? 'you are logged in as ' + e.account : 'you are logged in to no account');
+        break;
+      case 'read': read(e); break;
       case 'bye': bye(e); break;
     }
   }
@@ -355,7 +371,27 @@
     v.oldestId = v.oldestId === null ? m.id : Math.min(v.oldestId, m.id);
     if (v.key === state.current) stick(bottom);
     if (!own && !m.history) attention(v, mention, m.from, m.text);
+    if (v.key === state.current) markRead();
   }
+  // ---- Read markers: an account's, in step on every device. The room on the screen counts as read once
+  // the page is visible and scrolled to its newest line; a marker moved elsewhere clears the count here.
+  function markRead() {
+    const v = currentView();
+    if (!state.account || !v || v.kind !== 'room' || document.hidden || !atBottom() || v.lastId <= v.marker) return;
+    v.marker = v.lastId;
+    send({ type: 'mark_read', room: v.name, id: v.lastId, ref: nextRef('r') });
+  }
+  function read(e) {
+    const v = roomView(e.room);
+    v.marker = Math.max(v.marker, e.id);
+    if (e.id >= v.lastId || (!e.ref && v.key !== state.current)) {
+      v.unread = v.key === state.current && !document.hidden ? 0 : e.unread;
+      v.mention = v.unread > 0 && v.mention;
+      drawLists();
+    }
+    if (!e.ref && e.unread > 0) note(v, e.unread + ' unread since you last read ' + '#' + v.name);
+  }
+
   function privateMessage(m) {
     const own = m.from.toLowerCase() === (state.nick || '').toLowerCase();
     const other = own ? m.to : m.from;
@@ -635,6 +671,8 @@
       e.preventDefault();
       state.nick = $('login-nick').value.trim();
       state.password = $('login-password').value || null;
+      state.accountPassword = $('login-account-password').value || null;
+      state.registering = !!state.accountPassword && $('login-register').checked;
       state.firstRoom = roomName($('login-room').value.trim()) || null;
       state.wanted = true;
       $('login-problem').textContent = '';
@@ -647,6 +685,7 @@
       typed(text);
     });
     $('log').addEventListener('scroll', olderOnScroll, { passive: true });
+    $('log').addEventListener('scroll', markRead, { passive: true });
     window.addEventListener('resize', fillScreen);
     $('toggle-rooms').addEventListener('click', () => $('rooms').classList.toggle('open'));
     $('toggle-members').addEventListener('click', () => $('members').classList.toggle('open'));
@@ -655,7 +694,7 @@
     notify.addEventListener('click', () => Notification.requestPermission().then(() => { notify.hidden = true; }));
     document.addEventListener('visibilitychange', () => {
       const v = currentView();
-      if (!document.hidden && v) { v.unread = 0; v.mention = false; drawLists(); }
+      if (!document.hidden && v) { v.unread = 0; v.mention = false; drawLists(); markRead(); }
     });
     window.addEventListener('hashchange', () => {
       if (!state.registered || location.hash.length < 2) return;

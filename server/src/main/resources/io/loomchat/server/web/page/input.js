@@ -22,7 +22,11 @@ const LoomInput = (() => {
     ['/away [REASON]', 'mark yourself away (shown in /who); /away alone or /back to return'],
     ['/history [N]', 'show 20 older messages of the current room; with N, its last N'],
     ['/ping', 'check that the server answers'],
+    ['/register [PASSWORD]', 'make your nick an account (the terminal client asks for the password)'],
+    ['/login ACCOUNT [PASSWORD]', 'log in to your account (the terminal client asks for the password)'],
+    ['/password [OLD NEW]', "change your account's password (the terminal client asks)"],
     ['/oper NAME PASSWORD', 'log in as an operator'],
+    ['/dropaccount ACCOUNT', 'operators: delete an account; its nick is free again'],
     ['/kick NICK [REASON]', 'operators: remove someone from the current room'],
     ['/ban WHO [+address] [TIME] [REASON]', 'operators: ban a nick (+address: and where it connects from), or an address (TIME: 30m, 2h, 1d; 0 until restart)'],
     ['/unban WHO', 'operators: lift a ban on a nick or an address'],
@@ -131,6 +135,22 @@ const LoomInput = (() => {
       }
       case 'ping':
         return request('ping', {}, ref);
+      case 'register':
+        return rest === '' ? usage('/register PASSWORD') : request('register', { password: rest }, ref);
+      case 'login': case 'identify': {
+        const parts = rest.split(/\s+/);
+        return parts.length < 2 ? usage('/login ACCOUNT PASSWORD')
+          : request('login', { account: parts[0], password: rest.slice(parts[0].length).trim() }, ref);
+      }
+      case 'password': {
+        // A tab, when there is one, parts the two (as the terminal client sends passwords with spaces).
+        const tab = rest.indexOf('\t');
+        const parts = tab > 0 ? [rest.slice(0, tab), rest.slice(tab + 1)] : rest.split(/\s+/);
+        const fresh = tab > 0 ? parts[1] : rest.slice(parts[0].length).trim();
+        return parts.length < 2 ? usage('/password OLD NEW') : request('password', { password: parts[0], new_password: fresh }, ref);
+      }
+      case 'dropaccount':
+        return rest === '' ? usage('/dropaccount ACCOUNT') : request('drop_account', { account: firstWord(rest) }, ref);
       case 'oper': {
         const parts = split2(rest);
         return parts.length < 2 ? usage('/oper NAME PASSWORD') : request('oper', { name: parts[0], password: parts[1] }, ref);
