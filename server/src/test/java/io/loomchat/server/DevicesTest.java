@@ -127,6 +127,47 @@ class DevicesTest extends ServerTestSupport {
     }
 
     @Test
+    void readMarkersCrossBetweenAnIrcClientWithReadMarkerAndAJsonClient() throws Exception {
+        start(config());
+        TestClient a = firstDevice();
+        IrcTestClient irc = track(new IrcTestClient(server.port()));
+        irc.send("CAP LS 302");
+        irc.send("CAP REQ :sasl draft/read-marker server-time");
+        irc.await("ACK", l -> l.contains(" ACK :"));
+        irc.send("AUTHENTICATE PLAIN");
+        irc.await("go on", l -> l.equals("AUTHENTICATE +"));
+        irc.send("AUTHENTICATE " + java.util.Base64.getEncoder().encodeToString(("\0alice\0" + PASSWORD)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        irc.await("903", l -> l.contains(" 903 "));
+        irc.send("NICK alice");
+        irc.send("USER alice 0 * :Alice");
+        irc.send("CAP END");
+        irc.await("welcome", l -> l.contains(" 001 alice "));
+        irc.await("the marker after the join", l -> l.contains("MARKREAD #lobby *"));
+
+        TestClient bob = register("bob");
+        bob.say("first");
+        bob.say("second");
+        JsonNode second = a.awaitMatching("second", n -> "second".equals(n.path("text").asText()));
+        String secondTs = second.get("ts").asText();
+        a.send("{\"type\":\"mark_read\",\"id\":" + second.get("id").asLong() + "}");
+        irc.await("the marker from the JSON device", l -> l.equals(":loomchat MARKREAD #lobby timestamp=" + secondTs)
+                || l.endsWith(" MARKREAD #lobby timestamp=" + secondTs));
+
+        bob.say("third");
+        JsonNode third = a.awaitMatching("third", n -> "third".equals(n.path("text").asText()));
+        irc.await("third on IRC", l -> l.contains("PRIVMSG #lobby :third"));
+        irc.send("MARKREAD #lobby timestamp=" + third.get("ts").asText());
+        JsonNode read = a.awaitMatching("the marker from IRC", n -> "read".equals(n.path("type").asText())
+                && n.path("id").asLong() == third.get("id").asLong());
+        assertEquals(0, read.get("unread").asLong());
+        irc.send("MARKREAD #lobby");
+        irc.await("where it is", l -> l.endsWith(" MARKREAD #lobby timestamp=" + third.get("ts").asText()));
+        irc.send("MARKREAD #lobby timestamp=yesterday");
+        irc.await("a bad timestamp", l -> l.contains("FAIL MARKREAD INVALID_PARAMS #lobby"));
+    }
+
+    @Test
     void anAccountConnectsFromAtMostMaxDevicesPerAccountClients() throws Exception {
         start(config().toBuilder().maxDevicesPerAccount(2).build());
         firstDevice();

@@ -19,10 +19,9 @@ import io.loomchat.server.history.RecentMessages;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,20 +102,18 @@ public final class Room implements DeliveryBatch.BurstHolder, KeptHistory {
                 return JoinResult.CLOSED;
             }
             Joined joined = new Joined(name, session.nick(), clock.instant(), null);
-            if (members.contains(session.member())) { // another device of a member: it alone hears of it
-                release(batch);
-                session.deliver(RoomMembers.withRef(joined, ref), Codec.withRef(Codec.encode(joined), ref), batch);
-            } else if (members.size() >= maxMembers) {
+            boolean again = members.contains(session.member()); // another device of a member: it alone hears of it
+            if (!again && members.size() >= maxMembers) {
                 return JoinResult.FULL;
-            } else {
-                release(batch); // before the joiner is a member: the history it gets holds those lines
+            }
+            release(batch); // before the joiner is a member: the history it gets holds those lines
+            if (!again) {
                 members.add(session.member());
-                if (members.size() > quietJoinsAbove) {
-                    // a big room: only the joiner hears it
-                    session.deliver(RoomMembers.withRef(joined, ref), Codec.withRef(Codec.encode(joined), ref), batch);
-                } else {
-                    members.fanOut(joined, Codec.encode(joined), batch, session, ref);
-                }
+            }
+            if (again || members.size() > quietJoinsAbove) { // a big room, or a member's device: the joiner alone
+                session.deliver(RoomMembers.withRef(joined, ref), Codec.withRef(Codec.encode(joined), ref), batch);
+            } else {
+                members.fanOut(joined, Codec.encode(joined), batch, session, ref);
             }
             if (topic != null) {
                 session.deliver(topic, null, batch);
@@ -370,21 +367,17 @@ public final class Room implements DeliveryBatch.BurstHolder, KeptHistory {
         return locked(() -> members.snapshot());
     }
 
-    public List<String> nicks() {
-        List<String> nicks = new ArrayList<>();
-        for (Member member : members()) {
-            nicks.add(member.nick());
-        }
-        nicks.sort(Comparator.comparing(String::toLowerCase));
-        return nicks;
-    }
-
     int size() {
         return locked(() -> members.size());
     }
 
     long lastId() {
         return locked(() -> lastId);
+    }
+
+    /** {@code read} of the kept messages, under the room's lock (a read marker's message by id or time). */
+    public <T> T kept(Function<RecentMessages, T> read) {
+        return locked(() -> read.apply(recent));
     }
 
     /** {@code read}, under the room's lock. */

@@ -2,6 +2,7 @@ package io.loomchat.server.history;
 
 import io.loomchat.protocol.Codec;
 import io.loomchat.protocol.Event.ChatMessage;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -116,5 +117,32 @@ public final class RecentMessages {
             Collections.reverse(lines);
         }
         return new Page(messages, lines, more);
+    }
+
+    /**
+     * The id of the newest kept message said at or before {@code ts}; 0 if none is kept from then. To the
+     * millisecond, as times are on the wire: a client names a message by the time it was shown.
+     */
+    public long idAtOrBefore(Instant ts) {
+        var newestFirst = kept.descendingIterator();
+        while (newestFirst.hasNext()) {
+            ChatMessage m = newestFirst.next();
+            if (!m.ts().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).isAfter(ts)) {
+                return m.id();
+            }
+        }
+        return 0;
+    }
+
+    /** When kept message {@code id} was said; null if it is not kept (or never was). */
+    public Instant tsOf(long id) {
+        var newestFirst = kept.descendingIterator();
+        while (newestFirst.hasNext()) {
+            ChatMessage m = newestFirst.next();
+            if (m.id() <= id) {
+                return m.id() == id ? m.ts() : null;
+            }
+        }
+        return null;
     }
 }

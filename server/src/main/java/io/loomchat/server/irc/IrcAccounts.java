@@ -6,9 +6,13 @@ import static io.loomchat.server.irc.IrcRendering.subject;
 
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Request;
+import io.loomchat.protocol.Timestamps;
 import io.loomchat.server.chat.Client;
 import io.loomchat.server.chat.Commands;
+import io.loomchat.server.chat.Room;
+import io.loomchat.server.chat.Rooms;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 
@@ -28,17 +32,54 @@ final class IrcAccounts {
     private final IrcFront front;
     private final Client client;
     private final Commands commands;
+    private final Rooms rooms;
     private StringBuilder sasl; // the PLAIN message being received; null when no exchange is under way
 
-    IrcAccounts(IrcFront front, Client client, Commands commands) {
+    IrcAccounts(IrcFront front, Client client, Commands commands, Rooms rooms) {
         this.front = front;
         this.client = client;
         this.commands = commands;
+        this.rooms = rooms;
     }
 
     void addTo(Map<String, IrcCommand> table) {
         table.put("AUTHENTICATE", IrcCommand.anytime(1, line -> authenticate(line.param(0))));
         table.put("REGISTER", IrcCommand.anytime(3, line -> register(line.param(0), line.param(2))));
+        table.put("MARKREAD", IrcCommand.registered(1, line -> markRead(line.param(0),
+                line.params().size() > 1 ? line.param(1) : null)));
+    }
+
+    /**
+     * IRCv3 draft/read-marker: {@code MARKREAD #channel [timestamp=T]} moves the account's marker to the
+     * newest message said at or before T (Loomchat keeps markers by message id), or asks where it is.
+     * Private conversations have no markers here: their marker is always unknown ({@code *}).
+     */
+    private void markRead(String target, String timestamp) {
+        if (!target.startsWith("#")) {
+            front.send(":" + front.server() + " MARKREAD " + target + " *");
+            return;
+        }
+        String roomName = IrcFront.room(target).toLowerCase(java.util.Locale.ROOT);
+        long id = 0; // asks where it is: a marker never moves back
+        if (timestamp != null) {
+            Instant ts;
+            try {
+                ts = Instant.parse(timestamp.startsWith("timestamp=") ? timestamp.substring(10) : "");
+            } catch (java.time.format.DateTimeParseException e) {
+                front.send(":" + front.server() + " FAIL MARKREAD INVALID_PARAMS " + target + " :timestamp=YYYY-MM-DDThh:mm:ss.sssZ");
+                return;
+            }
+            Room room = rooms.find(roomName);
+            id = room == null ? 0 : room.kept(kept -> kept.idAtOrBefore(ts));
+        }
+        commands.handle(new Request.MarkRead(roomName, id, IrcFront.ref("markread", target)));
+    }
+
+    /** A read marker as draft/read-marker says it: the time of the marked message, {@code *} when unknown. */
+    static String marker(Event.Read r, String server, Rooms rooms) {
+        Room room = rooms.find(r.room());
+        Instant ts = room == null || r.id() == 0 ? null : room.kept(kept -> kept.tsOf(r.id()));
+        return ":" + server + " MARKREAD #" + r.room() + " " + (ts == null ? "*" : "timestamp=" + Timestamps.format(ts)) + "\r\n";
     }
 
     private void authenticate(String param) {
@@ -127,6 +168,8 @@ final class IrcAccounts {
             case "sasl" -> e.code().equals("already_logged_in") ? ":" + server + " 907 " + me + " :" + message + "\r\n"
                     : ":" + server + " 904 " + me + " :SASL authentication failed (" + message + ")\r\n";
             case "pass" -> ":" + server + " 464 " + me + " :Password incorrect (" + message + ")\r\n";
+            case "markread" -> ":" + server + " FAIL MARKREAD " + (e.code().equals("not_logged_in") ? "ACCOUNT_REQUIRED"
+                    : "INVALID_PARAMS") + " " + subject(e.ref()) + " :" + message + "\r\n";
             case "register" -> ":" + server + " FAIL REGISTER " + registerCode(e.code()) + " " + subject(e.ref()) + " :"
                     + message + "\r\n";
             default -> null;

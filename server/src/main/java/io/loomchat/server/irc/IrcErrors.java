@@ -43,7 +43,7 @@ final class IrcErrors {
             case "who" -> {
                 return numeric("315", me, about + " :End of /WHO list");
             }
-            case "sasl", "pass", "register" -> {
+            case "sasl", "pass", "register", "markread" -> {
                 return IrcAccounts.failed(e, me, server);
             }
             default -> {

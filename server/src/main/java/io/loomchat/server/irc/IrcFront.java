@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
 public final class IrcFront implements Dialect {
 
     static final Set<String> CAPABILITIES = Set.of("server-time", "message-tags", "echo-message", "batch",
-            "draft/chathistory", "away-notify", "multi-prefix", "userhost-in-names", "sasl", "draft/account-registration");
+            "draft/chathistory", "away-notify", "multi-prefix", "userhost-in-names", "sasl", "draft/account-registration", "draft/read-marker");
     /** What CAP LS 302 says of the capabilities that have values. */
     private static final Map<String, String> CAPABILITY_VALUES = Map.of("sasl", "PLAIN",
             "draft/account-registration", "before-connect");
@@ -74,7 +74,7 @@ public final class IrcFront implements Dialect {
         addRegistration(commandTable);
         new IrcChannels(this, client, chat, commands, rendering).addTo(commandTable);
         new IrcUsers(this, session, chat, commands, rendering).addTo(commandTable);
-        this.accounts = new IrcAccounts(this, client, commands);
+        this.accounts = new IrcAccounts(this, client, commands, chat.rooms());
         accounts.addTo(commandTable);
         this.table = Map.copyOf(commandTable);
         this.anotherLine = anotherLine;

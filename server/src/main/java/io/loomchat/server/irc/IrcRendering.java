@@ -165,7 +165,7 @@ public final class IrcRendering {
             case Event.Pong p -> null;
             case Event.HistoryEnd h -> null;
             case Event.Account a -> IrcAccounts.rendered(a, me, server);
-            case Event.Read r -> null; // read markers: not for IRC clients yet (draft/read-marker)
+            case Event.Read r -> enabled.contains("draft/read-marker") ? IrcAccounts.marker(r, server, chat.rooms()) : null;
         };
         return out == null ? null : bytes(out);
     }

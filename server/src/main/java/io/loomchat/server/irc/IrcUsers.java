@@ -185,7 +185,7 @@ final class IrcUsers {
             for (String roomName : client.rooms().names()) {
                 Room room = chat.rooms().find(roomName);
                 if (room != null) {
-                    nicks.addAll(room.nicks());
+                    room.members().forEach(member -> nicks.add(member.nick()));
                 }
             }
             nicks.removeIf(n -> !pattern.matcher(n).matches());
