@@ -131,4 +131,53 @@ class IrcClientsTerminalTest {
         enter("/quit");
         bob.awaitMatching("the quit", n -> "left".equals(n.path("type").asText()) && "ircwee".equals(n.path("nick").asText()));
     }
+
+    /** A server keeping accounts, where {@code account} is registered (and has left: it waits, offline). */
+    private void startWithAccount(String account, String password) throws Exception {
+        server = ChatServer.start(ServerConfig.defaults().toBuilder().host("127.0.0.1").port(0).floodLinesPerSecond(0)
+                .dataDir(Files.createDirectories(home.resolve("data")))
+                .accountHashIterations(ServerConfig.MIN_ACCOUNT_HASH_ITERATIONS).build());
+        try (TestClient owner = TestClient.register(server.port(), account)) {
+            owner.send("{\"type\":\"register\",\"password\":\"" + password + "\"}");
+            owner.await("account");
+        }
+        bob = TestClient.register(server.port(), "bob");
+    }
+
+    @Test
+    void irssiLogsInWithSaslAsTheUserGuideSays() throws Exception {
+        startWithAccount("irssisasl", "correct-horse-battery");
+        Files.writeString(home.resolve("config"), "settings = { \"fe-text\" = { paste_detect_time = \"0\"; }; };\n");
+        terminal = new TmuxTerminal(120, 30, List.of("irssi", "--home=" + home, "-n", "irssisasl"));
+        awaitScreen("irssi started", "Irssi");
+        enter("/network add -sasl_mechanism PLAIN -sasl_username irssisasl -sasl_password correct-horse-battery loomchat");
+        enter("/server add -network loomchat 127.0.0.1 " + server.port());
+        enter("/connect loomchat");
+        awaitScreen("the SASL login", "You are now logged in as irssisasl");
+        enter("/msg bob from the account"); // the nick is reserved: only a login could take it
+        JsonNode line = bob.awaitMatching("the account's line", n -> "private".equals(n.path("type").asText()));
+        assertEquals("irssisasl", line.get("from").asText());
+        enter("/quit");
+    }
+
+    @Test
+    void weechatLogsInWithSaslAsTheUserGuideSays() throws Exception {
+        startWithAccount("weesasl", "correct-horse-battery");
+        terminal = new TmuxTerminal(120, 30, List.of("weechat", "--dir", home.toString(),
+                "--run-command", "/set weechat.look.paste_max_lines -1"));
+        awaitScreen("weechat started", "WeeChat");
+        enter("/server add loomchat 127.0.0.1/" + server.port() + " -notls");
+        enter("/set irc.server.loomchat.nicks weesasl");
+        enter("/set irc.server.loomchat.sasl_mechanism plain");
+        enter("/set irc.server.loomchat.sasl_username weesasl");
+        enter("/set irc.server.loomchat.sasl_password correct-horse-battery");
+        enter("/connect loomchat");
+        awaitScreen("the channel", "#lobby");
+        enter("/buffer 1");
+        awaitScreen("the SASL login, in the server's buffer", "SASL authentication successful");
+        enter("/msg bob from the account"); // the nick is reserved: only a login could take it
+        JsonNode line = bob.awaitMatching("the account's line", n -> "private".equals(n.path("type").asText()));
+        assertEquals("weesasl", line.get("from").asText());
+        enter("/quit");
+    }
 }
