@@ -75,10 +75,7 @@ public final class AlwaysOn {
         Keeping k = byKey.computeIfAbsent(Names.skeleton(account), a -> new Keeping());
         switch (o.get("op").textValue()) {
             case "join" -> k.rooms.add(o.get("room").textValue());
-            case "leave" -> {
-                k.rooms.remove(o.get("room").textValue());
-                k.read.remove(o.get("room").textValue());
-            }
+            case "leave" -> k.rooms.remove(o.get("room").textValue()); // the marker stays, for a later join
             case "read" -> k.read.merge(o.get("room").textValue(), o.get("id").longValue(), Math::max);
             case "wait" -> k.waiting.add(o.get("message").textValue());
             case "taken" -> {
@@ -144,7 +141,7 @@ public final class AlwaysOn {
         }
     }
 
-    /** {@code account} left {@code room} (its read marker there goes with it). */
+    /** {@code account} left {@code room} (its read marker there stays, as IRC's read-marker wants). */
     public void left(String account, String room) throws IOException {
         lock.lock();
         try {
