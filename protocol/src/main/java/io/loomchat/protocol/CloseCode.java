@@ -25,7 +25,9 @@ public enum CloseCode {
     REPLACED("replaced"),
     BAD_PASSWORD("bad_password"),
     OPER_FAILED("oper_failed"),
-    BANNED("banned");
+    BANNED("banned"),
+    /** An IRC client that cannot register without what only an account gives (SASL, or a free device slot). */
+    ACCOUNT_NEEDED("account_needed");
 
     private static final Map<String, CloseCode> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(CloseCode::wireName, Function.identity()));

@@ -78,6 +78,59 @@ class AccountAbuseTest extends ServerTestSupport {
     }
 
     @Test
+    void guessesSentAtOnceOnManyConnectionsAreCountedAsTheyCome() throws Exception {
+        server = ChatServer.start(config(), clock);
+        registerAccount("max", "127.0.0.1");
+        List<TestClient> guessers = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            guessers.add(from("127.0.0.2"));
+        }
+        for (int i = 0; i < guessers.size(); i++) { // all sent before any is answered
+            guessers.get(i).send("{\"type\":\"login\",\"account\":\"max\",\"password\":\"guess" + i + "\",\"ref\":\"g\"}");
+        }
+        int checked = 0;
+        for (TestClient g : guessers) {
+            String code = g.awaitMatching("the answer", n -> "g".equals(n.path("ref").asText())).get("code").asText();
+            checked += code.equals("login_failed") ? 1 : 0;
+            assertTrue(code.equals("login_failed") || code.equals("rate_limited"), code);
+        }
+        assertEquals(5, checked, "five guesses per account and address, however many connections carry them");
+    }
+
+    @Test
+    void withAServerPasswordNobodyRegistersOrLogsInWithoutIt() throws Exception {
+        server = ChatServer.start(config().toBuilder().password("server secret").build(), clock);
+        TestClient stranger = from("127.0.0.2");
+        stranger.send("{\"type\":\"register\",\"account\":\"intruder\",\"password\":\"" + PASSWORD + "\",\"ref\":\"r\"}");
+        assertEquals("not_registered", stranger.awaitMatching("refused", n -> "r".equals(n.path("ref").asText())).get("code").asText());
+        stranger.send("{\"type\":\"login\",\"account\":\"intruder\",\"password\":\"" + PASSWORD + "\",\"ref\":\"l\"}");
+        assertEquals("not_registered", stranger.awaitMatching("refused", n -> "l".equals(n.path("ref").asText())).get("code").asText());
+        assertTrue(!Files.exists(data.resolve("accounts.jsonl")), "nothing registered");
+        TestClient member = from("127.0.0.3"); // with it, in the hello: registering after it works
+        member.send("{\"type\":\"hello\",\"nick\":\"nora\",\"password\":\"server secret\"}");
+        member.await("welcome");
+        member.send("{\"type\":\"register\",\"password\":\"" + PASSWORD + "\"}");
+        assertEquals("nora", member.await("account").get("account").asText());
+    }
+
+    @Test
+    void aRecomputedCheckSumDoesNotMakeABrokenRuleAcceptable() throws Exception {
+        server = ChatServer.start(config(), clock);
+        registerAccount("quinn", "127.0.0.1");
+        server.close();
+        server = null;
+        String body = "{\"op\":\"join\",\"account\":\"quinn\",\"room\":\"BAD ROOM!\"";
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body.getBytes(StandardCharsets.UTF_8));
+        Files.writeString(data.resolve("always-on.jsonl"), body + ",\"crc\":\""
+                + java.util.HexFormat.of().toHexDigits((int) crc.getValue()) + "\"}\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        IOException refused = assertThrows(IOException.class, () -> ChatServer.start(config(), clock));
+        assertTrue(refused.getMessage().contains("always-on.jsonl line"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("no room's name"), refused.getMessage());
+    }
+
+    @Test
     void manyAddressesGuessingTogetherHoldTheAccountForSecondsOnly() throws Exception {
         server = ChatServer.start(config(), clock);
         registerAccount("lee", "127.0.0.1");

@@ -149,4 +149,46 @@ class AlwaysOnTest extends ServerTestSupport {
         back.await("welcome");
         assertEquals("see you", back.await("private").get("text").asText());
     }
+
+    @Test
+    void aGuestWhoLogsInAfterHelloBecomesTheAccountThatWasAwayInItsRooms() throws Exception {
+        start(config());
+        TestClient alice = register("alice");
+        alice.send("{\"type\":\"register\",\"password\":\"" + PASSWORD + "\"}");
+        alice.await("account");
+        alice.send("{\"type\":\"join\",\"room\":\"dev\"}");
+        alice.awaitMatching("dev", n -> "joined".equals(n.path("type").asText()) && "dev".equals(n.path("room").asText()));
+        alice.send("{\"type\":\"quit\"}");
+        alice.awaitClose();
+        TestClient bob = register("bob");
+
+        TestClient guest = register("guesty");
+        guest.send("{\"type\":\"login\",\"account\":\"alice\",\"password\":\"" + PASSWORD + "\",\"ref\":\"l\"}");
+        JsonNode renamed = guest.await("renamed");
+        assertEquals("guesty", renamed.get("old").asText());
+        assertEquals("alice", renamed.get("nick").asText());
+        guest.awaitMatching("the account's room", n -> "joined".equals(n.path("type").asText()) && "dev".equals(n.path("room").asText()));
+        assertEquals("alice", guest.awaitMatching("logged in", n -> "l".equals(n.path("ref").asText())).get("account").asText());
+        bob.awaitMatching("the guest left", n -> "left".equals(n.path("type").asText()) && "guesty".equals(n.path("nick").asText()));
+        JsonNode members = who(bob, "lobby");
+        assertEquals("[\"alice\",\"bob\"]", members.get("nicks").toString());
+        assertTrue(members.path("away").path("alice").isMissingNode(), "back: " + members);
+    }
+
+    @Test
+    void aGuestWhoLogsInToAnAccountThatIsNowhereTakesItsName() throws Exception {
+        start(config());
+        TestClient owner = register("zed");
+        owner.send("{\"type\":\"register\",\"password\":\"" + PASSWORD + "\"}");
+        owner.await("account");
+        owner.send("{\"type\":\"leave\",\"room\":\"lobby\"}");
+        owner.await("left");
+        owner.send("{\"type\":\"quit\"}");
+        owner.awaitClose();
+        TestClient zed = register("guest2");
+        zed.send("{\"type\":\"login\",\"account\":\"zed\",\"password\":\"" + PASSWORD + "\"}");
+        assertEquals("zed", zed.await("renamed").get("nick").asText());
+        zed.send("{\"type\":\"nick\",\"nick\":\"other\",\"ref\":\"n\"}");
+        assertEquals("invalid_nick", zed.awaitMatching("refused", n -> "n".equals(n.path("ref").asText())).get("code").asText());
+    }
 }

@@ -168,6 +168,20 @@ class DevicesTest extends ServerTestSupport {
     }
 
     @Test
+    void anIrcClientOverTheDeviceLimitIsToldAndClosedNotLeftHanging() throws Exception {
+        start(config().toBuilder().maxDevicesPerAccount(1).build());
+        firstDevice();
+        IrcTestClient irc = track(new IrcTestClient(server.port()));
+        irc.send("PASS :alice:" + PASSWORD);
+        irc.send("NICK alice");
+        irc.send("USER alice 0 * :Alice");
+        irc.await("the close", l -> l.startsWith("ERROR :Closing Link") && l.contains("as many clients"));
+        while (!irc.next().equals(IrcTestClient.CLOSED)) {
+            // the connection ends
+        }
+    }
+
+    @Test
     void anAccountConnectsFromAtMostMaxDevicesPerAccountClients() throws Exception {
         start(config().toBuilder().maxDevicesPerAccount(2).build());
         firstDevice();

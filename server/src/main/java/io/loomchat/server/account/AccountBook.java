@@ -82,7 +82,7 @@ public final class AccountBook {
         Account existing = byKey.get(key);
         switch (r.op()) {
             case REGISTER -> {
-                if (existing != null || r.account().isEmpty() || r.account().length() > MAX_NAME_CHARS) {
+                if (existing != null || Names.nickProblem(r.account(), MAX_NAME_CHARS) != null) {
                     throw new IllegalStateException("registers " + r.account() + ", which exists or is no name");
                 }
                 byKey.put(key, new Account(r.account(), r.password(), r.ts()));

@@ -27,7 +27,12 @@ record AccountRecord(Op op, String account, PasswordHash password, Instant ts) {
     static AccountRecord parse(String line) throws CheckedLine.Unreadable {
         JsonNode o = CheckedLine.decode(line);
         try {
-            Op op = Op.valueOf(o.path("op").asText("").toUpperCase(Locale.ROOT));
+            Op op;
+            try {
+                op = Op.valueOf(o.path("op").asText("").toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CheckedLine.Unreadable("an unknown change");
+            }
             String account = o.path("account").textValue();
             JsonNode password = o.get("password");
             if (account == null || (password == null) != (op == Op.DROP)) {
@@ -35,6 +40,8 @@ record AccountRecord(Op op, String account, PasswordHash password, Instant ts) {
             }
             return new AccountRecord(op, account, password == null ? null : PasswordHash.parse(password.asText()),
                     Instant.parse(o.path("ts").asText()));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new CheckedLine.Unreadable("a time that is no time");
         } catch (RuntimeException e) {
             throw new CheckedLine.Unreadable("not a record: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.loomchat.server.account;
 
+import io.loomchat.protocol.Names;
 import io.loomchat.server.account.AccountBook.Account;
 import io.loomchat.server.config.ServerConfig;
 import io.loomchat.server.guard.PasswordHash;
@@ -93,40 +94,51 @@ public final class Accounts {
 
     /** What is wrong with {@code password} as a new one; null if nothing. */
     public static String passwordProblem(String password) {
-        if (password.length() < MIN_PASSWORD_CHARS) {
-            return "a password has at least " + MIN_PASSWORD_CHARS + " characters";
+        int chars = password.codePointCount(0, password.length()); // characters, not UTF-16 units
+        if (chars < MIN_PASSWORD_CHARS || password.isBlank()) {
+            return "a password has at least " + MIN_PASSWORD_CHARS + " characters, not all spaces";
         }
-        if (password.length() > MAX_PASSWORD_CHARS) {
+        if (chars > MAX_PASSWORD_CHARS) {
             return "a password has at most " + MAX_PASSWORD_CHARS + " characters";
         }
         return null;
     }
 
-    /** Whether {@code password} is {@code name}'s, throttled as the class says. The same work whether or not it exists. */
+    /**
+     * Whether {@code password} is {@code name}'s, throttled as the class says. The same work whether or not
+     * it exists. Every attempt takes its tokens before its check (so that attempts made at once, on many
+     * connections, count as they come, not once they failed); a right one gives them back.
+     */
     public Verdict login(String name, String password, InetAddress from) {
         Account account = holderOf(name);
-        String key = account == null ? "?" + name : account.name(); // unknown names are throttled too
-        long wait = throttled(key, from);
-        if (wait > 0) {
-            return new Verdict(null, wait);
+        String key = account == null ? "?" + Names.skeleton(name) : account.name(); // unknown names are throttled too
+        String pair = key + "/" + from.getHostAddress();
+        boolean perAddressToo = limits(from);
+        long wait = Math.max(perAccount.secondsUntilToken(key), perAccountAndAddress.secondsUntilToken(pair));
+        wait = perAddressToo ? Math.max(wait, perAddress.secondsUntilToken(from)) : wait;
+        if (wait > 0 || !perAccountAndAddress.allow(pair)) {
+            return new Verdict(null, Math.max(wait, 1));
+        }
+        if (!perAccount.allow(key)) {
+            perAccountAndAddress.refund(pair);
+            return new Verdict(null, Math.max(1, perAccount.secondsUntilToken(key)));
+        }
+        if (perAddressToo && !perAddress.allow(from)) {
+            perAccountAndAddress.refund(pair);
+            perAccount.refund(key);
+            return new Verdict(null, Math.max(1, perAddress.secondsUntilToken(from)));
         }
         PasswordHash hash = account == null ? decoy : account.password();
-        boolean right = password.length() <= MAX_PASSWORD_CHARS && slow.oneAtATime(() -> hash.matches(password));
+        boolean right = password.length() <= 2 * MAX_PASSWORD_CHARS && slow.oneAtATime(() -> hash.matches(password));
         if (right && account != null) {
+            perAccountAndAddress.refund(pair);
+            perAccount.refund(key);
+            if (perAddressToo) {
+                perAddress.refund(from);
+            }
             return new Verdict(account, 0);
         }
-        perAccountAndAddress.allow(key + "/" + from.getHostAddress());
-        perAccount.allow(key);
-        if (limits(from)) {
-            perAddress.allow(from);
-        }
         return Verdict.WRONG;
-    }
-
-    private long throttled(String key, InetAddress from) {
-        long wait = Math.max(perAccount.secondsUntilToken(key),
-                perAccountAndAddress.secondsUntilToken(key + "/" + from.getHostAddress()));
-        return limits(from) ? Math.max(wait, perAddress.secondsUntilToken(from)) : wait;
     }
 
     private boolean limits(InetAddress from) {

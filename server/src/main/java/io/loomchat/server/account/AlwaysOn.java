@@ -2,7 +2,11 @@ package io.loomchat.server.account;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loomchat.protocol.Codec;
+import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Names;
+import io.loomchat.protocol.ProtocolException;
+import io.loomchat.protocol.SafeText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -70,22 +74,55 @@ public final class AlwaysOn {
         return state;
     }
 
+    /** A change, read back or just made, applied; IllegalStateException if it breaks the file's rules. */
     private void apply(JsonNode o) {
-        String account = o.get("account").textValue();
+        String account = o.path("account").textValue();
+        if (account == null || Names.nickProblem(account, 64) != null) {
+            throw new IllegalStateException("no account's name: " + o.path("account"));
+        }
         Keeping k = byKey.computeIfAbsent(Names.skeleton(account), a -> new Keeping());
-        switch (o.get("op").textValue()) {
-            case "join" -> k.rooms.add(o.get("room").textValue());
-            case "leave" -> k.rooms.remove(o.get("room").textValue()); // the marker stays, for a later join
-            case "read" -> k.read.merge(o.get("room").textValue(), o.get("id").longValue(), Math::max);
-            case "wait" -> k.waiting.add(o.get("message").textValue());
+        String op = o.path("op").asText();
+        switch (op) {
+            case "join" -> k.rooms.add(room(o));
+            case "leave" -> k.rooms.remove(room(o)); // the marker stays, for a later join
+            case "read" -> k.read.merge(room(o), number(o, "id"), Math::max);
+            case "wait" -> k.waiting.add(privateMessage(o));
             case "taken" -> {
-                for (int n = o.get("count").intValue(); n > 0 && !k.waiting.isEmpty(); n--) {
+                for (long n = number(o, "count"); n > 0 && !k.waiting.isEmpty(); n--) {
                     k.waiting.poll();
                 }
             }
             case "forget" -> byKey.remove(Names.skeleton(account));
-            default -> throw new IllegalStateException("unknown op " + o.get("op"));
+            default -> throw new IllegalStateException("an unknown change '" + SafeText.neutralize(op) + "'");
         }
+    }
+
+    private static String room(JsonNode o) {
+        String room = o.path("room").asText("");
+        if (!room.equals(Names.canonicalRoom(room)) || Names.roomProblem(room) != null) {
+            throw new IllegalStateException("no room's name: " + o.path("room"));
+        }
+        return room;
+    }
+
+    private static long number(JsonNode o, String field) {
+        JsonNode n = o.path(field);
+        if (!n.canConvertToLong() || !n.isIntegralNumber() || n.longValue() < 0) {
+            throw new IllegalStateException("'" + field + "' is no count: " + n);
+        }
+        return n.longValue();
+    }
+
+    private static String privateMessage(JsonNode o) {
+        String line = o.path("message").asText("");
+        try {
+            if (Codec.decodeEvent(line) instanceof Event.PrivateMessage) {
+                return line;
+            }
+        } catch (ProtocolException e) {
+            // said below
+        }
+        throw new IllegalStateException("a waiting message that is no private message");
     }
 
     /** Writes and applies a change, under the lock; nothing changes in memory if the write fails. */

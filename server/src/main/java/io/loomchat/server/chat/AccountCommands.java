@@ -4,6 +4,7 @@ import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Names;
 import io.loomchat.protocol.Request;
+import io.loomchat.protocol.SafeText;
 import io.loomchat.server.account.AccountBook.Account;
 import io.loomchat.server.account.Accounts;
 import java.io.IOException;
@@ -21,10 +22,12 @@ final class AccountCommands {
 
     private final Client client;
     private final ChatContext chat;
+    private final Commands commands;
 
-    AccountCommands(Client client, ChatContext chat) {
+    AccountCommands(Client client, ChatContext chat, Commands commands) {
         this.client = client;
         this.chat = chat;
+        this.commands = commands;
     }
 
     /** The accounts, or a refusal saying why this server keeps none. */
@@ -52,18 +55,14 @@ final class AccountCommands {
                 throw new Refusal(ErrorCode.RATE_LIMITED, "too many failed logins: try again in "
                         + verdict.retryAfterSeconds() + " s");
             }
-            LOG.info("failed login to account {} from {}", Names.skeleton(credentials.account()), client.peer());
+            LOG.info("failed login to account {} from {}", SafeText.neutralize(cut(credentials.account())), client.peer());
             throw new Refusal(ErrorCode.LOGIN_FAILED, "wrong account or password");
         }
         String name = verdict.account().name();
-        Person person = client.person();
-        if (person == null) {
+        if (client.person() == null) {
             client.setAccount(name); // the hello that follows makes the person
-        } else if (!chat.nicknames().loggedIn(person, name)) {
-            throw new Refusal(ErrorCode.ALREADY_LOGGED_IN, "the account " + name + " is connected already on another "
-                    + "connection; log in with the hello (or before it) to be one more of its connections");
         } else {
-            keepRooms(person);
+            commands.registration().loggedInAfterHello(name);
         }
         return name;
     }
@@ -93,7 +92,7 @@ final class AccountCommands {
         try {
             outcome = accounts.register(name, r.password(), client.address());
         } catch (IOException e) {
-            LOG.error("registering account {}: {}", name, e.toString());
+            LOG.error("registering account {}: {}", SafeText.neutralize(name), e.toString());
             throw new Refusal(ErrorCode.STORAGE_FAILED, "the server could not save the account (" + e.getMessage()
                     + "); nothing was registered");
         }
@@ -103,7 +102,7 @@ final class AccountCommands {
             case THROTTLED -> throw new Refusal(ErrorCode.RATE_LIMITED, "too many registrations from your address: "
                     + "try again in " + Math.max(1, accounts.registrationWait(client.address()) / 60) + " min");
             case CREATED -> {
-                LOG.info("account {} registered from {}", name, client.peer());
+                LOG.info("account {} registered from {}", SafeText.neutralize(name), client.peer());
                 Person person = client.person();
                 if (person == null) {
                     client.setAccount(name);
@@ -183,7 +182,7 @@ final class AccountCommands {
     }
 
     /** A guest became an account: the rooms it is in are its account's from now on, kept while it is away. */
-    private void keepRooms(Person person) {
+    void keepRooms(Person person) {
         for (Room room : person.rooms().all()) {
             try {
                 chat.accounts().alwaysOn().joined(person.account(), room.name());
@@ -191,6 +190,11 @@ final class AccountCommands {
                 LOG.error("keeping that {} is in {}: {}", person.account(), room.name(), e.toString());
             }
         }
+    }
+
+    /** A name as the log shows it: what a client typed can be long. */
+    private static String cut(String name) {
+        return name.length() > 64 ? name.substring(0, 64) + "..." : name;
     }
 
     /** Whether this client may take {@code nick}: a registered nick (or a look-alike) is its account's alone. */

@@ -32,6 +32,7 @@ public final class Client implements Member {
     private volatile Person person; // null until hello succeeds; set by Nicknames, on the read loop
     private volatile String operator; // the operator account this client logged in as, or null
     private volatile String account; // before hello: the account logged in to, or null (a guest)
+    private boolean gaveServerPassword; // read loop: before hello, the server's password was given (IRC PASS)
     private volatile String lineage; // in a cluster: see lineage()
     private volatile String username; // how an IRC client introduced itself (USER); null otherwise
     private volatile String realname;
@@ -99,6 +100,15 @@ public final class Client implements Member {
     /** Before hello: logged in to {@code name}; the person made at hello is that account. */
     void setAccount(String name) {
         account = name;
+    }
+
+    /** Whether this connection has shown it knows the server's password (by hello, or IRC's PASS). */
+    boolean gaveServerPassword() {
+        return gaveServerPassword || registered();
+    }
+
+    void serverPasswordGiven() {
+        gaveServerPassword = true;
     }
 
     /** Counts a failed operator login; returns how many this connection has had. */

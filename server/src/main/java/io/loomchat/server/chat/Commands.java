@@ -40,7 +40,7 @@ public final class Commands {
         this.chat = chat;
         this.rooms = new RoomCommands(client, chat, this);
         this.messages = new MessageCommands(client, chat, this);
-        this.accounts = new AccountCommands(client, chat);
+        this.accounts = new AccountCommands(client, chat, this);
         this.alwaysOn = new AlwaysOnCommands(client, chat, this);
         this.registration = new RegistrationCommands(client, chat, this, rooms, accounts);
         this.operators = new OperatorCommands(client, chat, this);
@@ -64,6 +64,11 @@ public final class Commands {
                     || request instanceof Request.Register)) {
                 throw new Refusal(ErrorCode.NOT_REGISTERED,
                         "send hello first, e.g. {\"type\":\"hello\",\"nick\":\"alice\"}");
+            }
+            if ((request instanceof Request.Login || request instanceof Request.Register) && !client.gaveServerPassword()
+                    && chat.config().password() != null) {
+                throw new Refusal(ErrorCode.NOT_REGISTERED, "this server has a password: give it first (in the hello, "
+                        + "beside account and account_password; IRC: PASS before AUTHENTICATE), or register after hello");
             }
             switch (request) {
                 case Hello r -> registration.hello(r);
@@ -170,6 +175,18 @@ public final class Commands {
         }
     }
 
+    /**
+     * The server's password, as IRC's PASS gives it before anything else: if it is right, a login or a
+     * registration may come before the hello. Returns whether it is right (true when there is none).
+     */
+    public boolean offerServerPassword(String given) {
+        if (!registration.passwordMatches(given)) {
+            return false;
+        }
+        client.serverPasswordGiven();
+        return true;
+    }
+
     /** {@code person} leaves every room, telling the others why, and its nick is free; in its turn. */
     static void depart(ChatContext chat, Person person, DeliveryBatch batch, String reason) {
         for (Room room : person.rooms().leftAll()) {
@@ -184,6 +201,11 @@ public final class Commands {
      */
     public static int restoreAccounts(ChatContext chat, DeliveryBatch batch) {
         return AlwaysOnCommands.restore(chat, batch);
+    }
+
+    /** Registration, nicks and away: what becoming an account after hello goes through. */
+    RegistrationCommands registration() {
+        return registration;
     }
 
     /** What keeps an account in the chat while it is away. */

@@ -60,7 +60,7 @@ final class MessageCommands {
         if (target == null || (target.devices().isEmpty() && target.account() != null)) {
             // An account none of whose clients is here: the message waits for it.
             PrivateMessage waiting = new PrivateMessage(client.nick(), r.to(), r.text(), r.action(), chat.clock().instant(), null);
-            if (commands.alwaysOn().keptFor(r.to(), waiting)) {
+            if (commands.alwaysOn().keptFor(target != null && target.account() != null ? target.account() : r.to(), waiting)) {
                 client.send(new Event.Away(target == null ? r.to() : target.nick(), "offline: the message waits", null));
                 echo(waiting, r.ref());
             } else {

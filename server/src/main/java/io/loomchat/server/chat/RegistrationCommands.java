@@ -5,6 +5,7 @@ import io.loomchat.protocol.ErrorCode;
 import io.loomchat.protocol.Event;
 import io.loomchat.protocol.Event.Renamed;
 import io.loomchat.protocol.Event.Welcome;
+import io.loomchat.protocol.Names;
 import io.loomchat.protocol.Request;
 import io.loomchat.protocol.Request.Hello;
 import io.loomchat.protocol.Request.Nick;
@@ -60,28 +61,29 @@ final class RegistrationCommands {
             accounts.logIn(r.login());
         }
         accounts.checkAllowedIn();
-        accounts.checkReserved(r.nick());
-        Moderation.Sanction banned = chat.moderation().banOf(r.nick());
+        String nick = client.account() != null ? client.account() : r.nick(); // an account's nick is its name
+        accounts.checkReserved(nick);
+        Moderation.Sanction banned = chat.moderation().banOf(nick);
         if (banned != null) {
-            client.disconnect(CloseReason.BANNED, "the nick " + r.nick() + " is banned "
+            client.disconnect(CloseReason.BANNED, "the nick " + nick + " is banned "
                     + chat.moderation().left(banned) + (banned.reason() == null ? "" : ": " + banned.reason()));
             return;
         }
         String room = r.room() == null ? chat.config().defaultRoom() : Commands.room(r.room());
         if (r.resume() != null) {
-            resume(r.nick(), r.resume());
+            resume(nick, r.resume());
         }
         String token = client.newResumeToken(); // first: in a cluster the nick's claim carries it
         if (joinedAccount(token, r)) {
             return;
         }
-        if (!claimed(() -> chat.nicknames().claim(r.nick(), client, token, r.resume()))) {
+        if (!claimed(() -> chat.nicknames().claim(nick, client, token, r.resume()))) {
             if (joinedAccount(token, r)) { // the account's first connection claimed it just now
                 return;
             }
-            throw Commands.nickTaken(r.nick());
+            throw Commands.nickTaken(nick);
         }
-        client.send(new Welcome(r.nick(), Codec.PROTOCOL_VERSION, chat.config().serverName(), room,
+        client.send(new Welcome(nick, Codec.PROTOCOL_VERSION, chat.config().serverName(), room,
                 token, chat.epoch(), client.account(), r.ref()));
         rooms.enter(room, null, r.replay());
         commands.alwaysOn().deliverWaiting();
@@ -114,13 +116,7 @@ final class RegistrationCommands {
             client.send(new Welcome(person.nick(), Codec.PROTOCOL_VERSION, chat.config().serverName(), current,
                     token, chat.epoch(), person.account(), r.ref())); // before any line of the person's reaches it
             chat.nicknames().attach(person, client);
-            AlwaysOnCommands alwaysOn = commands.alwaysOn();
-            for (Room room : person.rooms().all()) { // what was said since the account's marker in each
-                chat.rooms().join(room.name(), client, client.batch(), null,
-                        alwaysOn.sinceMarker(room, room.name().equals(current) ? r.replay() : Request.Replay.DEFAULT));
-                alwaysOn.tellMarker(room);
-            }
-            alwaysOn.deliverWaiting();
+            catchUp(person, r.replay());
             joined[0] = true;
         });
         if (refused[0] != null) {
@@ -172,7 +168,7 @@ final class RegistrationCommands {
         }
     }
 
-    private boolean passwordMatches(String given) {
+    boolean passwordMatches(String given) {
         String expected = chat.config().password();
         if (expected == null) {
             return true;
@@ -187,6 +183,16 @@ final class RegistrationCommands {
         if (old.equals(r.nick())) {
             throw new Refusal(ErrorCode.INVALID_NICK, "you are already " + old);
         }
+        if (client.account() != null) {
+            throw new Refusal(ErrorCode.INVALID_NICK, "an account's nick is its name, " + client.account()
+                    + ": on every device, and while away");
+        }
+        rename(old, r.nick(), r.ref());
+    }
+
+    /** The person's nick becomes {@code newNick}, and everyone sharing a room with it hears it once. */
+    private void rename(String old, String newNick, String ref) throws Refusal {
+        Nick r = new Nick(newNick, ref);
         accounts.checkReserved(r.nick());
         Moderation.Sanction banned = chat.moderation().banOf(r.nick());
         if (banned != null) {
@@ -238,6 +244,56 @@ final class RegistrationCommands {
                 }
             }
         }
+    }
+
+    /**
+     * After hello, this guest logged in to {@code account}: it becomes the account. If the account is here
+     * already (on other devices, or away in its rooms), this connection joins it and the guest goes: its
+     * rooms are left, and this connection hears its nick become the account's, then what a joiner hears of
+     * each of the account's rooms. Otherwise the guest is the account from now on, under its name if that
+     * nick is free.
+     */
+    void loggedInAfterHello(String account) throws Refusal {
+        Person guest = client.person();
+        Person theirs = chat.nicknames().personOf(account);
+        if (theirs == null && chat.nicknames().loggedIn(guest, account)) {
+            accounts.keepRooms(guest);
+            if (!Names.skeleton(guest.nick()).equals(Names.skeleton(account))) {
+                try {
+                    rename(guest.nick(), account, null);
+                } catch (Refusal held) {
+                    // someone held the name before it was registered: the nick stays until they leave
+                }
+            }
+            return;
+        }
+        if (theirs == null || theirs.devices().size() >= chat.config().maxDevicesPerAccount()) {
+            throw new Refusal(ErrorCode.TOO_MANY_DEVICES, "the account " + account + " is connected from "
+                    + "max-devices-per-account=" + chat.config().maxDevicesPerAccount() + " clients already");
+        }
+        String old = guest.nick();
+        for (Room room : guest.rooms().leftAll()) {
+            chat.rooms().leave(room, guest, client.batch(), "logged in as " + account, null, true);
+        }
+        guest.detach(client);
+        chat.nicknames().release(guest);
+        theirs.inTurn(() -> {
+            client.send(new Renamed(old, theirs.nick(), chat.clock().instant(), null));
+            chat.nicknames().attach(theirs, client);
+            catchUp(theirs, Request.Replay.DEFAULT);
+        });
+    }
+
+    /** Each of {@code person}'s rooms as a joiner hears it, since the account's marker; then what waited. */
+    private void catchUp(Person person, Request.Replay asked) {
+        String current = person.rooms().currentName();
+        AlwaysOnCommands alwaysOn = commands.alwaysOn();
+        for (Room room : person.rooms().all()) {
+            chat.rooms().join(room.name(), client, client.batch(), null,
+                    alwaysOn.sinceMarker(room, room.name().equals(current) ? asked : Request.Replay.DEFAULT));
+            alwaysOn.tellMarker(room);
+        }
+        alwaysOn.deliverWaiting();
     }
 
     /** The ref that marks an away change told to IRC clients with away-notify (see IrcRendering). */

@@ -29,7 +29,9 @@ public enum CloseReason {
     /** Too many failed operator logins on one connection. */
     OPER_FAILED(CloseCode.OPER_FAILED, "too many failed operator logins", false, false),
     /** An operator banned this nick or address. */
-    BANNED(CloseCode.BANNED, "banned", false, false);
+    BANNED(CloseCode.BANNED, "banned", false, false),
+    /** IRC registration that no NICK can fix: accounts required, or the account's devices all taken. */
+    ACCOUNT_NEEDED(CloseCode.ACCOUNT_NEEDED, "could not register without an account", false, false);
 
     private final CloseCode code;
     private final String summary;

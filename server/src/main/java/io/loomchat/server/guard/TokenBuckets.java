@@ -38,7 +38,18 @@ public final class TokenBuckets<K> {
         return tokens(key, true);
     }
 
-    /** Whether {@code key} has a token left, without taking it (a failed login takes one afterwards). */
+    /** Gives back a token taken for {@code key} (an attempt that turned out right costs nothing). */
+    public void refund(K key) {
+        lock.lock();
+        try {
+            Bucket b = refilled(key, clock.millis());
+            b.tokens = Math.min(burst, b.tokens + 1);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@code key} has a token left, without taking it. */
     public boolean hasToken(K key) {
         return tokens(key, false);
     }

@@ -8,6 +8,7 @@ import io.loomchat.server.chat.ChatContext;
 import io.loomchat.server.chat.Client;
 import io.loomchat.server.chat.Commands;
 import io.loomchat.server.connection.Dialect;
+import io.loomchat.server.delivery.CloseReason;
 import io.loomchat.server.connection.Session;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -149,7 +150,10 @@ public final class IrcFront implements Dialect {
     /** The commands that register a client, or may come at any time. */
     private void addRegistration(Map<String, IrcCommand> table) {
         table.put("CAP", IrcCommand.anytime(0, this::cap));
-        table.put("PASS", IrcCommand.registering(0, line -> password = line.param(0)));
+        table.put("PASS", IrcCommand.registering(0, line -> {
+            password = line.param(0);
+            commands.offerServerPassword(password); // a right one lets SASL come before NICK and USER
+        }));
         table.put("NICK", IrcCommand.anytime(0, this::nick));
         table.put("USER", IrcCommand.registering(4, line -> {
             if (line.param(3).isEmpty()) {
@@ -193,6 +197,13 @@ public final class IrcFront implements Dialect {
             password = null;
         }
         commands.handle(new Request.Hello(wantedNick, null, Replay.DEFAULT, null, password, ref("hello", wantedNick)));
+        if (!client.registered() && (client.account() != null || chat.config().accountsRequired())) {
+            // No NICK can change it: the account's devices are all taken, or only accounts may chat here.
+            session.disconnect(CloseReason.ACCOUNT_NEEDED, client.account() != null
+                    ? "the account " + client.account() + " is connected from as many clients as it may be"
+                    : "this server is for accounts only: log in with SASL (or PASS account:password)");
+            return;
+        }
         String room = client.rooms().currentName();
         if (client.registered() && room != null) {
             commands.handle(new Request.Who(room, null, ref("names", "#" + room)));
