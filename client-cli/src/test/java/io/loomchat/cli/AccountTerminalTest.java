@@ -88,5 +88,17 @@ class AccountTerminalTest {
         awaitScreen("the welcome as the account", r -> shows(r, "welcome to") && shows(r, "(account alice)"));
         rows = awaitScreen("the prompt in the account's room", r -> !r.isEmpty() && r.getLast().startsWith("[lobby] >"));
         assertFalse(shows(rows, "horse"), "the password never shows: " + rows);
+
+        // Typing in the room on the screen is having seen it: the account's read marker moves, on disk too.
+        try (io.loomchat.server.TestClient bob = io.loomchat.server.TestClient.register(server.port(), "bob")) {
+            bob.say("news for alice");
+            long news = bob.awaitMatching("the ack", n -> "news for alice".equals(n.path("text").asText())).get("id").asLong();
+            awaitScreen("bob's line", r -> shows(r, "news for alice"));
+            terminal.type("seen it");
+            terminal.pressEnter();
+            await("the marker kept").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    java.nio.file.Files.readAllLines(data.resolve("always-on.jsonl")).stream().anyMatch(l ->
+                            l.contains("\"op\":\"read\"") && l.contains("\"room\":\"lobby\"") && l.contains("\"id\":" + news + ",")));
+        }
     }
 }

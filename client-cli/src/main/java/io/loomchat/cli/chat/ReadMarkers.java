@@ -44,7 +44,7 @@ final class ReadMarkers {
         }
         outstanding.expectQuietly(ref);
         List<Request> send = new ArrayList<>(reaction.send());
-        send.add(mark);
+        send.addFirst(mark); // before the line itself: a /quit ends the connection, and what follows it is lost
         return new Reaction(reaction.show(), send, reaction.redraw());
     }
 

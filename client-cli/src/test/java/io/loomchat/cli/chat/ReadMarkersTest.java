@@ -41,7 +41,7 @@ class ReadMarkersTest {
         registered("alice");
         chat.received(line(7, "dev"));
         Reaction typed = chat.typed("hello");
-        Request.MarkRead mark = assertInstanceOf(Request.MarkRead.class, typed.send().getLast());
+        Request.MarkRead mark = assertInstanceOf(Request.MarkRead.class, typed.send().getFirst());
         assertEquals("dev", mark.room());
         assertEquals(7, mark.id());
         assertEquals(1, chat.typed("again").send().size(), "nothing newer seen: no second mark");
@@ -52,7 +52,7 @@ class ReadMarkersTest {
         registered("alice");
         chat.received(line(3, "lobby"));
         Reaction moved = chat.typed("/window 1");
-        Request.MarkRead mark = assertInstanceOf(Request.MarkRead.class, moved.send().getLast());
+        Request.MarkRead mark = assertInstanceOf(Request.MarkRead.class, moved.send().getFirst());
         assertEquals("lobby", mark.room());
         assertEquals(3, mark.id());
     }
@@ -68,9 +68,33 @@ class ReadMarkersTest {
     }
 
     @Test
+    void quittingIsHavingSeenItTooAndTheMarkGoesBeforeTheQuit() {
+        registered("alice");
+        chat.received(line(9, "dev"));
+        Reaction quit = chat.typed("/quit");
+        assertInstanceOf(Request.MarkRead.class, quit.send().getFirst());
+        assertInstanceOf(Request.Quit.class, quit.send().getLast());
+    }
+
+    @Test
     void aGuestHasNoMarkers() {
         registered(null);
         chat.received(line(7, "dev"));
         assertTrue(chat.typed("hello").send().stream().noneMatch(r -> r instanceof Request.MarkRead));
+    }
+
+    @Test
+    void aScriptThatLogsInAndSaysALineMarksWhatTheJoinReplayed() {
+        ChatState script = new ChatState(ZoneOffset.UTC, () -> "s" + ++refs, false, false);
+        script.hello("alice", null);
+        script.received(new Welcome("alice", 1, "loomchat", "lobby", "t", "e", "alice", "s1"));
+        script.received(new Joined("lobby", "alice", AT, null));
+        for (long id = 1; id <= 4; id++) {
+            script.received(new ChatMessage(id, "lobby", "bob", "old " + id, false, AT, true, null));
+        }
+        script.received(new Event.HistoryEnd("lobby", 4, false, 4, null));
+        script.received(new Event.Read("lobby", 0, 4, null));
+        Reaction typed = script.typed("hello");
+        assertTrue(typed.send().stream().anyMatch(r -> r instanceof Request.MarkRead m && m.id() == 4), typed.send().toString());
     }
 }
