@@ -74,18 +74,7 @@ class DiskAbuseTest extends ServerTestSupport {
             TestClient alice = register("alice");
             assertEquals("message", sayAcked(alice, "before", "b").get("type").asText());
             // Fill the disk, then give back 8 KiB: a 15,000-byte line gets half written, then ENOSPC.
-            Path filler = disk.resolve("filler");
-            try (FileChannel out = FileChannel.open(filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                ByteBuffer block = ByteBuffer.allocate(4096);
-                try {
-                    while (true) {
-                        block.clear();
-                        out.write(block);
-                    }
-                } catch (IOException full) {
-                    out.truncate(Math.max(0, out.size() - 8192));
-                }
-            }
+            Path filler = fill(disk, 8192);
             JsonNode refused = sayAcked(alice, "x".repeat(15_000), "big");
             assertEquals("error", refused.get("type").asText(), refused.toString());
             assertEquals("storage_failed", refused.get("code").asText());
@@ -117,18 +106,7 @@ class DiskAbuseTest extends ServerTestSupport {
             String register = "{\"type\":\"register\",\"password\":\"correct horse\",\"ref\":\"r\"}";
             // Full before the first account: the file's first page cannot be had (a later line could fit
             // in the last page of the file, and no disk would refuse it).
-            Path filler = disk.resolve("filler");
-            try (FileChannel out = FileChannel.open(filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                ByteBuffer block = ByteBuffer.allocate(4096);
-                try {
-                    while (true) {
-                        block.clear();
-                        out.write(block);
-                    }
-                } catch (IOException full) {
-                    // the disk is full
-                }
-            }
+            Path filler = fill(disk, 0);
             TestClient bob = register("bob");
             bob.send(register);
             JsonNode refused = bob.await("error");
@@ -299,6 +277,23 @@ class DiskAbuseTest extends ServerTestSupport {
         long hugeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertTrue(otherMillis < hugeMillis, "another room opened in " + otherMillis + " ms, the huge one in " + hugeMillis);
         assertTrue(otherMillis < 500, "another room waited " + otherMillis + " ms");
+    }
+
+    /** Fills {@code disk} with a file, then gives back {@code leave} bytes of it; returns the file. */
+    private static Path fill(Path disk, long leave) throws IOException {
+        Path filler = disk.resolve("filler");
+        try (FileChannel out = FileChannel.open(filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer block = ByteBuffer.allocate(4096);
+            try {
+                while (true) {
+                    block.clear();
+                    out.write(block);
+                }
+            } catch (IOException full) {
+                out.truncate(Math.max(0, out.size() - leave));
+            }
+        }
+        return filler;
     }
 
     /** A tmpfs of {@code size} mounted under the test's folder (root only; CI runs as root); unmount it after. */

@@ -125,6 +125,26 @@ public final class AlwaysOn {
         throw new IllegalStateException("a waiting message that is no private message");
     }
 
+    /** Work on what is kept that may write to the file. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws IOException;
+    }
+
+    /** {@code work}, under the lock: one change at a time, the check and the write together. */
+    private <T> T locked(Work<T> work) throws IOException {
+        lock.lock();
+        try {
+            return work.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Keeping keeping(String account) {
+        return byKey.get(Names.skeleton(account));
+    }
+
     /** Writes and applies a change, under the lock; nothing changes in memory if the write fails. */
     private void change(String account, String op, Map<String, Object> fields) throws IOException {
         ObjectNode o = node(op, account, fields);
@@ -167,35 +187,31 @@ public final class AlwaysOn {
 
     /** {@code account} is in {@code room} now. */
     public void joined(String account, String room) throws IOException {
-        lock.lock();
-        try {
-            Keeping k = byKey.get(Names.skeleton(account));
+        locked(() -> {
+            Keeping k = keeping(account);
             if (k == null || !k.rooms.contains(room)) {
                 change(account, "join", Map.of("room", room));
             }
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** {@code account} left {@code room} (its read marker there stays, as IRC's read-marker wants). */
     public void left(String account, String room) throws IOException {
-        lock.lock();
-        try {
-            Keeping k = byKey.get(Names.skeleton(account));
+        locked(() -> {
+            Keeping k = keeping(account);
             if (k != null && k.rooms.contains(room)) {
                 change(account, "leave", Map.of("room", room));
             }
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** The id up to which {@code account} has read {@code room}; 0 when it has no marker there. */
     public long readUpTo(String account, String room) {
         lock.lock();
         try {
-            Keeping k = byKey.get(Names.skeleton(account));
+            Keeping k = keeping(account);
             return k == null ? 0 : k.read.getOrDefault(room, 0L);
         } finally {
             lock.unlock();
@@ -204,59 +220,48 @@ public final class AlwaysOn {
 
     /** Moves the read marker of {@code account} in {@code room} to {@code id}; false if it was there or further. */
     public boolean markRead(String account, String room, long id) throws IOException {
-        lock.lock();
-        try {
+        return locked(() -> {
             if (readUpTo(account, room) >= id) {
                 return false;
             }
             change(account, "read", Map.of("room", room, "id", id));
             return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Keeps a private message (encoded) for {@code account} until it comes back; false if it has too many waiting. */
     public boolean keepWaiting(String account, String message) throws IOException {
-        lock.lock();
-        try {
-            Keeping k = byKey.get(Names.skeleton(account));
+        return locked(() -> {
+            Keeping k = keeping(account);
             if (k != null && k.waiting.size() >= MAX_WAITING) {
                 return false;
             }
             change(account, "wait", Map.of("message", message));
             return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The private messages waiting for {@code account}, oldest first, no longer kept once taken. */
     public List<String> takeWaiting(String account) throws IOException {
-        lock.lock();
-        try {
-            Keeping k = byKey.get(Names.skeleton(account));
+        return locked(() -> {
+            Keeping k = keeping(account);
             if (k == null || k.waiting.isEmpty()) {
                 return List.of();
             }
             List<String> taken = new ArrayList<>(k.waiting);
             change(account, "taken", Map.of("count", taken.size()));
             return taken;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The account was dropped: nothing of it is kept. */
     public void forget(String account) throws IOException {
-        lock.lock();
-        try {
-            if (byKey.containsKey(Names.skeleton(account))) {
+        locked(() -> {
+            if (keeping(account) != null) {
                 change(account, "forget", Map.of());
             }
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** The lines that say what is kept now, and nothing else: the compacted file. */
