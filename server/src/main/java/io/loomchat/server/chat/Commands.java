@@ -51,8 +51,13 @@ public final class Commands {
         Person person = client.person();
         if (person == null) {
             carryOut(request);
-        } else {
-            person.inTurn(() -> carryOut(request));
+            return;
+        }
+        person.takeTurn(); // every request: the lock without a lambda to allocate
+        try {
+            carryOut(request);
+        } finally {
+            person.endTurn();
         }
     }
 

@@ -122,6 +122,15 @@ public final class Person implements Member {
         return gone;
     }
 
+    /** Takes the person's turn: its only writer until {@link #endTurn}. (No work object: once per request.) */
+    void takeTurn() {
+        turn.lock();
+    }
+
+    void endTurn() {
+        turn.unlock();
+    }
+
     /** Runs {@code work} as the person's only writer: one device's request at a time. */
     void inTurn(Runnable work) {
         turn.lock();
