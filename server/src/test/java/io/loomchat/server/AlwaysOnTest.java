@@ -35,6 +35,20 @@ class AlwaysOnTest extends ServerTestSupport {
         return c;
     }
 
+    /** {@code nick} registered as an account; with {@code away}, it has left the lobby and quit. */
+    private TestClient account(String nick, boolean away) throws Exception {
+        TestClient c = register(nick);
+        c.send("{\"type\":\"register\",\"password\":\"" + PASSWORD + "\"}");
+        c.await("account");
+        if (away) {
+            c.send("{\"type\":\"leave\",\"room\":\"lobby\"}");
+            c.await("left");
+            c.send("{\"type\":\"quit\"}");
+            c.awaitClose();
+        }
+        return c;
+    }
+
     private static JsonNode who(TestClient c, String room) throws Exception {
         c.send("{\"type\":\"who\",\"room\":\"" + room + "\",\"ref\":\"w\"}");
         return c.awaitMatching("who", n -> "w".equals(n.path("ref").asText()));
@@ -61,9 +75,7 @@ class AlwaysOnTest extends ServerTestSupport {
     @Test
     void anAccountStaysInItsRoomsOfflineAndComesBackToWhatWasSaidSinceItsMarker() throws Exception {
         start(config());
-        TestClient alice = register("alice");
-        alice.send("{\"type\":\"register\",\"password\":\"" + PASSWORD + "\"}");
-        alice.await("account");
+        TestClient alice = account("alice", false);
         TestClient bob = register("bob");
         long seen = say(bob, "lobby", "before");
         alice.awaitMatching("bob's line", n -> "before".equals(n.path("text").asText()));
@@ -106,9 +118,7 @@ class AlwaysOnTest extends ServerTestSupport {
     @Test
     void readingOnOneDeviceMovesTheMarkerOnTheOthers() throws Exception {
         start(config());
-        TestClient phone = register("alice");
-        phone.send("{\"type\":\"register\",\"password\":\"" + PASSWORD + "\"}");
-        phone.await("account");
+        TestClient phone = account("alice", false);
         TestClient terminal = login();
         terminal.await("read"); // where the marker is, as the terminal comes in
         TestClient bob = register("bob");
@@ -132,13 +142,7 @@ class AlwaysOnTest extends ServerTestSupport {
     @Test
     void aPrivateMessageToARegisteredAccountThatIsInNoRoomWaitsToo() throws Exception {
         start(config());
-        TestClient erin = register("erin");
-        erin.send("{\"type\":\"register\",\"password\":\"" + PASSWORD + "\"}");
-        erin.await("account");
-        erin.send("{\"type\":\"leave\",\"room\":\"lobby\"}");
-        erin.await("left");
-        erin.send("{\"type\":\"quit\"}");
-        erin.awaitClose();
+        account("erin", true);
         TestClient bob = register("bob");
         bob.send("{\"type\":\"msg\",\"to\":\"erin\",\"text\":\"see you\",\"ref\":\"pm\"}");
         assertEquals("pm", bob.await("private").get("ref").asText());
@@ -153,9 +157,7 @@ class AlwaysOnTest extends ServerTestSupport {
     @Test
     void aGuestWhoLogsInAfterHelloBecomesTheAccountThatWasAwayInItsRooms() throws Exception {
         start(config());
-        TestClient alice = register("alice");
-        alice.send("{\"type\":\"register\",\"password\":\"" + PASSWORD + "\"}");
-        alice.await("account");
+        TestClient alice = account("alice", false);
         alice.send("{\"type\":\"join\",\"room\":\"dev\"}");
         alice.awaitMatching("dev", n -> "joined".equals(n.path("type").asText()) && "dev".equals(n.path("room").asText()));
         alice.send("{\"type\":\"quit\"}");
@@ -178,13 +180,7 @@ class AlwaysOnTest extends ServerTestSupport {
     @Test
     void aGuestWhoLogsInToAnAccountThatIsNowhereTakesItsName() throws Exception {
         start(config());
-        TestClient owner = register("zed");
-        owner.send("{\"type\":\"register\",\"password\":\"" + PASSWORD + "\"}");
-        owner.await("account");
-        owner.send("{\"type\":\"leave\",\"room\":\"lobby\"}");
-        owner.await("left");
-        owner.send("{\"type\":\"quit\"}");
-        owner.awaitClose();
+        account("zed", true);
         TestClient zed = register("guest2");
         zed.send("{\"type\":\"login\",\"account\":\"zed\",\"password\":\"" + PASSWORD + "\"}");
         assertEquals("zed", zed.await("renamed").get("nick").asText());
